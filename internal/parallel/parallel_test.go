@@ -1,0 +1,49 @@
+package parallel
+
+import (
+	"sync/atomic"
+	"testing"
+)
+
+func TestForCoversEveryIndexOnce(t *testing.T) {
+	old := NumThreads()
+	defer SetNumThreads(old)
+	for _, threads := range []int{1, 2, 3, 8} {
+		SetNumThreads(threads)
+		for _, n := range []int{0, 1, 2, 7, 100, 1001} {
+			for _, grain := range []int{0, 1, 3, 64, 5000} {
+				hits := make([]int32, n)
+				For(n, grain, func(lo, hi int) {
+					if lo >= hi && n > 0 {
+						t.Errorf("empty range [%d,%d)", lo, hi)
+					}
+					for i := lo; i < hi; i++ {
+						atomic.AddInt32(&hits[i], 1)
+					}
+				})
+				for i, h := range hits {
+					if h != 1 {
+						t.Fatalf("threads=%d n=%d grain=%d: index %d visited %d times", threads, n, grain, i, h)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestSmallWorkStaysOnCaller(t *testing.T) {
+	calls := 0 // not atomic on purpose: the race detector flags a second goroutine
+	For(10, 100, func(lo, hi int) { calls++ })
+	if calls != 1 {
+		t.Fatalf("got %d calls, want 1", calls)
+	}
+}
+
+func TestSetNumThreadsClamps(t *testing.T) {
+	old := NumThreads()
+	defer SetNumThreads(old)
+	SetNumThreads(-3)
+	if NumThreads() != 1 {
+		t.Fatalf("NumThreads = %d after SetNumThreads(-3), want 1", NumThreads())
+	}
+}
