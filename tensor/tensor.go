@@ -25,7 +25,7 @@ func New(dtype DType, shape ...int) *Tensor {
 func checkShape(op string, shape []int) Shape {
 	for _, d := range shape {
 		if d < 0 {
-			panic(fmt.Sprintf("%s: negative dimension in shape %v", op, Shape(shape)))
+			panic(fmt.Sprintf("%s: negative dimension in shape %v", op, dimsString(shape)))
 		}
 	}
 	return Shape(shape).Clone()
@@ -332,44 +332,48 @@ func InferReshape(op string, from Shape, shape []int) Shape {
 		case d == -1 && unknown < 0:
 			unknown = i
 		case d < 0:
-			panic(fmt.Sprintf("%s: invalid target shape %v (at most one -1, no other negatives)", op, Shape(shape)))
+			panic(fmt.Sprintf("%s: invalid target shape %v (at most one -1, no other negatives)", op, dimsString(shape)))
 		default:
 			known *= d
 		}
 	}
 	if unknown >= 0 {
 		if known == 0 || n%known != 0 {
-			panic(fmt.Sprintf("%s: cannot reshape %v (%d elements) to %v", op, from, n, Shape(shape)))
+			panic(fmt.Sprintf("%s: cannot reshape %v (%d elements) to %v", op, from, n, dimsString(shape)))
 		}
 		s[unknown] = n / known
 	} else if known != n {
-		panic(fmt.Sprintf("%s: cannot reshape %v (%d elements) to %v (%d elements)", op, from, n, Shape(shape), known))
+		panic(fmt.Sprintf("%s: cannot reshape %v (%d elements) to %v (%d elements)", op, from, n, dimsString(shape), known))
 	}
 	return s
 }
 
 // Value returns the tensor as nested Go slices ([][]float32 for a float32
-// matrix, a plain float32 for a scalar).
+// matrix, a plain float32 for a scalar). The innermost slices share the
+// tensor's memory.
 func (t *Tensor) Value() any {
 	rv := reflect.ValueOf(t.data)
 	if len(t.shape) == 0 {
 		return rv.Index(0).Interface()
 	}
+	// types[d] is the Go type of a value at depth d: []T for the last
+	// dimension, [][]T above it, and so on. Knowing them up front lets empty
+	// dimensions (shape (0, 3)) build typed empty slices.
+	types := make([]reflect.Type, len(t.shape))
+	types[len(t.shape)-1] = rv.Type()
+	for d := len(t.shape) - 2; d >= 0; d-- {
+		types[d] = reflect.SliceOf(types[d+1])
+	}
 	var build func(depth, off int) reflect.Value
 	build = func(depth, off int) reflect.Value {
 		n := t.shape[depth]
 		if depth == len(t.shape)-1 {
-			return rv.Slice(off, off+n)
+			return rv.Slice3(off, off+n, off+n)
 		}
 		inner := t.shape[depth+1:].NumElements()
-		first := build(depth+1, off)
-		out := reflect.MakeSlice(reflect.SliceOf(first.Type()), n, n)
+		out := reflect.MakeSlice(types[depth], n, n)
 		for i := 0; i < n; i++ {
-			if i == 0 {
-				out.Index(0).Set(first)
-			} else {
-				out.Index(i).Set(build(depth+1, off+i*inner))
-			}
+			out.Index(i).Set(build(depth+1, off+i*inner))
 		}
 		return out
 	}

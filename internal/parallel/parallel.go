@@ -18,7 +18,21 @@ import (
 type task struct {
 	fn     func(lo, hi int)
 	lo, hi int
-	wg     *sync.WaitGroup
+	g      *group
+}
+
+// group tracks the queued chunks of one For call. done receives one value
+// when the last of them finishes.
+type group struct {
+	pending atomic.Int32
+	done    chan struct{}
+}
+
+func (t task) run() {
+	t.fn(t.lo, t.hi)
+	if t.g.pending.Add(-1) == 0 {
+		t.g.done <- struct{}{}
+	}
 }
 
 var (
@@ -26,7 +40,7 @@ var (
 	nthreads atomic.Int32
 	queue    chan task
 	started  int // workers running; they never exit, so only grows
-	wgPool   = sync.Pool{New: func() any { return new(sync.WaitGroup) }}
+	groups   = sync.Pool{New: func() any { return &group{done: make(chan struct{}, 1)} }}
 )
 
 func init() {
@@ -60,8 +74,7 @@ func NumThreads() int { return int(nthreads.Load()) }
 
 func worker() {
 	for t := range queue {
-		t.fn(t.lo, t.hi)
-		t.wg.Done()
+		t.run()
 	}
 }
 
@@ -100,12 +113,22 @@ func ForChunks(n, chunks int, fn func(lo, hi int)) {
 		}
 		return
 	}
-	wg := wgPool.Get().(*sync.WaitGroup)
-	wg.Add(chunks - 1)
+	g := groups.Get().(*group)
+	g.pending.Store(int32(chunks - 1))
 	for c := 1; c < chunks; c++ {
-		queue <- task{fn: fn, lo: c * n / chunks, hi: (c + 1) * n / chunks, wg: wg}
+		queue <- task{fn: fn, lo: c * n / chunks, hi: (c + 1) * n / chunks, g: g}
 	}
 	fn(0, n/chunks)
-	wg.Wait()
-	wgPool.Put(wg)
+	// While waiting, run queued chunks (ours or another call's): a For nested
+	// inside a For body then cannot deadlock with every worker waiting.
+	for {
+		select {
+		case t := <-queue:
+			t.run()
+			continue
+		case <-g.done:
+		}
+		break
+	}
+	groups.Put(g)
 }

@@ -47,3 +47,18 @@ func TestSetNumThreadsClamps(t *testing.T) {
 		t.Fatalf("NumThreads = %d after SetNumThreads(-3), want 1", NumThreads())
 	}
 }
+
+func TestNestedForDoesNotDeadlock(t *testing.T) {
+	old := NumThreads()
+	defer SetNumThreads(old)
+	SetNumThreads(2)
+	var total atomic.Int64
+	For(64, 1, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			For(1000, 10, func(lo, hi int) { total.Add(int64(hi - lo)) })
+		}
+	})
+	if got := total.Load(); got != 64*1000 {
+		t.Fatalf("nested For counted %d, want %d", got, 64*1000)
+	}
+}

@@ -1,0 +1,181 @@
+package tensor
+
+import "math"
+
+// Softmax returns exp(x) / sum(exp(x)) along axis (-1 is the last, as
+// tf.nn.softmax's default). The maximum along the axis is subtracted first,
+// so large logits do not overflow.
+func Softmax(x *Tensor, axis int) *Tensor {
+	dst := New(x.dtype, x.shape...)
+	softmaxRun("Softmax", false, dst, x, axis)
+	return dst
+}
+
+// SoftmaxInto is Softmax writing into dst (x's dtype and shape; it may be x).
+// It does not allocate.
+func SoftmaxInto(dst, x *Tensor, axis int) { softmaxRun("Softmax", false, dst, x, axis) }
+
+// LogSoftmax returns x - log(sum(exp(x))) along axis, computed stably.
+func LogSoftmax(x *Tensor, axis int) *Tensor {
+	dst := New(x.dtype, x.shape...)
+	softmaxRun("LogSoftmax", true, dst, x, axis)
+	return dst
+}
+
+// LogSoftmaxInto is LogSoftmax writing into dst (x's dtype and shape; it may
+// be x). It does not allocate.
+func LogSoftmaxInto(dst, x *Tensor, axis int) { softmaxRun("LogSoftmax", true, dst, x, axis) }
+
+func softmaxRun(name string, log bool, dst, x *Tensor, axis int) {
+	if !x.dtype.IsFloat() {
+		unsupported(name, x.dtype, floatTypes...)
+	}
+	if x.Rank() == 0 {
+		panic(name + ": input is a scalar (want rank >= 1)")
+	}
+	axis = NormAxis(name, axis, x.Rank())
+	checkDst(name, dst, x.dtype, x.shape)
+	if x.Size() == 0 {
+		return
+	}
+	var j job
+	j.kind = jobSoftmax
+	j.log = log
+	j.dst = dst
+	j.in[0] = x
+	g := &j.red
+	g.k1, g.r, g.k2 = axisSplit(x.shape, axis)
+	if g.k2 == 1 {
+		j.exec(g.k1, (grainMath+g.r-1)/g.r)
+	} else {
+		g.ncb = (g.k2 + colBlock - 1) / colBlock
+		j.exec(g.k1*g.ncb, (grainMath+g.r*colBlock-1)/(g.r*colBlock))
+	}
+}
+
+func softmaxDispatch(j *job, lo, hi int) {
+	switch x := j.in[0].data.(type) {
+	case []float32:
+		softmaxRange(j.log, j.dst.data.([]float32), x, &j.red, lo, hi)
+	case []float64:
+		softmaxRange(j.log, j.dst.data.([]float64), x, &j.red, lo, hi)
+	}
+}
+
+func softmaxRange[T Float](log bool, d, x []T, g *redGeom, lo, hi int) {
+	r, k2 := g.r, g.k2
+	if k2 == 1 {
+		for i := lo; i < hi; i++ {
+			softmaxRow(log, d[i*r:i*r+r], x[i*r:i*r+r])
+		}
+		return
+	}
+	var mb [colBlock]T
+	var sb [colBlock]float64
+	for u := lo; u < hi; u++ {
+		a, cb := u/g.ncb, u%g.ncb
+		c0 := cb * colBlock
+		c1 := min(c0+colBlock, k2)
+		w := c1 - c0
+		base := a*r*k2 + c0
+		m, s := mb[:w], sb[:w]
+		copy(m, x[base:base+w])
+		for b := 1; b < r; b++ {
+			row := x[base+b*k2 : base+b*k2+w]
+			row = row[:len(m)]
+			for i, v := range row {
+				m[i] = max(m[i], v)
+			}
+		}
+		for i := range s {
+			s[i] = 0
+		}
+		for b := 0; b < r; b++ {
+			row := x[base+b*k2 : base+b*k2+w]
+			out := d[base+b*k2 : base+b*k2+w]
+			row, out = row[:len(m)], out[:len(m)]
+			for i, v := range row {
+				e := math.Exp(float64(v - m[i]))
+				s[i] += e
+				if !log {
+					out[i] = T(e)
+				}
+			}
+		}
+		for b := 0; b < r; b++ {
+			row := x[base+b*k2 : base+b*k2+w]
+			out := d[base+b*k2 : base+b*k2+w]
+			row, out = row[:len(m)], out[:len(m)]
+			if log {
+				for i, v := range row {
+					out[i] = T(float64(v-m[i]) - math.Log(s[i]))
+				}
+			} else {
+				for i := range out {
+					out[i] = T(float64(out[i]) / s[i])
+				}
+			}
+		}
+	}
+}
+
+func softmaxRow[T Float](log bool, d, x []T) {
+	if isFloat32[T]() {
+		softmaxRowF32(log, d, x)
+		return
+	}
+	d = d[:len(x)]
+	m := x[0]
+	for _, v := range x {
+		m = max(m, v)
+	}
+	s := 0.0
+	if log {
+		for _, v := range x {
+			s += math.Exp(float64(v - m))
+		}
+		ls := math.Log(s)
+		for i, v := range x {
+			d[i] = T(float64(v-m) - ls)
+		}
+		return
+	}
+	for i, v := range x {
+		e := math.Exp(float64(v - m))
+		d[i] = T(e)
+		s += e
+	}
+	inv := 1 / s
+	for i, v := range d {
+		d[i] = T(float64(v) * inv)
+	}
+}
+
+// softmaxRowF32 is softmaxRow with the float32-accurate expf.
+func softmaxRowF32[T Float](log bool, d, x []T) {
+	d = d[:len(x)]
+	m := x[0]
+	for _, v := range x {
+		m = max(m, v)
+	}
+	s := 0.0
+	if log {
+		for _, v := range x {
+			s += expf(float64(v - m))
+		}
+		ls := math.Log(s)
+		for i, v := range x {
+			d[i] = T(float64(v-m) - ls)
+		}
+		return
+	}
+	for i, v := range x {
+		e := expf(float64(v - m))
+		d[i] = T(e)
+		s += e
+	}
+	inv := 1 / s
+	for i, v := range d {
+		d[i] = T(float64(v) * inv)
+	}
+}
