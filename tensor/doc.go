@@ -45,8 +45,7 @@
 // tensorgo.SetNumThreads); tensors of a few thousand elements stay on the
 // calling goroutine. Results are bit-for-bit identical for the same inputs
 // and thread count, and reductions do not depend on the thread count at
-// all. Do not call ops from inside a function that the worker pool is
-// already running (such as a parallel.For body): the pool is not
-// re-entrant. A tensor may be read from many goroutines at once; writing
-// one while others read it is a data race.
+// all. Ops may be called from many goroutines at once, and from inside work
+// the pool is already running. A tensor may be read from many goroutines at
+// once; writing one while others read it is a data race.
 package tensor

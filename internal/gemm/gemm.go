@@ -1,21 +1,57 @@
 // Package gemm multiplies matrices: C = alpha*op(A)*op(B) + beta*C for
 // row-major float32 and float64 matrices.
+//
+// The implementation follows the Goto/BLIS scheme: op(B) is packed into
+// KC×NC blocks of NR-column panels, op(A) into MC×KC blocks of MR-row
+// panels, and a register-tiled micro-kernel multiplies one MR-row panel by
+// one NR-column panel. Transposes are absorbed by the packing; for small
+// problems an operand that is already laid out well is read in place. On
+// amd64 the micro-kernels are AVX-512 or AVX2 FMA assembly, picked at start
+// from the CPU's features; elsewhere a portable Go kernel is used. Large
+// products are split across the internal/parallel worker pool.
 package gemm
+
+import "fmt"
 
 // Sgemm computes C = alpha*op(A)*op(B) + beta*C on row-major float32
 // matrices. op(A) is m×k (A is k×m when transA), op(B) is k×n (B is n×k when
 // transB); lda, ldb and ldc are the row strides of A, B and C. With beta == 0,
 // C is overwritten without being read.
 func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	naive(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	s32.gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
 // Dgemm is Sgemm for float64.
 func Dgemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
-	naive(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	s64.gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
-// naive is the reference triple loop (temporary until the blocked kernels land).
+// checkArgs panics unless every matrix fits its slice: the assembly kernels
+// read through raw pointers, so this is what keeps them in bounds.
+func checkArgs(name string, transA, transB bool, m, n, k, lda, ldb, ldc, la, lb, lc int) {
+	if m < 0 || n < 0 || k < 0 {
+		panic(fmt.Sprintf("gemm.%s: negative size m=%d n=%d k=%d", name, m, n, k))
+	}
+	check := func(what string, trans bool, rows, cols, ld, l int) {
+		if trans {
+			rows, cols = cols, rows
+		}
+		if rows == 0 || cols == 0 {
+			return
+		}
+		if ld < cols {
+			panic(fmt.Sprintf("gemm.%s: %s stride %d < %d columns", name, what, ld, cols))
+		}
+		if need := (rows-1)*ld + cols; l < need {
+			panic(fmt.Sprintf("gemm.%s: %s has %d elements, need %d for %d×%d with stride %d", name, what, l, need, rows, cols, ld))
+		}
+	}
+	check("A", transA, m, k, lda, la)
+	check("B", transB, k, n, ldb, lb)
+	check("C", false, m, n, ldc, lc)
+}
+
+// naive is the reference triple loop, used by the tests.
 func naive[T float32 | float64](transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
 	for i := 0; i < m; i++ {
 		for j := 0; j < n; j++ {
