@@ -1,0 +1,48 @@
+package tf
+
+// ClipByNorm rescales t so that its L2 norm is at most clipNorm
+// (tf.clip_by_norm): t * clipNorm / max(norm(t), clipNorm).
+func ClipByNorm(t *Tensor, clipNorm float64) *Tensor {
+	n := Sqrt(ReduceSum(Square(t), nil, false))
+	c := scalarLike(t, clipNorm)
+	return Div(Mul(t, c), Maximum(n, c))
+}
+
+// GlobalNorm returns the L2 norm of all of ts together (nil entries are
+// skipped).
+func GlobalNorm(ts []*Tensor) *Tensor {
+	var s *Tensor
+	for _, t := range ts {
+		if t == nil {
+			continue
+		}
+		q := ReduceSum(Square(t), nil, false)
+		if s == nil {
+			s = q
+		} else {
+			s = Add(s, Cast(q, s.dtype))
+		}
+	}
+	if s == nil {
+		return nil
+	}
+	return Sqrt(s)
+}
+
+// ClipByGlobalNorm rescales ts together so that their global norm is at
+// most clipNorm (tf.clip_by_global_norm); nil entries stay nil.
+func ClipByGlobalNorm(ts []*Tensor, clipNorm float64) []*Tensor {
+	n := GlobalNorm(ts)
+	out := make([]*Tensor, len(ts))
+	if n == nil {
+		return out
+	}
+	c := scalarLike(n, clipNorm)
+	scale := Div(c, Maximum(n, c))
+	for i, t := range ts {
+		if t != nil {
+			out[i] = Mul(t, Cast(scale, t.dtype))
+		}
+	}
+	return out
+}

@@ -1,0 +1,34 @@
+// Package tf is tensorgo's op layer: one set of ops that builds a
+// TensorFlow-1 graph run by a Session, or computes eagerly as TensorFlow 2
+// does, with a gradient for every differentiable op.
+//
+// Graph mode: build a Graph with Placeholder, Const, NewVariable and ops
+// (Add, MatMul, ReduceMean, ...); ops take their graph from their inputs.
+// Ops are named "<type>", "<type>_1", ... (or by the Name option) inside
+// name scopes ("loss/Mean"), their outputs "<op>:<index>", and every op is
+// placed on DefaultDevice. A Session runs only what its fetches need: each
+// Run signature is compiled once into a plan (execution order, buffers
+// reused by liveness, variables updated in place) and replayed, so a
+// steady-state training step allocates nothing. Run returns errors (unfed
+// placeholders, bad feeds, uninitialised variables, tensors of another
+// graph); building a graph with impossible shapes panics naming the op and
+// the shapes.
+//
+// Eager mode: ops on eager tensors (Constant, variables created with a nil
+// graph) compute at once. A GradientTape returns gradients: there is no
+// hidden current tape; an eager result remembers its op and inputs whenever
+// an input is watched (GradientTape.Watch) or reads a trainable variable, as
+// PyTorch's autograd does. Gradients are themselves built from ops, so
+// gradients of gradients work in both modes.
+//
+// Variables keep their value themselves and are shared by graphs and eager
+// code (Variable.In reads any variable inside a graph).
+//
+// Every op is registered once (RegisterOp) with shape inference, a kernel
+// and a gradient; packages such as keras add their own ops the same way.
+//
+// Concurrency: build a graph from one goroutine. Session.Run may be called
+// concurrently (each concurrent call gets its own plan); eager ops on
+// distinct tensors may run concurrently, but a GradientTape and the
+// variables it updates belong to one goroutine at a time.
+package tf

@@ -1,0 +1,9 @@
+//go:build !amd64
+
+package kernels
+
+const useAVX2 = false
+
+func adamAVX2(w, m, v, gr *float32, n int, lrt, b1, c1, b2, c2, eps float32) {
+	panic("unreachable")
+}

@@ -1,0 +1,388 @@
+package tf
+
+import (
+	"fmt"
+	"reflect"
+
+	"github.com/tensorgo/tensorgo/tensor"
+)
+
+func init() {
+	RegisterOp(&OpDef{Type: "Const", SetsOutputs: true,
+		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
+			return []TensorSpec{{op.a.value.DType(), op.a.value.Shape()}}
+		},
+		Kernel: func(op *Operation, in, out []*tensor.Tensor) error { out[0] = op.a.value; return nil },
+	})
+	RegisterOp(&OpDef{Type: "Placeholder", SetsOutputs: true,
+		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
+			return []TensorSpec{{op.a.dtype, tensor.Shape(op.a.ints)}}
+		},
+		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
+			return fmt.Errorf("placeholder %s was not fed", op.name)
+		},
+	})
+	RegisterOp(&OpDef{Type: "NoOp",
+		Infer:  func(op *Operation, in []TensorSpec) []TensorSpec { return nil },
+		Kernel: func(op *Operation, in, out []*tensor.Tensor) error { return nil },
+	})
+	RegisterOp(&OpDef{Type: "VariableV2", SetsOutputs: true, Stateful: true,
+		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
+			return []TensorSpec{{op.variable.dtype, op.variable.shape}}
+		},
+		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
+			v := op.variable.value
+			if v == nil {
+				return &uninitializedError{op.variable}
+			}
+			out[0] = v
+			return nil
+		},
+	})
+	assignInfer := func(op *Operation, in []TensorSpec) []TensorSpec {
+		v := op.variable
+		if in[0].DType != v.dtype || !compatible(in[0].Shape, v.shape) && !unknownCompatible(in[0].Shape, v.shape) {
+			shapePanic(op, in, "cannot assign to variable %s of %v %v", v.name, v.dtype, v.shape)
+		}
+		return []TensorSpec{{v.dtype, v.shape}}
+	}
+	RegisterOp(&OpDef{Type: "Assign", SetsOutputs: true, Stateful: true, Infer: assignInfer,
+		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
+			v := op.variable
+			if v.value == nil {
+				v.value = in[0].Clone()
+			} else {
+				v.value.CopyFrom(in[0])
+			}
+			out[0] = v.value
+			return nil
+		},
+	})
+	for _, a := range []struct {
+		name string
+		op   tensor.BinaryOp
+	}{{"AssignAdd", tensor.OpAdd}, {"AssignSub", tensor.OpSub}} {
+		bop := a.op
+		RegisterOp(&OpDef{Type: a.name, SetsOutputs: true, Stateful: true, Infer: assignInfer,
+			Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
+				v := op.variable
+				if v.value == nil {
+					return &uninitializedError{v}
+				}
+				tensor.BinaryInto(v.value, bop, v.value, in[0])
+				out[0] = v.value
+				return nil
+			},
+		})
+	}
+	identity := func(op *Operation, in []TensorSpec) []TensorSpec { return []TensorSpec{in[0]} }
+	copyKernel := func(op *Operation, in, out []*tensor.Tensor) error { out[0].CopyFrom(in[0]); return nil }
+	RegisterOp(&OpDef{Type: "Identity", View: true, Infer: identity, Kernel: copyKernel,
+		Grad: func(op *Operation, dys []*Tensor, need []bool) []*Tensor { return dys[:1] },
+	})
+	RegisterOp(&OpDef{Type: "StopGradient", View: true, Infer: identity, Kernel: copyKernel})
+	RegisterOp(&OpDef{Type: "Reshape", View: true, Kernel: copyKernel,
+		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
+			return []TensorSpec{{in[0].DType, inferReshape(op, in, op.a.ints)}}
+		},
+		Grad: func(op *Operation, dys []*Tensor, need []bool) []*Tensor {
+			return []*Tensor{reshapeLike(dys[0], op.inputs[0])}
+		},
+	})
+	RegisterOp(&OpDef{Type: "ReshapeLike", View: true, Kernel: copyKernel,
+		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
+			if in[0].Shape.NumElements() >= 0 && in[1].Shape.NumElements() >= 0 && in[0].Shape.NumElements() != in[1].Shape.NumElements() && known(in[0].Shape) && known(in[1].Shape) {
+				shapePanic(op, in, "element counts differ")
+			}
+			return []TensorSpec{{in[0].DType, in[1].Shape}}
+		},
+		Grad: func(op *Operation, dys []*Tensor, need []bool) []*Tensor {
+			return []*Tensor{reshapeLike(dys[0], op.inputs[0]), nil}
+		},
+	})
+	RegisterOp(&OpDef{Type: "SumToShape",
+		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
+			if in[0].DType != in[1].DType {
+				shapePanic(op, in, "dtypes differ")
+			}
+			return []TensorSpec{{in[0].DType, in[1].Shape}}
+		},
+		Kernel: func(op *Operation, in, out []*tensor.Tensor) error { tensor.SumToShapeInto(out[0], in[0]); return nil },
+		Grad: func(op *Operation, dys []*Tensor, need []bool) []*Tensor {
+			return []*Tensor{broadcastLike(dys[0], op.inputs[0]), nil}
+		},
+	})
+	RegisterOp(&OpDef{Type: "BroadcastLike",
+		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
+			s, err := tensor.BroadcastShapes(in[0].Shape, in[1].Shape)
+			if err != nil || len(s) != len(in[1].Shape) {
+				shapePanic(op, in, "cannot broadcast the first to the second")
+			}
+			return []TensorSpec{{in[0].DType, in[1].Shape}}
+		},
+		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
+			tensor.BroadcastToInto(out[0], in[0])
+			return nil
+		},
+		Grad: func(op *Operation, dys []*Tensor, need []bool) []*Tensor {
+			return []*Tensor{unbroadcast(dys[0], op.inputs[0]), nil}
+		},
+	})
+	RegisterOp(&OpDef{Type: "BroadcastTo",
+		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
+			s, err := tensor.BroadcastShapes(in[0].Shape, tensor.Shape(op.a.ints))
+			if err != nil || !s.Equal(tensor.Shape(op.a.ints)) {
+				shapePanic(op, in, "cannot broadcast to %v", tensor.Shape(op.a.ints))
+			}
+			return []TensorSpec{{in[0].DType, tensor.Shape(op.a.ints)}}
+		},
+		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
+			tensor.BroadcastToInto(out[0], in[0])
+			return nil
+		},
+		Grad: func(op *Operation, dys []*Tensor, need []bool) []*Tensor {
+			return []*Tensor{unbroadcast(dys[0], op.inputs[0])}
+		},
+	})
+	fillLike := func(v float64) func(op *Operation, in, out []*tensor.Tensor) error {
+		return func(op *Operation, in, out []*tensor.Tensor) error { out[0].FillValue(v); return nil }
+	}
+	RegisterOp(&OpDef{Type: "OnesLike", Infer: identity, Kernel: fillLike(1)})
+	RegisterOp(&OpDef{Type: "ZerosLike", Infer: identity, Kernel: fillLike(0)})
+	RegisterOp(&OpDef{Type: "Cast",
+		Infer: func(op *Operation, in []TensorSpec) []TensorSpec { return []TensorSpec{{op.a.dtype, in[0].Shape}} },
+		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
+			tensor.CastInto(out[0], in[0])
+			return nil
+		},
+		Grad: func(op *Operation, dys []*Tensor, need []bool) []*Tensor {
+			x := op.inputs[0]
+			if !x.dtype.IsFloat() || !dys[0].dtype.IsFloat() {
+				return []*Tensor{nil}
+			}
+			return []*Tensor{Cast(dys[0], x.dtype)}
+		},
+	})
+}
+
+func known(s tensor.Shape) bool {
+	for _, d := range s {
+		if d < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// unknownCompatible reports whether two static shapes may match at run time.
+func unknownCompatible(a, b tensor.Shape) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] >= 0 && b[i] >= 0 && a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func inferReshape(op *Operation, in []TensorSpec, target []int) tensor.Shape {
+	if known(in[0].Shape) {
+		defer func() {
+			if r := recover(); r != nil {
+				shapePanic(op, in, "%v", r)
+			}
+		}()
+		return tensor.InferReshape("Reshape", in[0].Shape, target)
+	}
+	return tensor.Shape(target).Clone()
+}
+
+// Const returns a constant: in graph g, or an eager value when g is nil.
+// value is a *tensor.Tensor (used as is, keeping its dtype) or a Go value
+// as tensor.From takes: a Go float64 or int scalar (an untyped constant such
+// as 3.5 or 3) becomes float32 or int32, as tf.constant does, and so do
+// slices of int; typed slices keep their element type ([]float64 is
+// float64).
+func Const(g *Graph, value any, opts ...Option) *Tensor {
+	v := toTensor(value)
+	if g == nil {
+		return &Tensor{dtype: v.DType(), shape: v.Shape(), value: v}
+	}
+	return build(mustOp("Const"), g, nil, attrs{value: v, set: hasValue}, nil, opts).outputs[0]
+}
+
+// Constant returns an eager constant (Const(nil, value)).
+func Constant(value any) *Tensor { return Const(nil, value) }
+
+func toTensor(value any) *tensor.Tensor {
+	switch v := value.(type) {
+	case *tensor.Tensor:
+		return v
+	case *Tensor:
+		if v.graph != nil {
+			panic(fmt.Sprintf("tf: Const: %s is a graph tensor, not a value", v.Name()))
+		}
+		return v.value
+	}
+	t := tensor.From(value)
+	k := reflect.TypeOf(value)
+	switch k.Kind() {
+	case reflect.Float64:
+		return toDType(t, tensor.Float32) // an untyped Go float constant
+	case reflect.Int:
+		return toDType(t, tensor.Int32)
+	}
+	for k.Kind() == reflect.Slice || k.Kind() == reflect.Array {
+		k = k.Elem()
+	}
+	if k.Kind() == reflect.Int {
+		return toDType(t, tensor.Int32)
+	}
+	return t
+}
+
+func toDType(t *tensor.Tensor, d tensor.DType) *tensor.Tensor {
+	if t.DType() == d {
+		return t
+	}
+	return tensor.Cast(t, d)
+}
+
+// Placeholder returns a tensor fed at run time (g == nil: the default
+// graph). shape may hold -1 for dimensions that vary between runs.
+func Placeholder(g *Graph, dtype tensor.DType, shape tensor.Shape, opts ...Option) *Tensor {
+	if g == nil {
+		g = DefaultGraph()
+	}
+	return build(mustOp("Placeholder"), g, nil, attrs{dtype: dtype, ints: shape.Clone(), set: hasDType | hasShape}, nil, opts).outputs[0]
+}
+
+// scalarLike returns the constant v with x's dtype, in x's graph (or eager).
+func scalarLike(x *Tensor, v float64) *Tensor {
+	t := tensor.New(x.dtype)
+	t.SetFloat(0, v)
+	return Const(x.graph, t)
+}
+
+// Identity returns x (a copy in eager mode; an alias in plans).
+func Identity(x *Tensor, opts ...Option) *Tensor { return apply1("Identity", attrs{}, opts, x) }
+
+// StopGradient returns x, through which no gradient flows.
+func StopGradient(x *Tensor, opts ...Option) *Tensor { return apply1("StopGradient", attrs{}, opts, x) }
+
+// Reshape returns x with a new shape; one dimension may be -1.
+func Reshape(x *Tensor, shape ...int) *Tensor {
+	return apply1("Reshape", attrs{ints: append([]int(nil), shape...), set: hasShape}, nil, x)
+}
+
+func reshapeLike(x, like *Tensor) *Tensor {
+	if known(like.shape) {
+		if x.shape.Equal(like.shape) {
+			return x
+		}
+		return Reshape(x, like.shape...)
+	}
+	return apply1("ReshapeLike", attrs{}, nil, x, like)
+}
+
+// ExpandDims inserts a size-1 dimension at axis.
+func ExpandDims(x *Tensor, axis int) *Tensor {
+	r := len(x.shape) + 1
+	if axis < 0 {
+		axis += r
+	}
+	if axis < 0 || axis >= r {
+		panic(fmt.Sprintf("tf: ExpandDims: axis out of range for shape %v", x.shape))
+	}
+	var src []int
+	for i := 0; i < len(x.shape); i++ {
+		if i == axis {
+			src = append(src, -1)
+		}
+		src = append(src, i)
+	}
+	if axis == len(x.shape) {
+		src = append(src, -1)
+	}
+	return apply1("ReshapeDims", attrs{ints: src, set: hasShape}, nil, x)
+}
+
+// Squeeze removes size-1 dimensions (all of them when axes is empty).
+func Squeeze(x *Tensor, axes ...int) *Tensor {
+	drop := map[int]bool{}
+	for _, a := range axes {
+		drop[tensor.NormAxis("Squeeze", a, len(x.shape))] = true
+	}
+	var src []int
+	for i, d := range x.shape {
+		if (len(axes) == 0 && d == 1) || drop[i] {
+			if d != 1 && d >= 0 {
+				panic(fmt.Sprintf("tf: Squeeze: dimension %d of %v is not 1", i, x.shape))
+			}
+			continue
+		}
+		src = append(src, i)
+	}
+	return apply1("ReshapeDims", attrs{ints: src, set: hasShape}, nil, x)
+}
+
+func init() {
+	// ReshapeDims keeps some input dimensions and inserts 1s: ints[i] is the
+	// input dimension output dimension i comes from, or -1 for a new 1.
+	RegisterOp(&OpDef{Type: "ReshapeDims", View: true,
+		Kernel: func(op *Operation, in, out []*tensor.Tensor) error { out[0].CopyFrom(in[0]); return nil },
+		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
+			s := make(tensor.Shape, len(op.a.ints))
+			for i, j := range op.a.ints {
+				s[i] = 1
+				if j >= 0 {
+					s[i] = in[0].Shape[j]
+				}
+			}
+			return []TensorSpec{{in[0].DType, s}}
+		},
+		Grad: func(op *Operation, dys []*Tensor, need []bool) []*Tensor {
+			return []*Tensor{reshapeLike(dys[0], op.inputs[0])}
+		},
+	})
+}
+
+// BroadcastTo broadcasts x to shape.
+func BroadcastTo(x *Tensor, shape ...int) *Tensor {
+	return apply1("BroadcastTo", attrs{ints: append([]int(nil), shape...), set: hasShape}, nil, x)
+}
+
+func broadcastLike(x, like *Tensor) *Tensor {
+	if known(like.shape) && x.shape.Equal(like.shape) {
+		return x
+	}
+	return apply1("BroadcastLike", attrs{}, nil, x, like)
+}
+
+// unbroadcast sums a gradient g down to x's shape (the gradient of
+// broadcasting x).
+func unbroadcast(g, x *Tensor) *Tensor {
+	if g == nil {
+		return nil
+	}
+	if known(x.shape) && g.shape.Equal(x.shape) {
+		return g
+	}
+	return apply1("SumToShape", attrs{}, nil, g, x)
+}
+
+// OnesLike returns ones of x's shape and dtype.
+func OnesLike(x *Tensor) *Tensor { return apply1("OnesLike", attrs{}, nil, x) }
+
+// ZerosLike returns zeros of x's shape and dtype.
+func ZerosLike(x *Tensor) *Tensor { return apply1("ZerosLike", attrs{}, nil, x) }
+
+// Cast converts x to dtype.
+func Cast(x *Tensor, dtype tensor.DType) *Tensor {
+	if x.dtype == dtype {
+		return x
+	}
+	return apply1("Cast", attrs{dtype: dtype, set: hasDType}, nil, x)
+}

@@ -1,0 +1,166 @@
+package tf
+
+import (
+	"fmt"
+
+	"github.com/tensorgo/tensorgo/tensor"
+)
+
+// normAxes returns sorted, normalised, de-duplicated axes; nil means all.
+func normAxes(op string, axes []int, rank int) []int {
+	if axes == nil {
+		return nil
+	}
+	seen := make([]bool, rank)
+	for _, a := range axes {
+		seen[tensor.NormAxis(op, a, rank)] = true
+	}
+	out := []int{}
+	for i, s := range seen {
+		if s {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+func reducedAxis(axes []int, i int) bool {
+	if axes == nil {
+		return true
+	}
+	for _, a := range axes {
+		if a == i {
+			return true
+		}
+	}
+	return false
+}
+
+func reduceShape(s tensor.Shape, axes []int, keep bool) tensor.Shape {
+	out := tensor.Shape{}
+	for i, d := range s {
+		if reducedAxis(axes, i) {
+			if keep {
+				out = append(out, 1)
+			}
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+func registerReduce(typ string, rop tensor.ReduceOp, grad gradFunc) {
+	RegisterOp(&OpDef{Type: typ, Grad: grad,
+		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
+			if !in[0].DType.IsFloat() && !in[0].DType.IsInteger() {
+				shapePanic(op, in, "dtype %v is not supported", in[0].DType)
+			}
+			for _, a := range op.a.axes {
+				if a >= len(in[0].Shape) {
+					shapePanic(op, in, "axis %d is out of range", a)
+				}
+			}
+			return []TensorSpec{{in[0].DType, reduceShape(in[0].Shape, op.a.axes, op.a.keep)}}
+		},
+		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
+			tensor.ReduceInto(out[0], rop, in[0], op.a.axes)
+			return nil
+		},
+	})
+}
+
+// reduceGrad broadcasts dy (the gradient of a reduction of x over axes) back
+// to x's shape, divided by the number of reduced elements when mean.
+func reduceGrad(dy, x *Tensor, axes []int, keep, mean bool) *Tensor {
+	a := attrs{axes: axes, keep: keep, set: hasAxes | hasKeep}
+	if mean {
+		a.f = 1
+	}
+	return apply1("ReduceGrad", a, nil, dy, x)
+}
+
+func init() {
+	RegisterOp(&OpDef{Type: "ReduceGrad",
+		Infer: func(op *Operation, in []TensorSpec) []TensorSpec { return []TensorSpec{{in[0].DType, in[1].Shape}} },
+		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
+			xs := out[0].Shape()
+			var buf [16]int
+			ks := buf[:len(xs)]
+			for i, d := range xs {
+				ks[i] = d
+				if reducedAxis(op.a.axes, i) {
+					ks[i] = 1
+				}
+			}
+			scale := 1.0
+			if op.a.f != 0 && out[0].Size() > 0 {
+				scale = float64(in[0].Size()) / float64(out[0].Size())
+			}
+			if in[0].Size() != 1 && len(ks) > 16 {
+				return fmt.Errorf("rank %d above 16", len(ks))
+			}
+			broadcastInto(out[0], in[0], ks, scale)
+			return nil
+		},
+		Grad: func(op *Operation, dys []*Tensor, need []bool) []*Tensor {
+			if op.a.f != 0 {
+				return []*Tensor{ReduceMean(dys[0], op.a.axes, op.a.keep), nil}
+			}
+			return []*Tensor{ReduceSum(dys[0], op.a.axes, op.a.keep), nil}
+		},
+	})
+	registerReduce("Sum", tensor.OpSum, g1(func(op *Operation, dy *Tensor) *Tensor {
+		return reduceGrad(dy, in0(op), op.a.axes, op.a.keep, false)
+	}))
+	registerReduce("Mean", tensor.OpMean, g1(func(op *Operation, dy *Tensor) *Tensor {
+		return reduceGrad(dy, in0(op), op.a.axes, op.a.keep, true)
+	}))
+	extreme := g1(func(op *Operation, dy *Tensor) *Tensor {
+		x, y := in0(op), out0(op)
+		yb := reduceGrad(y, x, op.a.axes, op.a.keep, false)
+		ind := Cast(Equal(x, yb), x.dtype)
+		cnt := reduceGrad(ReduceSum(ind, op.a.axes, op.a.keep), x, op.a.axes, op.a.keep, false)
+		return Div(Mul(ind, reduceGrad(dy, x, op.a.axes, op.a.keep, false)), cnt)
+	})
+	registerReduce("Max", tensor.OpMax, extreme)
+	registerReduce("Min", tensor.OpMin, extreme)
+	registerReduce("Prod", tensor.OpProd, g1(func(op *Operation, dy *Tensor) *Tensor {
+		x, y := in0(op), out0(op)
+		return Div(reduceGrad(Mul(dy, y), x, op.a.axes, op.a.keep, false), x)
+	}))
+	registerReduce("LogSumExp", tensor.OpLogSumExp, g1(func(op *Operation, dy *Tensor) *Tensor {
+		x, y := in0(op), out0(op)
+		ax, k := op.a.axes, op.a.keep
+		return Mul(reduceGrad(dy, x, ax, k, false), Exp(Sub(x, reduceGrad(y, x, ax, k, false))))
+	}))
+}
+
+func reduce(typ string, x *Tensor, axes []int, keepDims bool) *Tensor {
+	ax := normAxes(typ, axes, len(x.shape))
+	return apply1(typ, attrs{axes: ax, keep: keepDims, set: hasAxes | hasKeep}, nil, x)
+}
+
+// ReduceSum sums x over axes (nil: all), keeping them as size 1 if keepDims.
+func ReduceSum(x *Tensor, axes []int, keepDims bool) *Tensor { return reduce("Sum", x, axes, keepDims) }
+
+// ReduceMean averages x over axes (nil: all).
+func ReduceMean(x *Tensor, axes []int, keepDims bool) *Tensor {
+	return reduce("Mean", x, axes, keepDims)
+}
+
+// ReduceMax takes the maximum over axes (nil: all).
+func ReduceMax(x *Tensor, axes []int, keepDims bool) *Tensor { return reduce("Max", x, axes, keepDims) }
+
+// ReduceMin takes the minimum over axes (nil: all).
+func ReduceMin(x *Tensor, axes []int, keepDims bool) *Tensor { return reduce("Min", x, axes, keepDims) }
+
+// ReduceProd multiplies over axes (nil: all).
+func ReduceProd(x *Tensor, axes []int, keepDims bool) *Tensor {
+	return reduce("Prod", x, axes, keepDims)
+}
+
+// ReduceLogSumExp computes log(sum(exp(x))) over axes (nil: all), stably.
+func ReduceLogSumExp(x *Tensor, axes []int, keepDims bool) *Tensor {
+	return reduce("LogSumExp", x, axes, keepDims)
+}
