@@ -210,6 +210,7 @@ func (op *Operation) AddControlInput(dep *Operation) {
 	op.control = append(op.control, dep)
 }
 
+// String describes the operation by name and type.
 func (op *Operation) String() string {
 	return fmt.Sprintf("tf.Operation %q type=%s", op.name, op.def.Type)
 }

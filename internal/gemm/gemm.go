@@ -4,11 +4,21 @@
 // The implementation follows the Goto/BLIS scheme: op(B) is packed into
 // KC×NC blocks of NR-column panels, op(A) into MC×KC blocks of MR-row
 // panels, and a register-tiled micro-kernel multiplies one MR-row panel by
-// one NR-column panel. Transposes are absorbed by the packing; for small
-// problems an operand that is already laid out well is read in place. On
-// amd64 the micro-kernels are AVX-512 or AVX2 FMA assembly, picked at start
-// from the CPU's features; elsewhere a portable Go kernel is used. Large
-// products are split across the internal/parallel worker pool.
+// one NR-column panel, keeping the MR×NR tile of C in registers for KC
+// steps. Transposes are absorbed by the packing; alpha and beta are applied
+// when a tile is written back. When the other operand is small, so that
+// packing would cost more than it saves, an operand is read in place.
+//
+// On amd64 the micro-kernels are assembly (kernels_amd64.s, written by
+// gen.go), picked at start from the CPU's features: AVX-512 FMA with a
+// 12×32 float32 tile (12×16 for float64) or AVX2 FMA with 6×16 (6×8).
+// Partial tiles at the right and bottom edges go through masked AVX-512
+// kernels straight into C, or elsewhere through a small temporary tile.
+// Other platforms use a portable 4×4 Go kernel. Matrix-vector products
+// (m == 1 or n == 1) use dot products or axpys instead of tiles.
+//
+// Products of more than about 2^22 multiply-adds are cut along M or N into
+// units that the internal/parallel workers take in turn.
 package gemm
 
 import "fmt"
