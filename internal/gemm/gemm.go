@@ -17,7 +17,7 @@
 // Other platforms use a portable 4×4 Go kernel. Matrix-vector products
 // (m == 1 or n == 1) use dot products or axpys instead of tiles.
 //
-// Products of more than about 2^22 multiply-adds are cut along M or N into
+// Products of more than about 2^25 multiply-adds are cut along M or N into
 // units that the internal/parallel workers take in turn.
 package gemm
 

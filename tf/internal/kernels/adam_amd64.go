@@ -2,27 +2,10 @@
 
 package kernels
 
-var useAVX2 = detectAVX2()
+import "golang.org/x/sys/cpu"
 
-func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
-func xgetbv() (eax, edx uint32)
-
-// detectAVX2 reports AVX2 and FMA with OS support for the YMM registers
-// (as golang.org/x/sys/cpu decides it, without the dependency).
-func detectAVX2() bool {
-	maxID, _, _, _ := cpuid(0, 0)
-	if maxID < 7 {
-		return false
-	}
-	_, _, ecx1, _ := cpuid(1, 0)
-	const fma, osxsave, avx = 1 << 12, 1 << 27, 1 << 28
-	if ecx1&(fma|osxsave|avx) != fma|osxsave|avx {
-		return false
-	}
-	xcr0, _ := xgetbv()
-	_, ebx7, _, _ := cpuid(7, 0)
-	return xcr0&0x6 == 0x6 && ebx7&(1<<5) != 0
-}
+// useAVX2 reports AVX2 and FMA with OS support for the YMM registers.
+var useAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
 // adamAVX2 runs the Adam step on the first n (a multiple of 8) elements.
 //

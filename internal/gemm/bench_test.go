@@ -1,0 +1,132 @@
+package gemm
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/tensorgo/tensorgo/internal/parallel"
+)
+
+func randSlice32(r *rand.Rand, n int) []float32 {
+	x := make([]float32, n)
+	for i := range x {
+		x[i] = float32(r.NormFloat64())
+	}
+	return x
+}
+
+// benchGemm runs one Sgemm shape and reports GFLOP/s.
+func benchGemm(b *testing.B, threads int, transA, transB bool, m, n, k int) {
+	old := parallel.NumThreads()
+	parallel.SetNumThreads(threads)
+	defer parallel.SetNumThreads(old)
+	r := rand.New(rand.NewPCG(1, 2))
+	x := randSlice32(r, m*k)
+	y := randSlice32(r, k*n)
+	c := make([]float32, m*n)
+	lda, ldb := k, n
+	if transA {
+		lda = m
+	}
+	if transB {
+		ldb = k
+	}
+	Sgemm(transA, transB, m, n, k, 1, x, lda, y, ldb, 0, c, n)
+	b.ResetTimer()
+	for b.Loop() {
+		Sgemm(transA, transB, m, n, k, 1, x, lda, y, ldb, 0, c, n)
+	}
+	flops := 2 * float64(m) * float64(n) * float64(k) * float64(b.N)
+	b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
+
+// BenchmarkMatMul is square float32 C = A·B at 1 and 2 threads, the figure
+// compared with OpenBLAS.
+func BenchmarkMatMul(b *testing.B) {
+	for _, n := range []int{128, 256, 512, 1024, 2048} {
+		for _, threads := range []int{1, 2} {
+			b.Run(fmt.Sprintf("n=%d/threads=%d", n, threads), func(b *testing.B) {
+				benchGemm(b, threads, false, false, n, n, n)
+			})
+		}
+	}
+}
+
+// BenchmarkMatMulMLP is the products of an MNIST MLP step (batch 32,
+// 784-128-10): forward, weight gradients (A^T·B) and input gradients (A·B^T).
+// Names give m×k×n.
+func BenchmarkMatMulMLP(b *testing.B) {
+	shapes := []struct {
+		name           string
+		transA, transB bool
+		m, n, k        int
+	}{
+		{"fwd1_32x784x128", false, false, 32, 128, 784},
+		{"fwd2_32x128x10", false, false, 32, 10, 128},
+		{"dW1_784x32x128", true, false, 784, 128, 32},
+		{"dW2_128x32x10", true, false, 128, 10, 32},
+		{"dX1_32x128x784", false, true, 32, 784, 128},
+		{"dX2_32x10x128", false, true, 32, 128, 10},
+	}
+	for _, s := range shapes {
+		for _, threads := range []int{1, 2} {
+			b.Run(fmt.Sprintf("%s/threads=%d", s.name, threads), func(b *testing.B) {
+				benchGemm(b, threads, s.transA, s.transB, s.m, s.n, s.k)
+			})
+		}
+	}
+}
+
+// BenchmarkMatVec is matrix-vector products, which must not fall off a cliff.
+func BenchmarkMatVec(b *testing.B) {
+	b.Run("1024x1024·v", func(b *testing.B) { benchGemm(b, 1, false, false, 1024, 1, 1024) })
+	b.Run("vT·1024x1024", func(b *testing.B) { benchGemm(b, 1, false, false, 1, 1024, 1024) })
+}
+
+// BenchmarkKernels is n=512 on one thread with each kernel this CPU can run.
+func BenchmarkKernels(b *testing.B) {
+	for _, k := range kernels32() {
+		b.Run("float32/"+k.name, func(b *testing.B) {
+			withKernel(k, nil, func() { benchGemm(b, 1, false, false, 512, 512, 512) })
+		})
+	}
+	for _, k := range kernels64() {
+		b.Run("float64/"+k.name, func(b *testing.B) {
+			withKernel(nil, k, func() { benchDgemm(b, 512) })
+		})
+	}
+}
+
+func benchDgemm(b *testing.B, n int) {
+	old := parallel.NumThreads()
+	parallel.SetNumThreads(1)
+	defer parallel.SetNumThreads(old)
+	r := rand.New(rand.NewPCG(1, 2))
+	x := make([]float64, n*n)
+	for i := range x {
+		x[i] = r.NormFloat64()
+	}
+	c := make([]float64, n*n)
+	for b.Loop() {
+		Dgemm(false, false, n, n, n, 1, x, n, x, n, 0, c, n)
+	}
+	b.ReportMetric(2*float64(n*n*n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
+
+// BenchmarkKernelL1 runs each float32 micro-kernel alone on L1-resident
+// panels (k = 256): the ceiling the blocked product can approach.
+func BenchmarkKernelL1(b *testing.B) {
+	for _, k := range kernels32() {
+		b.Run(k.name, func(b *testing.B) {
+			kc := 256
+			a := aligned[float32](nil, k.mr*kc)
+			bb := aligned[float32](nil, k.nr*kc)
+			c := aligned[float32](nil, k.mr*k.nr)
+			for b.Loop() {
+				k.fn(kc, &a[0], 1, k.mr, &bb[0], k.nr, &c[0], k.nr, 1, 0)
+			}
+			b.ReportMetric(2*float64(k.mr*k.nr*kc)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}

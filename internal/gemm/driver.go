@@ -1,0 +1,622 @@
+package gemm
+
+import (
+	"sync"
+	"sync/atomic"
+	"unsafe"
+
+	"github.com/tensorgo/tensorgo/internal/parallel"
+)
+
+type float interface{ ~float32 | ~float64 }
+
+// kernelFunc computes the MR×NR tile C = alpha*A·B + beta*C (C not read
+// when beta == 0) over k steps. Element (r, p) of the A panel is at
+// a[r*ars + p*acs]; row p of the B panel (NR contiguous values) starts at
+// b[p*bs]; C rows are ldc apart. Strides are in elements.
+type kernelFunc[T float] func(k int, a *T, ars, acs int, b *T, bs int, c *T, ldc int, alpha, beta T)
+
+// edgeFunc is a kernelFunc for a partial tile: mr rows, mask's columns.
+type edgeFunc[T float] func(k int, a *T, ars, acs int, b *T, bs int, c *T, ldc int, alpha, beta T, mr int, mask uint32)
+
+// kernel is a micro-kernel with the blocking that suits it.
+type kernel[T float] struct {
+	name       string
+	mr, nr     int // register tile
+	kc, mc, nc int // cache blocks: kc×nc of B, mc×kc of A
+	fn         kernelFunc[T]
+	half       kernelFunc[T] // optional MR×(NR/2) tile, for narrow last panels
+	// edge and edgeHalf, when not nil, write partial tiles straight into C:
+	// only the first mr rows, only the columns set in mask, and they read
+	// only those columns of B. Entry i computes 3*(i+1) rows.
+	edge, edgeHalf []edgeFunc[T]
+	// dot returns x·y over n elements; axpy does y += alpha*x. They serve
+	// matrix-vector products.
+	dot  func(n int, x, y *T) T
+	axpy func(n int, alpha T, x, y *T)
+	// tpack, when not nil, transposes a 4×(kc&^3) block (see transpose).
+	tpack func(kc int, src *T, ld int, dst *T, ldd int)
+	// tpack8, when not nil, transposes an 8×(kc&^7) block.
+	tpack8 func(kc int, src *T, ld int, dst *T, ldd int)
+}
+
+// impl is the per-type GEMM: the kernel in use and reusable buffers.
+type impl[T float] struct {
+	kern *kernel[T]
+	ws   sync.Pool // *workspace[T]
+	jobs sync.Pool // *job[T]
+}
+
+var (
+	s32 = &impl[float32]{kern: &goKernel32}
+	s64 = &impl[float64]{kern: &goKernel64}
+)
+
+// workspace holds one goroutine's packed panels and an edge tile.
+type workspace[T float] struct {
+	a, b, t []T
+	x, y    []T // matrix-vector operands
+}
+
+// aligned returns a slice of n elements starting on a 64-byte boundary,
+// reusing buf when it is big enough.
+func aligned[T float](buf []T, n int) []T {
+	if cap(buf) >= n && uintptr(unsafe.Pointer(unsafe.SliceData(buf)))%64 == 0 {
+		return buf[:n]
+	}
+	var z T
+	pad := 64 / int(unsafe.Sizeof(z))
+	raw := make([]T, n+pad)
+	off := 0
+	for uintptr(unsafe.Pointer(&raw[off]))%64 != 0 {
+		off++
+	}
+	return raw[off : off+n : off+n]
+}
+
+func (g *impl[T]) getWS() *workspace[T] {
+	if w, ok := g.ws.Get().(*workspace[T]); ok {
+		return w
+	}
+	return new(workspace[T])
+}
+
+// forcePack makes every product pack both operands (tests use it to cover
+// the packing paths at small sizes).
+var forcePack bool
+
+// serialFlops is the size (m*n*k) under which a product stays on the
+// calling goroutine. A pool worker here starts 70-100 µs after it is handed
+// a chunk (measured on the 2-vCPU VM under other load; the caller must also
+// wait for it), so a product is split only when each thread gets a few
+// hundred µs of work: 2^25 multiply-adds is about 150 µs on one AVX-512 core.
+var serialFlops = 1 << 25 // a variable so that tests can split small products
+
+func (g *impl[T]) gemm(transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+	var z T
+	name := "Sgemm"
+	if unsafe.Sizeof(z) == 8 {
+		name = "Dgemm"
+	}
+	checkArgs(name, transA, transB, m, n, k, lda, ldb, ldc, len(a), len(b), len(c))
+	if m == 0 || n == 0 {
+		return
+	}
+	if k == 0 || alpha == 0 {
+		scale(m, n, beta, c, ldc)
+		return
+	}
+	kern := g.kern
+	if m == 1 || n == 1 {
+		ws := g.getWS()
+		gemv(ws, kern, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		g.ws.Put(ws)
+		return
+	}
+	p := call[T]{kern, transA, transB, m, n, k, alpha, beta, a, b, c, lda, ldb, ldc}
+	threads := parallel.NumThreads()
+	tilesM := (m + kern.mr - 1) / kern.mr
+	tilesN := (n + kern.nr - 1) / kern.nr
+	if threads <= 1 || m*n*k < serialFlops || tilesM*tilesN < 2 {
+		ws := g.getWS()
+		p.serial(ws)
+		g.ws.Put(ws)
+		return
+	}
+	j, _ := g.jobs.Get().(*job[T])
+	if j == nil {
+		j = &job[T]{g: g}
+		j.fn = j.run
+	}
+	j.call = p
+	j.parallel(threads, tilesM, tilesN)
+	j.a, j.b, j.c = nil, nil, nil
+	g.jobs.Put(j)
+}
+
+// call is one product's arguments.
+type call[T float] struct {
+	kern           *kernel[T]
+	transA, transB bool
+	m, n, k        int
+	alpha, beta    T
+	a, b, c        []T
+	lda, ldb, ldc  int
+}
+
+// direct reports which operands to read in place rather than pack: those
+// that few panels of the other operand reuse, so that packing would cost
+// more than it saves. A in place is MR row streams (one stream when
+// transposed); B in place is one stream of NR-wide rows, which needs B not
+// transposed. Rows a multiple of 4 KiB apart would all fall in the same L1
+// set: those get packed.
+func (p *call[T]) direct() (directA, directB bool) {
+	MR, NR := p.kern.mr, p.kern.nr
+	if forcePack {
+		return false, false
+	}
+	directA = p.transA && p.n <= 8*NR || !p.transA && p.n <= 4*NR && p.lda%1024 != 0
+	directB = !p.transB && (p.m <= 6*MR || (p.n*p.k <= 1<<18 && p.ldb%1024 != 0))
+	return directA, directB
+}
+
+// block is one step of the two outer loops: columns [jc, jc+nc) and
+// depth [pc, pc+kc) of op(B), packed in bp unless directB (then bp holds
+// at most the last, partial panel, and nFull columns are read in place).
+type block[T float] struct {
+	jc, nc, pc, kc   int
+	bet              T // beta for this step: beta on the first, then 1
+	bp               []T
+	directA, directB bool
+	nFull            int
+}
+
+// setBlock fills blk for one (jc, pc) step and packs op(B) into bp.
+func (p *call[T]) setBlock(blk *block[T], bp []T, jc, pc int) {
+	kern := p.kern
+	blk.jc, blk.nc = jc, min(kern.nc, p.n-jc)
+	blk.pc, blk.kc = pc, min(p.kcStep(), p.k-pc)
+	blk.bet = p.beta
+	if pc > 0 {
+		blk.bet = 1
+	}
+	blk.bp = bp
+	blk.nFull = blk.nc
+	if !blk.directB {
+		packB(kern, bp, p.transB, p.b, p.ldb, blk.pc, blk.kc, blk.jc, blk.nc)
+		return
+	}
+	if kern.edge == nil {
+		// The last panel is packed, padded with zeros.
+		blk.nFull = blk.nc / kern.nr * kern.nr
+	}
+	if blk.nFull < blk.nc {
+		packB(kern, bp, p.transB, p.b, p.ldb, blk.pc, blk.kc, blk.jc+blk.nFull, blk.nc-blk.nFull)
+	}
+}
+
+// kcStep is the depth of the blocks: k cut into equal parts of at most KC,
+// so that no pass over C is a short one.
+func (p *call[T]) kcStep() int {
+	parts := (p.k + p.kern.kc - 1) / p.kern.kc
+	return (p.k + parts - 1) / parts
+}
+
+// bSize is the packed-B buffer a block needs.
+func (p *call[T]) bSize(directB bool) int {
+	if directB {
+		return p.kern.nr * min(p.kern.kc, p.k)
+	}
+	return roundUp(min(p.kern.nc, p.n), p.kern.nr) * min(p.kern.kc, p.k)
+}
+
+// sizeWS makes ws's A panel and edge tile buffers big enough for rows
+// blocks of up to mRows rows.
+func (p *call[T]) sizeWS(ws *workspace[T], directA bool, mRows int) {
+	kern := p.kern
+	kcMax := min(kern.kc, p.k)
+	if directA {
+		ws.a = aligned(ws.a, kern.mr*kcMax)
+	} else {
+		ws.a = aligned(ws.a, roundUp(min(kern.mc, mRows), kern.mr)*kcMax)
+	}
+	ws.t = aligned(ws.t, kern.mr*kern.nr)
+}
+
+// serial runs the blocked product on the calling goroutine.
+func (p *call[T]) serial(ws *workspace[T]) {
+	var blk block[T]
+	blk.directA, blk.directB = p.direct()
+	p.sizeWS(ws, blk.directA, p.m)
+	ws.b = aligned(ws.b, p.bSize(blk.directB))
+	for jc := 0; jc < p.n; jc += p.kern.nc {
+		for pc := 0; pc < p.k; pc += p.kcStep() {
+			p.setBlock(&blk, ws.b, jc, pc)
+			p.rows(ws, &blk, 0, p.m)
+		}
+	}
+}
+
+// job is one parallel product; fn is bound once so calls do not allocate.
+type job[T float] struct {
+	call[T]
+	g      *impl[T]
+	splitM bool
+	shared bool         // split M with one packed B block shared by all workers
+	blk    block[T]     // the shared block
+	bp     []T          // its packed B
+	tiles  int          // tiles along the split dimension
+	units  int          // ... cut into this many units
+	next   atomic.Int64 // next unit to take
+	fn     func(lo, hi int)
+}
+
+// parallel cuts the product into units that the pool's workers take first
+// come, first served, so that a worker that starts late (its core busy
+// elsewhere) takes fewer.
+func (j *job[T]) parallel(threads, tilesM, tilesN int) {
+	// Split the dimension with more tiles, so that the parts balance; on a
+	// tie split M, because each part then packs only its own rows of A
+	// (packing A transposes, packing B mostly copies).
+	j.splitM = tilesM >= tilesN
+	j.tiles = tilesN
+	if j.splitM {
+		j.tiles = tilesM
+	}
+	workers := min(threads, j.tiles)
+	var directB bool
+	j.blk.directA, directB = j.direct()
+	j.shared = j.splitM && !directB
+	if j.shared {
+		// Blocks of B are packed once, by the caller, and every worker
+		// multiplies its rows of A by them: units only cost a pass over
+		// the block, so there can be several per worker.
+		j.units = min(j.tiles, 4*workers)
+		j.bp = aligned(j.bp, j.bSize(false))
+		for jc := 0; jc < j.n; jc += j.kern.nc {
+			for pc := 0; pc < j.k; pc += j.kcStep() {
+				j.setBlock(&j.blk, j.bp, jc, pc)
+				j.next.Store(0)
+				parallel.ForChunks(workers, workers, j.fn)
+			}
+		}
+		return
+	}
+	// Otherwise each unit is a product of its own and packs its own panels
+	// of the operand that is not split: units stay big, at least 2^22
+	// multiply-adds.
+	j.units = workers
+	if j.tiles >= 3*workers && j.m*j.n*j.k/(3*workers) >= 1<<22 {
+		j.units = 3 * workers
+	}
+	j.next.Store(0)
+	parallel.ForChunks(workers, workers, j.fn)
+}
+
+// run is one worker: it takes units until none are left.
+func (j *job[T]) run(_, _ int) {
+	ws := j.g.getWS()
+	if j.shared {
+		j.sizeWS(ws, j.blk.directA, j.m)
+	}
+	for {
+		u := int(j.next.Add(1)) - 1
+		if u >= j.units {
+			break
+		}
+		lo, hi := u*j.tiles/j.units, (u+1)*j.tiles/j.units
+		if j.shared {
+			j.rows(ws, &j.blk, lo*j.kern.mr, min(hi*j.kern.mr, j.m))
+		} else {
+			j.unit(ws, lo, hi)
+		}
+	}
+	j.g.ws.Put(ws)
+}
+
+// unit computes the tiles [lo, hi) along the split dimension as a product
+// of its own.
+func (j *job[T]) unit(ws *workspace[T], lo, hi int) {
+	p := j.call
+	if j.splitM {
+		i0, i1 := lo*p.kern.mr, min(hi*p.kern.mr, p.m)
+		p.m = i1 - i0
+		if p.transA {
+			p.a = p.a[i0:]
+		} else {
+			p.a = p.a[i0*p.lda:]
+		}
+		p.c = p.c[i0*p.ldc:]
+	} else {
+		j0, j1 := lo*p.kern.nr, min(hi*p.kern.nr, p.n)
+		p.n = j1 - j0
+		if p.transB {
+			p.b = p.b[j0*p.ldb:]
+		} else {
+			p.b = p.b[j0:]
+		}
+		p.c = p.c[j0:]
+	}
+	p.serial(ws)
+}
+
+// scale sets C = beta*C (C = 0 when beta == 0, whatever C held).
+func scale[T float](m, n int, beta T, c []T, ldc int) {
+	for i := 0; i < m; i++ {
+		row := c[i*ldc : i*ldc+n]
+		if beta == 0 {
+			clear(row)
+		} else if beta != 1 {
+			for j := range row {
+				row[j] *= beta
+			}
+		}
+	}
+}
+
+// rows multiplies rows [i0, i1) of op(A) by the block of op(B), adding
+// into C: MC-row blocks of A packed into ws.a (unless read in place), then
+// every MR×NR tile by the micro-kernel.
+func (p *call[T]) rows(ws *workspace[T], blk *block[T], i0, i1 int) {
+	kern := p.kern
+	MR, NR, MC := kern.mr, kern.nr, kern.mc
+	a, b, c := p.a, p.b, p.c
+	lda, ldb, ldc := p.lda, p.ldb, p.ldc
+	alpha, bet := p.alpha, blk.bet
+	jc, nc, pc, kc := blk.jc, blk.nc, blk.pc, blk.kc
+	directA, directB, nFull := blk.directA, blk.directB, blk.nFull
+	fn := kern.fn
+	for ic := i0; ic < i1; ic += MC {
+		mc := min(MC, i1-ic)
+		mFull := mc
+		if directA {
+			mFull = mc / MR * MR
+			if mFull < mc {
+				packA(kern, ws.a, p.transA, a, lda, ic+mFull, mc-mFull, pc, kc)
+			}
+		} else {
+			packA(kern, ws.a, p.transA, a, lda, ic, mc, pc, kc)
+		}
+		for jr := 0; jr < nc; jr += NR {
+			nr := min(NR, nc-jr)
+			var bp *T
+			bs := NR
+			switch {
+			case !directB:
+				bp = &blk.bp[jr*kc]
+			case jr < nFull:
+				bp, bs = &b[pc*ldb+jc+jr], ldb
+			default:
+				bp = &blk.bp[0]
+			}
+			for ir := 0; ir < mc; ir += MR {
+				mr := min(MR, mc-ir)
+				var ap *T
+				ars, acs := 1, MR
+				switch {
+				case !directA:
+					ap = &ws.a[ir*kc]
+				case ir >= mFull:
+					ap = &ws.a[0]
+				case p.transA:
+					ap, acs = &a[pc*lda+ic+ir], lda
+				default:
+					ap, ars, acs = &a[(ic+ir)*lda+pc], lda, 1
+				}
+				ci := (ic+ir)*ldc + jc + jr
+				if mr == MR && nr == NR {
+					fn(kc, ap, ars, acs, bp, bs, &c[ci], ldc, alpha, bet)
+					continue
+				}
+				if kern.edge != nil {
+					mask := uint32(uint64(1)<<nr - 1)
+					e := kern.edge
+					if nr <= NR/2 {
+						e = kern.edgeHalf
+					}
+					e[(mr-1)/3](kc, ap, ars, acs, bp, bs, &c[ci], ldc, alpha, bet, mr, mask)
+					continue
+				}
+				f := fn
+				if nr <= NR/2 && kern.half != nil {
+					// Half the columns are padding: skip them.
+					if mr == MR && nr == NR/2 {
+						kern.half(kc, ap, ars, acs, bp, bs, &c[ci], ldc, alpha, bet)
+						continue
+					}
+					f = kern.half
+				}
+				f(kc, ap, ars, acs, bp, bs, &ws.t[0], NR, 1, 0)
+				for i := 0; i < mr; i++ {
+					row := c[ci+i*ldc : ci+i*ldc+nr]
+					t := ws.t[i*NR : i*NR+nr]
+					if bet == 0 {
+						for j, v := range t {
+							row[j] = alpha * v
+						}
+					} else {
+						for j, v := range t {
+							row[j] = alpha*v + bet*row[j]
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func roundUp(x, m int) int { return (x + m - 1) / m * m }
+
+// packA copies rows [i0, i0+mc) and columns [p0, p0+kc) of op(A) into
+// MR-row panels: panel q holds op(A)[i0+q*MR+r][p0+p] at dst[q*MR*kc+p*MR+r],
+// zero-padded to a whole panel.
+func packA[T float](kern *kernel[T], dst []T, trans bool, a []T, lda, i0, mc, p0, kc int) {
+	MR := kern.mr
+	for q := 0; q < mc; q += MR {
+		mr := min(MR, mc-q)
+		pan := dst[q*kc : q*kc+MR*kc]
+		if trans {
+			// op(A)[i][p] = a[p*lda+i]: each step p is a contiguous run of rows.
+			for p := 0; p < kc; p++ {
+				src := a[(p0+p)*lda+i0+q:]
+				d := pan[p*MR : p*MR+MR]
+				copy(d, src[:mr])
+				clear(d[mr:])
+			}
+			continue
+		}
+		transpose(kern, pan, MR, a[(i0+q)*lda+p0:], lda, mr, kc)
+		for r := mr; r < MR; r++ {
+			for p := 0; p < kc; p++ {
+				pan[p*MR+r] = 0
+			}
+		}
+	}
+}
+
+// packB copies rows [p0, p0+kc) and columns [j0, j0+nc) of op(B) into
+// NR-column panels: panel q holds op(B)[p0+p][j0+q*NR+j] at
+// dst[q*NR*kc+p*NR+j], zero-padded to a whole panel.
+func packB[T float](kern *kernel[T], dst []T, trans bool, b []T, ldb, p0, kc, j0, nc int) {
+	NR := kern.nr
+	for q := 0; q < nc; q += NR {
+		nr := min(NR, nc-q)
+		pan := dst[q*kc : q*kc+NR*kc]
+		// Only the columns a kernel reads need zero padding.
+		w := NR
+		if nr <= NR/2 && kern.half != nil {
+			w = NR / 2
+		}
+		if !trans {
+			for p := 0; p < kc; p++ {
+				src := b[(p0+p)*ldb+j0+q:]
+				d := pan[p*NR : p*NR+w]
+				if nr == NR {
+					copy(d, src[:NR])
+					continue
+				}
+				for j, v := range src[:nr] {
+					d[j] = v
+				}
+				for j := nr; j < w; j++ {
+					d[j] = 0
+				}
+			}
+			continue
+		}
+		// op(B)[p][j] = b[j*ldb+p]: a transpose.
+		transpose(kern, pan, NR, b[(j0+q)*ldb+p0:], ldb, nr, kc)
+		for j := nr; j < w; j++ {
+			for p := 0; p < kc; p++ {
+				pan[p*NR+j] = 0
+			}
+		}
+	}
+}
+
+// gemv handles m == 1 or n == 1, where a register tile would be mostly
+// padding. The matrix operand is walked either as dot products of its
+// contiguous rows with the vector, or as a sum of its rows scaled by the
+// vector's elements (axpy), whichever reads it contiguously.
+func gemv[T float](ws *workspace[T], kern *kernel[T], transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+	var (
+		mat        []T
+		ld         int
+		dotForm    bool
+		rows, cols int // of the matrix as walked
+		x          []T // the vector, k long
+		incx, incy int
+		ny         int
+	)
+	if n == 1 {
+		// y = C[:,0] (m long), x = op(B)[:,0].
+		x, incx = b, ldb
+		if transB {
+			incx = 1
+		}
+		mat, ld, ny, incy = a, lda, m, ldc
+		dotForm = !transA
+		rows, cols = m, k
+		if transA {
+			rows, cols = k, m
+		}
+	} else {
+		// y = C[0,:] (n long), x = op(A)[0,:].
+		x, incx = a, 1
+		if transA {
+			incx = lda
+		}
+		mat, ld, ny, incy = b, ldb, n, 1
+		dotForm = transB
+		rows, cols = k, n
+		if transB {
+			rows, cols = n, k
+		}
+	}
+	if incx != 1 {
+		ws.x = aligned(ws.x, k)
+		for p := range ws.x {
+			ws.x[p] = x[p*incx]
+		}
+		x = ws.x
+	}
+	x = x[:k]
+	write := func(i int, s T) {
+		if beta == 0 {
+			c[i*incy] = alpha * s
+		} else {
+			c[i*incy] = alpha*s + beta*c[i*incy]
+		}
+	}
+	if dotForm {
+		for i := 0; i < ny; i++ {
+			row := mat[i*ld : i*ld+cols]
+			write(i, kern.dot(cols, &row[0], &x[0]))
+		}
+		return
+	}
+	ws.y = aligned(ws.y, cols)
+	acc := ws.y
+	clear(acc)
+	for p := 0; p < rows; p++ {
+		row := mat[p*ld : p*ld+cols]
+		kern.axpy(cols, x[p], &row[0], &acc[0])
+	}
+	for i, s := range acc {
+		write(i, s)
+	}
+}
+
+// transpose sets dst[p*ldd+r] = src[r*ld+p] for r < rows, p < kc.
+func transpose[T float](kern *kernel[T], dst []T, ldd int, src []T, ld int, rows, kc int) {
+	r := 0
+	if kern.tpack8 != nil && kc >= 8 {
+		kc8 := kc &^ 7
+		for ; r+8 <= rows; r += 8 {
+			// The assembly writes through raw pointers: check the extents here.
+			_, _ = src[(r+7)*ld+kc8-1], dst[(kc8-1)*ldd+r+7]
+			kern.tpack8(kc8, &src[r*ld], ld, &dst[r], ldd)
+		}
+		transposeTail(dst, ldd, src, ld, 0, r, kc8, kc)
+	}
+	if r0 := r; kern.tpack != nil && kc >= 4 {
+		kc4 := kc &^ 3
+		for ; r+4 <= rows; r += 4 {
+			_, _ = src[(r+3)*ld+kc4-1], dst[(kc4-1)*ldd+r+3]
+			kern.tpack(kc4, &src[r*ld], ld, &dst[r], ldd)
+		}
+		transposeTail(dst, ldd, src, ld, r0, r, kc4, kc)
+	}
+	transposeTail(dst, ldd, src, ld, r, rows, 0, kc)
+}
+
+// transposeTail is transpose's scalar loop over rows [r0, r1) and
+// columns [p0, p1).
+func transposeTail[T float](dst []T, ldd int, src []T, ld int, r0, r1, p0, p1 int) {
+	for r := r0; r < r1; r++ {
+		row := src[r*ld+p0 : r*ld+p1]
+		for p, v := range row {
+			dst[(p0+p)*ldd+r] = v
+		}
+	}
+}
