@@ -21,6 +21,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/tensorgo/tensorgo/internal/atomicfile"
 	"github.com/tensorgo/tensorgo/tensor"
 )
 
@@ -265,30 +266,16 @@ func Encode(w io.Writer, t *tensor.Tensor) error {
 // The file appears complete or not at all (it is written to a temporary file
 // and renamed).
 func Write(path string, t *tensor.Tensor) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("idx: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	var w io.Writer = tmp
-	var zw *gzip.Writer
-	if strings.HasSuffix(path, ".gz") {
-		zw = gzip.NewWriter(tmp)
-		w = zw
-	}
-	err = Encode(w, t)
-	if err == nil && zw != nil {
-		err = zw.Close()
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
+	err := atomicfile.Write(path, func(w io.Writer) error {
+		if !strings.HasSuffix(path, ".gz") {
+			return Encode(w, t)
+		}
+		zw := gzip.NewWriter(w)
+		if err := Encode(zw, t); err != nil {
+			return err
+		}
+		return zw.Close()
+	})
 	if err != nil {
 		return fmt.Errorf("idx: writing %s: %w", path, err)
 	}

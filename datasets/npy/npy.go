@@ -18,12 +18,12 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/tensorgo/tensorgo/internal/atomicfile"
 	"github.com/tensorgo/tensorgo/tensor"
 )
 
@@ -571,22 +571,7 @@ func Write(path string, t *tensor.Tensor) error {
 }
 
 func atomicWrite(path string, fn func(w io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("npy: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	err = fn(tmp)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
+	if err := atomicfile.Write(path, fn); err != nil {
 		return fmt.Errorf("npy: writing %s: %w", path, err)
 	}
 	return nil

@@ -20,6 +20,7 @@ import (
 	"unicode"
 
 	"github.com/tensorgo/tensorgo/datasets"
+	"github.com/tensorgo/tensorgo/internal/atomicfile"
 )
 
 // File is one file of a dataset with its SHA-256 (hex).
@@ -165,26 +166,22 @@ func downloadOne(client *http.Client, url, dst, wantSHA string) error {
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("%s: %s", url, resp.Status)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".part*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // a no-op after the rename
-	h := sha256.New()
-	_, err = io.Copy(io.MultiWriter(tmp, h), resp.Body)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
+	// The checksum is checked before the rename, so a bad or cut-off
+	// download never becomes the cached file.
+	err = atomicfile.Write(dst, func(w io.Writer) error {
+		h := sha256.New()
+		if _, err := io.Copy(io.MultiWriter(w, h), resp.Body); err != nil {
+			return err
+		}
+		if got := hex.EncodeToString(h.Sum(nil)); wantSHA != "" && got != wantSHA {
+			return fmt.Errorf("SHA-256 mismatch: got %s, want %s", got, wantSHA)
+		}
+		return nil
+	})
 	if err != nil {
 		return fmt.Errorf("%s: %w", url, err)
 	}
-	if got := hex.EncodeToString(h.Sum(nil)); wantSHA != "" && got != wantSHA {
-		return fmt.Errorf("%s: SHA-256 mismatch: got %s, want %s", url, got, wantSHA)
-	}
-	return os.Rename(tmp.Name(), dst)
+	return nil
 }
 
 // ModuleDir returns the directory of a module version in the module cache,
