@@ -54,16 +54,8 @@ type shuffleIter struct {
 }
 
 func (it *shuffleIter) next() (item, error) {
-	for !it.eof && len(it.buf) < it.size {
-		x, err := it.in.next()
-		if err == io.EOF {
-			it.eof = true
-			break
-		}
-		if err != nil {
-			return item{}, err
-		}
-		it.buf = append(it.buf, x)
+	if err := fill(it.in, &it.buf, it.size, &it.eof); err != nil {
+		return item{}, err
 	}
 	n := len(it.buf)
 	if n == 0 {
@@ -78,6 +70,23 @@ func (it *shuffleIter) next() (item, error) {
 }
 
 func (it *shuffleIter) close() { it.in.close() }
+
+// fill appends elements of in to *buf until it holds size of them or in is
+// exhausted, which it records in *eof.
+func fill(in iterator, buf *[]item, size int, eof *bool) error {
+	for !*eof && len(*buf) < size {
+		x, err := in.next()
+		if err == io.EOF {
+			*eof = true
+			break
+		}
+		if err != nil {
+			return err
+		}
+		*buf = append(*buf, x)
+	}
+	return nil
+}
 
 // ---- Batch ----
 
@@ -114,16 +123,8 @@ type batchIter struct {
 
 func (it *batchIter) next() (item, error) {
 	it.buf = it.buf[:0]
-	for !it.eof && len(it.buf) < it.size {
-		x, err := it.in.next()
-		if err == io.EOF {
-			it.eof = true
-			break
-		}
-		if err != nil {
-			return item{}, err
-		}
-		it.buf = append(it.buf, x)
+	if err := fill(it.in, &it.buf, it.size, &it.eof); err != nil {
+		return item{}, err
 	}
 	if len(it.buf) == 0 || (it.drop && len(it.buf) < it.size) {
 		return item{}, io.EOF
