@@ -1,0 +1,45 @@
+package activations
+
+import (
+	"fmt"
+	"math"
+	"testing"
+
+	"github.com/tensorgo/tensorgo/tensor"
+	"github.com/tensorgo/tensorgo/tf"
+)
+
+func TestNamedActivations(t *testing.T) {
+	x := tf.Constant(tensor.From([]float32{-1, 0, 2}))
+	want := map[string][]float64{
+		"linear":     {-1, 0, 2},
+		"relu":       {0, 0, 2},
+		"sigmoid":    {1 / (1 + math.E), 0.5, 1 / (1 + math.Exp(-2))},
+		"tanh":       {math.Tanh(-1), 0, math.Tanh(2)},
+		"softplus":   {math.Log1p(math.Exp(-1)), math.Log(2), math.Log1p(math.Exp(2))},
+		"elu":        {math.Exp(-1) - 1, 0, 2},
+		"leaky_relu": {-0.2, 0, 2},
+		"softmax":    {math.Exp(-1) / (math.Exp(-1) + 1 + math.Exp(2)), 1 / (math.Exp(-1) + 1 + math.Exp(2)), math.Exp(2) / (math.Exp(-1) + 1 + math.Exp(2))},
+	}
+	for name, w := range want {
+		f, err := Get(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		y := f(x).Value()
+		for i, v := range w {
+			if math.Abs(y.Float(i)-v) > 1e-5 {
+				t.Errorf("%s(%v) = %v, want %v", name, x.Value().Float(i), y.Float(i), v)
+			}
+		}
+	}
+	if _, err := Get("rellu"); err == nil {
+		t.Error("unknown activation gave no error")
+	}
+}
+
+func ExampleGet() {
+	relu, _ := Get("relu")
+	fmt.Println(relu(tf.Constant(tensor.From([]float32{-1, 2}))).Value())
+	// Output: tensor([0. 2.], shape=(2,), dtype=float32)
+}

@@ -1,0 +1,129 @@
+package keras
+
+import (
+	"testing"
+
+	"github.com/tensorgo/tensorgo/keras/layers"
+	"github.com/tensorgo/tensorgo/tensor"
+)
+
+// benchModel is the seeds' MNIST MLP, compiled, with one batch of random
+// data and its compiled training step.
+func benchModel(b *testing.B, batch int) (*Model, *runner, []*tensor.Tensor, []*tensor.Tensor) {
+	tensor.SetSeed(1)
+	m := NewSequential(
+		layers.Flatten(layers.InputShape(28, 28)),
+		layers.Dense(128, layers.Activation("relu")),
+		layers.Dropout(0.2),
+		layers.Dense(10, layers.Activation("softmax")),
+	)
+	if err := m.Compile("adam", "sparse_categorical_crossentropy", Metrics("accuracy")); err != nil {
+		b.Fatal(err)
+	}
+	x := tensor.RandomUniform(tensor.Float32, tensor.Shape{batch, 28, 28}, 0, 1, 2)
+	y := tensor.New(tensor.Int64, batch)
+	for i := range y.Int64s() {
+		y.Int64s()[i] = int64(i % 10)
+	}
+	st, err := m.getStep(true, []*tensor.Tensor{y}, false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return m, m.newRunner(st), []*tensor.Tensor{x}, []*tensor.Tensor{y}
+}
+
+// BenchmarkTrainStep is one steady-state training step of the MNIST MLP at
+// batch 32 (forward, loss, gradients, Adam, metrics): allocs/op is the
+// number of allocations per step.
+func BenchmarkTrainStep(b *testing.B) {
+	_, r, xs, ys := benchModel(b, 32)
+	for i := 0; i < 3; i++ { // compile the plan, warm up
+		if err := r.run(xs, ys, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := r.run(xs, ys, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N), "us/step")
+	b.ReportMetric(float64(b.Elapsed().Seconds())/float64(b.N)*1875, "s/epoch")
+}
+
+// BenchmarkPredict is Predict over 10,000 MNIST-shaped images at batch 1000
+// (the PyTorch anchor's setting): img/s.
+func BenchmarkPredict(b *testing.B) {
+	m, _, _, _ := benchModel(b, 32)
+	x := tensor.RandomUniform(tensor.Float32, tensor.Shape{10000, 28, 28}, 0, 1, 3)
+	if _, err := m.Predict(x, BatchSize(1000)); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := m.Predict(x, BatchSize(1000)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(10000*b.N)/b.Elapsed().Seconds(), "img/s")
+}
+
+// BenchmarkFitEpoch is one epoch of Fit on 60,000 MNIST-shaped samples at
+// batch 32 (1,875 steps): everything Fit does per step (batch copies,
+// metrics, logs, callbacks), silent.
+func BenchmarkFitEpoch(b *testing.B) {
+	m, _, _, _ := benchModel(b, 32)
+	n := 60000
+	x := tensor.New(tensor.Float32, n, 28, 28)
+	xs := x.Float32s()
+	for i := range xs {
+		xs[i] = float32(i%255) / 255
+	}
+	y := tensor.New(tensor.Int64, n)
+	for i := range y.Int64s() {
+		y.Int64s()[i] = int64(i % 10)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := m.Fit(x, y, Verbose(0)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/epoch")
+}
+
+// A steady-state training step allocates (almost) nothing.
+func TestTrainStepAllocations(t *testing.T) {
+	tensor.SetSeed(1)
+	m := NewSequential(
+		layers.Flatten(layers.InputShape(28, 28)),
+		layers.Dense(128, layers.Activation("relu")),
+		layers.Dropout(0.2),
+		layers.Dense(10, layers.Activation("softmax")),
+	)
+	if err := m.Compile("adam", "sparse_categorical_crossentropy", Metrics("accuracy")); err != nil {
+		t.Fatal(err)
+	}
+	x := tensor.RandomUniform(tensor.Float32, tensor.Shape{32, 28, 28}, 0, 1, 2)
+	y := tensor.New(tensor.Int64, 32)
+	st, err := m.getStep(true, []*tensor.Tensor{y}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := m.newRunner(st)
+	xs, ys := []*tensor.Tensor{x}, []*tensor.Tensor{y}
+	if err := r.run(xs, ys, nil); err != nil {
+		t.Fatal(err)
+	}
+	allocs := testing.AllocsPerRun(50, func() {
+		if err := r.run(xs, ys, nil); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs > 50 {
+		t.Fatalf("%v allocations per training step, want <= 50", allocs)
+	}
+}

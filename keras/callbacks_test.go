@@ -1,0 +1,178 @@
+package keras_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tensorgo/tensorgo/data"
+	"github.com/tensorgo/tensorgo/keras"
+	"github.com/tensorgo/tensorgo/keras/layers"
+	"github.com/tensorgo/tensorgo/optimizers"
+	"github.com/tensorgo/tensorgo/tensor"
+)
+
+func smallModel(t *testing.T, lr float64) *keras.Model {
+	t.Helper()
+	m := keras.NewSequential(layers.Dense(3, layers.Activation("softmax"), layers.InputShape(4)))
+	if err := m.Compile(optimizers.NewSGD(lr), "sparse_categorical_crossentropy", keras.Metrics("accuracy")); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// scripted feeds EarlyStopping / ReduceLROnPlateau a fixed sequence of
+// monitored values, one per epoch, before they see the logs.
+type scripted struct {
+	keras.CallbackBase
+	key  string
+	vals []float64
+}
+
+func (s *scripted) OnEpochEnd(e int, logs keras.Logs) { logs[s.key] = s.vals[e] }
+
+func TestEarlyStoppingPatienceAndRestore(t *testing.T) {
+	x, y := blobs(30, 1)
+	m := smallModel(t, 0.1)
+	// Best at epoch 1 (0-based); then no improvement beyond MinDelta.
+	vals := []float64{1.0, 0.5, 0.49, 0.6, 0.7, 0.8, 0.9, 1.0}
+	var atBest []*tensor.Tensor
+	grab := &keras.LambdaCallback{OnEpochEndFn: func(e int, _ keras.Logs) {
+		if e == 1 {
+			atBest = m.GetWeights()
+		}
+	}}
+	es := &keras.EarlyStopping{Monitor: "score", Patience: 2, MinDelta: 0.05, RestoreBestWeights: true}
+	h, err := m.Fit(x, y, keras.Epochs(8), keras.Verbose(0), keras.Callbacks(grab, &scripted{key: "score", vals: vals}, es))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Epochs 2 (0.49: not better by 0.05) and 3 wait; training stops after epoch 3.
+	if len(h.Epoch) != 4 || es.StoppedEpoch != 3 || es.BestEpoch != 1 {
+		t.Fatalf("ran %v epochs, stopped at %d, best %d", h.Epoch, es.StoppedEpoch, es.BestEpoch)
+	}
+	w := m.GetWeights()
+	for i := range w {
+		for j := 0; j < w[i].Size(); j++ {
+			if w[i].Float(j) != atBest[i].Float(j) {
+				t.Fatal("weights were not restored to the best epoch's")
+			}
+		}
+	}
+}
+
+func TestLearningRateCallbacks(t *testing.T) {
+	x, y := blobs(30, 2)
+	m := smallModel(t, 0.1)
+	var seen []float64
+	sched := &keras.LearningRateScheduler{Schedule: func(e int, lr float64) float64 { return 0.1 / float64(e+1) }}
+	rec := &keras.LambdaCallback{OnEpochEndFn: func(e int, logs keras.Logs) { seen = append(seen, logs["learning_rate"]) }}
+	if _, err := m.Fit(x, y, keras.Epochs(3), keras.Verbose(0), keras.Callbacks(sched, rec)); err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != 3 || seen[0] != 0.1 || seen[1] != 0.05 || seen[2] != 0.1/3 {
+		t.Fatalf("learning rates %v", seen)
+	}
+	m2 := smallModel(t, 0.1)
+	plateau := &keras.ReduceLROnPlateau{Monitor: "score", Factor: 0.5, Patience: 2}
+	_, err := m2.Fit(x, y, keras.Epochs(5), keras.Verbose(0), keras.Callbacks(&scripted{key: "score", vals: []float64{1, 1, 1, 1, 1}}, plateau))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Epoch 0 sets the best; 1, 2 wait -> halve; 3, 4 wait -> halve again.
+	if lr := m2.Optimizer().LearningRate(); lr != 0.025 {
+		t.Fatalf("learning rate after plateau %v, want 0.025", lr)
+	}
+}
+
+func TestCSVLoggerAndHistory(t *testing.T) {
+	x, y := blobs(30, 3)
+	m := smallModel(t, 0.1)
+	path := filepath.Join(t.TempDir(), "log.csv")
+	csv := &keras.CSVLogger{Filename: path}
+	h, err := m.Fit(x, y, keras.Epochs(3), keras.Verbose(0), keras.ValidationData(x, y), keras.Callbacks(csv))
+	if err != nil || csv.Err != nil {
+		t.Fatal(err, csv.Err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) != 4 || lines[0] != "epoch,accuracy,loss,val_accuracy,val_loss" || !strings.HasPrefix(lines[3], "2,") {
+		t.Fatalf("csv:\n%s", b)
+	}
+	if len(h.History["val_loss"]) != 3 || h.Last("loss") != h.History["loss"][2] {
+		t.Fatalf("history %v", h.History)
+	}
+}
+
+func TestInitialEpochAndValidationFreq(t *testing.T) {
+	x, y := blobs(30, 4)
+	m := smallModel(t, 0.1)
+	h, err := m.Fit(x, y, keras.Epochs(5), keras.InitialEpoch(2), keras.Verbose(0), keras.ValidationSplit(0.2), keras.ValidationFreq(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h.Epoch) != 3 || h.Epoch[0] != 2 {
+		t.Fatalf("epochs %v", h.Epoch)
+	}
+	if len(h.History["val_loss"]) != 1 { // only epoch index 3 (the 4th) validates
+		t.Fatalf("val_loss %v", h.History["val_loss"])
+	}
+}
+
+func TestSampleAndClassWeights(t *testing.T) {
+	x, y := blobs(30, 5)
+	// Zero weight for every sample: the loss is 0 and nothing changes.
+	m := smallModel(t, 0.5)
+	before := m.GetWeights()
+	h, err := m.Fit(x, y, keras.Verbose(0), keras.SampleWeight(tensor.Zeros(tensor.Float32, 30)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.History["loss"][0] != 0 {
+		t.Errorf("loss with zero weights %v", h.History["loss"])
+	}
+	after := m.GetWeights()
+	for i := range after {
+		for j := 0; j < after[i].Size(); j++ {
+			if after[i].Float(j) != before[i].Float(j) {
+				t.Fatal("weights changed with zero sample weights")
+			}
+		}
+	}
+	// Class weights scale the loss of their class: doubling every class
+	// doubles the first batch's loss.
+	m1, m2 := smallModel(t, 0), smallModel(t, 0)
+	if err := m2.SetWeights(m1.GetWeights()); err != nil {
+		t.Fatal(err)
+	}
+	l1, _, _ := m1.Evaluate(x, y, keras.Verbose(0))
+	l2, _, err := m2.Evaluate(x, y, keras.Verbose(0), keras.ClassWeight(map[int]float64{0: 2, 1: 2, 2: 2}))
+	if err != nil || l2 < 1.999*l1 || l2 > 2.001*l1 {
+		t.Errorf("class weights: %v vs %v (%v)", l2, l1, err)
+	}
+}
+
+func TestFitDataset(t *testing.T) {
+	x, y := blobs(96, 6)
+	ds := data.FromTensorSlices(x, y).Shuffle(96, 1, true).Batch(32, false)
+	m := smallModel(t, 0.5)
+	h, err := m.Fit(ds, nil, keras.Epochs(10), keras.Verbose(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h.History["loss"]) != 10 || h.History["loss"][9] >= h.History["loss"][0] {
+		t.Fatalf("loss %v", h.History["loss"])
+	}
+	_, ms, err := m.Evaluate(data.FromTensorSlices(x, y).Batch(32, false), nil, keras.Verbose(0))
+	if err != nil || ms["accuracy"] < 0.9 {
+		t.Fatalf("evaluate on a dataset: %v %v", ms, err)
+	}
+	p, err := m.Predict(data.FromTensorSlices(x).Batch(40, false))
+	if err != nil || p.Dim(0) != 96 {
+		t.Fatalf("predict on a dataset: %v %v", p, err)
+	}
+}

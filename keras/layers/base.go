@@ -1,0 +1,465 @@
+// Package layers holds Keras's layers: the Layer interface and Base (the
+// state every layer shares), and Dense, Flatten, Reshape, Dropout,
+// Activation, Lambda, Input, Add and Concatenate.
+//
+// A layer creates its weights the first time it is called, from the shape of
+// its input (Build), as tf Variables that live outside any graph, so the same
+// layer can be used in a training graph, an inference graph and eagerly and
+// always sees the same weights. Calling a layer (Apply) works on symbolic
+// graph tensors, for building models, and on eager tensors.
+//
+// Layers take Keras's arguments as options:
+//
+//	layers.Dense(128, layers.Activation("relu"), layers.KernelRegularizer(regularizers.L2(1e-4)))
+//	layers.Flatten(layers.InputShape(28, 28))
+//	layers.Dropout(0.2)
+package layers
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/tensorgo/tensorgo/keras/activations"
+	"github.com/tensorgo/tensorgo/keras/initializers"
+	"github.com/tensorgo/tensorgo/keras/regularizers"
+	"github.com/tensorgo/tensorgo/tensor"
+	"github.com/tensorgo/tensorgo/tf"
+)
+
+// Layer is one Keras layer. Implementations embed Base (which provides
+// LayerBase and the weight bookkeeping) and define Build, Call and
+// ComputeOutputShape. Users call layers through Apply (or Base.Apply), which
+// builds the layer on first use.
+type Layer interface {
+	// LayerBase returns the shared layer state.
+	LayerBase() *Base
+	// Build creates the weights for an input of the given shape (batch
+	// dimension first, -1 when unknown). It runs once, before the first
+	// Call.
+	Build(inputShape tensor.Shape)
+	// Call computes the output. training is true while fitting (Dropout
+	// drops only then).
+	Call(x *tf.Tensor, training bool) *tf.Tensor
+	// ComputeOutputShape returns the output shape for an input shape
+	// without building anything.
+	ComputeOutputShape(inputShape tensor.Shape) tensor.Shape
+}
+
+// MultiInputLayer is a layer that takes several inputs (Add, Concatenate).
+// Apply calls CallN when it gets more than one input.
+type MultiInputLayer interface {
+	Layer
+	BuildN(shapes []tensor.Shape)
+	CallN(xs []*tf.Tensor, training bool) *tf.Tensor
+	ComputeOutputShapeN(shapes []tensor.Shape) tensor.Shape
+}
+
+// Weight is one variable of a layer with its regularizer.
+type Weight struct {
+	Var         *tf.Variable
+	Regularizer regularizers.Regularizer
+	// Trainable is how the weight was created: a non-trainable weight
+	// (moving statistics) stays frozen when its layer is unfrozen.
+	Trainable bool
+}
+
+// Base is the state every layer shares: name, trainable flag, weights,
+// declared input shape, activity regularizer. Embed it in a layer struct and
+// call Init in the constructor.
+type Base struct {
+	self        Layer
+	name        string
+	className   string
+	trainable   bool
+	built       bool
+	dtype       tensor.DType
+	inputShape  tensor.Shape // declared, without the batch dimension; nil if none
+	batchSize   int
+	weights     []*Weight
+	activityReg regularizers.Regularizer
+	outShape    tensor.Shape // last output shape seen (for summaries)
+	inShapes    []tensor.Shape
+	cfg         config
+	updates     []*tf.Operation // graph ops added by the last Call (AddUpdate)
+}
+
+// Init sets up the base of a layer: self is the layer embedding b,
+// className is its Keras class name ("Dense"), used for automatic naming
+// ("dense", "dense_1", ...) and summaries.
+func (b *Base) Init(self Layer, className string, opts ...Option) {
+	b.self = self
+	b.className = className
+	b.trainable = true
+	b.dtype = tensor.Float32
+	b.cfg = config{}
+	for _, o := range opts {
+		o.apply(&b.cfg)
+	}
+	c := &b.cfg
+	if c.name != "" {
+		b.name = c.name
+	}
+	if c.inputShape != nil {
+		b.inputShape = c.inputShape
+	}
+	b.batchSize = c.batchSize
+	if c.trainable != nil {
+		b.trainable = *c.trainable
+	}
+	if c.dtype != nil {
+		b.dtype = *c.dtype
+	}
+	b.activityReg = c.activityReg
+}
+
+// LayerBase implements Layer.
+func (b *Base) LayerBase() *Base { return b }
+
+// Name returns the layer's name, choosing Keras's automatic name (the
+// snake-case class name, uniquified with _1, _2, ...) on first use.
+func (b *Base) Name() string {
+	if b.name == "" {
+		b.name = UniqueName(SnakeCase(b.className))
+	}
+	return b.name
+}
+
+// ClassName returns the Keras class name ("Dense").
+func (b *Base) ClassName() string { return b.className }
+
+// Trainable reports whether the layer's weights are trained.
+func (b *Base) Trainable() bool { return b.trainable }
+
+// SetTrainable freezes (false) or unfreezes the layer's weights. As in
+// Keras, a model must be compiled again for the change to affect training.
+func (b *Base) SetTrainable(t bool) {
+	b.trainable = t
+	for _, w := range b.weights {
+		w.Var.SetTrainable(t && w.Trainable)
+	}
+}
+
+// Built reports whether the weights exist.
+func (b *Base) Built() bool { return b.built }
+
+// DType returns the layer's compute dtype (float32 by default).
+func (b *Base) DType() tensor.DType { return b.dtype }
+
+// InputShape returns the declared input shape without the batch dimension
+// (nil when none was given).
+func (b *Base) InputShape() tensor.Shape { return b.inputShape }
+
+// BatchInputShape returns the declared input shape with the batch
+// dimension (-1 unless a batch size was declared), or nil.
+func (b *Base) BatchInputShape() tensor.Shape {
+	if b.inputShape == nil {
+		return nil
+	}
+	bs := -1
+	if b.batchSize > 0 {
+		bs = b.batchSize
+	}
+	return append(tensor.Shape{bs}, b.inputShape...)
+}
+
+// OutputShape returns the output shape of the last call (batch first).
+func (b *Base) OutputShape() tensor.Shape { return b.outShape }
+
+// Weights returns all weights (trainable first, as Keras).
+func (b *Base) Weights() []*tf.Variable {
+	return append(b.TrainableWeights(), b.NonTrainableWeights()...)
+}
+
+// TrainableWeights returns the weights updated by training.
+func (b *Base) TrainableWeights() []*tf.Variable {
+	var out []*tf.Variable
+	for _, w := range b.weights {
+		if b.trainable && w.Trainable {
+			out = append(out, w.Var)
+		}
+	}
+	return out
+}
+
+// NonTrainableWeights returns frozen weights (all of them when the layer is
+// not trainable).
+func (b *Base) NonTrainableWeights() []*tf.Variable {
+	var out []*tf.Variable
+	for _, w := range b.weights {
+		if !b.trainable || !w.Trainable {
+			out = append(out, w.Var)
+		}
+	}
+	return out
+}
+
+// WeightList returns the weights with their regularizers, in creation order.
+func (b *Base) WeightList() []*Weight { return b.weights }
+
+// CountParams returns the number of scalars in the weights.
+func (b *Base) CountParams() int {
+	n := 0
+	for _, w := range b.weights {
+		n += w.Var.Shape().NumElements()
+	}
+	return n
+}
+
+// AddWeight creates a weight of the layer (call it from Build): an eager
+// variable named "<layer>/<name>", initialised by init, with an optional
+// regularizer whose penalty is added to the training loss.
+func (b *Base) AddWeight(name string, shape tensor.Shape, init initializers.Initializer, reg regularizers.Regularizer, trainable bool) *tf.Variable {
+	for _, d := range shape {
+		if d < 0 {
+			panic(fmt.Sprintf("layers: %s: weight %q needs a known shape, got %v (is the input's last dimension known?)", b.Name(), name, shape))
+		}
+	}
+	if init == nil {
+		init = initializers.GlorotUniform()
+	}
+	v := tf.NewVariable(nil, init.Init(shape, b.dtype), tf.Name(b.Name()+"/"+name), tf.Trainable(trainable && b.trainable))
+	b.weights = append(b.weights, &Weight{Var: v, Regularizer: reg, Trainable: trainable})
+	return v
+}
+
+// AddUpdate registers a graph op that must run with every training step in
+// which this call takes part, such as BatchNormalization's moving-average
+// assignments (Keras's add_update). Call it from Call; in eager mode the op
+// has already run and nothing is kept.
+func (b *Base) AddUpdate(op *tf.Operation) {
+	if op != nil && op.Graph() != nil {
+		b.updates = append(b.updates, op)
+	}
+}
+
+// TakeUpdates returns and forgets the ops AddUpdate registered since the
+// last call (models collect them after each layer call).
+func TakeUpdates(l Layer) []*tf.Operation {
+	b := l.LayerBase()
+	u := b.updates
+	b.updates = nil
+	return u
+}
+
+// Apply calls the layer on one input (or several, for a MultiInputLayer):
+// see the package function Apply. It needs Init to have been called.
+func (b *Base) Apply(xs ...*tf.Tensor) *tf.Tensor {
+	if b.self == nil {
+		panic("layers: Base.Apply on a layer whose constructor did not call Init; use layers.Apply(layer, x)")
+	}
+	return Apply(b.self, xs...)
+}
+
+// Read returns the tensor reading v where x lives: v's read op in x's graph,
+// or v's current value (recorded for gradients) when x is eager.
+func Read(v *tf.Variable, x *tf.Tensor) *tf.Tensor { return v.In(x.Graph()) }
+
+// training modes per graph: graph building is single-goroutine per graph,
+// so a model can set the mode while its layers are called, as Keras's call
+// context, without goroutine-local state.
+var (
+	modeMu       sync.Mutex
+	trainingMode = map[*tf.Graph]bool{}
+	callHooks    = map[*tf.Graph]func(l Layer, in []*tf.Tensor, out *tf.Tensor){}
+)
+
+// WithTraining runs fn with the training flag of graph g (nil: eager) set:
+// layers applied in g inside fn without an explicit flag see it. It also
+// installs hook (if not nil), called after every layer call in g; models use
+// it to find the layers a subclassed model uses and to collect activity
+// regularization.
+func WithTraining(g *tf.Graph, training bool, hook func(l Layer, in []*tf.Tensor, out *tf.Tensor), fn func()) {
+	modeMu.Lock()
+	oldMode, hadMode := trainingMode[g]
+	oldHook, hadHook := callHooks[g]
+	trainingMode[g] = training
+	if hook != nil {
+		callHooks[g] = hook
+	}
+	modeMu.Unlock()
+	defer func() {
+		modeMu.Lock()
+		if hadMode {
+			trainingMode[g] = oldMode
+		} else {
+			delete(trainingMode, g)
+		}
+		if hadHook {
+			callHooks[g] = oldHook
+		} else {
+			delete(callHooks, g)
+		}
+		modeMu.Unlock()
+	}()
+	fn()
+}
+
+// Training reports the training flag in effect for g.
+func Training(g *tf.Graph) bool {
+	modeMu.Lock()
+	defer modeMu.Unlock()
+	return trainingMode[g]
+}
+
+// Apply calls l on xs, building it first if needed (with the shape of xs),
+// with the training flag in effect for their graph (see WithTraining). It
+// checks the input against the layer's declared input shape and panics with
+// a message naming the layer and the shapes if they do not fit.
+func Apply(l Layer, xs ...*tf.Tensor) *tf.Tensor {
+	if len(xs) == 0 {
+		panic(fmt.Sprintf("layers: %s: Apply needs an input", l.LayerBase().Name()))
+	}
+	return ApplyTraining(l, Training(xs[0].Graph()), xs...)
+}
+
+// ApplyTraining is Apply with an explicit training flag.
+func ApplyTraining(l Layer, training bool, xs ...*tf.Tensor) *tf.Tensor {
+	b := l.LayerBase()
+	name := b.Name()
+	shapes := make([]tensor.Shape, len(xs))
+	for i, x := range xs {
+		if x == nil {
+			panic(fmt.Sprintf("layers: %s: input %d is nil", name, i))
+		}
+		shapes[i] = x.Shape()
+	}
+	multi, isMulti := l.(MultiInputLayer)
+	if len(xs) > 1 && !isMulti {
+		panic(fmt.Sprintf("layers: %s (%s) takes one input, got %d", name, b.className, len(xs)))
+	}
+	if b.inputShape != nil && len(xs) == 1 {
+		if !compatible(shapes[0][min(1, len(shapes[0])):], b.inputShape) || len(shapes[0]) != len(b.inputShape)+1 {
+			panic(fmt.Sprintf("layers: %s (%s) expects input shape %v, got %v", name, b.className, b.BatchInputShape(), shapes[0]))
+		}
+	}
+	g := xs[0].Graph()
+	var exit func()
+	if g != nil {
+		exit = g.NameScope(name)
+	}
+	if !b.built {
+		if isMulti {
+			multi.BuildN(shapes)
+		} else {
+			l.Build(shapes[0])
+		}
+		b.built = true
+		b.inShapes = shapes
+	} else if b.inShapes != nil && len(xs) == 1 && len(b.inShapes) == 1 && len(b.weights) > 0 {
+		// As Keras's InputSpec for Dense: the last (feature) axis must
+		// match the one the weights were built for.
+		prev, cur := b.inShapes[0], shapes[0]
+		if len(prev) > 0 && len(cur) > 0 && prev[len(prev)-1] >= 0 && cur[len(cur)-1] >= 0 && prev[len(prev)-1] != cur[len(cur)-1] {
+			if exit != nil {
+				exit()
+			}
+			panic(fmt.Sprintf("layers: %s (%s) was built for input shape %v, got %v", name, b.className, prev, shapes[0]))
+		}
+	}
+	var y *tf.Tensor
+	if isMulti && len(xs) > 1 {
+		y = multi.CallN(xs, training)
+	} else {
+		y = l.Call(xs[0], training)
+	}
+	if exit != nil {
+		exit()
+	}
+	b.outShape = y.Shape()
+	record(l, xs, y)
+	modeMu.Lock()
+	hook := callHooks[g]
+	modeMu.Unlock()
+	if hook != nil {
+		hook(l, xs, y)
+	}
+	return y
+}
+
+// ActivityPenalty returns the layer's activity-regularization penalty for
+// an output y (nil without an activity regularizer), as Keras 3: the
+// regularizer applied to the layer's output.
+func ActivityPenalty(l Layer, y *tf.Tensor) *tf.Tensor {
+	r := l.LayerBase().activityReg
+	if r == nil {
+		return nil
+	}
+	return r.Penalty(y)
+}
+
+// compatible reports whether shape s fits the declared shape d (-1 matches
+// anything).
+func compatible(s, d tensor.Shape) bool {
+	if len(s) != len(d) {
+		return false
+	}
+	for i := range s {
+		if s[i] >= 0 && d[i] >= 0 && s[i] != d[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// Names: Keras uniquifies automatic names per process (reset by
+// keras.ClearSession).
+var (
+	nameMu     sync.Mutex
+	nameCounts = map[string]int{}
+)
+
+// UniqueName returns base the first time, then base_1, base_2, ...
+func UniqueName(base string) string {
+	nameMu.Lock()
+	defer nameMu.Unlock()
+	n := nameCounts[base]
+	nameCounts[base] = n + 1
+	if n == 0 {
+		return base
+	}
+	return fmt.Sprintf("%s_%d", base, n)
+}
+
+// ResetNames forgets the automatic names given so far (keras.ClearSession).
+func ResetNames() {
+	nameMu.Lock()
+	defer nameMu.Unlock()
+	nameCounts = map[string]int{}
+}
+
+// SnakeCase converts a class name to Keras's automatic layer name:
+// "Dense" -> "dense", "BatchNormalization" -> "batch_normalization",
+// "Conv2D" -> "conv2d".
+func SnakeCase(s string) string {
+	var b strings.Builder
+	rs := []rune(s)
+	for i, r := range rs {
+		upper := r >= 'A' && r <= 'Z'
+		if upper && i > 0 {
+			prevLower := rs[i-1] >= 'a' && rs[i-1] <= 'z'
+			nextLower := i+1 < len(rs) && rs[i+1] >= 'a' && rs[i+1] <= 'z'
+			prevUpper := rs[i-1] >= 'A' && rs[i-1] <= 'Z'
+			if prevLower || (prevUpper && nextLower) {
+				b.WriteByte('_')
+			}
+		}
+		if upper {
+			r += 'a' - 'A'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// activation resolves the activation option of a layer.
+func (c *config) activationFunc(layer string) activations.Func {
+	if c.activationFn != nil {
+		return c.activationFn
+	}
+	f, err := activations.Get(c.activation)
+	if err != nil {
+		panic(fmt.Sprintf("layers: %s: %v", layer, err))
+	}
+	return f
+}
