@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // task is one chunk of a For call, handed to a worker.
@@ -72,9 +73,38 @@ func SetNumThreads(n int) {
 // NumThreads reports the current setting.
 func NumThreads() int { return int(nthreads.Load()) }
 
+// spinFor is how long an idle worker keeps polling the queue before it
+// parks. Kernels of a training step come every few microseconds; waking a
+// parked goroutine costs tens of microseconds on a virtual machine, more than
+// many kernels take.
+const spinFor = 100 * time.Microsecond
+
 func worker() {
-	for t := range queue {
+	for {
+		t, ok := poll()
+		if !ok {
+			t = <-queue
+		}
 		t.run()
+	}
+}
+
+// poll waits up to spinFor for a task, yielding the processor between looks
+// so that other goroutines (input pipelines, the caller) still run.
+func poll() (task, bool) {
+	var start time.Time
+	for i := 0; ; i++ {
+		select {
+		case t := <-queue:
+			return t, true
+		default:
+		}
+		if i == 0 {
+			start = time.Now()
+		} else if i%16 == 0 && time.Since(start) > spinFor {
+			return task{}, false
+		}
+		runtime.Gosched()
 	}
 }
 
@@ -119,16 +149,40 @@ func ForChunks(n, chunks int, fn func(lo, hi int)) {
 		queue <- task{fn: fn, lo: c * n / chunks, hi: (c + 1) * n / chunks, g: g}
 	}
 	fn(0, n/chunks)
-	// While waiting, run queued chunks (ours or another call's): a For nested
-	// inside a For body then cannot deadlock with every worker waiting.
-	for {
+	wait(g)
+	groups.Put(g)
+}
+
+// wait returns when g's queued chunks are done. Meanwhile it runs queued
+// chunks itself (its own or another call's), so a For nested inside a For
+// body cannot deadlock with every worker waiting. It polls for spinFor before
+// it parks: the other chunks usually finish within microseconds of the
+// caller's, and a parked goroutine takes longer than that to wake.
+func wait(g *group) {
+	var start time.Time
+	for i := 0; ; i++ {
+		if g.pending.Load() == 0 {
+			<-g.done // sent right after the last decrement
+			return
+		}
 		select {
 		case t := <-queue:
 			t.run()
 			continue
-		case <-g.done:
+		default:
 		}
-		break
+		if i == 0 {
+			start = time.Now()
+		} else if i%64 == 0 && time.Since(start) > spinFor {
+			break
+		}
 	}
-	groups.Put(g)
+	for {
+		select {
+		case t := <-queue:
+			t.run()
+		case <-g.done:
+			return
+		}
+	}
 }

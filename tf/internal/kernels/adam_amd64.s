@@ -52,3 +52,60 @@ loop:
 done:
 	VZEROUPPER
 	RET
+
+// func adamAVX512(w, m, v, gr *float32, n int, lrt, b1, c1, b2, c2, eps float32)
+//
+// The same step 16 lanes at a time. Denormal inputs and results are flushed
+// to zero (MXCSR DAZ|FTZ, restored on return): moments of weights whose
+// gradient has died out decay through the denormal range, where every
+// instruction would otherwise take a slow microcode path.
+TEXT ·adamAVX512(SB), NOSPLIT, $8-64
+	STMXCSR 0(SP)
+	MOVL    0(SP), AX
+	MOVL    AX, 4(SP)
+	ORL     $0x8040, AX
+	MOVL    AX, 0(SP)
+	LDMXCSR 0(SP)
+	MOVQ w+0(FP), DI
+	MOVQ m+8(FP), SI
+	MOVQ v+16(FP), DX
+	MOVQ gr+24(FP), CX
+	MOVQ n+32(FP), BX
+	VBROADCASTSS lrt+40(FP), Z8
+	VBROADCASTSS b1+44(FP), Z9
+	VBROADCASTSS c1+48(FP), Z12
+	VBROADCASTSS b2+52(FP), Z10
+	VBROADCASTSS c2+56(FP), Z13
+	VBROADCASTSS eps+60(FP), Z11
+
+loop512:
+	CMPQ BX, $16
+	JL   done512
+	VMOVUPS (CX), Z0
+	VMOVUPS (SI), Z1
+	VMULPS  Z9, Z1, Z1
+	VFMADD231PS Z0, Z12, Z1
+	VMOVUPS Z1, (SI)
+	VMOVUPS (DX), Z2
+	VMULPS  Z10, Z2, Z2
+	VMULPS  Z0, Z0, Z3
+	VFMADD231PS Z3, Z13, Z2
+	VMOVUPS Z2, (DX)
+	VSQRTPS Z2, Z4
+	VADDPS  Z11, Z4, Z4
+	VMULPS  Z8, Z1, Z5
+	VDIVPS  Z4, Z5, Z5
+	VMOVUPS (DI), Z6
+	VSUBPS  Z5, Z6, Z6
+	VMOVUPS Z6, (DI)
+	ADDQ $64, DI
+	ADDQ $64, SI
+	ADDQ $64, DX
+	ADDQ $64, CX
+	SUBQ $16, BX
+	JMP  loop512
+
+done512:
+	VZEROUPPER
+	LDMXCSR 4(SP)
+	RET

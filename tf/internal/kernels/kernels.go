@@ -12,7 +12,10 @@ func AdamF32(w, m, v, g []float32, lrt, b1, b2, eps float32) {
 	n := len(w)
 	m, v, g = m[:n], v[:n], g[:n]
 	done := 0
-	if useAVX2 && n >= 8 {
+	if useAVX512 && n >= 16 {
+		done = n &^ 15
+		adamAVX512(&w[0], &m[0], &v[0], &g[0], done, lrt, b1, 1-b1, b2, 1-b2, eps)
+	} else if useAVX2 && n >= 8 {
 		done = n &^ 7
 		adamAVX2(&w[0], &m[0], &v[0], &g[0], done, lrt, b1, 1-b1, b2, 1-b2, eps)
 	}
