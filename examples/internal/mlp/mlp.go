@@ -1,0 +1,160 @@
+// Package mlp is the seeds' MNIST network as the mnist and fashion_mnist
+// examples run it: Flatten, Dense(128, relu), Dropout(0.2), Dense(10,
+// softmax); Adam; sparse categorical cross-entropy; accuracy — the Keras six
+// steps (import, data, Sequential, compile, fit, summary).
+package mlp
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/tensorgo/tensorgo"
+	"github.com/tensorgo/tensorgo/data"
+	"github.com/tensorgo/tensorgo/keras"
+	"github.com/tensorgo/tensorgo/keras/layers"
+	"github.com/tensorgo/tensorgo/tensor"
+)
+
+// Loader returns uint8 images and labels, as mnist.LoadData does.
+type Loader func() (xTrain, yTrain, xTest, yTest *tensor.Tensor, err error)
+
+// Config is what the examples' flags set.
+type Config struct {
+	Name      string // the JSON line's workload
+	Epochs    int
+	Batch     int
+	Threads   int // 0: leave the setting alone
+	Seed      int64
+	Verbose   int       // Keras verbosity for Fit
+	JSON      bool      // print one JSON line with the results at the end
+	Out       io.Writer // where the summary and results go
+	Progress  io.Writer // where Keras's progress bar goes
+	LoadData  Loader
+	SkipPrint bool // no summary or accuracy line (tests)
+}
+
+// Flags registers the examples' common flags on fs with the given default
+// number of epochs and returns the config they fill in.
+func Flags(fs *flag.FlagSet, name string, epochs int) *Config {
+	c := &Config{Name: name}
+	fs.IntVar(&c.Epochs, "epochs", epochs, "training epochs")
+	fs.IntVar(&c.Batch, "batch", 32, "batch size")
+	fs.IntVar(&c.Threads, "threads", 0, "threads for the kernels (0: all cores)")
+	fs.Int64Var(&c.Seed, "seed", 0, "random seed (weights, shuffling, dropout)")
+	fs.BoolVar(&c.JSON, "json", false, "print a JSON line with the results")
+	fs.IntVar(&c.Verbose, "verbose", 1, "Keras verbosity: 0 silent, 1 progress bar, 2 one line per epoch")
+	return c
+}
+
+// Result is what a run measured.
+type Result struct {
+	Workload      string    `json:"workload"`
+	Epochs        int       `json:"epochs"`
+	Batch         int       `json:"batch"`
+	Threads       int       `json:"threads"`
+	Seed          int64     `json:"seed"`
+	EpochSeconds  []float64 `json:"epoch_seconds"`
+	TrainLoss     []float64 `json:"train_loss"`
+	TrainAccuracy []float64 `json:"train_accuracy"`
+	TestLoss      float64   `json:"test_loss"`
+	TestAccuracy  float64   `json:"test_accuracy"`
+}
+
+// timer records how long each epoch takes.
+type timer struct {
+	keras.CallbackBase
+	start   time.Time
+	seconds []float64
+}
+
+func (t *timer) OnEpochBegin(int, keras.Logs) { t.start = time.Now() }
+func (t *timer) OnEpochEnd(int, keras.Logs) {
+	t.seconds = append(t.seconds, time.Since(t.start).Seconds())
+}
+
+// Run loads the data, trains the network, evaluates it on the test set and
+// reports what happened.
+func Run(c Config) (*Result, error) {
+	if c.Threads > 0 {
+		tensorgo.SetNumThreads(c.Threads)
+	}
+	tensor.SetSeed(c.Seed)
+
+	// Data: 60,000 training and 10,000 test images, scaled to [0, 1].
+	xTrain, yTrain, xTest, yTest, err := c.LoadData()
+	if err != nil {
+		return nil, err
+	}
+	if xTrain, err = scale(xTrain); err != nil {
+		return nil, err
+	}
+	if xTest, err = scale(xTest); err != nil {
+		return nil, err
+	}
+
+	// The model, layer by layer.
+	model := keras.NewSequential(
+		layers.Flatten(layers.InputShape(28, 28)),
+		layers.Dense(128, layers.Activation("relu")),
+		layers.Dropout(0.2),
+		layers.Dense(10, layers.Activation("softmax")),
+	)
+
+	// How to train it.
+	if err := model.Compile("adam", "sparse_categorical_crossentropy", keras.Metrics("accuracy")); err != nil {
+		return nil, err
+	}
+
+	// Train, then evaluate as the seeds do (verbose 2: one line).
+	t := &timer{}
+	fitOpts := []keras.FitOption{keras.Epochs(c.Epochs), keras.BatchSize(c.Batch), keras.Verbose(c.Verbose), keras.Callbacks(t)}
+	evalOpts := []keras.FitOption{keras.Verbose(2)}
+	if c.Progress != nil {
+		fitOpts = append(fitOpts, keras.Output(c.Progress))
+		evalOpts = append(evalOpts, keras.Output(c.Progress))
+	}
+	history, err := model.Fit(xTrain, yTrain, fitOpts...)
+	if err != nil {
+		return nil, err
+	}
+	testLoss, metrics, err := model.Evaluate(xTest, yTest, evalOpts...)
+	if err != nil {
+		return nil, err
+	}
+	r := &Result{
+		Workload: c.Name, Epochs: c.Epochs, Batch: c.Batch, Threads: tensorgo.NumThreads(), Seed: c.Seed,
+		EpochSeconds: t.seconds, TrainLoss: history.History["loss"], TrainAccuracy: history.History["accuracy"],
+		TestLoss: testLoss, TestAccuracy: metrics["accuracy"],
+	}
+	if c.SkipPrint || c.Out == nil {
+		return r, nil
+	}
+
+	// The network and its parameters.
+	summary, err := model.SummaryString()
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprint(c.Out, summary)
+	fmt.Fprintf(c.Out, "\ntest accuracy: %.4f\n", r.TestAccuracy)
+	if c.JSON {
+		line, err := json.Marshal(r)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintln(c.Out, string(line))
+	}
+	return r, nil
+}
+
+// scale turns uint8 pixels into float32 values in [0, 1] (x / 255.0).
+func scale(x *tensor.Tensor) (*tensor.Tensor, error) {
+	out := tensor.New(tensor.Float32, x.Shape()...)
+	if err := data.CastScaleInto(out, x, 1.0/255); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
