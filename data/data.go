@@ -70,6 +70,7 @@ const Autotune = -1
 type Dataset struct {
 	open func() iterator
 	card int64
+	src  *slices // set when the dataset is a FromTensorSlices source as it is
 }
 
 // item is what flows between pipeline stages: either a materialised element
@@ -235,7 +236,7 @@ func FromTensorSlices(ts ...*tensor.Tensor) *Dataset {
 		s.shapes = append(s.shapes, sh)
 		s.rows = append(s.rows, sh.NumElements())
 	}
-	return &Dataset{card: int64(s.n), open: func() iterator { return &slicesIter{s: s} }}
+	return &Dataset{card: int64(s.n), src: s, open: func() iterator { return &slicesIter{s: s} }}
 }
 
 type slicesIter struct {

@@ -3,6 +3,7 @@ package data
 import (
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"runtime"
 	"runtime/debug"
@@ -41,6 +42,9 @@ func (d *Dataset) Shuffle(bufferSize int, seed int64, reshuffleEachIteration boo
 		if d.card >= 0 {
 			buf = int(min(int64(bufferSize), d.card))
 		}
+		if d.src != nil && d.src.n <= math.MaxInt32 {
+			return &shuffleRowsIter{s: d.src, size: bufferSize, rng: rng, buf: make([]int32, 0, buf)}
+		}
 		return &shuffleIter{in: d.open(), size: bufferSize, rng: rng, buf: make([]item, 0, buf)}
 	}}
 }
@@ -70,6 +74,36 @@ func (it *shuffleIter) next() (item, error) {
 }
 
 func (it *shuffleIter) close() { it.in.close() }
+
+// shuffleRowsIter is shuffleIter for a FromTensorSlices source: it draws the
+// same order (the source yields rows 0, 1, 2, ... and the draws are the
+// same) but buffers row numbers, which is several times cheaper for the
+// 60,000-row buffers that shuffling an in-memory dataset uses.
+type shuffleRowsIter struct {
+	s    *slices
+	pos  int // the next row the source would yield
+	buf  []int32
+	size int
+	rng  *rand.Rand
+}
+
+func (it *shuffleRowsIter) next() (item, error) {
+	for it.pos < it.s.n && len(it.buf) < it.size {
+		it.buf = append(it.buf, int32(it.pos))
+		it.pos++
+	}
+	n := len(it.buf)
+	if n == 0 {
+		return item{}, io.EOF
+	}
+	j := it.rng.IntN(n)
+	x := it.buf[j]
+	it.buf[j] = it.buf[n-1]
+	it.buf = it.buf[:n-1]
+	return item{src: it.s, i: int(x)}, nil
+}
+
+func (it *shuffleRowsIter) close() {}
 
 // fill appends elements of in to *buf until it holds size of them or in is
 // exhausted, which it records in *eof.
