@@ -690,7 +690,7 @@ func (p *prefetchIter) next() (item, error) {
 	if p.end {
 		return item{}, io.EOF
 	}
-	r, ok := <-p.ch
+	r, ok := p.receive()
 	if !ok {
 		p.end = true
 		return item{}, io.EOF
@@ -702,6 +702,22 @@ func (p *prefetchIter) next() (item, error) {
 		panic(r.panic)
 	}
 	return r.x, r.err
+}
+
+// receive takes the next result, polling for a while before it parks: a
+// consumer that outruns the producer would otherwise park and be woken once
+// per element, which costs more than producing a batch of MNIST.
+func (p *prefetchIter) receive() (result, bool) {
+	for i := 0; i < 64; i++ {
+		select {
+		case r, ok := <-p.ch:
+			return r, ok
+		default:
+		}
+		runtime.Gosched()
+	}
+	r, ok := <-p.ch
+	return r, ok
 }
 
 // safeNext is in.next with a panic caught and returned.
