@@ -18,9 +18,9 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
+	"github.com/tensorgo/tensorgo/datasets/internal/readn"
 	"github.com/tensorgo/tensorgo/internal/atomicfile"
 	"github.com/tensorgo/tensorgo/tensor"
 )
@@ -129,7 +129,7 @@ func decode(r io.Reader, name string, size int64) (*tensor.Tensor, error) {
 		n *= int(d)
 	}
 	want := int64(n) * int64(width)
-	buf, err := readN(src, want, size-int64(4+4*rank))
+	buf, err := readn.Read(src, want, size-int64(4+4*rank))
 	if err != nil {
 		return nil, readErr(fmt.Sprintf("data (shape %v)", shape), err)
 	}
@@ -185,33 +185,6 @@ func shapeOf(dims []byte, rank int) []uint32 {
 		s[i] = binary.BigEndian.Uint32(dims[4*i:])
 	}
 	return s
-}
-
-// readN reads up to want bytes. When the remaining size is known it
-// allocates once; otherwise it grows the buffer as data arrives, so that a
-// header that lies about the shape costs no more memory than the data.
-func readN(r io.Reader, want, known int64) ([]byte, error) {
-	capHint := min(want, 1<<20)
-	if known >= 0 {
-		capHint = min(want, known)
-	}
-	buf := make([]byte, 0, capHint)
-	for int64(len(buf)) < want {
-		if len(buf) == cap(buf) {
-			grow := min(want-int64(len(buf)), int64(max(cap(buf), 1<<16)))
-			buf = slices.Grow(buf, int(grow))
-		}
-		end := min(int64(cap(buf)), want)
-		k, err := r.Read(buf[len(buf):end])
-		buf = buf[:len(buf)+k]
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return buf, err
-		}
-	}
-	return buf, nil
 }
 
 // Encode writes t in IDX format (uncompressed). uint8, int32, float32 and

@@ -23,6 +23,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/tensorgo/tensorgo/datasets/internal/readn"
 	"github.com/tensorgo/tensorgo/internal/atomicfile"
 	"github.com/tensorgo/tensorgo/tensor"
 )
@@ -107,7 +108,7 @@ func decode(r io.Reader) (*tensor.Tensor, error) {
 		n *= d
 	}
 	want := int64(n) * int64(conv.width)
-	buf, err := readN(r, want)
+	buf, err := readn.Read(r, want, -1)
 	if err != nil {
 		return nil, fmt.Errorf("reading the data: %w", err)
 	}
@@ -130,27 +131,6 @@ func decode(r io.Reader) (*tensor.Tensor, error) {
 		t = reverseAxes(t)
 	}
 	return t, nil
-}
-
-// readN reads up to want bytes, growing the buffer as data arrives so that a
-// header that lies about the shape costs no more memory than the data.
-func readN(r io.Reader, want int64) ([]byte, error) {
-	buf := make([]byte, 0, min(want, 1<<20))
-	for int64(len(buf)) < want {
-		if len(buf) == cap(buf) {
-			buf = slices.Grow(buf, int(min(want-int64(len(buf)), int64(cap(buf)))))
-		}
-		end := min(int64(cap(buf)), want)
-		k, err := r.Read(buf[len(buf):end])
-		buf = buf[:len(buf)+k]
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return buf, err
-		}
-	}
-	return buf, nil
 }
 
 // parseHeader parses the Python dict literal of a .npy header, e.g.
