@@ -12,7 +12,10 @@
 // steady-state training step allocates nothing. Run returns errors (unfed
 // placeholders, bad feeds, uninitialised variables, tensors of another
 // graph); building a graph with impossible shapes panics naming the op and
-// the shapes.
+// the shapes. As in TensorFlow 1, Graph.VariableScope and GetVariable name
+// and share variables ("layer1/w"), Tensor.Eval and Operation.Run are
+// shorthands for Session.Run, and NewInteractiveSession makes a session the
+// default one so that Eval needs no session (as in a shell).
 //
 // Eager mode: ops on eager tensors (Constant, variables created with a nil
 // graph) compute at once. A GradientTape returns gradients: there is no

@@ -36,6 +36,9 @@ type Graph struct {
 	scopes  []string
 	vars    []*Variable
 	nextVar int
+
+	varScopes []varScope           // open variable scopes, innermost last
+	byVarName map[string]*Variable // variables made by GetVariable
 }
 
 // NewGraph returns an empty graph.

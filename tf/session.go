@@ -62,6 +62,11 @@ func (s *Session) Close() error {
 	defer s.mu.Unlock()
 	s.closed = true
 	s.plans = nil
+	defaultMu.Lock()
+	if defaultSession == s {
+		defaultSession = nil
+	}
+	defaultMu.Unlock()
 	return nil
 }
 
@@ -229,10 +234,48 @@ func signature(feeds Feeds, fetches []*Tensor, targets []*Operation) uint64 {
 	return mix(h ^ fs)
 }
 
-// Eval runs the session to compute t (a convenience for Session.Run).
+// NewInteractiveSession returns a session for g (the default graph if nil)
+// that also becomes the default session (tf.InteractiveSession), so that
+// Eval and Operation.Run work without naming it, as in a shell. Closing it
+// stops it being the default.
+func NewInteractiveSession(g *Graph, opts ...SessionOption) *Session {
+	s := NewSession(g, opts...)
+	defaultMu.Lock()
+	defaultSession = s
+	defaultMu.Unlock()
+	return s
+}
+
+var defaultSession *Session
+
+// DefaultSession returns the current interactive session, or nil.
+func DefaultSession() *Session {
+	defaultMu.Lock()
+	defer defaultMu.Unlock()
+	return defaultSession
+}
+
+// sessionOrDefault resolves a nil session to the interactive one.
+func sessionOrDefault(s *Session, what string) (*Session, error) {
+	if s != nil {
+		return s, nil
+	}
+	if d := DefaultSession(); d != nil {
+		return d, nil
+	}
+	return nil, fmt.Errorf("tf: %s: no session given and no interactive session open (NewInteractiveSession)", what)
+}
+
+// Eval runs the session to compute t (a convenience for Session.Run). With a
+// nil session it uses the interactive session. An eager tensor is its own
+// value.
 func (t *Tensor) Eval(s *Session, feeds Feeds) (*tensor.Tensor, error) {
 	if t.graph == nil {
 		return t.value, nil
+	}
+	s, err := sessionOrDefault(s, "Eval of "+t.Name())
+	if err != nil {
+		return nil, err
 	}
 	out, err := s.Run(feeds, []*Tensor{t})
 	if err != nil {
@@ -241,9 +284,14 @@ func (t *Tensor) Eval(s *Session, feeds Feeds) (*tensor.Tensor, error) {
 	return out[0], nil
 }
 
-// Run runs op in session s (a convenience for Session.Run with a target).
+// Run runs op in session s (a convenience for Session.Run with a target);
+// a nil session means the interactive one.
 func (op *Operation) Run(s *Session, feeds Feeds) error {
-	_, err := s.Run(feeds, nil, op)
+	s, err := sessionOrDefault(s, "Run of "+op.Name())
+	if err != nil {
+		return err
+	}
+	_, err = s.Run(feeds, nil, op)
 	return err
 }
 
