@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"math"
 	"runtime"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -232,6 +234,15 @@ func TestFilterRepeatTakeSkip(t *testing.T) {
 	}
 	if got := labels(t, ds.Skip(3).Take(4), 1); !slices.Equal(got, []int64{3, 4, 5, 6}) {
 		t.Fatalf("skip/take: %v", got)
+	}
+	for _, c := range []struct {
+		skip int
+		want []int64
+	}{{0, seq(0, 10)}, {8, []int64{8, 9}}, {10, nil}, {12, nil}, {-1, nil}} {
+		sk := ds.Skip(c.skip)
+		if got := labels(t, sk, 1); !slices.Equal(got, c.want) || sk.Cardinality() != int64(len(c.want)) {
+			t.Fatalf("skip(%d): %v, cardinality %d", c.skip, got, sk.Cardinality())
+		}
 	}
 	rep := ds.Take(3).Repeat(3)
 	if got := labels(t, rep, 1); !slices.Equal(got, []int64{0, 1, 2, 0, 1, 2, 0, 1, 2}) || rep.Cardinality() != 9 {
@@ -494,7 +505,7 @@ func TestPanicReachesConsumer(t *testing.T) {
 func TestShuffleHugeBufferUnknownSize(t *testing.T) {
 	ds, _, _ := rangeDS(50)
 	unknown := ds.Filter(func(data.Element) (bool, error) { return true, nil })
-	got := labels(t, unknown.Shuffle(1<<40, 3, false), 1)
+	got := labels(t, unknown.Shuffle(math.MaxInt, 3, false), 1)
 	slices.Sort(got)
 	if !slices.Equal(got, seq(0, 50)) {
 		t.Fatalf("got %v", got)
@@ -520,5 +531,53 @@ func TestGatherInto(t *testing.T) {
 	}
 	if err := data.GatherInto(dst, src, []int{0}, 1); err == nil {
 		t.Fatal("no error for a size mismatch")
+	}
+}
+
+// Prefetch(n) runs at most n elements ahead of the consumer (plus the one
+// its goroutine holds while the buffer is full): it is bounded.
+func TestPrefetchIsBounded(t *testing.T) {
+	var produced atomic.Int64
+	gen := func() iter.Seq2[data.Element, error] {
+		return func(yield func(data.Element, error) bool) {
+			for i := 0; ; i++ {
+				produced.Add(1)
+				if !yield(data.Element{tensor.Scalar(int64(i))}, nil) {
+					return
+				}
+			}
+		}
+	}
+	const n = 3
+	it := data.FromGenerator(gen).Prefetch(n).Iter()
+	defer it.Close()
+	for consumed := 1; consumed <= 5; consumed++ {
+		e, err := it.Next()
+		if err != nil || e[0].Int64s()[0] != int64(consumed-1) {
+			t.Fatalf("element %d: %v %v", consumed, e, err)
+		}
+		// Give the producer time to run ahead as far as it can.
+		deadline := time.Now().Add(200 * time.Millisecond)
+		for produced.Load() < int64(consumed+n) && time.Now().Before(deadline) {
+			time.Sleep(time.Millisecond)
+		}
+		time.Sleep(10 * time.Millisecond)
+		if p := produced.Load(); p > int64(consumed+n+1) {
+			t.Fatalf("after consuming %d with Prefetch(%d): %d produced, want at most %d", consumed, n, p, consumed+n+1)
+		}
+	}
+}
+
+func TestFromTensorsAndElements(t *testing.T) {
+	x := tensor.FromSlice([]float32{1, 2, 3}, 3)
+	y := tensor.Scalar(int64(7))
+	ds := data.FromTensors(x, y)
+	got, err := ds.Collect()
+	if err != nil || ds.Cardinality() != 1 || len(got) != 1 || got[0][0] != x || got[0][1] != y {
+		t.Fatalf("FromTensors: %v %v card %d", got, err, ds.Cardinality())
+	}
+	els := data.FromElements(data.Element{tensor.Scalar(int64(4))}, data.Element{tensor.Scalar(int64(5))})
+	if got := labels(t, els.Repeat(2), 0); !slices.Equal(got, []int64{4, 5, 4, 5}) {
+		t.Fatalf("FromElements: %v", got)
 	}
 }

@@ -567,10 +567,15 @@ func (it *takeIter) next() (item, error) {
 
 func (it *takeIter) close() { it.in.close() }
 
-// Skip returns d without its first n elements.
+// Skip returns d without its first n elements; n < 0 skips them all
+// (tf.data.Dataset.skip(-1)).
 func (d *Dataset) Skip(n int) *Dataset {
 	card := d.card
-	if card >= 0 {
+	switch {
+	case card < 0: // Infinite or Unknown stay so, as in tf.data
+	case n < 0:
+		card = 0
+	default:
 		card = max(0, card-int64(n))
 	}
 	return &Dataset{card: card, open: func() iterator { return &skipIter{in: d.open(), skip: n} }}
@@ -578,11 +583,11 @@ func (d *Dataset) Skip(n int) *Dataset {
 
 type skipIter struct {
 	in   iterator
-	skip int
+	skip int // < 0: all
 }
 
 func (it *skipIter) next() (item, error) {
-	for ; it.skip > 0; it.skip-- {
+	for ; it.skip != 0; it.skip-- {
 		if _, err := it.in.next(); err != nil {
 			return item{}, err
 		}

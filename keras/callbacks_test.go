@@ -1,6 +1,7 @@
 package keras_test
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -174,5 +175,92 @@ func TestFitDataset(t *testing.T) {
 	p, err := m.Predict(data.FromTensorSlices(x).Batch(40, false))
 	if err != nil || p.Dim(0) != 96 {
 		t.Fatalf("predict on a dataset: %v %v", p, err)
+	}
+}
+
+// Mode "auto" maximises a monitor named like an accuracy and "min" forces
+// minimising; MinDelta counts in the direction of improvement (Keras).
+func TestEarlyStoppingModes(t *testing.T) {
+	x, y := blobs(30, 1)
+	rising := []float64{0.5, 0.6, 0.7, 0.8, 0.9, 0.95}
+	cases := []struct {
+		monitor, mode string
+		minDelta      float64
+		epochs        int // epochs run
+	}{
+		{"val_accuracy", "", 0, 6},      // auto -> max: always improving
+		{"val_accuracy", "max", 0.2, 3}, // +0.1 per epoch never beats 0.2: stop after patience 2
+		{"val_accuracy", "min", 0, 3},   // rising is worse when minimising
+		{"score", "", 0, 3},             // auto -> min for other names
+	}
+	for _, c := range cases {
+		m := smallModel(t, 0.1)
+		es := &keras.EarlyStopping{Monitor: c.monitor, Mode: c.mode, MinDelta: c.minDelta, Patience: 2}
+		h, err := m.Fit(x, y, keras.Epochs(6), keras.Verbose(0), keras.Callbacks(&scripted{key: c.monitor, vals: rising}, es))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(h.Epoch) != c.epochs {
+			t.Errorf("%s mode %q min_delta %v: ran %d epochs, want %d", c.monitor, c.mode, c.minDelta, len(h.Epoch), c.epochs)
+		}
+	}
+}
+
+// Validation data may be a Dataset, whether training on tensors or on a
+// Dataset; the last epoch's val_loss is the loss Evaluate then reports.
+func TestValidationDataset(t *testing.T) {
+	x, y := blobs(64, 7)
+	vx, vy := blobs(40, 8)
+	val := data.FromTensorSlices(vx, vy).Batch(16, false)
+	for _, train := range []any{x, data.FromTensorSlices(x, y).Batch(16, false)} {
+		m := smallModel(t, 0.3)
+		var yy any = y
+		if _, ok := train.(*data.Dataset); ok {
+			yy = nil
+		}
+		h, err := m.Fit(train, yy, keras.Epochs(3), keras.Verbose(0), keras.ValidationData(val, nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		vl := h.History["val_loss"]
+		want, ms, err := m.Evaluate(vx, vy, keras.Verbose(0))
+		if err != nil || len(vl) != 3 || math.Abs(vl[2]-want) > 1e-6 || math.Abs(h.Last("val_accuracy")-ms["accuracy"]) > 1e-9 {
+			t.Fatalf("%T: val_loss %v, evaluate %v %v (%v)", train, vl, want, ms, err)
+		}
+	}
+}
+
+// With StepsPerEpoch shorter than the dataset, each epoch continues where
+// the last one stopped (Keras); a dataset that runs out stops training with
+// a warning.
+func TestStepsPerEpochContinues(t *testing.T) {
+	x, y := blobs(60, 9)
+	ds := data.FromTensorSlices(x, y).Batch(10, false) // 6 batches, no shuffle
+	m := smallModel(t, 0.1)
+	var firstRows []float64
+	// A map that records the first feature of each batch it passes on.
+	seen := data.FromTensorSlices(x, y).Batch(10, false).Map(func(e data.Element) (data.Element, error) {
+		firstRows = append(firstRows, e[0].At(0, 0))
+		return e, nil
+	})
+	var out strings.Builder
+	h, err := m.Fit(seen.Repeat(-1), nil, keras.Epochs(3), keras.StepsPerEpoch(4), keras.Verbose(0), keras.Output(&out))
+	if err != nil || len(h.Epoch) != 3 {
+		t.Fatalf("epochs %v, %v", h.Epoch, err)
+	}
+	// 12 batches over 3 epochs: the 6 batches twice, in order.
+	if len(firstRows) < 12 {
+		t.Fatalf("%d batches read", len(firstRows))
+	}
+	for i := 0; i < 12; i++ {
+		if firstRows[i] != x.At((i%6)*10, 0) {
+			t.Fatalf("batch %d starts with %v, want row %d's %v", i, firstRows[i], (i%6)*10, x.At((i%6)*10, 0))
+		}
+	}
+	// A finite dataset of 6 batches cannot give 3 epochs of 4.
+	out.Reset()
+	h, err = m.Fit(ds, nil, keras.Epochs(3), keras.StepsPerEpoch(4), keras.Verbose(0), keras.Output(&out))
+	if err != nil || len(h.Epoch) != 2 || !strings.Contains(out.String(), "ran out of data") {
+		t.Fatalf("epochs %v, err %v, output %q", h.Epoch, err, out.String())
 	}
 }

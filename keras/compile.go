@@ -68,6 +68,16 @@ func (m *Model) Compile(optimizer any, loss any, opts ...CompileOption) error {
 		}
 		ls = []losses.Loss{r}
 	}
+	if m.kind == functionalModel {
+		// The outputs are known now: say so at once, as Keras does.
+		n := len(m.fnOutputs)
+		if len(ls) != 1 && len(ls) != n {
+			return fmt.Errorf("keras: Compile: model %s has %d outputs but %d losses were given", m.name, n, len(ls))
+		}
+		if cfg.lossWeights != nil && len(cfg.lossWeights) != n {
+			return fmt.Errorf("keras: Compile: model %s has %d outputs but %d loss weights were given", m.name, n, len(cfg.lossWeights))
+		}
+	}
 	for _, mt := range cfg.metrics {
 		switch x := mt.(type) {
 		case string:

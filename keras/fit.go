@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"math"
 	"os"
 	"strings"
@@ -81,7 +82,11 @@ func Callbacks(cbs ...Callback) FitOption {
 // Output sets where progress is written (default os.Stdout).
 func Output(w io.Writer) FitOption { return func(c *fitConfig) { c.out = w } }
 
-// StepsPerEpoch limits the batches per epoch when fitting on a Dataset.
+// StepsPerEpoch sets the batches per epoch when fitting on a Dataset (it is
+// needed for an infinite one). When it differs from the dataset's length,
+// one pass over the dataset runs across epochs, as in Keras: an epoch goes
+// on where the last one stopped, and a dataset that runs out ends training
+// with a warning.
 func StepsPerEpoch(n int) FitOption { return func(c *fitConfig) { c.stepsPerEpoch = n } }
 
 // ErrNotCompiled is returned by Fit and Evaluate before Compile.
@@ -133,6 +138,10 @@ func makeArrays(x, y any) (*arrays, error) {
 		}
 	}
 	a.n = xs[0].Dim(0)
+	if a.n == 0 {
+		// Keras: "Expect x to be a non-empty array or dataset."
+		return nil, fmt.Errorf("keras: x has no samples (shape %v)", xs[0].Shape())
+	}
 	for i, t := range xs[1:] {
 		if t.Dim(0) != a.n {
 			return nil, fmt.Errorf("keras: inputs have different numbers of samples: x[0] has %d, x[%d] has %d", a.n, i+1, t.Dim(0))
@@ -316,7 +325,7 @@ func (m *Model) getStep(train bool, ys []*tensor.Tensor, weighted bool) (st *ste
 				ms = append(ms, mt)
 				name := mt.Name()
 				if len(outs) > 1 {
-					name = fmt.Sprintf("output_%d_%s", i, name)
+					name = m.outputName(i) + "_" + name
 				}
 				st.names = append(st.names, name)
 			}
@@ -517,6 +526,25 @@ func sampleWeights(c *fitConfig, a *arrays) (*tensor.Tensor, error) {
 	return w, nil
 }
 
+// checkClassWeight rejects class weights for classes the model cannot
+// output (Keras rejects them too).
+func (m *Model) checkClassWeight(c *fitConfig) error {
+	if len(c.classWeight) == 0 || len(m.inferOut) != 1 {
+		return nil
+	}
+	os := m.inferOut[0].Shape()
+	k := os[len(os)-1]
+	if k == 1 { // one sigmoid unit: classes 0 and 1
+		k = 2
+	}
+	for cls := range c.classWeight {
+		if k > 0 && (cls < 0 || cls >= k) {
+			return fmt.Errorf("keras: ClassWeight has class %d, but the model's output has %d classes", cls, k)
+		}
+	}
+	return nil
+}
+
 // split holds out the last fraction of a for validation.
 func split(a *arrays, frac float64) (train, val *arrays, err error) {
 	if frac <= 0 {
@@ -556,8 +584,9 @@ func sliceRows(t *tensor.Tensor, lo, hi int) *tensor.Tensor {
 	return out
 }
 
-// Logs holds the values callbacks see: "loss", metric names, and "val_"
-// versions at the end of an epoch.
+// Logs holds the values callbacks see: "loss", metric names (prefixed, for
+// a model with several outputs, by the name of the layer that makes each
+// output: "class_accuracy"), and "val_" versions at the end of an epoch.
 type Logs map[string]float64
 
 // Fit trains the model on x and y (tensors with samples first, or lists of
@@ -573,11 +602,27 @@ func (m *Model) Fit(x, y any, opts ...FitOption) (*History, error) {
 	if c.epochs < 0 || c.batchSize <= 0 {
 		return nil, fmt.Errorf("keras: Fit: epochs must be >= 0 and batch size > 0 (got %d, %d)", c.epochs, c.batchSize)
 	}
+	switch {
+	case c.initialEpoch < 0:
+		return nil, fmt.Errorf("keras: Fit: InitialEpoch must be >= 0, got %d", c.initialEpoch)
+	case c.stepsPerEpoch < 0:
+		return nil, fmt.Errorf("keras: Fit: StepsPerEpoch must be >= 0, got %d", c.stepsPerEpoch)
+	case c.validationFreq < 1:
+		return nil, fmt.Errorf("keras: Fit: ValidationFreq must be >= 1, got %d", c.validationFreq)
+	case c.validationSplit < 0 || c.validationSplit >= 1:
+		return nil, fmt.Errorf("keras: ValidationSplit must be in [0, 1), got %v", c.validationSplit)
+	}
 	hist := NewHistory()
 	cbs := append([]Callback{hist}, c.callbacks...)
 	if ds, ok := x.(*data.Dataset); ok {
-		if y != nil {
+		switch {
+		case y != nil:
 			return nil, errors.New("keras: Fit: y must be nil when x is a Dataset (its elements carry the labels)")
+		case c.validationSplit > 0:
+			// Keras refuses too: a dataset cannot be split without reading it.
+			return nil, errors.New("keras: Fit: ValidationSplit needs tensors; with a Dataset give ValidationData")
+		case c.sampleWeight != nil || c.classWeight != nil:
+			return nil, errors.New("keras: Fit: SampleWeight and ClassWeight need tensors; with a Dataset make the weights its third component (x, y, sample_weight)")
 		}
 		return hist, m.fitDataset(ds, c, cbs)
 	}
@@ -594,6 +639,9 @@ func (m *Model) Fit(x, y any, opts ...FitOption) (*History, error) {
 	if err := m.checkLabelRange(a.ys); err != nil {
 		return nil, err
 	}
+	if err := m.checkClassWeight(c); err != nil {
+		return nil, err
+	}
 	if a.sw, err = sampleWeights(c, a); err != nil {
 		return nil, err
 	}
@@ -601,7 +649,10 @@ func (m *Model) Fit(x, y any, opts ...FitOption) (*History, error) {
 	if err != nil {
 		return nil, err
 	}
-	if val == nil && c.valX != nil {
+	if _, isDS := c.valX.(*data.Dataset); isDS && c.valY != nil {
+		return nil, errors.New("keras: validation data: y must be nil when x is a Dataset")
+	}
+	if _, isDS := c.valX.(*data.Dataset); val == nil && c.valX != nil && !isDS {
 		if val, err = makeArrays(c.valX, c.valY); err != nil {
 			return nil, fmt.Errorf("keras: validation data: %w", err)
 		}
@@ -775,8 +826,15 @@ func (m *Model) fitArrays(st *step, train, val *arrays, c *fitConfig, cbs []Call
 				break
 			}
 		}
-		if val != nil && (epoch+1)%max(1, c.validationFreq) == 0 {
-			vl, vm, err := m.evaluateArrays(val, c.batchSize, 0, nil)
+		if (val != nil || c.valX != nil) && (epoch+1)%max(1, c.validationFreq) == 0 {
+			var vl float64
+			var vm map[string]float64
+			var err error
+			if val != nil {
+				vl, vm, err = m.evaluateArrays(val, c.batchSize, 0, nil)
+			} else { // a Dataset
+				vl, vm, err = m.Evaluate(c.valX, nil, Verbose(0))
+			}
 			if err != nil {
 				return fmt.Errorf("keras: validation: %w", err)
 			}
@@ -808,6 +866,36 @@ func (m *Model) fitDataset(ds *data.Dataset, c *fitConfig, cbs []Callback) error
 	steps := int(ds.Cardinality())
 	if c.stepsPerEpoch > 0 {
 		steps = c.stepsPerEpoch
+	} else if ds.Cardinality() == data.Infinite {
+		// Keras refuses too: an epoch would never end.
+		return errors.New("keras: Fit: the dataset is infinite (Repeat(-1)): give StepsPerEpoch, or Take a finite part")
+	}
+	// With StepsPerEpoch shorter (or longer) than a pass, one iteration runs
+	// across the epochs, as Keras: each epoch goes on where the last one
+	// stopped instead of starting the dataset over (which would train on
+	// the same first batches every epoch).
+	var persistent *data.Iterator
+	ranOut := false
+	if c.stepsPerEpoch > 0 && int64(c.stepsPerEpoch) != ds.Cardinality() {
+		persistent = ds.Iter()
+		defer persistent.Close()
+	}
+	epochData := func() iter.Seq2[data.Element, error] {
+		if persistent == nil {
+			return ds.All()
+		}
+		return func(yield func(data.Element, error) bool) {
+			for n := 0; n < c.stepsPerEpoch; n++ {
+				e, err := persistent.Next()
+				if err == io.EOF {
+					ranOut = true
+					return
+				}
+				if !yield(e, err) || err != nil {
+					return
+				}
+			}
+		}
 	}
 	logs := Logs{}
 	for _, cb := range cbs {
@@ -827,7 +915,7 @@ func (m *Model) fitDataset(ds *data.Dataset, c *fitConfig, cbs []Callback) error
 		}
 		bar := progbar.New(c.out, steps, c.verbose, "step")
 		s := 0
-		for elem, err := range ds.All() {
+		for elem, err := range epochData() {
 			if err != nil {
 				return fmt.Errorf("keras: Fit: reading the dataset: %w", err)
 			}
@@ -872,7 +960,7 @@ func (m *Model) fitDataset(ds *data.Dataset, c *fitConfig, cbs []Callback) error
 						m.StopTraining = true
 						break
 					}
-					return fmt.Errorf("keras: Fit stopped: the loss became %v at epoch %d, batch %d", ne.loss, epoch+1, s+1)
+					return fmt.Errorf("keras: Fit stopped: the loss became %v at epoch %d, batch %d (lower the learning rate, check the data for NaN/Inf or use from_logits)", ne.loss, epoch+1, s+1)
 				}
 				return fmt.Errorf("keras: Fit: epoch %d, batch %d: %w", epoch+1, s+1, err)
 			}
@@ -887,6 +975,18 @@ func (m *Model) fitDataset(ds *data.Dataset, c *fitConfig, cbs []Callback) error
 		}
 		if r == nil {
 			return errors.New("keras: Fit: the dataset is empty")
+		}
+		if ranOut {
+			fmt.Fprintf(c.out, "WARNING: Your input ran out of data; interrupting training. Make sure that your dataset can generate at least `steps_per_epoch * epochs` batches (in this case, %d batches). You may need to use Repeat() when building your dataset.\n",
+				c.stepsPerEpoch*(c.epochs-c.initialEpoch))
+			m.StopTraining = true
+			if s == 0 {
+				break // no batch this epoch: nothing to report
+			}
+		}
+		if steps < 0 {
+			// Unknown cardinality: the first epoch counted it, as Keras.
+			steps = s
 		}
 		logs = r.logs
 		if c.valX != nil && (epoch+1)%max(1, c.validationFreq) == 0 {
@@ -957,6 +1057,9 @@ func (m *Model) Evaluate(x, y any, opts ...FitOption) (loss float64, ms map[stri
 	if err := m.checkLabelRange(a.ys); err != nil {
 		return 0, nil, err
 	}
+	if err := m.checkClassWeight(c); err != nil {
+		return 0, nil, err
+	}
 	if a.sw, err = sampleWeights(c, a); err != nil {
 		return 0, nil, err
 	}
@@ -1011,6 +1114,9 @@ func (m *Model) evaluateArrays(a *arrays, batch, verbose int, c *fitConfig) (flo
 func (m *Model) evaluateDataset(ds *data.Dataset, c *fitConfig) (float64, map[string]float64, error) {
 	var r *runner
 	steps := int(ds.Cardinality())
+	if ds.Cardinality() == data.Infinite {
+		return 0, nil, errors.New("keras: Evaluate: the dataset is infinite (Repeat(-1)): Take a finite part")
+	}
 	bar := progbar.New(c.out, steps, c.verbose, "step")
 	s := 0
 	for elem, err := range ds.All() {
@@ -1158,6 +1264,9 @@ func copyInto(dst, src *tensor.Tensor, off int) {
 }
 
 func (m *Model) predictDataset(ds *data.Dataset) ([]*tensor.Tensor, error) {
+	if ds.Cardinality() == data.Infinite {
+		return nil, errors.New("keras: Predict: the dataset is infinite (Repeat(-1)): Take a finite part")
+	}
 	var parts [][]*tensor.Tensor
 	feeds := tf.Feeds{}
 	for elem, err := range ds.All() {

@@ -38,6 +38,7 @@ type Model struct {
 
 	fnInputs  []*tf.Tensor // functional: traced inputs and outputs
 	fnOutputs []*tf.Tensor
+	outNames  []string // functional outputs: the producing layers' names, as Keras names them in logs
 	nodes     []*layers.Node
 
 	caller Caller // subclassed
@@ -184,6 +185,18 @@ func NewModel(inputs, outputs any, opts ...ModelOption) *Model {
 		panic("keras: NewModel: " + err.Error())
 	}
 	m.nodes = nodes
+	used := map[string]bool{}
+	for i, out := range outs {
+		name := fmt.Sprintf("output_%d", i)
+		if n := layers.NodeOf(out); n != nil {
+			name = n.Layer.LayerBase().Name()
+		}
+		for base, k := name, 1; used[name]; k++ {
+			name = fmt.Sprintf("%s_%d", base, k)
+		}
+		used[name] = true
+		m.outNames = append(m.outNames, name)
+	}
 	seen := map[layers.Layer]bool{}
 	for _, n := range nodes {
 		if !seen[n.Layer] {
@@ -436,4 +449,14 @@ func (m *Model) Apply(xs ...*tf.Tensor) *tf.Tensor {
 func (m *Model) ApplyTraining(training bool, xs ...*tf.Tensor) *tf.Tensor {
 	outs, _, _ := m.forward(xs[0].Graph(), xs, training)
 	return outs[0]
+}
+
+// outputName is the prefix of output i's metrics in the logs of a model with
+// several outputs: the name of the layer that made it (Keras's
+// "class_accuracy"), or "output_i".
+func (m *Model) outputName(i int) string {
+	if i < len(m.outNames) {
+		return m.outNames[i]
+	}
+	return fmt.Sprintf("output_%d", i)
 }

@@ -357,8 +357,11 @@ func TestTwoOutputs(t *testing.T) {
 	if err != nil || len(outs) != 2 || !outs[1].Shape().Equal(tensor.Shape{150, 1}) {
 		t.Fatalf("predict: %v %v", outs, err)
 	}
-	if _, ok := h0.History["output_0_accuracy"]; !ok {
-		t.Errorf("history keys %v", h0.History)
+	// Keras names each output's metrics after the layer that made it.
+	for _, k := range []string{"loss", "class_accuracy", "sum_accuracy"} {
+		if _, ok := h0.History[k]; !ok {
+			t.Errorf("no %q in the history keys %v", k, h0.History)
+		}
 	}
 }
 
@@ -589,5 +592,38 @@ func TestEagerTrainingLoop(t *testing.T) {
 	}
 	if last > first/3 {
 		t.Fatalf("eager loop: loss %v -> %v", first, last)
+	}
+}
+
+// An l1_l2 bias regularizer adds l1·sum|b| + l2·sum b² to the loss, and a
+// kernel and a bias regularizer add up.
+func TestBiasRegularizer(t *testing.T) {
+	x, y := blobs(32, 15)
+	plain := keras.NewSequential(layers.Dense(3, layers.InputShape(4), layers.Activation("softmax"), layers.BiasInitializer(initializers.RandomNormal(0, 1, 3))))
+	reg := keras.NewSequential(layers.Dense(3, layers.InputShape(4), layers.Activation("softmax"),
+		layers.BiasRegularizer(regularizers.L1L2(0.1, 0.2)), layers.KernelRegularizer(regularizers.L1(0.05))))
+	if err := reg.SetWeights(plain.GetWeights()); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []*keras.Model{plain, reg} {
+		if err := m.Compile("sgd", "sparse_categorical_crossentropy"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l0, _, err0 := plain.Evaluate(x, y, keras.Verbose(0))
+	l1, _, err1 := reg.Evaluate(x, y, keras.Verbose(0))
+	if err0 != nil || err1 != nil {
+		t.Fatal(err0, err1)
+	}
+	w, b := plain.Weights()[0].Value(), plain.Weights()[1].Value()
+	var want float64
+	for i := 0; i < b.Size(); i++ {
+		want += 0.1*math.Abs(b.Float(i)) + 0.2*b.Float(i)*b.Float(i)
+	}
+	for i := 0; i < w.Size(); i++ {
+		want += 0.05 * math.Abs(w.Float(i))
+	}
+	if math.Abs((l1-l0)-want) > 1e-5 {
+		t.Fatalf("penalty %v, want %v", l1-l0, want)
 	}
 }

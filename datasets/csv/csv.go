@@ -131,8 +131,16 @@ func read(r io.Reader, opt Options) (*Table, error) {
 			names = append(names, strconv.Itoa(i))
 		}
 	} else {
-		for _, h := range records[0] {
-			names = append(names, strings.TrimSpace(h))
+		for i, h := range records[0] {
+			if i == 0 {
+				// A UTF-8 byte-order mark, as spreadsheet programs write.
+				h = strings.TrimPrefix(h, "\ufeff")
+			}
+			h = strings.TrimSpace(h)
+			if j := slices.Index(names, h); j >= 0 {
+				return nil, fmt.Errorf("line %d: columns %d and %d are both named %q", lines[0], j+1, i+1, h)
+			}
+			names = append(names, h)
 		}
 		records, lines = records[1:], lines[1:]
 	}
@@ -266,7 +274,7 @@ func parse(s string, dt tensor.DType, opt Options) (float64, error) {
 	}
 	v, err := strconv.ParseInt(s, 10, bits)
 	if err != nil {
-		return 0, fmt.Errorf("cannot parse %q as a %v", s, dt)
+		return 0, fmt.Errorf("cannot parse %q as %v", s, dt)
 	}
 	return float64(v), nil
 }

@@ -81,6 +81,22 @@ func TestErrors(t *testing.T) {
 	if _, err := csv.Read(strings.NewReader(""), "empty.csv", csv.Options{}); err == nil || !strings.Contains(err.Error(), "empty.csv: empty file") {
 		t.Errorf("empty: %v", err)
 	}
+	if _, err := csv.Read(strings.NewReader("a,b,a\n1,2,3\n"), "dup.csv", csv.Options{Label: "a"}); err == nil ||
+		!strings.Contains(err.Error(), "dup.csv: line 1: columns 1 and 3 are both named \"a\"") {
+		t.Errorf("duplicate column names: %v", err)
+	}
+}
+
+// A byte-order mark (spreadsheet exports) and CRLF line ends are not part
+// of the data.
+func TestBOMAndCRLF(t *testing.T) {
+	tb, err := csv.Read(strings.NewReader("\ufeffa,b\r\n1,2\r\n3,4\r\n"), "excel.csv", csv.Options{Label: "a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(tb.Columns, []string{"b"}) || !slices.Equal(tb.X.Float32s(), []float32{2, 4}) || !slices.Equal(tb.Y.Int64s(), []int64{1, 3}) {
+		t.Fatalf("columns %v X %v Y %v", tb.Columns, tb.X.Float32s(), tb.Y.Int64s())
+	}
 }
 
 func FuzzCSV(f *testing.F) {

@@ -37,7 +37,7 @@ const (
 
 // maxElements bounds what a header may ask for, so that a corrupt header
 // gives an error rather than an attempt to allocate terabytes.
-const maxElements = 1 << 34
+const maxElements = min(1<<34, math.MaxInt>>4) // 2^27 on 32-bit platforms
 
 // Read reads the IDX file at path; a name ending in .gz, or content starting
 // with the gzip magic bytes, is decompressed on the fly. Errors name the file.

@@ -235,3 +235,32 @@ func TestFlowAndMapDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// A file that is not the image its extension says, and a folder without
+// images, are errors that name the path.
+func TestLoadDirectoryErrors(t *testing.T) {
+	dir := t.TempDir()
+	save(t, filepath.Join(dir, "cat", "a.png"), solid(4, 2, color.White))
+	bad := filepath.Join(dir, "dog", "broken.jpg")
+	os.MkdirAll(filepath.Dir(bad), 0o755)
+	os.WriteFile(bad, []byte("\xff\xd8 not really a jpeg"), 0o644)
+	_, _, _, err := images.LoadDirectory(dir, images.Options{})
+	if err == nil || !strings.Contains(err.Error(), "broken.jpg") || !strings.Contains(err.Error(), "cannot decode") {
+		t.Errorf("corrupt image: %v", err)
+	}
+	// Different sizes without a target size.
+	os.Remove(bad)
+	save(t, filepath.Join(dir, "dog", "big.png"), solid(8, 8, color.Black))
+	_, _, _, err = images.LoadDirectory(dir, images.Options{})
+	if err == nil || !strings.Contains(err.Error(), "big.png") || !strings.Contains(err.Error(), "Height and Width") {
+		t.Errorf("mixed sizes: %v", err)
+	}
+	empty := t.TempDir()
+	os.MkdirAll(filepath.Join(empty, "cat"), 0o755)
+	if _, _, _, err := images.LoadDirectory(empty, images.Options{}); err == nil || !strings.Contains(err.Error(), empty) {
+		t.Errorf("no images: %v", err)
+	}
+	if _, _, _, err := images.LoadDirectory(filepath.Join(empty, "nowhere"), images.Options{}); err == nil || !strings.Contains(err.Error(), "nowhere") {
+		t.Errorf("missing folder: %v", err)
+	}
+}

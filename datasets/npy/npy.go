@@ -32,7 +32,7 @@ var magic = []byte("\x93NUMPY")
 
 // maxElements bounds what a header may ask for, so that a corrupt header
 // gives an error rather than an attempt to allocate terabytes.
-const maxElements = 1 << 34
+const maxElements = min(1<<34, math.MaxInt>>4) // 2^27 on 32-bit platforms
 
 // Read reads the .npy file at path.
 func Read(path string) (*tensor.Tensor, error) {

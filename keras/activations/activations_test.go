@@ -12,14 +12,30 @@ import (
 func TestNamedActivations(t *testing.T) {
 	x := tf.Constant(tensor.From([]float32{-1, 0, 2}))
 	want := map[string][]float64{
-		"linear":     {-1, 0, 2},
-		"relu":       {0, 0, 2},
-		"sigmoid":    {1 / (1 + math.E), 0.5, 1 / (1 + math.Exp(-2))},
-		"tanh":       {math.Tanh(-1), 0, math.Tanh(2)},
-		"softplus":   {math.Log1p(math.Exp(-1)), math.Log(2), math.Log1p(math.Exp(2))},
-		"elu":        {math.Exp(-1) - 1, 0, 2},
-		"leaky_relu": {-0.2, 0, 2},
-		"softmax":    {math.Exp(-1) / (math.Exp(-1) + 1 + math.Exp(2)), 1 / (math.Exp(-1) + 1 + math.Exp(2)), math.Exp(2) / (math.Exp(-1) + 1 + math.Exp(2))},
+		"linear":      {-1, 0, 2},
+		"relu":        {0, 0, 2},
+		"sigmoid":     {1 / (1 + math.E), 0.5, 1 / (1 + math.Exp(-2))},
+		"tanh":        {math.Tanh(-1), 0, math.Tanh(2)},
+		"softplus":    {math.Log1p(math.Exp(-1)), math.Log(2), math.Log1p(math.Exp(2))},
+		"elu":         {math.Exp(-1) - 1, 0, 2},
+		"leaky_relu":  {-0.2, 0, 2},
+		"softmax":     {math.Exp(-1) / (math.Exp(-1) + 1 + math.Exp(2)), 1 / (math.Exp(-1) + 1 + math.Exp(2)), math.Exp(2) / (math.Exp(-1) + 1 + math.Exp(2))},
+		"log_softmax": {-1 - math.Log(math.Exp(-1)+1+math.Exp(2)), -math.Log(math.Exp(-1) + 1 + math.Exp(2)), 2 - math.Log(math.Exp(-1)+1+math.Exp(2))},
+		"relu6":       {0, 0, 2},
+		// Keras 2's piecewise-linear sigmoid: clip(0.2x + 0.5, 0, 1).
+		"hard_sigmoid": {0.3, 0.5, 0.9},
+		"softsign":     {-0.5, 0, 2.0 / 3},
+		"selu":         {1.0507009873554805 * 1.6732632423543772 * (math.Exp(-1) - 1), 0, 1.0507009873554805 * 2},
+		// Keras's default gelu is the exact one: x·Φ(x).
+		"gelu":        {-0.5 * (1 + math.Erf(-1/math.Sqrt2)), 0, 2 * 0.5 * (1 + math.Erf(2/math.Sqrt2))},
+		"swish":       {-1 / (1 + math.E), 0, 2 / (1 + math.Exp(-2))},
+		"silu":        {-1 / (1 + math.E), 0, 2 / (1 + math.Exp(-2))},
+		"exponential": {math.Exp(-1), 1, math.Exp(2)},
+	}
+	for _, n := range Names() {
+		if _, ok := want[n]; !ok {
+			t.Errorf("activation %q has no hand-computed values here", n)
+		}
 	}
 	for name, w := range want {
 		f, err := Get(name)

@@ -68,6 +68,11 @@ func (b *Bar) Update(current int, names []string, values []float64, finalize boo
 		return
 	}
 	now := time.Now()
+	if finalize && b.target <= 0 {
+		// An unknown number of steps is known at the end (Keras's
+		// ProgbarLogger sets the target to the steps seen).
+		b.target = current
+	}
 	if current == 1 && b.stepFrom.IsZero() {
 		b.stepFrom, b.seenFrom = now, 1
 	}
@@ -86,6 +91,10 @@ func (b *Bar) Update(current int, names []string, values []float64, finalize boo
 	line := len(buf)
 	buf = b.appendBar(buf, current)
 	if finalize {
+		buf = append(buf, " - "...)
+		buf = appendSeconds(buf, now.Sub(b.start).Seconds())
+		buf = b.appendPerStep(buf, now, current)
+	} else if b.target <= 0 {
 		buf = append(buf, " - "...)
 		buf = appendSeconds(buf, now.Sub(b.start).Seconds())
 		buf = b.appendPerStep(buf, now, current)
@@ -158,6 +167,15 @@ func appendCount(buf []byte, current, target int) []byte {
 }
 
 func (b *Bar) appendBar(buf []byte, current int) []byte {
+	if b.target <= 0 {
+		// Keras's "%7d/Unknown" while the number of steps is unknown.
+		c := strconv.Itoa(current)
+		for i := len(c); i < 7; i++ {
+			buf = append(buf, ' ')
+		}
+		buf = append(buf, c...)
+		return append(buf, "/Unknown"...)
+	}
 	buf = appendCount(buf, current, b.target)
 	buf = append(buf, " ["...)
 	prog := 0
@@ -233,12 +251,18 @@ func append2(buf []byte, v int) []byte {
 }
 
 // AppendValue formats a metric value as Keras does: "%.4f", or "%.4e" when
-// its magnitude is at most 1e-3.
+// its magnitude is at most 1e-3; NaN and infinities as Python writes them
+// ("nan", "inf", "-inf").
 func AppendValue(buf []byte, v float64) []byte {
-	if math.Abs(v) > 1e-3 || math.IsNaN(v) || math.IsInf(v, 0) {
-		if math.IsNaN(v) {
-			return append(buf, "nan"...)
-		}
+	switch {
+	case math.IsNaN(v):
+		return append(buf, "nan"...)
+	case math.IsInf(v, 1):
+		return append(buf, "inf"...)
+	case math.IsInf(v, -1):
+		return append(buf, "-inf"...)
+	}
+	if math.Abs(v) > 1e-3 {
 		return strconv.AppendFloat(buf, v, 'f', 4, 64)
 	}
 	// Python's %.4e writes a two-digit exponent at least: 1.0000e-04.

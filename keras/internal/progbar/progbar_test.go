@@ -2,6 +2,7 @@ package progbar
 
 import (
 	"bytes"
+	"math"
 	"regexp"
 	"strings"
 	"testing"
@@ -66,5 +67,39 @@ func TestETAFormats(t *testing.T) {
 		if got := string(appendTime(nil, c.s, "step")); got != c.want {
 			t.Errorf("time %v = %q, want %q", c.s, got, c.want)
 		}
+	}
+}
+
+func TestAppendValueMatchesPython(t *testing.T) {
+	// Python: "%.4f" % v if abs(v) > 1e-3 else "%.4e" % v.
+	for _, c := range []struct {
+		v    float64
+		want string
+	}{
+		{0.29604, "0.2960"}, {-0.5, "-0.5000"}, {0.001, "1.0000e-03"}, {0, "0.0000e+00"},
+		{-2.5e-5, "-2.5000e-05"}, {1234.56789, "1234.5679"},
+		{math.NaN(), "nan"}, {math.Inf(1), "inf"}, {math.Inf(-1), "-inf"},
+	} {
+		if got := string(AppendValue(nil, c.v)); got != c.want {
+			t.Errorf("AppendValue(%v) = %q, want %q", c.v, got, c.want)
+		}
+	}
+}
+
+func TestUnknownTarget(t *testing.T) {
+	var out bytes.Buffer
+	b := New(&out, -2, 1, "step")
+	b.SetDynamic(true)
+	b.Update(5, []string{"loss"}, []float64{0.5}, false)
+	re := regexp.MustCompile(`^\r      5/Unknown - \d+s \d+(us|ms|s)/step - loss: 0\.5000$`)
+	if !re.MatchString(out.String()) {
+		t.Fatalf("live bar of an unknown target: %q", out.String())
+	}
+	// At the end the steps seen become the target, as Keras's ProgbarLogger.
+	out.Reset()
+	b = New(&out, -2, 2, "step")
+	b.Update(12, []string{"loss"}, []float64{0.5}, true)
+	if !strings.HasPrefix(out.String(), "12/12 - ") {
+		t.Fatalf("verbose 2 of an unknown target: %q", out.String())
 	}
 }
