@@ -3,7 +3,6 @@ package keras
 import (
 	"encoding/csv"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"sort"
@@ -164,7 +163,6 @@ type EarlyStopping struct {
 	best        float64
 	bestWeights []*tensor.Tensor
 	improved    func(a, b float64) bool
-	out         io.Writer
 }
 
 func (e *EarlyStopping) monitor() string {
@@ -184,9 +182,6 @@ func (e *EarlyStopping) OnTrainBegin(Logs) {
 	}
 	if e.Baseline != nil {
 		e.best = *e.Baseline
-	}
-	if e.out == nil {
-		e.out = os.Stdout
 	}
 }
 
@@ -218,7 +213,7 @@ func (e *EarlyStopping) OnEpochEnd(epoch int, logs Logs) {
 		e.Model.StopTraining = true
 		if e.RestoreBestWeights && e.bestWeights != nil {
 			if e.Verbose {
-				fmt.Fprintf(e.out, "Restoring model weights from the end of the best epoch: %d.\n", e.BestEpoch+1)
+				fmt.Fprintf(e.Model.output(), "Restoring model weights from the end of the best epoch: %d.\n", e.BestEpoch+1)
 			}
 			_ = e.Model.SetWeights(e.bestWeights)
 		}
@@ -228,7 +223,7 @@ func (e *EarlyStopping) OnEpochEnd(epoch int, logs Logs) {
 // OnTrainEnd implements Callback.
 func (e *EarlyStopping) OnTrainEnd(Logs) {
 	if e.StoppedEpoch > 0 && e.Verbose {
-		fmt.Fprintf(e.out, "Epoch %d: early stopping\n", e.StoppedEpoch+1)
+		fmt.Fprintf(e.Model.output(), "Epoch %d: early stopping\n", e.StoppedEpoch+1)
 	}
 }
 
@@ -249,7 +244,7 @@ func (s *LearningRateScheduler) OnEpochBegin(epoch int, logs Logs) {
 	nl := s.Schedule(epoch, lr.LearningRate())
 	lr.SetLearningRate(nl)
 	if s.Verbose {
-		fmt.Printf("\nEpoch %d: LearningRateScheduler setting learning rate to %v.\n", epoch+1, nl)
+		fmt.Fprintf(s.Model.output(), "\nEpoch %d: LearningRateScheduler setting learning rate to %v.\n", epoch+1, nl)
 	}
 }
 
@@ -339,7 +334,7 @@ func (r *ReduceLROnPlateau) OnEpochEnd(epoch int, logs Logs) {
 			nl := math.Max(old*r.Factor, r.MinLR)
 			lr.SetLearningRate(nl)
 			if r.Verbose {
-				fmt.Printf("\nEpoch %d: ReduceLROnPlateau reducing learning rate to %v.\n", epoch+1, nl)
+				fmt.Fprintf(r.Model.output(), "\nEpoch %d: ReduceLROnPlateau reducing learning rate to %v.\n", epoch+1, nl)
 			}
 			r.cool, r.wait = r.Cooldown, 0
 		}

@@ -1,6 +1,7 @@
 package keras_test
 
 import (
+	"bytes"
 	"math"
 	"os"
 	"path/filepath"
@@ -262,5 +263,22 @@ func TestStepsPerEpochContinues(t *testing.T) {
 	h, err = m.Fit(ds, nil, keras.Epochs(3), keras.StepsPerEpoch(4), keras.Verbose(0), keras.Output(&out))
 	if err != nil || len(h.Epoch) != 2 || !strings.Contains(out.String(), "ran out of data") {
 		t.Fatalf("epochs %v, err %v, output %q", h.Epoch, err, out.String())
+	}
+}
+
+// Callbacks print their messages where Fit prints its progress.
+func TestCallbackMessagesGoToFitOutput(t *testing.T) {
+	x, y := blobs(40, 3)
+	m := keras.NewSequential(layers.Dense(3, layers.Activation("softmax"), layers.InputShape(4)))
+	if err := m.Compile("sgd", "sparse_categorical_crossentropy"); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	sched := &keras.LearningRateScheduler{Schedule: func(epoch int, lr float64) float64 { return lr / 2 }, Verbose: true}
+	if _, err := m.Fit(x, y, keras.Epochs(2), keras.Verbose(0), keras.Output(&out), keras.Callbacks(sched)); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Count(out.String(), "LearningRateScheduler setting learning rate"); got != 2 {
+		t.Fatalf("Fit's output has %d scheduler messages, want 2:\n%s", got, out.String())
 	}
 }

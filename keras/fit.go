@@ -599,6 +599,8 @@ func (m *Model) Fit(x, y any, opts ...FitOption) (*History, error) {
 		return nil, ErrNotCompiled
 	}
 	c := newFitConfig(opts)
+	m.fitOut = c.out
+	defer func() { m.fitOut = nil }()
 	if c.epochs < 0 || c.batchSize <= 0 {
 		return nil, fmt.Errorf("keras: Fit: epochs must be >= 0 and batch size > 0 (got %d, %d)", c.epochs, c.batchSize)
 	}
@@ -1305,4 +1307,13 @@ func (m *Model) predictDataset(ds *data.Dataset) ([]*tensor.Tensor, error) {
 		}
 	}
 	return outs, nil
+}
+
+// output is where callbacks print during Fit: the Output writer Fit was
+// given (standard output by default).
+func (m *Model) output() io.Writer {
+	if m == nil || m.fitOut == nil {
+		return os.Stdout
+	}
+	return m.fitOut
 }

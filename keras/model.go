@@ -2,6 +2,7 @@ package keras
 
 import (
 	"fmt"
+	"io"
 	"reflect"
 	"sync"
 
@@ -31,6 +32,8 @@ type Caller interface {
 // A Model is not safe for concurrent use while it trains; a trained model's
 // Predict may be called from several goroutines.
 type Model struct {
+	fitOut io.Writer // Fit's Output while Fit runs, for callbacks' messages
+
 	name string
 	kind modelKind
 

@@ -32,6 +32,7 @@ func TestIntoFormsDoNotAllocate(t *testing.T) {
 		ids := From([]int32{0, 3, 1})
 		gathered := New(Float32, 3, cols)
 		two := Scalar[float32](2)
+		argOut := New(Int64, n)
 		cases := []struct {
 			name string
 			f    func()
@@ -57,6 +58,8 @@ func TestIntoFormsDoNotAllocate(t *testing.T) {
 			{"CastInto", func() { CastInto(ints, x) }},
 			{"BroadcastToInto", func() { BroadcastToInto(out, bias) }},
 			{"GatherInto", func() { GatherInto(gathered, x, ids, 0) }},
+			{"ArgMaxInto", func() { ArgMaxInto(argOut, x, 1) }},
+			{"ArgMinInto", func() { ArgMinInto(argOut, x, -1) }},
 		}
 		for _, c := range cases {
 			if a := testing.AllocsPerRun(20, c.f); a != 0 {

@@ -33,6 +33,8 @@ func TestErrorMessages(t *testing.T) {
 		{"reduce dst", func() { ReduceInto(New(Float32, 3), OpSum, f23, []int{1}) }, []string{"Sum:", "destination shape (3,)", "(2, 3)"}},
 		{"argmax axis", func() { ArgMax(f23, 5) }, []string{"ArgMax:", "axis 5", "rank 2"}},
 		{"argmax empty", func() { ArgMin(New(Float32, 2, 0), 1) }, []string{"ArgMin:", "axis 1", "(2, 0)", "empty"}},
+		{"argmax dst", func() { ArgMaxInto(New(Int64, 3), f23, 1) }, []string{"ArgMax:", "destination", "(3,)", "(2, 3)", "axis 1"}},
+		{"argmin dst dtype", func() { ArgMinInto(New(Int32, 2), f23, 1) }, []string{"ArgMin:", "int32", "want int64"}},
 		{"softmax axis", func() { Softmax(f23, 2) }, []string{"Softmax:", "axis 2", "rank 2"}},
 		{"softmax dtype", func() { LogSoftmax(i23, -1) }, []string{"LogSoftmax:", "int32", "float32 or float64"}},
 		{"matmul inner", func() { MatMul(f23, New(Float32, 4, 5), false, false) }, []string{"MatMul:", "(2, 3)", "(4, 5)", "3 columns", "4 rows"}},

@@ -543,7 +543,15 @@ func ArgMax(x *Tensor, axis int) *Tensor { return argReduce("ArgMax", OpMax, x, 
 // on ties) as Int64, with axis removed from the shape.
 func ArgMin(x *Tensor, axis int) *Tensor { return argReduce("ArgMin", OpMin, x, axis) }
 
-func argReduce(name string, op ReduceOp, x *Tensor, axis int) *Tensor {
+// ArgMaxInto is ArgMax writing into dst (Int64, x's shape without axis).
+// It does not allocate.
+func ArgMaxInto(dst, x *Tensor, axis int) { argReduceInto("ArgMax", OpMax, dst, x, axis) }
+
+// ArgMinInto is ArgMin writing into dst (Int64, x's shape without axis).
+// It does not allocate.
+func ArgMinInto(dst, x *Tensor, axis int) { argReduceInto("ArgMin", OpMin, dst, x, axis) }
+
+func argCheck(name string, x *Tensor, axis int) int {
 	if !x.dtype.IsFloat() && !x.dtype.IsInteger() {
 		unsupported(name, x.dtype, numberTypes...)
 	}
@@ -551,8 +559,34 @@ func argReduce(name string, op ReduceOp, x *Tensor, axis int) *Tensor {
 	if x.shape[axis] == 0 {
 		panic(fmt.Sprintf("%s: axis %d of shape %v is empty (want at least one element)", name, axis, x.shape))
 	}
+	return axis
+}
+
+func argReduce(name string, op ReduceOp, x *Tensor, axis int) *Tensor {
+	axis = argCheck(name, x, axis)
 	shape := append(x.shape[:axis:axis], x.shape[axis+1:]...)
 	dst := New(Int64, shape...)
+	argRun(op, dst, x, axis)
+	return dst
+}
+
+func argReduceInto(name string, op ReduceOp, dst, x *Tensor, axis int) {
+	axis = argCheck(name, x, axis)
+	ok := dst.dtype == Int64 && dst.Rank() == x.Rank()-1
+	for i := 0; ok && i < dst.Rank(); i++ {
+		k := i
+		if i >= axis {
+			k++
+		}
+		ok = dst.shape[i] == x.shape[k]
+	}
+	if !ok {
+		panic(fmt.Sprintf("%s: destination is %v %v, want int64 of shape %v without axis %d", name, dst.dtype, dst.shape, x.shape, axis))
+	}
+	argRun(op, dst, x, axis)
+}
+
+func argRun(op ReduceOp, dst, x *Tensor, axis int) {
 	var j job
 	j.kind = jobArg
 	j.rop = op
@@ -561,7 +595,7 @@ func argReduce(name string, op ReduceOp, x *Tensor, axis int) *Tensor {
 	g := &j.red
 	g.k1, g.r, g.k2 = axisSplit(x.shape, axis)
 	if dst.Size() == 0 {
-		return dst
+		return
 	}
 	if g.k2 == 1 {
 		j.exec(g.k1, (grainCheap+g.r-1)/g.r)
@@ -569,7 +603,6 @@ func argReduce(name string, op ReduceOp, x *Tensor, axis int) *Tensor {
 		g.ncb = (g.k2 + colBlock - 1) / colBlock
 		j.exec(g.k1*g.ncb, (grainCheap+g.r*colBlock-1)/(g.r*colBlock))
 	}
-	return dst
 }
 
 // axisSplit views shape as (before axis, axis, after axis).

@@ -244,6 +244,13 @@ func TestArgMaxArgMin(t *testing.T) {
 						}
 					}
 					closeTo(t, fmt.Sprintf("Arg(max=%v) %v %v axis %d", isMax, d, shape, axis), got, want, 0)
+					into := Fill(Int64, -7, got.shape...)
+					if isMax {
+						ArgMaxInto(into, x, axis)
+					} else {
+						ArgMinInto(into, x, axis)
+					}
+					closeTo(t, fmt.Sprintf("Arg(max=%v)Into %v %v axis %d", isMax, d, shape, axis), into, want, 0)
 				}
 			}
 		}

@@ -2,8 +2,13 @@ package tf
 
 // ClipByNorm rescales t so that its L2 norm is at most clipNorm
 // (tf.clip_by_norm): t * clipNorm / max(norm(t), clipNorm).
+//
+// As in TensorFlow the norm of an all-zero t is taken without a square root
+// of 0, so that its gradient is finite (sqrt's is infinite at 0).
 func ClipByNorm(t *Tensor, clipNorm float64) *Tensor {
-	n := Sqrt(ReduceSum(Square(t), nil, false))
+	s := ReduceSum(Square(t), nil, false)
+	pos := Greater(s, scalarLike(s, 0))
+	n := Where(pos, Sqrt(Where(pos, s, OnesLike(s))), s)
 	c := scalarLike(t, clipNorm)
 	return Div(Mul(t, c), Maximum(n, c))
 }

@@ -40,15 +40,28 @@ func LogLoss(yTrue, yPred *Tensor, eps ...float64) *Tensor {
 	return ReduceMean(l, []int{-1}, false)
 }
 
-// Hinge returns mean(max(1 - yTrue*yPred, 0)) over the last axis; labels
-// are -1 or 1.
+// Hinge returns mean(max(1 - yTrue*yPred, 0)) over the last axis. Labels
+// are -1 or 1; as in Keras, labels that are all 0 or 1 are taken as
+// binary and mapped to -1 and 1 first.
 func Hinge(yTrue, yPred *Tensor) *Tensor {
-	return ReduceMean(Relu(Sub(scalarLike(yPred, 1), Mul(yTrue, yPred))), []int{-1}, false)
+	y := signedLabels(yTrue)
+	return ReduceMean(Relu(Sub(scalarLike(yPred, 1), Mul(y, yPred))), []int{-1}, false)
 }
 
-// SquaredHinge returns mean(max(1 - yTrue*yPred, 0)^2) over the last axis.
+// SquaredHinge returns mean(max(1 - yTrue*yPred, 0)^2) over the last axis,
+// with labels as Hinge takes them.
 func SquaredHinge(yTrue, yPred *Tensor) *Tensor {
-	return ReduceMean(Square(Relu(Sub(scalarLike(yPred, 1), Mul(yTrue, yPred)))), []int{-1}, false)
+	y := signedLabels(yTrue)
+	return ReduceMean(Square(Relu(Sub(scalarLike(yPred, 1), Mul(y, yPred)))), []int{-1}, false)
+}
+
+// signedLabels maps labels that are all 0 or 1 to -1 and 1 (Keras's
+// hinge-loss label conversion) and leaves others as they are.
+func signedLabels(y *Tensor) *Tensor {
+	zero, one := scalarLike(y, 0), scalarLike(y, 1)
+	isBit := Cast(LogicalOr(Equal(y, zero), Equal(y, one)), y.dtype)
+	binary := Equal(ReduceMin(isBit, nil, false), one)
+	return Where(binary, Sub(Mul(scalarLike(y, 2), y), one), y)
 }
 
 // L1Loss returns sum(|x|), the L1 penalty.

@@ -10,8 +10,8 @@ func init() {
 	RegisterOp(&OpDef{Type: "Transpose",
 		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
 			p := op.a.ints
-			if len(p) != len(in[0].Shape) {
-				shapePanic(op, in, "perm %v does not match the rank", p)
+			if !isPerm(p, len(in[0].Shape)) {
+				shapePanic(op, in, "perm %v is not a permutation of the %d dimensions", p, len(in[0].Shape))
 			}
 			s := make(tensor.Shape, len(p))
 			for i, j := range p {
@@ -38,7 +38,7 @@ func init() {
 			s[ax] = 0
 			for _, t := range in {
 				if t.DType != in[0].DType || len(t.Shape) != len(s) {
-					shapePanic(op, in, "inputs must share dtype and rank")
+					shapePanic(op, in, "inputs must share dtype and rank (want %v of rank %d)", in[0].DType, len(s))
 				}
 				for i, d := range t.Shape {
 					if i == ax {
@@ -48,7 +48,7 @@ func init() {
 							s[ax] += d
 						}
 					} else if d >= 0 && s[i] >= 0 && d != s[i] {
-						shapePanic(op, in, "dimension %d differs", i)
+						shapePanic(op, in, "dimension %d differs (want equal shapes except along axis %d)", i, ax)
 					} else if s[i] < 0 {
 						s[i] = d
 					}
@@ -62,12 +62,21 @@ func init() {
 		},
 		Grad: func(op *Operation, dys []*Tensor, need []bool) []*Tensor {
 			r := make([]*Tensor, len(op.inputs))
+			for _, x := range op.inputs {
+				if x.shape[op.a.axis] < 0 {
+					// Offsets known only at run time (a None batch axis).
+					for i := range r {
+						if need[i] {
+							ins := append([]*Tensor{dys[0]}, op.inputs...)
+							r[i] = apply1("ConcatSlice", attrs{axis: op.a.axis, n: i, set: hasAxis}, nil, ins...)
+						}
+					}
+					return r
+				}
+			}
 			off := 0
 			for i, x := range op.inputs {
 				d := x.shape[op.a.axis]
-				if d < 0 {
-					panic(fmt.Sprintf("tf: gradient of Concat %s: input %d has an unknown size along the axis", op.name, i))
-				}
 				if need[i] {
 					begin := make([]int, len(x.shape))
 					size := make([]int, len(x.shape))
@@ -79,6 +88,38 @@ func init() {
 				}
 				off += d
 			}
+			return r
+		},
+	})
+	// ConcatSlice(dy, x0, x1, ...) is the part of dy that Concat took from
+	// x_n (attribute n) along axis, its offset found from the inputs'
+	// run-time shapes: Concat's gradient when a size along the axis is
+	// unknown while the graph is built.
+	RegisterOp(&OpDef{Type: "ConcatSlice",
+		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
+			return []TensorSpec{{in[0].DType, in[1+op.a.n].Shape}}
+		},
+		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
+			var buf [16]int
+			r := out[0].Rank()
+			if r > len(buf) {
+				return fmt.Errorf("rank %d is above 16", r)
+			}
+			begin := buf[:r]
+			for _, x := range in[1 : 1+op.a.n] {
+				begin[op.a.axis] += x.Shape()[op.a.axis]
+			}
+			sliceCopy(out[0], in[0], begin, false)
+			return nil
+		},
+		Grad: func(op *Operation, dys []*Tensor, need []bool) []*Tensor {
+			parts := make([]*Tensor, len(op.inputs)-1)
+			for j, x := range op.inputs[1:] {
+				parts[j] = ZerosLike(x)
+			}
+			parts[op.a.n] = dys[0]
+			r := make([]*Tensor, len(op.inputs))
+			r[0] = Concat(op.a.axis, parts...)
 			return r
 		},
 	})
@@ -126,8 +167,8 @@ func init() {
 	RegisterOp(&OpDef{Type: "Gather",
 		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
 			x, idx := in[0], in[1]
-			if !idx.DType.IsInteger() {
-				shapePanic(op, in, "indices must be integers")
+			if idx.DType != tensor.Int32 && idx.DType != tensor.Int64 {
+				shapePanic(op, in, "indices have dtype %v, want int32 or int64", idx.DType)
 			}
 			ax := op.a.axis
 			s := append(append(append(tensor.Shape{}, x.Shape[:ax]...), idx.Shape...), x.Shape[ax+1:]...)
@@ -154,7 +195,10 @@ func init() {
 	RegisterOp(&OpDef{Type: "OneHot",
 		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
 			if !in[0].DType.IsInteger() {
-				shapePanic(op, in, "indices must be integers")
+				shapePanic(op, in, "indices have dtype %v, want int32, int64 or uint8", in[0].DType)
+			}
+			if op.a.n < 0 || !op.a.dtype.Valid() {
+				shapePanic(op, in, "depth %d and dtype %v: want depth >= 0 and a valid dtype", op.a.n, op.a.dtype)
 			}
 			return []TensorSpec{{op.a.dtype, append(in[0].Shape.Clone(), op.a.n)}}
 		},
@@ -170,18 +214,24 @@ func init() {
 		},
 	})
 	argInfer := func(op *Operation, in []TensorSpec) []TensorSpec {
+		if !in[0].DType.IsFloat() && !in[0].DType.IsInteger() {
+			shapePanic(op, in, "dtype %v is not supported (want a float or integer dtype)", in[0].DType)
+		}
+		if in[0].Shape[op.a.axis] == 0 {
+			shapePanic(op, in, "axis %d is empty (want at least one element)", op.a.axis)
+		}
 		s := append(in[0].Shape[:op.a.axis:op.a.axis], in[0].Shape[op.a.axis+1:]...)
 		return []TensorSpec{{tensor.Int64, s}}
 	}
 	RegisterOp(&OpDef{Type: "ArgMax", Infer: argInfer,
 		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
-			out[0].CopyFrom(tensor.ArgMax(in[0], op.a.axis))
+			tensor.ArgMaxInto(out[0], in[0], op.a.axis)
 			return nil
 		},
 	})
 	RegisterOp(&OpDef{Type: "ArgMin", Infer: argInfer,
 		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
-			out[0].CopyFrom(tensor.ArgMin(in[0], op.a.axis))
+			tensor.ArgMinInto(out[0], in[0], op.a.axis)
 			return nil
 		},
 	})
@@ -197,6 +247,9 @@ func Transpose(x *Tensor, perm ...int) *Tensor {
 	p := make([]int, len(perm))
 	for i, a := range perm {
 		p[i] = tensor.NormAxis("Transpose", a, len(x.shape))
+	}
+	if !isPerm(p, len(x.shape)) {
+		panic(fmt.Sprintf("tf: Transpose: perm %v is not a permutation of the dimensions of %v", perm, x.shape))
 	}
 	return apply1("Transpose", attrs{ints: p, set: hasPerm}, nil, x)
 }
@@ -216,8 +269,11 @@ func Stack(axis int, xs ...*Tensor) *Tensor {
 		panic("tf: Stack: no inputs")
 	}
 	r := len(xs[0].shape) + 1
-	if axis < 0 {
-		axis += r
+	axis = tensor.NormAxis("Stack", axis, r)
+	for _, x := range xs[1:] {
+		if x.dtype != xs[0].dtype || !unknownCompatible(x.shape, xs[0].shape) {
+			panic(fmt.Sprintf("tf: Stack: inputs must have one dtype and shape, got %v %v and %v %v", xs[0].dtype, xs[0].shape, x.dtype, x.shape))
+		}
 	}
 	e := make([]*Tensor, len(xs))
 	for i, x := range xs {
@@ -226,9 +282,11 @@ func Stack(axis int, xs ...*Tensor) *Tensor {
 	return Concat(axis, e...)
 }
 
-// Split cuts x along axis into pieces of the given sizes.
+// Split cuts x along axis into pieces of the given sizes, which must add up
+// to the dimension; one size may be -1 (the rest), as in tf.split.
 func Split(x *Tensor, axis int, sizes ...int) []*Tensor {
 	ax := tensor.NormAxis("Split", axis, len(x.shape))
+	sizes = splitSizes(x.shape, ax, sizes)
 	var out []*Tensor
 	off := 0
 	for _, s := range sizes {
@@ -244,6 +302,48 @@ func Split(x *Tensor, axis int, sizes ...int) []*Tensor {
 	return out
 }
 
+// splitSizes checks Split's sizes and resolves a -1; with an unknown
+// dimension only the last size may be -1 (the slice then runs to the end).
+func splitSizes(shape tensor.Shape, ax int, sizes []int) []int {
+	dim := shape[ax]
+	sizes = append([]int(nil), sizes...)
+	sum, unknown := 0, -1
+	for i, s := range sizes {
+		switch {
+		case s == -1 && unknown < 0:
+			unknown = i
+		case s < 0:
+			panic(fmt.Sprintf("tf: Split: sizes %v: at most one -1 and no other negative size", sizes))
+		default:
+			sum += s
+		}
+	}
+	switch {
+	case dim < 0 && unknown >= 0 && unknown != len(sizes)-1:
+		panic(fmt.Sprintf("tf: Split: sizes %v: along the unknown axis %d of %v only the last size may be -1", sizes, ax, shape))
+	case dim < 0:
+	case unknown >= 0 && sum <= dim:
+		sizes[unknown] = dim - sum
+	case sum != dim || unknown >= 0:
+		panic(fmt.Sprintf("tf: Split: sizes %v add up to %d, but axis %d of %v has %d", sizes, sum, ax, shape, dim))
+	}
+	return sizes
+}
+
+func isPerm(p []int, rank int) bool {
+	if len(p) != rank {
+		return false
+	}
+	seen := make([]bool, rank)
+	for _, a := range p {
+		if a < 0 || a >= rank || seen[a] {
+			return false
+		}
+		seen[a] = true
+	}
+	return true
+}
+
 // Slice returns the block of x at begin with the given size (-1: to the end).
 func Slice(x *Tensor, begin, size []int) *Tensor {
 	a := attrs{ints: append([]int(nil), begin...), ints2: append([]int(nil), size...), set: hasBeginSize}
@@ -257,6 +357,7 @@ func Gather(x, indices *Tensor, axis int) *Tensor {
 }
 
 // OneHot returns indices.shape + (depth,) with 1 at each index (tf.one_hot).
+// Indices outside [0, depth) give rows of zeros, as in TensorFlow.
 func OneHot(indices *Tensor, depth int, dtype tensor.DType) *Tensor {
 	return apply1("OneHot", attrs{n: depth, dtype: dtype, set: hasDepth | hasDType}, nil, indices)
 }

@@ -150,7 +150,12 @@ func init() {
 	RegisterOp(&OpDef{Type: "OnesLike", Infer: identity, Kernel: fillLike(1)})
 	RegisterOp(&OpDef{Type: "ZerosLike", Infer: identity, Kernel: fillLike(0)})
 	RegisterOp(&OpDef{Type: "Cast",
-		Infer: func(op *Operation, in []TensorSpec) []TensorSpec { return []TensorSpec{{op.a.dtype, in[0].Shape}} },
+		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
+			if !op.a.dtype.Valid() {
+				shapePanic(op, in, "cannot cast to %v (want float32, float64, int32, int64, uint8 or bool)", op.a.dtype)
+			}
+			return []TensorSpec{{op.a.dtype, in[0].Shape}}
+		},
 		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
 			tensor.CastInto(out[0], in[0])
 			return nil
@@ -195,6 +200,15 @@ func inferReshape(op *Operation, in []TensorSpec, target []int) tensor.Shape {
 			}
 		}()
 		return tensor.InferReshape("Reshape", in[0].Shape, target)
+	}
+	unknown := 0
+	for _, d := range target {
+		if d == -1 {
+			unknown++
+		}
+		if d < -1 || unknown > 1 {
+			shapePanic(op, in, "invalid target shape %v (want at most one -1 and no other negative size)", target)
+		}
 	}
 	return tensor.Shape(target).Clone()
 }
@@ -290,11 +304,11 @@ func reshapeLike(x, like *Tensor) *Tensor {
 // ExpandDims inserts a size-1 dimension at axis.
 func ExpandDims(x *Tensor, axis int) *Tensor {
 	r := len(x.shape) + 1
+	if axis < -r || axis >= r {
+		panic(fmt.Sprintf("tf: ExpandDims: axis %d is out of range for shape %v (want %d <= axis < %d)", axis, x.shape, -r, r))
+	}
 	if axis < 0 {
 		axis += r
-	}
-	if axis < 0 || axis >= r {
-		panic(fmt.Sprintf("tf: ExpandDims: axis out of range for shape %v", x.shape))
 	}
 	var src []int
 	for i := 0; i < len(x.shape); i++ {

@@ -276,7 +276,15 @@ func init() {
 		},
 	})
 	RegisterOp(&OpDef{Type: "ClipByValue",
-		Infer: func(op *Operation, in []TensorSpec) []TensorSpec { return []TensorSpec{in[0]} },
+		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
+			if !in[0].DType.IsFloat() && !in[0].DType.IsInteger() {
+				shapePanic(op, in, "dtype %v is not supported (want a float or integer dtype)", in[0].DType)
+			}
+			if op.a.f > op.a.f2 {
+				shapePanic(op, in, "lower bound %v is above upper bound %v", op.a.f, op.a.f2)
+			}
+			return []TensorSpec{in[0]}
+		},
 		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
 			tensor.ClipInto(out[0], in[0], op.a.f, op.a.f2)
 			return nil
@@ -456,8 +464,10 @@ func Elu(x *Tensor, alpha ...float64) *Tensor {
 	if len(alpha) == 0 || alpha[0] == 1 {
 		return apply1("Elu", attrs{}, nil, x)
 	}
-	a := scalarLike(x, alpha[0])
-	return Where(Greater(x, scalarLike(x, 0)), x, Mul(a, Expm1(x)))
+	a, zero := scalarLike(x, alpha[0]), scalarLike(x, 0)
+	// min(x, 0): the unused branch must stay finite, or its zero gradient
+	// times exp(x) = Inf would be NaN for large x.
+	return Where(Greater(x, zero), x, Mul(a, Expm1(Minimum(x, zero))))
 }
 
 // LeakyRelu returns x for x > 0 and alpha*x otherwise (Keras default

@@ -202,7 +202,11 @@ func xentRows[T float32 | float64](labels *tensor.Tensor, z, loss, back []T, c, 
 			l := dense[r*c : (r+1)*c]
 			var acc float64
 			for j, v := range row {
-				acc += float64(l[j]) * (lse - float64(v))
+				// 0*log(0) counts as 0, so that a logit masked with -Inf
+				// under a zero label does not make the loss NaN.
+				if l[j] != 0 {
+					acc += float64(l[j]) * (lse - float64(v))
+				}
 				b[j] -= l[j]
 			}
 			loss[r] = T(acc)

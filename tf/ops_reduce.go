@@ -53,7 +53,7 @@ func reduceShape(s tensor.Shape, axes []int, keep bool) tensor.Shape {
 func registerReduce(typ string, rop tensor.ReduceOp, grad gradFunc) {
 	RegisterOp(&OpDef{Type: typ, Grad: grad,
 		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
-			if !in[0].DType.IsFloat() && !in[0].DType.IsInteger() {
+			if !rop.Supports(in[0].DType) {
 				shapePanic(op, in, "dtype %v is not supported", in[0].DType)
 			}
 			for _, a := range op.a.axes {
@@ -125,15 +125,31 @@ func init() {
 	})
 	registerReduce("Max", tensor.OpMax, extreme)
 	registerReduce("Min", tensor.OpMin, extreme)
-	registerReduce("Prod", tensor.OpProd, g1(func(op *Operation, dy *Tensor) *Tensor {
-		x, y := in0(op), out0(op)
-		return Div(reduceGrad(Mul(dy, y), x, op.a.axes, op.a.keep, false), x)
-	}))
+	registerReduce("Prod", tensor.OpProd, g1(prodGrad))
 	registerReduce("LogSumExp", tensor.OpLogSumExp, g1(func(op *Operation, dy *Tensor) *Tensor {
 		x, y := in0(op), out0(op)
 		ax, k := op.a.axes, op.a.keep
 		return Mul(reduceGrad(dy, x, ax, k, false), Exp(Sub(x, reduceGrad(y, x, ax, k, false))))
 	}))
+}
+
+// prodGrad is the gradient of Prod: the product of the other elements. It
+// is y/x only where no element is zero; with one zero in a group that zero
+// gets the product of the rest and the others 0, with two or more every
+// element gets 0 (dividing would give NaN or Inf).
+func prodGrad(op *Operation, dy *Tensor) *Tensor {
+	x := in0(op)
+	ax, k := op.a.axes, op.a.keep
+	zero, one := scalarLike(x, 0), scalarLike(x, 1)
+	isZero := Equal(x, zero)
+	safe := Where(isZero, OnesLike(x), x)
+	// others: the product of the group's non-zero elements, broadcast.
+	others := reduceGrad(ReduceProd(safe, ax, k), x, ax, k, false)
+	zeros := reduceGrad(ReduceSum(Cast(isZero, x.dtype), ax, k), x, ax, k, false)
+	g := Where(isZero,
+		Where(Equal(zeros, one), others, ZerosLike(x)),
+		Where(Equal(zeros, zero), Div(others, safe), ZerosLike(x)))
+	return Mul(reduceGrad(dy, x, ax, k, false), g)
 }
 
 func reduce(typ string, x *Tensor, axes []int, keepDims bool) *Tensor {

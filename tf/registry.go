@@ -13,8 +13,8 @@ import (
 // TensorSpec is the static type of a tensor: its dtype and shape (-1 for an
 // unknown dimension).
 type TensorSpec struct {
-	DType tensor.DType
-	Shape tensor.Shape
+	DType tensor.DType // the element type
+	Shape tensor.Shape // may hold -1 while a graph is built
 }
 
 // OpDef defines an op once for graph mode, eager mode and gradients.

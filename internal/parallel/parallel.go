@@ -23,17 +23,42 @@ type task struct {
 }
 
 // group tracks the queued chunks of one For call. done receives one value
-// when the last of them finishes.
+// when the last of them finishes. panicked holds the first panic of any of
+// its chunks, re-raised on the caller's goroutine once all are done: a
+// panic on a worker would otherwise kill the process, beyond the reach of
+// the caller's recover (Session.Run turns kernel panics into errors).
 type group struct {
-	pending atomic.Int32
-	done    chan struct{}
+	pending  atomic.Int32
+	done     chan struct{}
+	panicked atomic.Pointer[panicValue]
 }
 
+type panicValue struct{ v any }
+
 func (t task) run() {
+	defer t.g.finish()
 	t.fn(t.lo, t.hi)
-	if t.g.pending.Add(-1) == 0 {
-		t.g.done <- struct{}{}
+}
+
+// finish is deferred by run: it records a panic of the chunk and counts the
+// chunk done either way.
+func (g *group) finish() {
+	if r := recover(); r != nil {
+		g.panicked.CompareAndSwap(nil, &panicValue{r})
 	}
+	if g.pending.Add(-1) == 0 {
+		g.done <- struct{}{}
+	}
+}
+
+// runFirst runs the caller's own chunk, recording a panic like finish.
+func (g *group) runFirst(fn func(lo, hi int), lo, hi int) {
+	defer func() {
+		if r := recover(); r != nil {
+			g.panicked.CompareAndSwap(nil, &panicValue{r})
+		}
+	}()
+	fn(lo, hi)
 }
 
 var (
@@ -111,7 +136,7 @@ func poll() (task, bool) {
 // For calls fn over [0, n) split into contiguous ranges, each at least grain
 // long, run on up to NumThreads goroutines (the caller included). It returns
 // when every range is done. fn must be safe to call concurrently on disjoint
-// ranges.
+// ranges. A panic in fn reaches the caller (see ForChunks).
 func For(n, grain int, fn func(lo, hi int)) {
 	if n <= 0 {
 		return
@@ -132,7 +157,9 @@ func For(n, grain int, fn func(lo, hi int)) {
 }
 
 // ForChunks splits [0, n) into exactly chunks near-equal ranges (fewer if
-// n < chunks) and runs them in parallel, the first on the caller.
+// n < chunks) and runs them in parallel, the first on the caller. If a chunk
+// panics, ForChunks waits for the others and then panics on the caller's
+// goroutine with the first panic's value.
 func ForChunks(n, chunks int, fn func(lo, hi int)) {
 	if chunks > n {
 		chunks = n
@@ -148,9 +175,13 @@ func ForChunks(n, chunks int, fn func(lo, hi int)) {
 	for c := 1; c < chunks; c++ {
 		queue <- task{fn: fn, lo: c * n / chunks, hi: (c + 1) * n / chunks, g: g}
 	}
-	fn(0, n/chunks)
+	g.runFirst(fn, 0, n/chunks)
 	wait(g)
+	p := g.panicked.Swap(nil)
 	groups.Put(g)
+	if p != nil {
+		panic(p.v)
+	}
 }
 
 // wait returns when g's queued chunks are done. Meanwhile it runs queued

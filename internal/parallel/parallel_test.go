@@ -62,3 +62,53 @@ func TestNestedForDoesNotDeadlock(t *testing.T) {
 		t.Fatalf("nested For counted %d, want %d", got, 64*1000)
 	}
 }
+
+// A panic in any chunk reaches the caller of For, after every chunk is
+// done, so that the caller's recover (Session.Run's) sees it.
+func TestPanicReachesCaller(t *testing.T) {
+	old := NumThreads()
+	defer SetNumThreads(old)
+	SetNumThreads(4)
+	for _, bad := range []int{0, 500, 999} { // the caller's chunk and workers' chunks
+		var done atomic.Int64
+		func() {
+			defer func() {
+				r := recover()
+				if r != "chunk panicked" {
+					t.Errorf("bad index %d: recovered %v, want the chunk's panic", bad, r)
+				}
+			}()
+			For(1000, 10, func(lo, hi int) {
+				defer done.Add(int64(hi - lo))
+				if lo <= bad && bad < hi {
+					panic("chunk panicked")
+				}
+			})
+			t.Errorf("bad index %d: For returned normally", bad)
+		}()
+		if done.Load() != 1000 {
+			t.Errorf("bad index %d: For returned before every chunk finished (%d of 1000)", bad, done.Load())
+		}
+	}
+	// The pool still works afterwards.
+	var n atomic.Int64
+	For(1000, 10, func(lo, hi int) { n.Add(int64(hi - lo)) })
+	if n.Load() != 1000 {
+		t.Fatalf("after a panic For covered %d of 1000", n.Load())
+	}
+}
+
+func TestForDoesNotAllocate(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation counts are meaningless under the race detector")
+	}
+	old := NumThreads()
+	defer SetNumThreads(old)
+	SetNumThreads(2)
+	var sink atomic.Int64
+	fn := func(lo, hi int) { sink.Add(int64(hi - lo)) }
+	For(100, 1, fn) // warm the group pool
+	if a := testing.AllocsPerRun(100, func() { For(100, 1, fn) }); a > 0 {
+		t.Errorf("For allocates %v times per call", a)
+	}
+}
