@@ -139,7 +139,7 @@ func Run(c Config) (*Result, error) {
 		return nil, err
 	}
 	fmt.Fprint(c.Out, summary)
-	fmt.Fprintf(c.Out, "\ntest accuracy: %.4f\n", r.TestAccuracy)
+	fmt.Fprintf(c.Out, "test accuracy: %.4f\n", r.TestAccuracy)
 	if c.JSON {
 		line, err := json.Marshal(r)
 		if err != nil {
