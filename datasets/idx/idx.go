@@ -35,10 +35,6 @@ const (
 	typeFloat64 = 0x0E
 )
 
-// maxElements bounds what a header may ask for, so that a corrupt header
-// gives an error rather than an attempt to allocate terabytes.
-const maxElements = min(1<<34, math.MaxInt>>4) // 2^27 on 32-bit platforms
-
 // Read reads the IDX file at path; a name ending in .gz, or content starting
 // with the gzip magic bytes, is decompressed on the fly. Errors name the file.
 func Read(path string) (*tensor.Tensor, error) {
@@ -123,7 +119,7 @@ func decode(r io.Reader, name string, size int64) (*tensor.Tensor, error) {
 	for i := range shape {
 		d := binary.BigEndian.Uint32(dims[4*i:])
 		shape[i] = int(d)
-		if d != 0 && n > maxElements/int(d) {
+		if d != 0 && n > readn.MaxElements/int(d) {
 			return nil, fail("header shape %v is too large", shapeOf(dims, rank))
 		}
 		n *= int(d)

@@ -30,10 +30,6 @@ import (
 
 var magic = []byte("\x93NUMPY")
 
-// maxElements bounds what a header may ask for, so that a corrupt header
-// gives an error rather than an attempt to allocate terabytes.
-const maxElements = min(1<<34, math.MaxInt>>4) // 2^27 on 32-bit platforms
-
 // Read reads the .npy file at path.
 func Read(path string) (*tensor.Tensor, error) {
 	f, err := os.Open(path)
@@ -102,7 +98,7 @@ func decode(r io.Reader) (*tensor.Tensor, error) {
 	}
 	n := 1
 	for _, d := range h.shape {
-		if d < 0 || (d != 0 && n > maxElements/d) {
+		if d < 0 || (d != 0 && n > readn.MaxElements/d) {
 			return nil, fmt.Errorf("bad header: shape %v is invalid or too large", h.shape)
 		}
 		n *= d
@@ -256,7 +252,7 @@ func (p *parser) tuple() ([]int, error) {
 			return nil, errors.New("expected a non-negative integer")
 		}
 		v, err := strconv.Atoi(strings.TrimSuffix(p.s[p.i:j], "L"))
-		if err != nil || v > maxElements {
+		if err != nil || v > readn.MaxElements {
 			return nil, fmt.Errorf("dimension %q is out of range", p.s[p.i:j])
 		}
 		p.i = j

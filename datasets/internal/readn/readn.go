@@ -5,8 +5,14 @@ package readn
 
 import (
 	"io"
+	"math"
 	"slices"
 )
+
+// MaxElements bounds the element count a header may announce, so that a
+// corrupt header gives an error rather than an attempt to allocate
+// terabytes (2^34 elements, or 2^27 on 32-bit platforms).
+const MaxElements = min(1<<34, math.MaxInt>>4)
 
 // Read reads up to want bytes from r and returns what it got (fewer at
 // io.EOF, which is not an error here: the caller compares the length with
