@@ -1,6 +1,7 @@
 package data_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/tensorgo/tensorgo/data"
@@ -41,4 +42,31 @@ func order(t *testing.T, ds *data.Dataset) []int64 {
 		out = append(out, e[0].Int64s()[0])
 	}
 	return out
+}
+
+func TestGatherRows(t *testing.T) {
+	src := tensor.Range(tensor.Int32, 0, 12, 1).Reshape(4, 3)
+	dst := tensor.New(tensor.Int32, 2, 3)
+	if err := data.GatherRows(dst, src, []int{3, 1}); err != nil {
+		t.Fatal(err)
+	}
+	want := []int32{9, 10, 11, 3, 4, 5}
+	for i, v := range dst.Int32s() {
+		if v != want[i] {
+			t.Fatalf("got %v, want %v", dst.Int32s(), want)
+		}
+	}
+	for _, c := range []struct {
+		dst  *tensor.Tensor
+		idx  []int
+		want string
+	}{
+		{tensor.New(tensor.Float32, 2, 3), []int{0, 1}, "cannot gather rows of int32"},
+		{tensor.New(tensor.Int32, 3, 3), []int{0, 1}, "do not fit"},
+		{tensor.New(tensor.Int32, 2, 3), []int{0, 4}, "row 4 out of range"},
+	} {
+		if err := data.GatherRows(c.dst, src, c.idx); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("GatherRows(%v, %v): %v, want an error containing %q", c.dst.Shape(), c.idx, err, c.want)
+		}
+	}
 }

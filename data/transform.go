@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/tensorgo/tensorgo/internal/prefetch"
 	"github.com/tensorgo/tensorgo/tensor"
 )
 
@@ -202,33 +203,64 @@ func (s *slices) gather(idx []int) Element {
 	for c, t := range s.comps {
 		shape := append([]int{len(idx)}, s.shapes[c]...)
 		dst := tensor.New(t.DType(), shape...)
-		rs := s.rows[c]
-		switch d := dst.Data().(type) {
-		case []float32:
-			gatherRows(d, t.Float32s(), idx, rs)
-		case []float64:
-			gatherRows(d, t.Float64s(), idx, rs)
-		case []int32:
-			gatherRows(d, t.Int32s(), idx, rs)
-		case []int64:
-			gatherRows(d, t.Int64s(), idx, rs)
-		case []uint8:
-			gatherRows(d, t.Uint8s(), idx, rs)
-		case []bool:
-			gatherRows(d, t.Bools(), idx, rs)
-		}
+		gatherRows(dst, t, idx, s.rows[c])
 		e[c] = dst
 	}
 	return e
 }
 
-func gatherRows[T any](dst, src []T, idx []int, rs int) {
+// GatherRows copies rows idx of src (along its first dimension) into dst,
+// which must have src's dtype and hold len(idx) such rows: the batch step of
+// a loop that shuffles in-memory tensors itself. It allocates nothing.
+func GatherRows(dst, src *tensor.Tensor, idx []int) error {
+	if src.Rank() == 0 || dst.DType() != src.DType() {
+		return fmt.Errorf("data.GatherRows: cannot gather rows of %v %v into %v %v", src.DType(), src.Shape(), dst.DType(), dst.Shape())
+	}
+	n := src.Dim(0)
+	rs := 0
+	if n > 0 {
+		rs = src.Size() / n
+	}
+	if dst.Size() != len(idx)*rs {
+		return fmt.Errorf("data.GatherRows: %d rows of %d elements do not fit %v", len(idx), rs, dst.Shape())
+	}
+	for _, i := range idx {
+		if i < 0 || i >= n {
+			return fmt.Errorf("data.GatherRows: row %d out of range [0, %d)", i, n)
+		}
+	}
+	gatherRows(dst, src, idx, rs)
+	return nil
+}
+
+// gatherRows copies rows idx (rs elements each) of src into dst.
+func gatherRows(dst, src *tensor.Tensor, idx []int, rs int) {
+	switch d := dst.Data().(type) {
+	case []float32:
+		copyRows(d, src.Float32s(), idx, rs)
+	case []float64:
+		copyRows(d, src.Float64s(), idx, rs)
+	case []int32:
+		copyRows(d, src.Int32s(), idx, rs)
+	case []int64:
+		copyRows(d, src.Int64s(), idx, rs)
+	case []uint8:
+		copyRows(d, src.Uint8s(), idx, rs)
+	case []bool:
+		copyRows(d, src.Bools(), idx, rs)
+	}
+}
+
+func copyRows[T any](dst, src []T, idx []int, rs int) {
 	if rs == 1 {
 		for j, i := range idx {
 			dst[j] = src[i]
 		}
 		return
 	}
+	// Rows of a shuffled batch lie anywhere in a source larger than the
+	// caches: start fetching all of them before copying any.
+	prefetch.Rows(src, idx, rs)
 	for j, i := range idx {
 		copy(dst[j*rs:(j+1)*rs], src[i*rs:(i+1)*rs])
 	}

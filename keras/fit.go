@@ -454,33 +454,10 @@ func (b *batcher) pick(n int) []*tensor.Tensor {
 	return b.full
 }
 
-// copyRows gathers rows idx of src into dst.
+// copyRows copies rows idx of src into dst; the batcher sized dst for them.
 func copyRows(dst, src *tensor.Tensor, idx []int) {
-	row := 1
-	if src.Rank() > 0 {
-		row = src.Size() / max(1, src.Dim(0))
-	}
-	switch s := src.Data().(type) {
-	case []float32:
-		gather(dst.Data().([]float32), s, idx, row)
-	case []float64:
-		gather(dst.Data().([]float64), s, idx, row)
-	case []int64:
-		gather(dst.Data().([]int64), s, idx, row)
-	case []int32:
-		gather(dst.Data().([]int32), s, idx, row)
-	case []uint8:
-		gather(dst.Data().([]uint8), s, idx, row)
-	case []bool:
-		gather(dst.Data().([]bool), s, idx, row)
-	default:
-		panic(fmt.Sprintf("keras: cannot batch %v data", src.DType()))
-	}
-}
-
-func gather[T any](dst, src []T, idx []int, row int) {
-	for i, j := range idx {
-		copy(dst[i*row:(i+1)*row], src[j*row:(j+1)*row])
+	if err := data.GatherRows(dst, src, idx); err != nil {
+		panic("keras: batching: " + err.Error()) // an internal error: sizes were checked
 	}
 }
 
