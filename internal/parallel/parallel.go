@@ -4,6 +4,12 @@
 // process (SetNumThreads, or the TENSORGO_NUM_THREADS environment variable,
 // or GOMAXPROCS by default). Work smaller than a grain stays on the calling
 // goroutine, so small tensors pay nothing for parallelism.
+//
+// Idle workers, and callers waiting for their chunks, poll for up to 100 µs
+// before they park (as OpenMP runtimes spin): the kernels of a training step
+// come microseconds apart, and waking a parked goroutine costs more than
+// that. A worker yields the processor while it polls, and an idle process
+// stops polling after 100 µs.
 package parallel
 
 import (
