@@ -552,13 +552,12 @@ func split(a *arrays, frac float64) (train, val *arrays, err error) {
 
 // sliceRows copies rows [lo, hi) of t.
 func sliceRows(t *tensor.Tensor, lo, hi int) *tensor.Tensor {
-	idx := make([]int, hi-lo)
-	for i := range idx {
-		idx[i] = lo + i
+	begin, size := make([]int, t.Rank()), make([]int, t.Rank())
+	for i := range size {
+		size[i] = -1
 	}
-	out := tensor.New(t.DType(), append([]int{hi - lo}, t.Shape()[1:]...)...)
-	copyRows(out, t, idx)
-	return out
+	begin[0], size[0] = lo, hi-lo
+	return tensor.Slice(t, begin, size)
 }
 
 // Logs holds the values callbacks see: "loss", metric names (prefixed, for
