@@ -282,3 +282,30 @@ func TestCallbackMessagesGoToFitOutput(t *testing.T) {
 		t.Fatalf("Fit's output has %d scheduler messages, want 2:\n%s", got, out.String())
 	}
 }
+
+// ValidationSplit holds out the last fraction of the samples, as Keras does:
+// the epoch's val_ values are the model's loss and metrics on those rows.
+func TestValidationSplitUsesLastRows(t *testing.T) {
+	tensor.SetSeed(3)
+	x, y := blobs(40, 5)
+	m := keras.NewSequential(layers.Dense(3, layers.Activation("softmax"), layers.InputShape(4)))
+	if err := m.Compile("sgd", "sparse_categorical_crossentropy", keras.Metrics("accuracy")); err != nil {
+		t.Fatal(err)
+	}
+	h, err := m.Fit(x, y, keras.Epochs(2), keras.Verbose(0), keras.ValidationSplit(0.25))
+	if err != nil {
+		t.Fatal(err)
+	}
+	xv := tensor.Slice(x, []int{30, 0}, []int{10, -1})
+	yv := tensor.Slice(y, []int{30}, []int{10})
+	loss, ms, err := m.Evaluate(xv, yv, keras.Verbose(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := h.Last("val_loss"); math.Abs(got-loss) > 1e-6 {
+		t.Fatalf("val_loss %v, but the loss on the last 10 rows is %v", got, loss)
+	}
+	if got := h.Last("val_accuracy"); math.Abs(got-ms["accuracy"]) > 1e-9 {
+		t.Fatalf("val_accuracy %v, but the accuracy on the last 10 rows is %v", got, ms["accuracy"])
+	}
+}
