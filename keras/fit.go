@@ -203,6 +203,7 @@ type stepKey struct {
 type step struct {
 	yPh, swPh []*tf.Tensor
 	loss      *tf.Tensor
+	outLosses []*tf.Tensor // each output's loss, logged for models with several outputs
 	fetches   []*tf.Tensor
 	target    *tf.Operation
 	outputs   []*tf.Tensor
@@ -264,6 +265,9 @@ func (m *Model) getStep(train bool, ys []*tensor.Tensor, weighted bool) (st *ste
 			panic(err.Error())
 		}
 		l := losses.Compute(ls[i], yph, out, sw)
+		if len(outs) > 1 {
+			st.outLosses = append(st.outLosses, l)
+		}
 		if i < len(c.lossWeights) {
 			l = tf.Mul(l, tf.Const(g, tensor.Fill(l.DType(), c.lossWeights[i])))
 		}
@@ -291,7 +295,7 @@ func (m *Model) getStep(train bool, ys []*tensor.Tensor, weighted bool) (st *ste
 	exit()
 	st.loss = total
 	st.outputs = outs
-	st.fetches = append([]*tf.Tensor{total}, outs...)
+	st.fetches = append(append([]*tf.Tensor{total}, outs...), st.outLosses...)
 	if train {
 		vars := m.TrainableWeights()
 		grads := tf.VariableGradients([]*tf.Tensor{total}, vars)
@@ -312,7 +316,11 @@ func (m *Model) getStep(train bool, ys []*tensor.Tensor, weighted bool) (st *ste
 		}
 	}
 	// Metrics, resolved against the labels and outputs as Keras does.
+	// Keras logs each output's loss after the total: "loss", "class_loss", ...
 	st.names = []string{"loss"}
+	for i := range st.outLosses {
+		st.names = append(st.names, m.outputName(i)+"_loss")
+	}
 	for i, out := range outs {
 		var ms []metrics.Metric
 		if i < len(c.metricSpecs) || len(c.metricSpecs) == 1 {
@@ -655,16 +663,24 @@ type runner struct {
 	feeds tf.Feeds
 	logs  Logs
 	loss  *metrics.Mean
+	outL  []*metrics.Mean // per-output losses (several outputs only)
 	vals  []float64
 	out   []*tensor.Tensor
 }
 
 func (m *Model) newRunner(st *step) *runner {
-	return &runner{m: m, st: st, feeds: tf.Feeds{}, logs: Logs{}, loss: metrics.NewMean("loss"), vals: make([]float64, len(st.names)), out: make([]*tensor.Tensor, len(st.fetches))}
+	r := &runner{m: m, st: st, feeds: tf.Feeds{}, logs: Logs{}, loss: metrics.NewMean("loss"), vals: make([]float64, len(st.names)), out: make([]*tensor.Tensor, len(st.fetches))}
+	for i := range st.outLosses {
+		r.outL = append(r.outL, metrics.NewMean(st.names[1+i]))
+	}
+	return r
 }
 
 func (r *runner) reset() {
 	r.loss.ResetState()
+	for _, l := range r.outL {
+		l.ResetState()
+	}
 	for _, ms := range r.st.metrics {
 		for _, mt := range ms {
 			mt.ResetState()
@@ -709,6 +725,11 @@ func (r *runner) run(xs, ys []*tensor.Tensor, sw *tensor.Tensor) error {
 	}
 	r.vals[0] = r.loss.Result()
 	k := 1
+	for j, l := range r.outL {
+		l.Add(out[1+len(st.outputs)+j].Float(0), float64(n))
+		r.vals[k] = l.Result()
+		k++
+	}
 	for _, ms := range st.metrics {
 		for _, mt := range ms {
 			r.vals[k] = mt.Result()

@@ -357,11 +357,19 @@ func TestTwoOutputs(t *testing.T) {
 	if err != nil || len(outs) != 2 || !outs[1].Shape().Equal(tensor.Shape{150, 1}) {
 		t.Fatalf("predict: %v %v", outs, err)
 	}
-	// Keras names each output's metrics after the layer that made it.
-	for _, k := range []string{"loss", "class_accuracy", "sum_accuracy"} {
+	// Keras names each output's loss and metrics after the layer that made
+	// it, and the total loss is the sum of the outputs' losses.
+	for _, k := range []string{"loss", "class_loss", "sum_loss", "class_accuracy", "sum_accuracy"} {
 		if _, ok := h0.History[k]; !ok {
 			t.Errorf("no %q in the history keys %v", k, h0.History)
 		}
+	}
+	loss, ms, err := m.Evaluate(x, []*tensor.Tensor{y, sum}, keras.Verbose(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ms["class_loss"] + ms["sum_loss"]; math.Abs(got-loss) > 1e-5*math.Max(1, loss) {
+		t.Errorf("evaluate: class_loss %v + sum_loss %v = %v, but loss is %v", ms["class_loss"], ms["sum_loss"], got, loss)
 	}
 }
 
