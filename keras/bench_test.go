@@ -58,13 +58,13 @@ func BenchmarkTrainStep(b *testing.B) {
 func BenchmarkPredict(b *testing.B) {
 	m, _, _, _ := benchModel(b, 32)
 	x := tensor.RandomUniform(tensor.Float32, tensor.Shape{10000, 28, 28}, 0, 1, 3)
-	if _, err := m.Predict(x, BatchSize(1000)); err != nil {
+	if _, err := m.Predict(x, BatchSize(1000), Verbose(0)); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := m.Predict(x, BatchSize(1000)); err != nil {
+		if _, err := m.Predict(x, BatchSize(1000), Verbose(0)); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -309,3 +309,20 @@ func TestValidationSplitUsesLastRows(t *testing.T) {
 		t.Fatalf("val_accuracy %v, but the accuracy on the last 10 rows is %v", got, ms["accuracy"])
 	}
 }
+
+// Predict prints Keras's progress bar unless told Verbose(0).
+func TestPredictProgress(t *testing.T) {
+	x, _ := blobs(40, 2)
+	m := keras.NewSequential(layers.Dense(3, layers.Activation("softmax"), layers.InputShape(4)))
+	var out bytes.Buffer
+	if _, err := m.Predict(x, keras.Output(&out)); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "2/2 [==============================]") {
+		t.Fatalf("default Predict printed %q, want a finished bar for 2 batches", out.String())
+	}
+	out.Reset()
+	if _, err := m.Predict(x, keras.Output(&out), keras.Verbose(0)); err != nil || out.Len() != 0 {
+		t.Fatalf("Predict with Verbose(0) printed %q (err %v)", out.String(), err)
+	}
+}

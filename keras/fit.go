@@ -1168,8 +1168,8 @@ func (m *Model) evaluateDataset(ds *data.Dataset, c *fitConfig) (float64, map[st
 
 // Predict runs the model in inference mode on x (a tensor, a list for
 // several inputs, or a Dataset whose first component is the input) in
-// batches (default 32) and returns the output (the first, for several:
-// see PredictAll).
+// batches (default 32), printing a progress bar unless Verbose(0) as Keras
+// does, and returns the output (the first, for several: see PredictAll).
 func (m *Model) Predict(x any, opts ...FitOption) (*tensor.Tensor, error) {
 	outs, err := m.PredictAll(x, opts...)
 	if err != nil {
@@ -1180,7 +1180,7 @@ func (m *Model) Predict(x any, opts ...FitOption) (*tensor.Tensor, error) {
 
 // PredictAll is Predict returning every output of the model.
 func (m *Model) PredictAll(x any, opts ...FitOption) ([]*tensor.Tensor, error) {
-	c := newFitConfig(append([]FitOption{Verbose(0)}, opts...))
+	c := newFitConfig(opts)
 	if c.batchSize <= 0 {
 		return nil, fmt.Errorf("keras: Predict: batch size must be positive, got %d", c.batchSize)
 	}
