@@ -283,13 +283,7 @@ func adamRange[T tensor.Float](w, m, v, vh, g []T, lrt, b1, b2, eps T) {
 		return
 	}
 	if vh == nil {
-		for i := range w {
-			gi := g[i]
-			mi := b1*m[i] + c1*gi
-			vi := b2*v[i] + c2*gi*gi
-			m[i], v[i] = mi, vi
-			w[i] -= lrt * mi / (T(math.Sqrt(float64(vi))) + eps)
-		}
+		kernels.Adam(w, m, v, g, lrt, b1, b2, eps)
 		return
 	}
 	vh = vh[:len(w)]

@@ -19,10 +19,12 @@ func AdamF32(w, m, v, g []float32, lrt, b1, b2, eps float32) {
 		done = n &^ 7
 		adamAVX2(&w[0], &m[0], &v[0], &g[0], done, lrt, b1, 1-b1, b2, 1-b2, eps)
 	}
-	adamGo(w[done:], m[done:], v[done:], g[done:], lrt, b1, b2, eps)
+	Adam(w[done:], m[done:], v[done:], g[done:], lrt, b1, b2, eps)
 }
 
-func adamGo(w, m, v, g []float32, lrt, b1, b2, eps float32) {
+// Adam is the portable Adam step for either float type: AdamF32's
+// reference and tail, and the float64 path.
+func Adam[T ~float32 | ~float64](w, m, v, g []T, lrt, b1, b2, eps T) {
 	m, v, g = m[:len(w)], v[:len(w)], g[:len(w)]
 	c1, c2 := 1-b1, 1-b2
 	for i := range w {
@@ -30,6 +32,6 @@ func adamGo(w, m, v, g []float32, lrt, b1, b2, eps float32) {
 		mi := b1*m[i] + c1*gi
 		vi := b2*v[i] + c2*gi*gi
 		m[i], v[i] = mi, vi
-		w[i] -= lrt * mi / (float32(math.Sqrt(float64(vi))) + eps)
+		w[i] -= lrt * mi / (T(math.Sqrt(float64(vi))) + eps)
 	}
 }

@@ -26,7 +26,7 @@ func TestAdamF32MatchesGo(t *testing.T) {
 		w2, m2, v2 := append([]float32(nil), w...), append([]float32(nil), m...), append([]float32(nil), v...)
 		for step := 0; step < 3; step++ {
 			AdamF32(w, m, v, g, 0.01, 0.9, 0.999, 1e-7)
-			adamGo(w2, m2, v2, g, 0.01, 0.9, 0.999, 1e-7)
+			Adam(w2, m2, v2, g, 0.01, 0.9, 0.999, 1e-7)
 		}
 		for i := range w {
 			if math.Abs(float64(w[i]-w2[i])) > 1e-6*math.Max(1, math.Abs(float64(w2[i]))) ||
