@@ -1,0 +1,22 @@
+// Package summary writes and reads TensorBoard event files, byte-compatible
+// with TensorFlow's: TFRecord framing with masked CRC-32C checksums around
+// Event protocol buffers, one file per run directory, named as TensorFlow
+// names them.
+//
+// A Writer is TensorFlow 2's tf.summary.create_file_writer: Scalar,
+// Histogram, Image, Text, HParams and GraphDef write one event each, for
+// TensorBoard's scalars, histograms, images, text, hparams and graphs
+// dashboards. Events are buffered and written when MaxQueue of them are
+// waiting, after FlushEvery, on Flush and on Close.
+//
+//	w, err := summary.NewWriter("logs/train")
+//	...
+//	for step := range steps {
+//		w.Scalar("loss", loss, int64(step))
+//	}
+//	w.Close()
+//
+// A Reader (or ReadFile) decodes such files again, from TensorBoard's TF1
+// forms (simple values, HistogramProto) as well as its TF2 forms (tensors
+// with plugin metadata), checking every record's checksums.
+package summary
