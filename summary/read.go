@@ -53,6 +53,10 @@ type Reader struct {
 // NewReader returns a Reader over an events file's bytes.
 func NewReader(r io.Reader) *Reader { return &Reader{rec: tfrecord.NewReader(r)} }
 
+// Offset is the number of bytes of complete records read so far: where a
+// reader that resumes the file later should start.
+func (r *Reader) Offset() int64 { return r.rec.Offset() }
+
 // Next returns the next event. It returns io.EOF after the last complete
 // record; tfrecord.ErrTruncated-wrapped errors report a record that is not
 // complete (the writer may still be writing it: read the file again later).
