@@ -2,13 +2,12 @@ package keras
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/tensorgo/tensorgo/optimizers"
 )
 
 // Optimizer is what Compile accepts as an optimizer object: any
-// optimizers.Optimizer.
+// optimizers.Optimizer. A name is one of Keras's (see optimizers.Get).
 type Optimizer = optimizers.Optimizer
 
 // learningRater is the part of an optimizer learning-rate callbacks use.
@@ -20,9 +19,9 @@ type learningRater interface {
 func resolveOptimizer(o any) (Optimizer, error) {
 	switch x := o.(type) {
 	case string:
-		opt, err := optimizers.Get(strings.ToLower(x))
+		opt, err := optimizers.Get(x)
 		if err != nil {
-			return nil, fmt.Errorf("keras: Compile: unknown optimizer %q (known: adam, sgd, rmsprop, adagrad)", x)
+			return nil, fmt.Errorf("keras: Compile: %w", err)
 		}
 		return opt, nil
 	case Optimizer:

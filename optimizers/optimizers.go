@@ -1,18 +1,28 @@
-// Package optimizers holds the training optimizers (gradient descent,
-// momentum, Adagrad, RMSprop, Adam), learning-rate schedules, gradient
-// clipping and exponential moving averages of variables, for graph mode
-// (Minimize / ApplyGradientsOp give an op to run in a Session) and eager
-// mode (ApplyGradients updates at once).
+// Package optimizers holds Keras's training optimizers (SGD with momentum,
+// Adagrad, RMSprop, Adam, AdamW, Nadam, Adamax, Adadelta, FTRL, Lion),
+// learning-rate schedules, gradient clipping, weight decay, moving averages
+// of the trained variables, and TensorFlow's ExponentialMovingAverage, for
+// graph mode (Minimize / ApplyGradientsOp give an op to run in a Session)
+// and eager mode (ApplyGradients updates at once).
 //
-// Updates are fused, in-place kernels: a compiled training step allocates
-// nothing for them. The learning rate lives in a variable read when the
-// update runs, so SetLearningRate (or a schedule) takes effect without
-// recompiling anything.
+// SGD, Adagrad, RMSprop and Adam updates are fused, in-place kernels; the
+// others are built of tf ops. A compiled training step allocates nothing
+// for either. The learning rate lives in a variable read when the update
+// runs, so SetLearningRate (or a schedule) takes effect without recompiling
+// anything.
+//
+// An optimizer's own variables (the iteration counter and each trained
+// variable's slots, such as Adam's "momentum" and "velocity") are created
+// by Build, or at the first update of a variable when Build was not
+// called. Build them up front to restore a checkpoint before training
+// resumes.
 package optimizers
 
 import (
 	"errors"
 	"fmt"
+	"regexp"
+	"strings"
 	"sync"
 
 	"github.com/tensorgo/tensorgo/tensor"
@@ -20,6 +30,9 @@ import (
 )
 
 // Optimizer updates variables from their gradients.
+//
+// An Optimizer is not safe for concurrent use while updates are being
+// built or applied.
 type Optimizer interface {
 	// Name returns the Keras name ("Adam").
 	Name() string
@@ -33,6 +46,24 @@ type Optimizer interface {
 	// ApplyGradients applies eager gradients to vars now (eager mode). nil
 	// gradients are skipped.
 	ApplyGradients(grads []*tf.Tensor, vars []*tf.Variable) error
+	// Build creates the slots of every variable in vars now (Keras's
+	// optimizer.build), so that they can be listed, saved or restored
+	// before the first update. Variables already built keep their slots;
+	// updates of variables never built create their slots then.
+	Build(vars []*tf.Variable) error
+	// Slots returns v's slot variables by Keras slot name ("momentum",
+	// "velocity", ...; "average" with UseEMA), in a fixed order; nil if v
+	// has none yet.
+	Slots(v *tf.Variable) []Slot
+	// ExcludeFromWeightDecay exempts vars, and every variable whose name
+	// matches one of the regular expressions in names (as Keras's
+	// var_names, e.g. "bias"), from weight decay. It panics on an invalid
+	// expression.
+	ExcludeFromWeightDecay(vars []*tf.Variable, names ...string)
+	// FinalizeVariableValues ends training: with UseEMA it copies each
+	// variable's moving average into it (Keras's
+	// finalize_variable_values); otherwise it does nothing.
+	FinalizeVariableValues(vars []*tf.Variable) error
 	// LearningRate returns the learning rate the next update uses.
 	LearningRate() float64
 	// SetLearningRate sets a constant learning rate (replacing a schedule);
@@ -40,90 +71,68 @@ type Optimizer interface {
 	SetLearningRate(lr float64)
 	// Iterations returns the number of updates applied.
 	Iterations() int64
-	// Variables returns the optimizer's own variables (iterations, then the
-	// slots in creation order), for checkpoints.
+	// Variables returns the optimizer's own variables (iterations, then any
+	// optimizer-wide state such as Nadam's "u_product", then the slots of
+	// each variable in the order the variables were built), for
+	// checkpoints.
 	Variables() []*tf.Variable
 }
 
-// Option configures an optimizer.
-type Option func(*config)
-
-type config struct {
-	clipValue, clipNorm, globalClipNorm float64
-	schedule                            LearningRateSchedule
-	beta1, beta2, eps                   float64
-	amsgrad, nesterov, centered         bool
-	momentum, rho, initialAccumulator   float64
-	name                                string
+// Slot is one of an optimizer's per-variable state variables.
+type Slot struct {
+	// Name is the Keras slot name ("momentum", "velocity", "average", ...).
+	Name string
+	// Variable holds the state; it has the trained variable's dtype and
+	// shape and is not trainable.
+	Variable *tf.Variable
 }
 
-// ClipValue clips every gradient element to [-v, v] before the update.
-func ClipValue(v float64) Option { return func(c *config) { c.clipValue = v } }
-
-// ClipNorm rescales each gradient to L2 norm at most n.
-func ClipNorm(n float64) Option { return func(c *config) { c.clipNorm = n } }
-
-// GlobalClipNorm rescales all gradients together to global norm at most n.
-func GlobalClipNorm(n float64) Option { return func(c *config) { c.globalClipNorm = n } }
-
-// Schedule makes the learning rate follow s (it replaces the constant rate).
-func Schedule(s LearningRateSchedule) Option { return func(c *config) { c.schedule = s } }
-
-// Beta1 sets Adam's first-moment decay (default 0.9).
-func Beta1(b float64) Option { return func(c *config) { c.beta1 = b } }
-
-// Beta2 sets Adam's second-moment decay (default 0.999).
-func Beta2(b float64) Option { return func(c *config) { c.beta2 = b } }
-
-// Epsilon sets the numerical-stability constant (Keras default 1e-7).
-func Epsilon(e float64) Option { return func(c *config) { c.eps = e } }
-
-// AMSGrad enables Adam's AMSGrad variant.
-func AMSGrad(b bool) Option { return func(c *config) { c.amsgrad = b } }
-
-// Rho sets RMSprop's decay (default 0.9).
-func Rho(r float64) Option { return func(c *config) { c.rho = r } }
-
-// Momentum sets RMSprop's momentum (default 0).
-func Momentum(m float64) Option { return func(c *config) { c.momentum = m } }
-
-// Centered makes RMSprop normalise by the centred second moment.
-func Centered(b bool) Option { return func(c *config) { c.centered = b } }
-
-// InitialAccumulator sets Adagrad's initial accumulator (default 0.1).
-func InitialAccumulator(v float64) Option { return func(c *config) { c.initialAccumulator = v } }
-
-// WithName sets the optimizer's name.
-func WithName(n string) Option { return func(c *config) { c.name = n } }
+// updateFunc builds one variable's update: v is the variable, slots its
+// slots (nil where unused), w its current value (after weight decay) and g
+// its gradient. It builds its variable writes through c so that they run
+// after the weight decay.
+type updateFunc func(c *stepCtx, v *tf.Variable, slots []*tf.Variable, w, g *tf.Tensor) *tf.Operation
 
 // base holds what every optimizer shares: the learning-rate and iteration
-// variables, clipping, and per-variable slots.
+// variables, clipping, weight decay, the moving averages and per-variable
+// slots.
 type base struct {
 	cfg   config
 	name  string
 	lr    *tf.Variable // float64 scalar
 	iters *tf.Variable // int64 scalar
+	extra []*tf.Variable
+
 	mu    sync.Mutex
-	slots map[*tf.Variable][]*tf.Variable
+	slots map[*tf.Variable]*varSlots
 	order []*tf.Variable
-	// update applies one variable's update with the given lr / iteration
-	// tensors (graph or eager).
-	update func(v *tf.Variable, slots []*tf.Variable, lr, iter, g *tf.Tensor) *tf.Operation
-	// slotInit gives the slots' initial values for v.
+	decay decayFilter
+
+	update updateFunc
+	// prestep, if set, builds optimizer-wide work done once per update
+	// before the per-variable updates (Nadam's u_product).
+	prestep func(c *stepCtx)
+	// slotNames are the Keras names of the slots; slotInit their initial
+	// values (default 0) and slotUsed whether the configuration needs them
+	// (default all).
 	slotNames []string
 	slotInit  func(i int) float64
 	slotUsed  func(i int) bool
 }
 
-func newBase(name string, lr float64, opts []Option) *base {
-	b := &base{name: name, slots: map[*tf.Variable][]*tf.Variable{}}
-	b.cfg = config{beta1: 0.9, beta2: 0.999, eps: 1e-7, rho: 0.9, initialAccumulator: 0.1}
+func newBase(name string, lr float64, opts []Option, set ...func(*config)) *base {
+	b := &base{name: name, slots: map[*tf.Variable]*varSlots{}}
+	b.cfg = defaults()
+	for _, s := range set {
+		s(&b.cfg)
+	}
 	for _, o := range opts {
 		o(&b.cfg)
 	}
 	if b.cfg.name != "" {
 		b.name = b.cfg.name
 	}
+	b.cfg.check(b.name)
 	if b.cfg.schedule != nil {
 		lr = b.cfg.schedule.At(0)
 	}
@@ -148,43 +157,36 @@ func (b *base) SetLearningRate(lr float64) {
 
 func (b *base) Iterations() int64 { return int64(b.iters.Value().Item()) }
 
-func (b *base) Variables() []*tf.Variable {
+func (b *base) ExcludeFromWeightDecay(vars []*tf.Variable, names ...string) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	out := []*tf.Variable{b.iters}
-	for _, v := range b.order {
-		for _, s := range b.slots[v] {
-			if s != nil {
-				out = append(out, s)
-			}
-		}
+	if b.decay.vars == nil {
+		b.decay.vars = map[*tf.Variable]bool{}
 	}
-	return out
+	for _, v := range vars {
+		b.decay.vars[v] = true
+	}
+	if len(names) == 0 {
+		return
+	}
+	pats := names
+	if b.decay.pattern != nil {
+		pats = append([]string{b.decay.pattern.String()}, names...)
+	}
+	re, err := regexp.Compile(strings.Join(pats, "|"))
+	if err != nil {
+		panic(fmt.Sprintf("optimizers: %s: ExcludeFromWeightDecay: %v", b.name, err))
+	}
+	b.decay.pattern = re
 }
 
-// slotsFor returns v's slot variables, creating them (eager, initialised,
-// non-trainable) on first use.
-func (b *base) slotsFor(v *tf.Variable) []*tf.Variable {
+func (b *base) usesWeightDecay(v *tf.Variable) bool {
+	if b.cfg.weightDecay == 0 {
+		return false
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if s, ok := b.slots[v]; ok {
-		return s
-	}
-	s := make([]*tf.Variable, len(b.slotNames))
-	for i, n := range b.slotNames {
-		if b.slotUsed != nil && !b.slotUsed(i) {
-			continue
-		}
-		init := 0.0
-		if b.slotInit != nil {
-			init = b.slotInit(i)
-		}
-		val := tensor.Fill(v.DType(), init, v.Shape()...)
-		s[i] = tf.NewVariable(nil, val, tf.Name(v.OpName()+"/"+n), tf.Trainable(false))
-	}
-	b.slots[v] = s
-	b.order = append(b.order, v)
-	return s
+	return !b.decay.excluded(v)
 }
 
 // clip applies the configured gradient clipping.
@@ -237,7 +239,7 @@ func init() {
 
 func (b *base) ApplyGradientsOp(grads []*tf.Tensor, vars []*tf.Variable) *tf.Operation {
 	if len(grads) != len(vars) {
-		panic(fmt.Sprintf("optimizers: %d gradients for %d variables", len(grads), len(vars)))
+		panic(fmt.Sprintf("optimizers: %s: %d gradients for %d variables", b.name, len(grads), len(vars)))
 	}
 	var g *tf.Graph
 	for _, gr := range grads {
@@ -247,7 +249,7 @@ func (b *base) ApplyGradientsOp(grads []*tf.Tensor, vars []*tf.Variable) *tf.Ope
 		}
 	}
 	if g == nil {
-		panic("optimizers: ApplyGradientsOp needs graph gradients (in eager mode use ApplyGradients)")
+		panic(fmt.Sprintf("optimizers: %s: ApplyGradientsOp needs graph gradients (in eager mode use ApplyGradients)", b.name))
 	}
 	exit := g.NameScope(b.name)
 	defer exit()
@@ -259,13 +261,7 @@ func (b *base) ApplyGradientsOp(grads []*tf.Tensor, vars []*tf.Variable) *tf.Ope
 	} else {
 		lr = b.lr.In(g)
 	}
-	var ups []*tf.Operation
-	for i, v := range vars {
-		if grads[i] == nil {
-			continue
-		}
-		ups = append(ups, b.update(v, b.slotsFor(v), lr, iter, grads[i]))
-	}
+	ups := b.step(g, lr, iter, grads, vars)
 	inc := b.iters.AssignAdd(tf.Const(g, tensor.Scalar(int64(1)))).Op()
 	for _, u := range ups {
 		inc.AddControlInput(u)
@@ -275,133 +271,21 @@ func (b *base) ApplyGradientsOp(grads []*tf.Tensor, vars []*tf.Variable) *tf.Ope
 
 func (b *base) ApplyGradients(grads []*tf.Tensor, vars []*tf.Variable) error {
 	if len(grads) != len(vars) {
-		return fmt.Errorf("optimizers: %d gradients for %d variables", len(grads), len(vars))
+		return fmt.Errorf("optimizers: %s: %d gradients for %d variables", b.name, len(grads), len(vars))
 	}
 	for i, g := range grads {
 		if g != nil && g.Graph() != nil {
 			return errors.New("optimizers: ApplyGradients takes eager gradients; in graph mode use ApplyGradientsOp or Minimize")
 		}
 		if g != nil && !vars[i].Initialized() {
-			return fmt.Errorf("optimizers: variable %s is uninitialized", vars[i].Name())
+			return fmt.Errorf("optimizers: %s: variable %s is uninitialized", b.name, vars[i].Name())
 		}
 	}
 	grads = b.clip(grads)
 	lr := tf.Constant(tensor.Scalar(b.LearningRate()))
 	iter := tf.Constant(tensor.Scalar(b.Iterations()))
-	for i, v := range vars {
-		if grads[i] == nil {
-			continue
-		}
-		b.update(v, b.slotsFor(v), lr, iter, grads[i])
-	}
+	b.step(nil, lr, iter, grads, vars)
 	it := b.iters.Value()
 	it.SetFloat(0, it.Float(0)+1)
 	return nil
-}
-
-// NewGradientDescent returns plain gradient descent (TF1's
-// GradientDescentOptimizer): w -= lr*g.
-func NewGradientDescent(lr float64, opts ...Option) Optimizer {
-	return newSGD("GradientDescent", lr, 0, false, opts)
-}
-
-// NewSGD returns Keras's SGD (default learning rate 0.01 when lr <= 0),
-// plain unless a Momentum option is given.
-func NewSGD(lr float64, opts ...Option) Optimizer {
-	if lr <= 0 {
-		lr = 0.01
-	}
-	var c config
-	for _, o := range opts {
-		o(&c)
-	}
-	return newSGD("SGD", lr, c.momentum, c.nesterov, opts)
-}
-
-// Nesterov enables Nesterov momentum for NewSGD.
-func Nesterov(b bool) Option { return func(c *config) { c.nesterov = b } }
-
-// NewMomentum returns SGD with momentum (Keras's SGD(momentum=m,
-// nesterov=...)): v = m*v - lr*g; w += v (Nesterov: w += m*v - lr*g).
-func NewMomentum(lr, momentum float64, nesterov bool, opts ...Option) Optimizer {
-	return newSGD("SGD", lr, momentum, nesterov, opts)
-}
-
-func newSGD(name string, lr, momentum float64, nesterov bool, opts []Option) Optimizer {
-	b := newBase(name, lr, opts)
-	if momentum == 0 {
-		b.update = func(v *tf.Variable, _ []*tf.Variable, lr, _, g *tf.Tensor) *tf.Operation {
-			return tf.ApplyGradientDescent(v, lr, g)
-		}
-		return b
-	}
-	b.slotNames = []string{"momentum"}
-	b.update = func(v *tf.Variable, s []*tf.Variable, lr, _, g *tf.Tensor) *tf.Operation {
-		return tf.ApplyMomentum(v, s[0], lr, g, momentum, nesterov)
-	}
-	return b
-}
-
-// NewAdagrad returns Adagrad (Keras defaults: lr 0.001 when lr <= 0,
-// initial accumulator 0.1, epsilon 1e-7).
-func NewAdagrad(lr float64, opts ...Option) Optimizer {
-	if lr <= 0 {
-		lr = 0.001
-	}
-	b := newBase("Adagrad", lr, opts)
-	b.slotNames = []string{"accumulator"}
-	b.slotInit = func(int) float64 { return b.cfg.initialAccumulator }
-	b.update = func(v *tf.Variable, s []*tf.Variable, lr, _, g *tf.Tensor) *tf.Operation {
-		return tf.ApplyAdagrad(v, s[0], lr, g, b.cfg.eps)
-	}
-	return b
-}
-
-// NewRMSprop returns RMSprop (Keras defaults: lr 0.001 when lr <= 0, rho
-// 0.9, momentum 0, epsilon 1e-7, not centered; options Rho, Momentum,
-// Centered, Epsilon).
-func NewRMSprop(lr float64, opts ...Option) Optimizer {
-	if lr <= 0 {
-		lr = 0.001
-	}
-	b := newBase("RMSprop", lr, opts)
-	b.slotNames = []string{"rms", "momentum", "mg"}
-	b.slotUsed = func(i int) bool {
-		return i == 0 || (i == 1 && b.cfg.momentum != 0) || (i == 2 && b.cfg.centered)
-	}
-	b.update = func(v *tf.Variable, s []*tf.Variable, lr, _, g *tf.Tensor) *tf.Operation {
-		return tf.ApplyRMSProp(v, s[0], s[1], s[2], lr, g, b.cfg.rho, b.cfg.momentum, b.cfg.eps)
-	}
-	return b
-}
-
-// NewAdam returns Adam (Keras defaults: lr 0.001 when lr <= 0, beta1 0.9,
-// beta2 0.999, epsilon 1e-7; options Beta1, Beta2, Epsilon, AMSGrad).
-func NewAdam(lr float64, opts ...Option) Optimizer {
-	if lr <= 0 {
-		lr = 0.001
-	}
-	b := newBase("Adam", lr, opts)
-	b.slotNames = []string{"m", "v", "vhat"}
-	b.slotUsed = func(i int) bool { return i < 2 || b.cfg.amsgrad }
-	b.update = func(v *tf.Variable, s []*tf.Variable, lr, iter, g *tf.Tensor) *tf.Operation {
-		return tf.ApplyAdam(v, s[0], s[1], s[2], lr, iter, g, b.cfg.beta1, b.cfg.beta2, b.cfg.eps)
-	}
-	return b
-}
-
-// Get returns an optimizer with Keras defaults by its Keras name ("sgd",
-// "adam", "rmsprop", "adagrad"), as compile("adam") takes.
-func Get(name string) (Optimizer, error) {
-	switch name {
-	case "sgd", "SGD":
-		return NewSGD(0), nil
-	case "adam", "Adam":
-		return NewAdam(0), nil
-	case "rmsprop", "RMSprop":
-		return NewRMSprop(0), nil
-	case "adagrad", "Adagrad":
-		return NewAdagrad(0), nil
-	}
-	return nil, fmt.Errorf("optimizers: unknown optimizer %q", name)
 }
