@@ -116,3 +116,45 @@ func TestGet(t *testing.T) {
 		t.Error("Get of an unknown name: no error")
 	}
 }
+
+// Regression: with numUpdates, a graph op built once must warm its decay up
+// as it runs, min(decay, (1+n)/(10+n)) for the n-th run, not keep the decay
+// of the build.
+func TestExponentialMovingAverageWarmUpInGraph(t *testing.T) {
+	v := tf.NewVariable(nil, tensor.From([]float64{10}))
+	ema := NewExponentialMovingAverage(0.99, true)
+	g := tf.NewGraph()
+	op := ema.Apply(g, v) // shadow starts at 10
+	s := tf.NewSession(g)
+	want := 10.0
+	for n := 1; n <= 4; n++ {
+		x := float64(n * n) // the variable moves between runs
+		if err := v.SetValue(tensor.From([]float64{x})); err != nil {
+			t.Fatal(err)
+		}
+		if err := op.Run(s, nil); err != nil {
+			t.Fatal(err)
+		}
+		d := math.Min(0.99, float64(1+n)/float64(10+n))
+		want -= (1 - d) * (want - x)
+		if got := ema.Average(v).Value().Float(0); math.Abs(got-want) > 1e-12 {
+			t.Fatalf("run %d: shadow %.15g, want %.15g (decay %v)", n, got, want, d)
+		}
+	}
+	if c := ema.NumUpdates().Value().Item(); c != 4 {
+		t.Errorf("step count %v, want 4", c)
+	}
+	// Eager applies continue the same count: the 5th update.
+	if err := v.SetValue(tensor.From([]float64{0})); err != nil {
+		t.Fatal(err)
+	}
+	ema.Apply(nil, v)
+	d := math.Min(0.99, 6.0/15)
+	want -= (1 - d) * want
+	if got := ema.Average(v).Value().Float(0); math.Abs(got-want) > 1e-12 {
+		t.Errorf("eager 5th update: shadow %.15g, want %.15g", got, want)
+	}
+	if NewExponentialMovingAverage(0.9, false).NumUpdates() != nil {
+		t.Error("an EMA without numUpdates has a step variable")
+	}
+}
