@@ -10,8 +10,6 @@ package initializers
 import (
 	"fmt"
 	"math"
-	"math/rand/v2"
-	"strings"
 
 	"github.com/tensorgo/tensorgo/tensor"
 )
@@ -27,50 +25,6 @@ type Func func(shape tensor.Shape, dtype tensor.DType) *tensor.Tensor
 
 // Init calls f.
 func (f Func) Init(shape tensor.Shape, dtype tensor.DType) *tensor.Tensor { return f(shape, dtype) }
-
-// Get returns the initializer Keras knows by name ("glorot_uniform",
-// "he_normal", "zeros", ...), with default arguments.
-func Get(name string) (Initializer, error) {
-	switch strings.ToLower(name) {
-	case "glorot_uniform", "glorotuniform", "xavier_uniform":
-		return GlorotUniform(), nil
-	case "glorot_normal", "glorotnormal", "xavier_normal":
-		return GlorotNormal(), nil
-	case "he_uniform", "heuniform":
-		return HeUniform(), nil
-	case "he_normal", "henormal":
-		return HeNormal(), nil
-	case "lecun_uniform", "lecununiform":
-		return LecunUniform(), nil
-	case "lecun_normal", "lecunnormal":
-		return LecunNormal(), nil
-	case "zeros", "zero":
-		return Zeros(), nil
-	case "ones", "one":
-		return Ones(), nil
-	case "random_normal", "randomnormal", "normal":
-		return RandomNormal(0, 0.05), nil
-	case "random_uniform", "randomuniform", "uniform":
-		return RandomUniform(-0.05, 0.05), nil
-	case "truncated_normal", "truncatednormal":
-		return TruncatedNormal(0, 0.05), nil
-	case "orthogonal":
-		return Orthogonal(1), nil
-	case "identity":
-		return Identity(1), nil
-	}
-	return nil, fmt.Errorf("initializers: unknown initializer %q", name)
-}
-
-// MustGet is Get that panics on an unknown name (for building models, where a
-// wrong name is a programming error).
-func MustGet(name string) Initializer {
-	i, err := Get(name)
-	if err != nil {
-		panic(err)
-	}
-	return i
-}
 
 // Zeros fills with 0 (Keras's default bias initializer).
 func Zeros() Initializer { return Constant(0) }
@@ -205,77 +159,4 @@ func Identity(gain float64) Initializer {
 		}
 		return t
 	})
-}
-
-// Orthogonal returns gain times a random orthogonal matrix (Saxe et al.):
-// the Q factor of the QR decomposition of a normal matrix, signs fixed by
-// R's diagonal, as Keras. Shapes of rank > 2 are flattened to
-// (prod(shape[:-1]), shape[-1]).
-func Orthogonal(gain float64, seed ...int64) Initializer {
-	return Func(func(shape tensor.Shape, dtype tensor.DType) *tensor.Tensor {
-		if len(shape) < 2 {
-			panic(fmt.Sprintf("initializers: Orthogonal needs a shape of rank >= 2, got %v", shape))
-		}
-		cols := shape[len(shape)-1]
-		rows := shape.NumElements() / cols
-		r := tensor.NewRNG(seed...)
-		q := orthogonal(r, rows, cols)
-		t := tensor.New(dtype, shape...)
-		for i, v := range q {
-			t.SetFloat(i, gain*v)
-		}
-		return t
-	})
-}
-
-// orthogonal returns a rows x cols row-major matrix with orthonormal columns
-// (rows >= cols) or rows (rows < cols).
-func orthogonal(r *rand.Rand, rows, cols int) []float64 {
-	m, n := rows, cols
-	if m < n {
-		m, n = n, m
-	}
-	// a is m x n with m >= n, stored column-major for Gram-Schmidt.
-	a := make([][]float64, n)
-	for j := range a {
-		a[j] = make([]float64, m)
-		for i := range a[j] {
-			a[j][i] = r.NormFloat64()
-		}
-	}
-	// Modified Gram-Schmidt gives Q with R's diagonal positive, which is
-	// the sign convention Keras applies (q *= sign(diag(r))).
-	for j := 0; j < n; j++ {
-		for k := 0; k < j; k++ {
-			var d float64
-			for i := 0; i < m; i++ {
-				d += a[k][i] * a[j][i]
-			}
-			for i := 0; i < m; i++ {
-				a[j][i] -= d * a[k][i]
-			}
-		}
-		var norm float64
-		for i := 0; i < m; i++ {
-			norm += a[j][i] * a[j][i]
-		}
-		norm = math.Sqrt(norm)
-		if norm == 0 {
-			norm = 1
-		}
-		for i := 0; i < m; i++ {
-			a[j][i] /= norm
-		}
-	}
-	out := make([]float64, rows*cols)
-	for i := 0; i < rows; i++ {
-		for j := 0; j < cols; j++ {
-			if rows >= cols {
-				out[i*cols+j] = a[j][i]
-			} else {
-				out[i*cols+j] = a[i][j]
-			}
-		}
-	}
-	return out
 }
