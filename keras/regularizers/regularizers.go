@@ -1,10 +1,12 @@
 // Package regularizers holds Keras's weight and activity penalties (l1, l2,
-// l1_l2). A layer's kernel, bias and activity regularizers add their
-// penalties to the training loss.
+// l1_l2, orthogonal_regularizer). A layer's kernel, bias and activity regularizers add their
+// penalties to the training loss; the orthogonal regularizer pushes a
+// kernel's rows (or columns) apart.
 package regularizers
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/tensorgo/tensorgo/tensor"
@@ -61,16 +63,35 @@ type Func func(x *tf.Tensor) *tf.Tensor
 // Penalty calls f.
 func (f Func) Penalty(x *tf.Tensor) *tf.Tensor { return f(x) }
 
-// Get returns a regularizer by Keras name with default factors ("l1",
-// "l2", "l1_l2").
-func Get(name string) (Regularizer, error) {
-	switch strings.ToLower(name) {
-	case "l1":
-		return L1(0.01), nil
-	case "l2":
-		return L2(0.01), nil
-	case "l1_l2", "l1l2":
-		return L1L2(0.01, 0.01), nil
+// byName maps Keras 3's regularizer names (snake case and class names,
+// any case) to constructors with the defaults Keras documents for string
+// identifiers: l1 0.01, l2 0.01, l1_l2 0.01 and 0.01, orthogonal factor
+// 0.01 by rows.
+var byName = map[string]func() Regularizer{
+	"l1":                     func() Regularizer { return L1(0.01) },
+	"l2":                     func() Regularizer { return L2(0.01) },
+	"l1_l2":                  func() Regularizer { return L1L2(0.01, 0.01) },
+	"l1l2":                   func() Regularizer { return L1L2(0.01, 0.01) },
+	"orthogonal_regularizer": func() Regularizer { return Orthogonal(0.01, "rows") },
+	"orthogonalregularizer":  func() Regularizer { return Orthogonal(0.01, "rows") },
+}
+
+// Names lists the names Get knows, sorted.
+func Names() []string {
+	out := make([]string, 0, len(byName))
+	for n := range byName {
+		out = append(out, n)
 	}
-	return nil, fmt.Errorf("regularizers: unknown regularizer %q (known: l1, l2, l1_l2)", name)
+	sort.Strings(out)
+	return out
+}
+
+// Get returns a regularizer by Keras name with default factors ("l1",
+// "l2", "l1_l2", "orthogonal_regularizer"). An unknown name is an error
+// listing the known ones.
+func Get(name string) (Regularizer, error) {
+	if f, ok := byName[strings.ToLower(name)]; ok {
+		return f(), nil
+	}
+	return nil, fmt.Errorf("regularizers: unknown regularizer %q (known: %s)", name, strings.Join(Names(), ", "))
 }
