@@ -1,7 +1,7 @@
-// Package regularizers holds Keras's weight and activity penalties (l1, l2,
-// l1_l2, orthogonal_regularizer). A layer's kernel, bias and activity regularizers add their
-// penalties to the training loss; the orthogonal regularizer pushes a
-// kernel's rows (or columns) apart.
+// Package regularizers holds Keras's weight and activity penalties (l1,
+// l2, l1_l2, orthogonal_regularizer). A layer's kernel, bias and activity
+// regularizers add their penalties to the training loss; the orthogonal
+// regularizer pushes a kernel's rows (or columns) apart.
 package regularizers
 
 import (
