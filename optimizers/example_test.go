@@ -48,3 +48,38 @@ func Example() {
 	// w = [1.00 2.00] after 500 Adam steps (lr now 0.01)
 	// v = [0.5]
 }
+
+// Build an optimizer's slots before the first update, as a program
+// resuming from a checkpoint does before restoring them.
+func ExampleOptimizer_build() {
+	w := tf.NewVariable(nil, tensor.Zeros(tensor.Float32, 3, 2), tf.Name("kernel"))
+	opt := optimizers.NewAdam(0, optimizers.AMSGrad(true))
+	if err := opt.Build([]*tf.Variable{w}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, s := range opt.Slots(w) {
+		fmt.Println(s.Name, s.Variable.Name(), s.Variable.Shape())
+	}
+	fmt.Println(len(opt.Variables()), "optimizer variables")
+	// Output:
+	// momentum kernel/momentum:0 (3, 2)
+	// velocity kernel/velocity:0 (3, 2)
+	// velocity_hat kernel/velocity_hat:0 (3, 2)
+	// 4 optimizer variables
+}
+
+// Optimizers by their Keras names, as Compile takes them.
+func ExampleGet() {
+	for _, n := range []string{"adamw", "nadam", "lion"} {
+		opt, _ := optimizers.Get(n)
+		fmt.Println(opt.Name(), opt.LearningRate())
+	}
+	_, err := optimizers.Get("adamm")
+	fmt.Println(err)
+	// Output:
+	// AdamW 0.001
+	// Nadam 0.001
+	// Lion 0.001
+	// optimizers: unknown optimizer "adamm" (known: adadelta, adagrad, adam, adamax, adamw, ftrl, lion, nadam, rmsprop, sgd)
+}

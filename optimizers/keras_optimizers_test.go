@@ -484,3 +484,44 @@ func TestComposedStepAllocations(t *testing.T) {
 		}
 	}
 }
+
+// Each new optimizer minimises the coupled quadratic of TestConvergence in
+// graph mode.
+func TestKerasOptimizersConverge(t *testing.T) {
+	for _, c := range []struct {
+		opt Optimizer
+		tol float64
+	}{
+		{NewAdamW(0.05, WeightDecay(1e-4)), 1e-3},
+		{NewNadam(0.05), 1e-3},
+		{NewAdamax(0.05), 1e-3},
+		{NewAdadelta(1), 1e-3},
+		{NewFtrl(0.5), 1e-3},
+		// sign updates: Lion ends within about lr of the optimum.
+		{NewLion(0.001), 1e-4},
+		{NewAdam(0.05, UseEMA(true)), 1e-3},
+	} {
+		g := tf.NewGraph()
+		w := tf.NewVariable(g, []float32{3, -2, 1}, tf.Name("w"))
+		target := tf.Const(g, []float32{0.5, 1.5, -1})
+		d := tf.Sub(w.Tensor(), target)
+		loss := tf.Add(tf.ReduceSum(tf.Square(d), nil, false), tf.Mul(tf.Const(g, float32(0.1)), tf.Square(tf.ReduceSum(d, nil, false))))
+		train := c.opt.Minimize(loss)
+		s := tf.NewSession(g)
+		if err := tf.GlobalVariablesInitializer(g).Run(s, nil); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < 5000; i++ {
+			if err := train.Run(s, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		out, err := s.Run(nil, []*tf.Tensor{loss})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l := out[0].Item(); l > c.tol || math.IsNaN(l) {
+			t.Errorf("%s: loss after 5000 steps: %g", c.opt.Name(), l)
+		}
+	}
+}
