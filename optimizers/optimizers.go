@@ -57,8 +57,9 @@ type Optimizer interface {
 	Slots(v *tf.Variable) []Slot
 	// ExcludeFromWeightDecay exempts vars, and every variable whose name
 	// matches one of the regular expressions in names (as Keras's
-	// var_names, e.g. "bias"), from weight decay. It panics on an invalid
-	// expression.
+	// var_names, e.g. "bias"), from weight decay. Call it before building
+	// the update (Minimize, ApplyGradientsOp): a built op keeps the choice
+	// it was built with. It panics on an invalid expression.
 	ExcludeFromWeightDecay(vars []*tf.Variable, names ...string)
 	// FinalizeVariableValues ends training: with UseEMA it copies each
 	// variable's moving average into it (Keras's
