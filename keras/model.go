@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"sync"
 
+	"github.com/tensorgo/tensorgo/keras/internal/layerutil"
 	"github.com/tensorgo/tensorgo/keras/layers"
 	"github.com/tensorgo/tensorgo/tensor"
 	"github.com/tensorgo/tensorgo/tf"
@@ -42,7 +43,7 @@ type Model struct {
 	fnInputs  []*tf.Tensor // functional: traced inputs and outputs
 	fnOutputs []*tf.Tensor
 	outNames  []string // functional outputs: the producing layers' names, as Keras names them in logs
-	nodes     []*layers.Node
+	nodes     []*layerutil.Node
 
 	caller Caller // subclassed
 
@@ -74,7 +75,7 @@ type Model struct {
 // layers.Input) to build it at once; otherwise it is built from the data on
 // the first Fit, Evaluate or Predict, as in Keras.
 func NewSequential(ls ...layers.Layer) *Model {
-	m := &Model{name: layers.UniqueName("sequential"), kind: sequentialModel}
+	m := &Model{name: layerutil.UniqueName("sequential"), kind: sequentialModel}
 	for _, l := range ls {
 		m.Add(l)
 	}
@@ -135,7 +136,7 @@ func Input(dims ...int) *tf.Tensor { return InputOf(tensor.Float32, "", dims...)
 // "input_layer", "input_layer_1", ...).
 func InputOf(dtype tensor.DType, name string, dims ...int) *tf.Tensor {
 	if name == "" {
-		name = layers.UniqueName("input_layer")
+		name = layerutil.UniqueName("input_layer")
 	}
 	g := traceGraph()
 	shape := append(tensor.Shape{-1}, dims...)
@@ -155,7 +156,7 @@ func traceGraph() *tf.Graph {
 	defer traceMu.Unlock()
 	if traceG == nil {
 		traceG = tf.NewGraph()
-		layers.TraceGraph(traceG)
+		layerutil.TraceGraph(traceG)
 	}
 	return traceG
 }
@@ -164,10 +165,10 @@ func traceGraph() *tf.Graph {
 // start again ("dense", "dense_1", ...) and symbolic inputs go to a fresh
 // graph (keras.backend.clear_session).
 func ClearSession() {
-	layers.ResetNames()
+	layerutil.ResetNames()
 	traceMu.Lock()
 	if traceG != nil {
-		layers.UntraceGraph(traceG)
+		layerutil.UntraceGraph(traceG)
 	}
 	traceG = nil
 	traceMu.Unlock()
@@ -179,11 +180,11 @@ func ClearSession() {
 // the inputs through layers.
 func NewModel(inputs, outputs any, opts ...ModelOption) *Model {
 	ins, outs := tensorList("inputs", inputs), tensorList("outputs", outputs)
-	m := &Model{name: layers.UniqueName("functional"), kind: functionalModel, fnInputs: ins, fnOutputs: outs}
+	m := &Model{name: layerutil.UniqueName("functional"), kind: functionalModel, fnInputs: ins, fnOutputs: outs}
 	for _, o := range opts {
 		o(m)
 	}
-	nodes, err := layers.NodesBetween(ins, outs)
+	nodes, err := layerutil.NodesBetween(ins, outs)
 	if err != nil {
 		panic("keras: NewModel: " + err.Error())
 	}
@@ -191,8 +192,8 @@ func NewModel(inputs, outputs any, opts ...ModelOption) *Model {
 	used := map[string]bool{}
 	for i, out := range outs {
 		name := fmt.Sprintf("output_%d", i)
-		if n := layers.NodeOf(out); n != nil {
-			name = n.Layer.LayerBase().Name()
+		if n := layerutil.NodeOf(out); n != nil {
+			name = n.Layer.(layers.Layer).LayerBase().Name()
 		}
 		for base, k := name, 1; used[name]; k++ {
 			name = fmt.Sprintf("%s_%d", base, k)
@@ -202,9 +203,9 @@ func NewModel(inputs, outputs any, opts ...ModelOption) *Model {
 	}
 	seen := map[layers.Layer]bool{}
 	for _, n := range nodes {
-		if !seen[n.Layer] {
-			seen[n.Layer] = true
-			m.layerList = append(m.layerList, n.Layer)
+		if l := n.Layer.(layers.Layer); !seen[l] {
+			seen[l] = true
+			m.layerList = append(m.layerList, l)
 		}
 	}
 	for _, in := range ins {
@@ -255,7 +256,7 @@ func NewSubclassed(c Caller, inputShape ...int) *Model {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	m := &Model{name: layers.UniqueName(layers.SnakeCase(t.Name())), kind: subclassedModel, caller: c}
+	m := &Model{name: layerutil.UniqueName(layerutil.SnakeCase(t.Name())), kind: subclassedModel, caller: c}
 	if inputShape != nil {
 		m.inputs = []tensor.Shape{append(tensor.Shape{-1}, inputShape...)}
 		m.mustBuild()
@@ -335,21 +336,21 @@ func (m *Model) forward(g *tf.Graph, xs []*tf.Tensor, training bool) (outs, pena
 	for _, l := range m.layerList {
 		seen[l] = true
 	}
-	hook := func(l layers.Layer, in []*tf.Tensor, out *tf.Tensor) {
+	hook := func(c layerutil.Call) {
+		l := c.Layer.(layers.Layer)
 		if !seen[l] {
 			seen[l] = true
 			m.layerList = append(m.layerList, l)
 			l.LayerBase().Name()
 		}
-		ups := layers.TakeUpdates(l)
-		if p := layers.ActivityPenalty(l, out); p != nil {
-			penalties = append(penalties, p)
+		if c.Penalty != nil {
+			penalties = append(penalties, c.Penalty)
 		}
 		if training {
-			updates = append(updates, ups...)
+			updates = append(updates, c.Updates...)
 		}
 	}
-	layers.WithTraining(g, training, hook, func() {
+	layerutil.WithTraining(g, training, hook, func() {
 		switch m.kind {
 		case sequentialModel:
 			x := xs[0]
@@ -358,7 +359,9 @@ func (m *Model) forward(g *tf.Graph, xs []*tf.Tensor, training bool) (outs, pena
 			}
 			outs = []*tf.Tensor{x}
 		case functionalModel:
-			outs = layers.Replay(m.nodes, m.fnInputs, xs, m.fnOutputs, training)
+			outs = layerutil.Replay(m.nodes, m.fnInputs, xs, m.fnOutputs, func(l any, xs []*tf.Tensor) *tf.Tensor {
+				return layers.ApplyTraining(l.(layers.Layer), training, xs...)
+			})
 		case subclassedModel:
 			outs = []*tf.Tensor{m.caller.Call(xs[0], training)}
 		}
@@ -438,14 +441,14 @@ func (m *Model) SetWeights(ws []*tensor.Tensor) error {
 
 // Apply calls the model as a function on inputs (eager tensors or tensors
 // of any graph), as calling a Keras model, model(x): the layers run with the
-// training flag in effect for the inputs' graph (see layers.WithTraining;
-// false by default). Use it in custom training loops with a GradientTape,
+// training flag in effect for the inputs' graph (set by an enclosing
+// model's Fit; false by default). Use it in custom training loops with a GradientTape,
 // or to use a model inside another model.
 func (m *Model) Apply(xs ...*tf.Tensor) *tf.Tensor {
 	if len(xs) == 0 {
 		panic("keras: Model.Apply needs an input")
 	}
-	return m.ApplyTraining(layers.Training(xs[0].Graph()), xs...)
+	return m.ApplyTraining(layerutil.Training(xs[0].Graph()), xs...)
 }
 
 // ApplyTraining is Apply with an explicit training flag.

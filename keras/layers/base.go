@@ -17,11 +17,10 @@ package layers
 
 import (
 	"fmt"
-	"strings"
-	"sync"
 
 	"github.com/tensorgo/tensorgo/keras/activations"
 	"github.com/tensorgo/tensorgo/keras/initializers"
+	"github.com/tensorgo/tensorgo/keras/internal/layerutil"
 	"github.com/tensorgo/tensorgo/keras/regularizers"
 	"github.com/tensorgo/tensorgo/tensor"
 	"github.com/tensorgo/tensorgo/tf"
@@ -120,7 +119,7 @@ func (b *Base) LayerBase() *Base { return b }
 // snake-case class name, uniquified with _1, _2, ...) on first use.
 func (b *Base) Name() string {
 	if b.name == "" {
-		b.name = UniqueName(SnakeCase(b.className))
+		b.name = layerutil.UniqueName(layerutil.SnakeCase(b.className))
 	}
 	return b.name
 }
@@ -233,15 +232,6 @@ func (b *Base) AddUpdate(op *tf.Operation) {
 	}
 }
 
-// TakeUpdates returns and forgets the ops AddUpdate registered since the
-// last call (models collect them after each layer call).
-func TakeUpdates(l Layer) []*tf.Operation {
-	b := l.LayerBase()
-	u := b.updates
-	b.updates = nil
-	return u
-}
-
 // Apply calls the layer on one input (or several, for a MultiInputLayer):
 // see the package function Apply. It needs Init to have been called.
 func (b *Base) Apply(xs ...*tf.Tensor) *tf.Tensor {
@@ -251,69 +241,25 @@ func (b *Base) Apply(xs ...*tf.Tensor) *tf.Tensor {
 	return Apply(b.self, xs...)
 }
 
-// Read returns the tensor reading v where x lives: v's read op in x's graph,
+// read returns the tensor reading v where x lives: v's read op in x's graph,
 // or v's current value (recorded for gradients) when x is eager.
-func Read(v *tf.Variable, x *tf.Tensor) *tf.Tensor { return v.In(x.Graph()) }
-
-// training modes per graph: graph building is single-goroutine per graph,
-// so a model can set the mode while its layers are called, as Keras's call
-// context, without goroutine-local state.
-var (
-	modeMu       sync.Mutex
-	trainingMode = map[*tf.Graph]bool{}
-	callHooks    = map[*tf.Graph]func(l Layer, in []*tf.Tensor, out *tf.Tensor){}
-)
-
-// WithTraining runs fn with the training flag of graph g (nil: eager) set:
-// layers applied in g inside fn without an explicit flag see it. It also
-// installs hook (if not nil), called after every layer call in g; models use
-// it to find the layers a subclassed model uses and to collect activity
-// regularization.
-func WithTraining(g *tf.Graph, training bool, hook func(l Layer, in []*tf.Tensor, out *tf.Tensor), fn func()) {
-	modeMu.Lock()
-	oldMode, hadMode := trainingMode[g]
-	oldHook, hadHook := callHooks[g]
-	trainingMode[g] = training
-	if hook != nil {
-		callHooks[g] = hook
-	}
-	modeMu.Unlock()
-	defer func() {
-		modeMu.Lock()
-		if hadMode {
-			trainingMode[g] = oldMode
-		} else {
-			delete(trainingMode, g)
-		}
-		if hadHook {
-			callHooks[g] = oldHook
-		} else {
-			delete(callHooks, g)
-		}
-		modeMu.Unlock()
-	}()
-	fn()
-}
-
-// Training reports the training flag in effect for g.
-func Training(g *tf.Graph) bool {
-	modeMu.Lock()
-	defer modeMu.Unlock()
-	return trainingMode[g]
-}
+func read(v *tf.Variable, x *tf.Tensor) *tf.Tensor { return v.In(x.Graph()) }
 
 // Apply calls l on xs, building it first if needed (with the shape of xs),
-// with the training flag in effect for their graph (see WithTraining). It
+// with the training flag in effect for their graph (set by the model that
+// calls it; false outside a model's Fit). It
 // checks the input against the layer's declared input shape and panics with
 // a message naming the layer and the shapes if they do not fit.
 func Apply(l Layer, xs ...*tf.Tensor) *tf.Tensor {
 	if len(xs) == 0 {
 		panic(fmt.Sprintf("layers: %s: Apply needs an input", l.LayerBase().Name()))
 	}
-	return ApplyTraining(l, Training(xs[0].Graph()), xs...)
+	return ApplyTraining(l, layerutil.Training(xs[0].Graph()), xs...)
 }
 
-// ApplyTraining is Apply with an explicit training flag.
+// ApplyTraining is Apply with an explicit training flag, as Keras's
+// layer(x, training=True): Dropout drops, BatchNormalization uses the batch's
+// statistics.
 func ApplyTraining(l Layer, training bool, xs ...*tf.Tensor) *tf.Tensor {
 	b := l.LayerBase()
 	name := b.Name()
@@ -357,35 +303,30 @@ func ApplyTraining(l Layer, training bool, xs ...*tf.Tensor) *tf.Tensor {
 			panic(fmt.Sprintf("layers: %s (%s) was built for input shape %v, got %v", name, b.className, prev, shapes[0]))
 		}
 	}
+	parent, leave := layerutil.Enter(g, l)
 	var y *tf.Tensor
 	if isMulti && len(xs) > 1 {
 		y = multi.CallN(xs, training)
 	} else {
 		y = l.Call(xs[0], training)
 	}
+	leave()
 	if exit != nil {
 		exit()
 	}
 	b.outShape = y.Shape()
-	record(l, xs, y)
-	modeMu.Lock()
-	hook := callHooks[g]
-	modeMu.Unlock()
-	if hook != nil {
-		hook(l, xs, y)
+	layerutil.Record(l, xs, y)
+	updates := b.updates
+	b.updates = nil
+	if hook := layerutil.HookOf(g); hook != nil {
+		c := layerutil.Call{Layer: l, Parent: parent, Inputs: xs, Output: y, Updates: updates}
+		if b.activityReg != nil {
+			// As Keras 3: the regularizer applied to the layer's output.
+			c.Penalty = b.activityReg.Penalty(y)
+		}
+		hook(c)
 	}
 	return y
-}
-
-// ActivityPenalty returns the layer's activity-regularization penalty for
-// an output y (nil without an activity regularizer), as Keras 3: the
-// regularizer applied to the layer's output.
-func ActivityPenalty(l Layer, y *tf.Tensor) *tf.Tensor {
-	r := l.LayerBase().activityReg
-	if r == nil {
-		return nil
-	}
-	return r.Penalty(y)
 }
 
 // compatible reports whether shape s fits the declared shape d (-1 matches
@@ -400,56 +341,6 @@ func compatible(s, d tensor.Shape) bool {
 		}
 	}
 	return true
-}
-
-// Names: Keras uniquifies automatic names per process (reset by
-// keras.ClearSession).
-var (
-	nameMu     sync.Mutex
-	nameCounts = map[string]int{}
-)
-
-// UniqueName returns base the first time, then base_1, base_2, ...
-func UniqueName(base string) string {
-	nameMu.Lock()
-	defer nameMu.Unlock()
-	n := nameCounts[base]
-	nameCounts[base] = n + 1
-	if n == 0 {
-		return base
-	}
-	return fmt.Sprintf("%s_%d", base, n)
-}
-
-// ResetNames forgets the automatic names given so far (keras.ClearSession).
-func ResetNames() {
-	nameMu.Lock()
-	defer nameMu.Unlock()
-	nameCounts = map[string]int{}
-}
-
-// SnakeCase converts a class name to Keras's automatic layer name:
-// "Dense" -> "dense", "BatchNormalization" -> "batch_normalization",
-// "Conv2D" -> "conv2d".
-func SnakeCase(s string) string {
-	var b strings.Builder
-	rs := []rune(s)
-	for i, r := range rs {
-		upper := r >= 'A' && r <= 'Z'
-		if upper && i > 0 {
-			prevLower := rs[i-1] >= 'a' && rs[i-1] <= 'z'
-			nextLower := i+1 < len(rs) && rs[i+1] >= 'a' && rs[i+1] <= 'z'
-			prevUpper := rs[i-1] >= 'A' && rs[i-1] <= 'Z'
-			if prevLower || (prevUpper && nextLower) {
-				b.WriteByte('_')
-			}
-		}
-		if upper {
-			r += 'a' - 'A'
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // activation resolves the activation option of a layer.

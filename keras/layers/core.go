@@ -61,7 +61,7 @@ func (d *DenseLayer) Build(in tensor.Shape) {
 
 // Call implements Layer.
 func (d *DenseLayer) Call(x *tf.Tensor, training bool) *tf.Tensor {
-	k := Read(d.Kernel, x)
+	k := read(d.Kernel, x)
 	var y *tf.Tensor
 	if x.Rank() == 2 {
 		y = tf.MatMul(x, k)
@@ -72,7 +72,7 @@ func (d *DenseLayer) Call(x *tf.Tensor, training bool) *tf.Tensor {
 		y = tf.Reshape(tf.MatMul(flat, k), append(out, d.Units)...)
 	}
 	if d.UseBias {
-		y = tf.BiasAdd(y, Read(d.Bias, x))
+		y = tf.BiasAdd(y, read(d.Bias, x))
 	}
 	return d.Activation(y)
 }

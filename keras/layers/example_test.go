@@ -3,6 +3,7 @@ package layers_test
 import (
 	"fmt"
 
+	"github.com/tensorgo/tensorgo/keras"
 	"github.com/tensorgo/tensorgo/keras/initializers"
 	"github.com/tensorgo/tensorgo/keras/layers"
 	"github.com/tensorgo/tensorgo/tensor"
@@ -12,7 +13,7 @@ import (
 // Layers build their weights on first use, from the input's shape, and
 // work on eager tensors as on graph tensors.
 func ExampleDense() {
-	layers.ResetNames()
+	keras.ClearSession() // automatic names start again at "dense"
 	d := layers.Dense(3, layers.Activation("relu"), layers.KernelInitializer(initializers.Ones()))
 	y := d.Apply(tf.Constant(tensor.From([][]float32{{1, 2}})))
 	fmt.Println(d.Name(), d.Kernel.Shape(), d.CountParams(), y.Value().Float32s())
@@ -37,13 +38,13 @@ func (s *Scale) Build(in tensor.Shape) {
 }
 
 func (s *Scale) Call(x *tf.Tensor, training bool) *tf.Tensor {
-	return tf.Mul(x, layers.Read(s.W, x))
+	return tf.Mul(x, s.W.In(x.Graph()))
 }
 
 func (s *Scale) ComputeOutputShape(in tensor.Shape) tensor.Shape { return in }
 
 func ExampleBase() {
-	layers.ResetNames()
+	keras.ClearSession() // automatic names start again at "dense"
 	s := NewScale()
 	y := s.Apply(tf.Constant(tensor.From([][]float32{{1, 2, 3}})))
 	fmt.Println(s.Name(), s.CountParams(), y.Value().Float32s())

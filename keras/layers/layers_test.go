@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/tensorgo/tensorgo/keras/initializers"
+	"github.com/tensorgo/tensorgo/keras/internal/layerutil"
 	"github.com/tensorgo/tensorgo/tensor"
 	"github.com/tensorgo/tensorgo/tf"
 )
@@ -13,7 +14,7 @@ import (
 func eager(v any) *tf.Tensor { return tf.Constant(tensor.From(v)) }
 
 func TestDenseForward(t *testing.T) {
-	ResetNames()
+	layerutil.ResetNames()
 	d := Dense(2, KernelInitializer(initializers.Constant(0.5)), BiasInitializer(initializers.Constant(1)), Activation("relu"))
 	x := eager([][]float32{{1, 2, 3}, {-4, -5, -6}})
 	y := d.Apply(x)
@@ -38,7 +39,7 @@ func TestDenseForward(t *testing.T) {
 }
 
 func TestShapesAndGraphMode(t *testing.T) {
-	ResetNames()
+	layerutil.ResetNames()
 	g := tf.NewGraph()
 	x := tf.Placeholder(g, tensor.Float32, tensor.Shape{-1, 4, 6})
 	f := Flatten()
@@ -142,17 +143,5 @@ func TestTrainableFlag(t *testing.T) {
 	d.SetTrainable(true)
 	if stat.Trainable() || len(d.TrainableWeights()) != 2 || len(d.NonTrainableWeights()) != 1 || !d.Kernel.Trainable() {
 		t.Fatal("unfreezing changed a non-trainable weight")
-	}
-}
-
-func TestSnakeCaseAndUniqueNames(t *testing.T) {
-	for in, want := range map[string]string{"Dense": "dense", "BatchNormalization": "batch_normalization", "Conv2D": "conv2d", "XORNet": "xor_net", "MyModel": "my_model", "InputLayer": "input_layer"} {
-		if got := SnakeCase(in); got != want {
-			t.Errorf("SnakeCase(%q) = %q, want %q", in, got, want)
-		}
-	}
-	ResetNames()
-	if a, b := UniqueName("x"), UniqueName("x"); a != "x" || b != "x_1" {
-		t.Errorf("%s %s", a, b)
 	}
 }

@@ -1,4 +1,4 @@
-package layers
+package layerutil
 
 import (
 	"fmt"
@@ -10,7 +10,7 @@ import (
 // Node records one call of a layer while a functional model is traced:
 // the layer, the symbolic tensors it took and the one it returned.
 type Node struct {
-	Layer  Layer
+	Layer  any
 	Inputs []*tf.Tensor
 	Output *tf.Tensor
 }
@@ -36,7 +36,8 @@ func UntraceGraph(g *tf.Graph) {
 	delete(traced, g)
 }
 
-func record(l Layer, in []*tf.Tensor, out *tf.Tensor) {
+// Record notes that layer made out from in, if out's graph is traced.
+func Record(layer any, in []*tf.Tensor, out *tf.Tensor) {
 	g := out.Graph()
 	if g == nil {
 		return
@@ -44,7 +45,7 @@ func record(l Layer, in []*tf.Tensor, out *tf.Tensor) {
 	traceMu.Lock()
 	defer traceMu.Unlock()
 	if m := traced[g]; m != nil {
-		m[out] = &Node{Layer: l, Inputs: append([]*tf.Tensor(nil), in...), Output: out}
+		m[out] = &Node{Layer: layer, Inputs: append([]*tf.Tensor(nil), in...), Output: out}
 	}
 }
 
@@ -98,9 +99,9 @@ func NodesBetween(inputs, outputs []*tf.Tensor) ([]*Node, error) {
 	return order, nil
 }
 
-// Replay calls the nodes' layers again on new inputs (in another graph,
-// with a training flag) and returns the tensors matching outputs.
-func Replay(nodes []*Node, inputs, newInputs, outputs []*tf.Tensor, training bool) []*tf.Tensor {
+// Replay calls the nodes' layers again, through call, on new inputs (in
+// another graph) and returns the tensors matching outputs.
+func Replay(nodes []*Node, inputs, newInputs, outputs []*tf.Tensor, call func(layer any, xs []*tf.Tensor) *tf.Tensor) []*tf.Tensor {
 	m := map[*tf.Tensor]*tf.Tensor{}
 	for i, t := range inputs {
 		m[t] = newInputs[i]
@@ -110,7 +111,7 @@ func Replay(nodes []*Node, inputs, newInputs, outputs []*tf.Tensor, training boo
 		for i, t := range n.Inputs {
 			xs[i] = m[t]
 		}
-		m[n.Output] = ApplyTraining(n.Layer, training, xs...)
+		m[n.Output] = call(n.Layer, xs)
 	}
 	out := make([]*tf.Tensor, len(outputs))
 	for i, t := range outputs {
