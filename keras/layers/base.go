@@ -18,7 +18,6 @@ package layers
 import (
 	"fmt"
 
-	"github.com/tensorgo/tensorgo/keras/activations"
 	"github.com/tensorgo/tensorgo/keras/initializers"
 	"github.com/tensorgo/tensorgo/keras/internal/layerutil"
 	"github.com/tensorgo/tensorgo/keras/regularizers"
@@ -85,16 +84,20 @@ type Base struct {
 
 // Init sets up the base of a layer: self is the layer embedding b,
 // className is its Keras class name ("Dense"), used for automatic naming
-// ("dense", "dense_1", ...) and summaries.
+// ("dense", "dense_1", ...) and summaries. opts may be any of the options
+// every layer takes (Name, InputShape, BatchSize, Trainable, DType,
+// ActivityRegularizer); another option panics with an *OptionError.
 func (b *Base) Init(self Layer, className string, opts ...Option) {
+	b.init(self, className, nil, opts)
+}
+
+// init is Init for a layer that also takes the options named in extra.
+func (b *Base) init(self Layer, className string, extra []string, opts []Option) {
 	b.self = self
 	b.className = className
 	b.trainable = true
 	b.dtype = tensor.Float32
-	b.cfg = config{}
-	for _, o := range opts {
-		o.apply(&b.cfg)
-	}
+	b.cfg = parse(className, extra, opts)
 	c := &b.cfg
 	if c.name != "" {
 		b.name = c.name
@@ -341,16 +344,4 @@ func compatible(s, d tensor.Shape) bool {
 		}
 	}
 	return true
-}
-
-// activation resolves the activation option of a layer.
-func (c *config) activationFunc(layer string) activations.Func {
-	if c.activationFn != nil {
-		return c.activationFn
-	}
-	f, err := activations.Get(c.activation)
-	if err != nil {
-		panic(fmt.Sprintf("layers: %s: %v", layer, err))
-	}
-	return f
 }

@@ -14,7 +14,8 @@ import (
 // the last axis of its input. It has (in+1)·units parameters.
 type DenseLayer struct {
 	Base
-	Units      int
+	Units int
+	// Activation is applied last; nil is linear.
 	Activation activations.Func
 	UseBias    bool
 	// Kernel has shape (in, units) and Bias (units), as Keras's layout.
@@ -25,17 +26,21 @@ type DenseLayer struct {
 }
 
 // Dense returns a fully connected layer with units outputs (Keras's
-// Dense). Options: Activation, UseBias, KernelInitializer (default
-// glorot_uniform), BiasInitializer (zeros), KernelRegularizer,
-// BiasRegularizer, ActivityRegularizer, InputShape, Name, Trainable.
+// Dense). Besides the options every layer takes, it takes Activation
+// (default none: linear; Activation(nil) is linear too), UseBias,
+// KernelInitializer (default glorot_uniform), BiasInitializer (zeros),
+// KernelRegularizer and BiasRegularizer.
 func Dense(units int, opts ...Option) *DenseLayer {
 	if units <= 0 {
 		panic(fmt.Sprintf("layers: Dense: units must be positive, got %d", units))
 	}
 	d := &DenseLayer{Units: units}
-	d.Init(d, "Dense", opts...)
+	d.init(d, "Dense", []string{optActivation, optUseBias, optKernelInitializer, optBiasInitializer, optKernelRegularizer, optBiasRegularizer}, opts)
 	c := &d.cfg
-	d.Activation = c.activationFunc("Dense")
+	d.Activation = c.activationFn
+	if d.Activation == nil {
+		d.Activation = activations.Linear
+	}
 	d.UseBias = !c.noBias
 	d.kernelInit, d.biasInit = c.kernelInit, c.biasInit
 	if d.kernelInit == nil {
@@ -73,6 +78,9 @@ func (d *DenseLayer) Call(x *tf.Tensor, training bool) *tf.Tensor {
 	}
 	if d.UseBias {
 		y = tf.BiasAdd(y, read(d.Bias, x))
+	}
+	if d.Activation == nil {
+		return y // linear
 	}
 	return d.Activation(y)
 }
@@ -188,14 +196,14 @@ type DropoutLayer struct {
 	seed []int64
 }
 
-// Dropout returns a dropout layer with the given rate. Option Seed fixes
-// its masks.
+// Dropout returns a dropout layer with the given rate. Besides the options
+// every layer takes, it takes Seed, which fixes its masks.
 func Dropout(rate float64, opts ...Option) *DropoutLayer {
 	if rate < 0 || rate >= 1 {
 		panic(fmt.Sprintf("layers: Dropout: rate must be in [0, 1), got %v", rate))
 	}
 	d := &DropoutLayer{Rate: rate}
-	d.Init(d, "Dropout", opts...)
+	d.init(d, "Dropout", []string{optSeed}, opts)
 	if d.cfg.seed != nil {
 		d.seed = []int64{*d.cfg.seed}
 	}
@@ -216,48 +224,6 @@ func (d *DropoutLayer) Call(x *tf.Tensor, training bool) *tf.Tensor {
 // ComputeOutputShape implements Layer.
 func (d *DropoutLayer) ComputeOutputShape(in tensor.Shape) tensor.Shape { return in.Clone() }
 
-// ActivationLayer applies an activation function. It is also an Option:
-// layers.Dense(10, layers.Activation("softmax")) sets Dense's activation.
-type ActivationLayer struct {
-	Base
-	Fn     activations.Func
-	FnName string
-}
-
-// Activation returns a layer applying the named activation ("relu",
-// "softmax", ...); as an option of another layer it sets that layer's
-// activation. An unknown name panics, listing the known ones.
-func Activation(name string, opts ...Option) *ActivationLayer {
-	f, err := activations.Get(name)
-	if err != nil {
-		panic(fmt.Sprintf("layers: Activation: %v", err))
-	}
-	a := &ActivationLayer{Fn: f, FnName: name}
-	a.Init(a, "Activation", opts...)
-	return a
-}
-
-// ActivationOf returns an activation layer applying f.
-func ActivationOf(f activations.Func, opts ...Option) *ActivationLayer {
-	a := &ActivationLayer{Fn: f}
-	a.Init(a, "Activation", opts...)
-	return a
-}
-
-func (a *ActivationLayer) apply(c *config) {
-	c.activation = a.FnName
-	c.activationFn = a.Fn
-}
-
-// Build implements Layer.
-func (a *ActivationLayer) Build(tensor.Shape) {}
-
-// Call implements Layer.
-func (a *ActivationLayer) Call(x *tf.Tensor, training bool) *tf.Tensor { return a.Fn(x) }
-
-// ComputeOutputShape implements Layer.
-func (a *ActivationLayer) ComputeOutputShape(in tensor.Shape) tensor.Shape { return in.Clone() }
-
 // LambdaLayer wraps a function of tf tensors as a layer (Keras's Lambda):
 // the way to use custom ops inside a model.
 type LambdaLayer struct {
@@ -265,11 +231,12 @@ type LambdaLayer struct {
 	Fn func(x *tf.Tensor) *tf.Tensor
 }
 
-// Lambda returns a layer computing fn. Option OutputShape declares its
-// output shape; otherwise it is found by tracing fn on a placeholder.
+// Lambda returns a layer computing fn. Besides the options every layer
+// takes, it takes OutputShape, which declares its output shape; otherwise
+// it is found by tracing fn on a placeholder.
 func Lambda(fn func(x *tf.Tensor) *tf.Tensor, opts ...Option) *LambdaLayer {
 	l := &LambdaLayer{Fn: fn}
-	l.Init(l, "Lambda", opts...)
+	l.init(l, "Lambda", []string{optOutputShape}, opts)
 	return l
 }
 
