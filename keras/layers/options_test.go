@@ -92,7 +92,7 @@ func TestLayersAcceptOwnOptions(t *testing.T) {
 		t.Errorf("Dense options not applied: bias %v kernelReg %v biasReg %v", d.UseBias, d.kernelReg, d.biasReg)
 	}
 	// Kernel of ones on [-1, 2, -3, 4]: 2, then relu keeps it; without bias.
-	y := d.Apply(tf.Constant(tensor.From([][]float64{{-1, 2, -3, 4}})))
+	y := d.Apply(eager([][]float64{{-1, 2, -3, 4}}))
 	if got := y.Value().Float(0); got != 2 || d.Bias != nil {
 		t.Errorf("Dense(relu, ones, no bias) = %v, bias %v", y.Value(), d.Bias)
 	}
@@ -120,7 +120,7 @@ func TestLayersAcceptOwnOptions(t *testing.T) {
 func TestDenseNilActivationIsLinear(t *testing.T) {
 	var nilLayer *ActivationLayer
 	ones := KernelInitializer(initializers.Ones())
-	x := tf.Constant(tensor.From([][]float32{{-1, -2}}))
+	x := eager([][]float32{{-1, -2}})
 	for name, d := range map[string]*DenseLayer{
 		"Activation(nil)":                       Dense(2, Activation(nil), ones),
 		"Activation(activations.Func(nil))":     Dense(2, Activation(activationsFuncNil()), ones),
@@ -152,7 +152,7 @@ func activationsFuncNil() activations.Func { return nil }
 // Activation takes Keras's forms of the activation argument: a name, a
 // function, nil; anything else panics naming the type.
 func TestActivationArgumentForms(t *testing.T) {
-	x := tf.Constant(tensor.From([][]float32{{-1, 2}}))
+	x := eager([][]float32{{-1, 2}})
 	for name, a := range map[string]*ActivationLayer{
 		"name":             Activation("relu"),
 		"func":             Activation(tf.Relu),
