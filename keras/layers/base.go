@@ -13,6 +13,28 @@
 //	layers.Dense(128, layers.Activation("relu"), layers.KernelRegularizer(regularizers.L2(1e-4)))
 //	layers.Flatten(layers.InputShape(28, 28))
 //	layers.Dropout(0.2)
+//
+// An option that does not apply to a layer (a KernelInitializer for
+// Dropout) makes its constructor panic with an *OptionError.
+//
+// # Weight paths
+//
+// A layer's Name ("dense_7") comes from a process-wide counter, as in
+// Keras, so the same model code gets other names in another process or
+// after other models were built. A weight's path is a key that depends only
+// on the model's code, for checkpoints (NamedWeights, and
+// keras.Model.NamedVariables):
+//
+//	<layer key>/<weight name>                 "dense/kernel", "dense_1/bias"
+//	<layer key>/<sublayer key>/<weight name>  "resnet_block/conv2d/kernel"
+//
+// A layer's key is the name given with the Name option, or else its
+// snake-case class name ("dense", "batch_normalization"), made unique among
+// the layers of its scope only (the layers a model calls directly, or the
+// sublayers one layer calls), in model order: the first Dense "dense", the
+// second "dense_1", skipping keys a user's Name already took. Weight names
+// repeated within one layer get _1, _2, ... the same way. A layer reached
+// twice (shared) keeps its first path.
 package layers
 
 import (
@@ -53,8 +75,11 @@ type MultiInputLayer interface {
 	ComputeOutputShapeN(shapes []tensor.Shape) tensor.Shape
 }
 
-// Weight is one variable of a layer with its regularizer.
+// Weight is one variable of a layer with its name and regularizer.
 type Weight struct {
+	// Name is the name AddWeight was given ("kernel"); it is the last
+	// element of the weight's path (see NamedWeights).
+	Name        string
 	Var         *tf.Variable
 	Regularizer regularizers.Regularizer
 	// Trainable is how the weight was created: a non-trainable weight
@@ -80,6 +105,7 @@ type Base struct {
 	inShapes    []tensor.Shape
 	cfg         config
 	updates     []*tf.Operation // graph ops added by the last Call (AddUpdate)
+	sublayers   []Layer         // layers applied inside Call, in first-call order
 }
 
 // Init sets up the base of a layer: self is the layer embedding b,
@@ -199,6 +225,20 @@ func (b *Base) NonTrainableWeights() []*tf.Variable {
 // WeightList returns the weights with their regularizers, in creation order.
 func (b *Base) WeightList() []*Weight { return b.weights }
 
+// Sublayers returns the layers this layer's Call has applied (the blocks
+// of a custom layer), in the order of their first call. Like the weights,
+// they are known once the layer has been called.
+func (b *Base) Sublayers() []Layer { return append([]Layer(nil), b.sublayers...) }
+
+func (b *Base) addSublayer(l Layer) {
+	for _, s := range b.sublayers {
+		if s == l {
+			return
+		}
+	}
+	b.sublayers = append(b.sublayers, l)
+}
+
 // CountParams returns the number of scalars in the weights.
 func (b *Base) CountParams() int {
 	n := 0
@@ -221,7 +261,7 @@ func (b *Base) AddWeight(name string, shape tensor.Shape, init initializers.Init
 		init = initializers.GlorotUniform()
 	}
 	v := tf.NewVariable(nil, init.Init(shape, b.dtype), tf.Name(b.Name()+"/"+name), tf.Trainable(trainable && b.trainable))
-	b.weights = append(b.weights, &Weight{Var: v, Regularizer: reg, Trainable: trainable})
+	b.weights = append(b.weights, &Weight{Name: name, Var: v, Regularizer: reg, Trainable: trainable})
 	return v
 }
 
@@ -307,6 +347,9 @@ func ApplyTraining(l Layer, training bool, xs ...*tf.Tensor) *tf.Tensor {
 		}
 	}
 	parent, leave := layerutil.Enter(g, l)
+	if p, ok := parent.(Layer); ok && p != l {
+		p.LayerBase().addSublayer(l)
+	}
 	var y *tf.Tensor
 	if isMulti && len(xs) > 1 {
 		y = multi.CallN(xs, training)

@@ -1,0 +1,187 @@
+package keras_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/tensorgo/tensorgo/keras"
+	"github.com/tensorgo/tensorgo/keras/layers"
+	"github.com/tensorgo/tensorgo/tensor"
+	"github.com/tensorgo/tensorgo/tf"
+)
+
+// resnetBlock is a user's layer with sublayers: two Dense and a skip
+// connection.
+type resnetBlock struct {
+	layers.Base
+	d1, d2 *layers.DenseLayer
+	add    *layers.AddLayer
+}
+
+func newResnetBlock(units int) *resnetBlock {
+	b := &resnetBlock{d1: layers.Dense(units, layers.Activation("relu")), d2: layers.Dense(units), add: layers.Add()}
+	b.Init(b, "ResnetBlock")
+	return b
+}
+
+func (b *resnetBlock) Build(tensor.Shape) {}
+
+func (b *resnetBlock) Call(x *tf.Tensor, training bool) *tf.Tensor {
+	return b.add.Apply(x, b.d2.Apply(b.d1.Apply(x)))
+}
+
+func (b *resnetBlock) ComputeOutputShape(in tensor.Shape) tensor.Shape { return in }
+
+// keyModel is a subclassed model using a block.
+type keyModel struct {
+	*keras.Model
+	in    *layers.DenseLayer
+	block *resnetBlock
+	out   *layers.DenseLayer
+}
+
+func newKeyModel() *keyModel {
+	m := &keyModel{in: layers.Dense(4), block: newResnetBlock(4), out: layers.Dense(2, layers.Name("logits"))}
+	m.Model = keras.NewSubclassed(m, 3)
+	return m
+}
+
+func (m *keyModel) Call(x *tf.Tensor, training bool) *tf.Tensor {
+	return m.out.Apply(m.block.Apply(m.in.Apply(x)))
+}
+
+// keyModels builds one model of each kind and returns their variables'
+// keys, and the display name of each model's first layer.
+func keyModels(t testing.TB) (keys [][]string, firstNames []string) {
+	seq := keras.NewSequential(
+		layers.Flatten(layers.InputShape(2, 3)),
+		layers.Dense(8, layers.Activation("relu")),
+		layers.Dropout(0.2),
+		newResnetBlock(8),
+		layers.Dense(8, layers.Name("dense_1")), // a user's name taken as its key
+		layers.Dense(3),
+	)
+	x := keras.Input(3)
+	h := layers.Dense(4).Apply(x)
+	h = newResnetBlock(4).Apply(h)
+	fn := keras.NewModel(x, layers.Dense(2).Apply(h))
+	sub := newKeyModel()
+	for _, m := range []*keras.Model{seq, fn, sub.Model} {
+		var ks []string
+		for _, v := range m.NamedVariables() {
+			ks = append(ks, v.Key)
+		}
+		keys = append(keys, ks)
+		firstNames = append(firstNames, m.Layers()[0].LayerBase().Name())
+	}
+	return keys, firstNames
+}
+
+// The keys of keyModels, as computed by hand from the scheme in the
+// keras/layers documentation.
+var wantKeys = [][]string{
+	{"dense/kernel", "dense/bias",
+		"resnet_block/dense/kernel", "resnet_block/dense/bias", "resnet_block/dense_1/kernel", "resnet_block/dense_1/bias",
+		"dense_1/kernel", "dense_1/bias", // the named layer
+		"dense_2/kernel", "dense_2/bias"}, // the last automatic Dense steps around it
+	{"dense/kernel", "dense/bias",
+		"resnet_block/dense/kernel", "resnet_block/dense/bias", "resnet_block/dense_1/kernel", "resnet_block/dense_1/bias",
+		"dense_1/kernel", "dense_1/bias"},
+	{"dense/kernel", "dense/bias",
+		"resnet_block/dense/kernel", "resnet_block/dense/bias", "resnet_block/dense_1/kernel", "resnet_block/dense_1/bias",
+		"logits/kernel", "logits/bias"},
+}
+
+const keysChildEnv = "TENSORGO_TEST_KEYS_CHILD"
+
+// TestNamedVariablesChild prints keyModels' keys when run as the child
+// process of TestNamedVariablesStable.
+func TestNamedVariablesChild(t *testing.T) {
+	if os.Getenv(keysChildEnv) != "1" {
+		t.Skip("runs as a child of TestNamedVariablesStable")
+	}
+	keys, _ := keyModels(t)
+	b, err := json.Marshal(keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Stdout.Write(append(append([]byte("KEYS "), b...), '\n'))
+}
+
+func TestNamedVariablesStable(t *testing.T) {
+	keras.ClearSession()
+	first, names1 := keyModels(t)
+	// Other models first: the process-wide counters move on.
+	mnistMLP()
+	keyModels(t)
+	second, names2 := keyModels(t)
+	if names1[0] == names2[0] {
+		t.Fatalf("display names did not change (%v, %v): the test shows nothing", names1, names2)
+	}
+	if !reflect.DeepEqual(first, wantKeys) {
+		t.Errorf("keys\n got %q\nwant %q", first, wantKeys)
+	}
+	if !reflect.DeepEqual(second, first) {
+		t.Errorf("keys after other models\n got %q\nwant %q", second, first)
+	}
+	for i, ks := range first {
+		seen := map[string]bool{}
+		for _, k := range ks {
+			if seen[k] {
+				t.Errorf("model %d: key %q twice", i, k)
+			}
+			seen[k] = true
+		}
+	}
+
+	// A fresh process gets the same keys.
+	cmd := exec.Command(os.Args[0], "-test.run", "^TestNamedVariablesChild$", "-test.count=1")
+	cmd.Env = append(os.Environ(), keysChildEnv+"=1")
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	cmd.Stderr = &out
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("child: %v\n%s", err, out.String())
+	}
+	var child [][]string
+	for _, line := range strings.Split(out.String(), "\n") {
+		if rest, ok := strings.CutPrefix(line, "KEYS "); ok {
+			if err := json.Unmarshal([]byte(rest), &child); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if !reflect.DeepEqual(child, first) {
+		t.Errorf("keys in a child process\n got %q\nwant %q\n%s", child, first, out.String())
+	}
+}
+
+// NamedVariables covers every weight once and reports trainability.
+func TestNamedVariablesCoverWeights(t *testing.T) {
+	m := newKeyModel()
+	m.out.SetTrainable(false)
+	nv := m.NamedVariables()
+	if len(nv) != len(m.Weights()) {
+		t.Fatalf("%d named variables, %d weights", len(nv), len(m.Weights()))
+	}
+	byVar := map[*tf.Variable]keras.NamedVariable{}
+	for _, v := range nv {
+		byVar[v.Variable] = v
+	}
+	for _, w := range m.Weights() {
+		if _, ok := byVar[w]; !ok {
+			t.Errorf("weight %s has no key", w.Name())
+		}
+	}
+	if v := byVar[m.in.Kernel]; v.Key != "dense/kernel" || !v.Trainable {
+		t.Errorf("first kernel: %+v", v)
+	}
+	if v := byVar[m.out.Kernel]; v.Key != "logits/kernel" || v.Trainable {
+		t.Errorf("logits kernel: %+v", v)
+	}
+}
