@@ -185,3 +185,51 @@ func TestNamedVariablesCoverWeights(t *testing.T) {
 		t.Errorf("logits kernel: %+v", v)
 	}
 }
+
+// outerModel is a subclassed model calling another model in its Call.
+type outerModel struct {
+	*keras.Model
+	inner *keras.Model
+	head  *layers.DenseLayer
+}
+
+func (m *outerModel) Call(x *tf.Tensor, training bool) *tf.Tensor {
+	return m.head.Apply(m.inner.Apply(x))
+}
+
+// A model called inside a subclassed model's Call is part of it: its
+// weights are the outer model's, with keys in the outer model's scope, and
+// Fit trains them. (Before, the outer model did not see them at all.)
+func TestSubclassedModelCallingAModel(t *testing.T) {
+	inner := keras.NewSequential(layers.Dense(4, layers.InputShape(4), layers.Activation("relu")))
+	m := &outerModel{inner: inner, head: layers.Dense(3, layers.Activation("softmax"))}
+	m.Model = keras.NewSubclassed(m, 4)
+	if n, want := len(m.Weights()), 4; n != want {
+		t.Fatalf("outer model has %d weights, want %d (inner kernel and bias, head kernel and bias)", n, want)
+	}
+	var keys []string
+	for _, v := range m.NamedVariables() {
+		keys = append(keys, v.Key)
+	}
+	if want := []string{"dense/kernel", "dense/bias", "dense_1/kernel", "dense_1/bias"}; !reflect.DeepEqual(keys, want) {
+		t.Errorf("keys %q, want %q", keys, want)
+	}
+	innerKernel := inner.Layers()[0].(*layers.DenseLayer).Kernel
+	before := innerKernel.Value().Clone()
+	x, y := blobs(64, 7)
+	if err := m.Compile("adam", "sparse_categorical_crossentropy"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Fit(x, y, keras.Epochs(1), keras.BatchSize(16), keras.Verbose(0)); err != nil {
+		t.Fatal(err)
+	}
+	changed := false
+	for i := 0; i < before.Size(); i++ {
+		if before.Float(i) != innerKernel.Value().Float(i) {
+			changed = true
+		}
+	}
+	if !changed {
+		t.Error("Fit did not train the inner model's kernel")
+	}
+}

@@ -54,13 +54,20 @@ func drop(g *tf.Graph, c *context) {
 
 // WithTraining runs fn with the training flag of graph g (nil: eager) set:
 // layers applied in g inside fn without an explicit flag see it. It also
-// installs hook (if not nil), called after every layer call in g.
+// installs hook (if not nil), called after every layer call in g, before
+// the hook of an enclosing WithTraining: a model called inside another
+// model's Call shows its layer calls to both models.
 func WithTraining(g *tf.Graph, training bool, hook Hook, fn func()) {
 	ctxMu.Lock()
 	c := ctxOf(g)
 	oldMode, hadMode, oldHook := c.training, c.hasMode, c.hook
 	c.training, c.hasMode = training, true
-	if hook != nil {
+	if hook != nil && oldHook != nil {
+		c.hook = func(call Call) {
+			hook(call)
+			oldHook(call)
+		}
+	} else if hook != nil {
 		c.hook = hook
 	}
 	ctxMu.Unlock()
