@@ -47,6 +47,9 @@ type Model struct {
 
 	caller Caller // subclassed
 
+	named bool       // the name was given (ModelName)
+	scope modelScope // what keys the variables (variables.go)
+
 	layerList []layers.Layer // every layer, in call order
 	inputs    []tensor.Shape // batch-first input shapes once known
 	inDTypes  []tensor.DType
@@ -233,7 +236,7 @@ func tensorList(what string, v any) []*tf.Tensor {
 type ModelOption func(*Model)
 
 // ModelName sets a model's name.
-func ModelName(n string) ModelOption { return func(m *Model) { m.name = n } }
+func ModelName(n string) ModelOption { return func(m *Model) { m.name, m.named = n, true } }
 
 // NewSubclassed returns the Model part of a subclassed model: c is the
 // user's struct (which embeds *keras.Model and defines Call). Layers are
@@ -338,6 +341,7 @@ func (m *Model) forward(g *tf.Graph, xs []*tf.Tensor, training bool) (outs, pena
 	}
 	hook := func(c layerutil.Call) {
 		l := c.Layer.(layers.Layer)
+		m.scope.note(m, c, l)
 		if !seen[l] {
 			seen[l] = true
 			m.layerList = append(m.layerList, l)
@@ -351,6 +355,9 @@ func (m *Model) forward(g *tf.Graph, xs []*tf.Tensor, training bool) (outs, pena
 		}
 	}
 	layerutil.WithTraining(g, training, hook, func() {
+		parent, leave := layerutil.Enter(g, m)
+		defer leave()
+		m.scope.enter(parent)
 		switch m.kind {
 		case sequentialModel:
 			x := xs[0]

@@ -71,7 +71,13 @@ func keyModels(t testing.TB) (keys [][]string, firstNames []string) {
 	h = newResnetBlock(4).Apply(h)
 	fn := keras.NewModel(x, layers.Dense(2).Apply(h))
 	sub := newKeyModel()
-	for _, m := range []*keras.Model{seq, fn, sub.Model} {
+	// Models in a model: a subclassed one and a named functional one, and
+	// a Dense of the outer model between them.
+	x2 := keras.Input(4)
+	named := keras.NewModel(x2, layers.Dense(4).Apply(x2), keras.ModelName("encoder"))
+	nest := &nestModel{a: newKeyModel(), mid: layers.Dense(4), b: named}
+	nest.Model = keras.NewSubclassed(nest, 3)
+	for _, m := range []*keras.Model{seq, fn, sub.Model, nest.Model} {
 		var ks []string
 		for _, v := range m.NamedVariables() {
 			ks = append(ks, v.Key)
@@ -95,6 +101,24 @@ var wantKeys = [][]string{
 	{"dense/kernel", "dense/bias",
 		"resnet_block/dense/kernel", "resnet_block/dense/bias", "resnet_block/dense_1/kernel", "resnet_block/dense_1/bias",
 		"logits/kernel", "logits/bias"},
+	{"key_model/dense/kernel", "key_model/dense/bias",
+		"key_model/resnet_block/dense/kernel", "key_model/resnet_block/dense/bias",
+		"key_model/resnet_block/dense_1/kernel", "key_model/resnet_block/dense_1/bias",
+		"key_model/logits/kernel", "key_model/logits/bias",
+		"dense/kernel", "dense/bias",
+		"encoder/dense/kernel", "encoder/dense/bias"},
+}
+
+// nestModel calls two models and a layer of its own.
+type nestModel struct {
+	*keras.Model
+	a   *keyModel
+	mid *layers.DenseLayer
+	b   *keras.Model
+}
+
+func (m *nestModel) Call(x *tf.Tensor, training bool) *tf.Tensor {
+	return m.b.Apply(m.mid.Apply(m.a.Apply(x)))
 }
 
 const keysChildEnv = "TENSORGO_TEST_KEYS_CHILD"
@@ -198,8 +222,8 @@ func (m *outerModel) Call(x *tf.Tensor, training bool) *tf.Tensor {
 }
 
 // A model called inside a subclassed model's Call is part of it: its
-// weights are the outer model's, with keys in the outer model's scope, and
-// Fit trains them. (Before, the outer model did not see them at all.)
+// weights are the outer model's, keyed under the inner model's key, and Fit
+// trains them. (Before, the outer model did not see them at all.)
 func TestSubclassedModelCallingAModel(t *testing.T) {
 	inner := keras.NewSequential(layers.Dense(4, layers.InputShape(4), layers.Activation("relu")))
 	m := &outerModel{inner: inner, head: layers.Dense(3, layers.Activation("softmax"))}
@@ -211,7 +235,7 @@ func TestSubclassedModelCallingAModel(t *testing.T) {
 	for _, v := range m.NamedVariables() {
 		keys = append(keys, v.Key)
 	}
-	if want := []string{"dense/kernel", "dense/bias", "dense_1/kernel", "dense_1/bias"}; !reflect.DeepEqual(keys, want) {
+	if want := []string{"sequential/dense/kernel", "sequential/dense/bias", "dense/kernel", "dense/bias"}; !reflect.DeepEqual(keys, want) {
 		t.Errorf("keys %q, want %q", keys, want)
 	}
 	innerKernel := inner.Layers()[0].(*layers.DenseLayer).Kernel

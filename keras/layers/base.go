@@ -366,6 +366,7 @@ func ApplyTraining(l Layer, training bool, xs ...*tf.Tensor) *tf.Tensor {
 	b.updates = nil
 	if hook := layerutil.HookOf(g); hook != nil {
 		c := layerutil.Call{Layer: l, Parent: parent, Inputs: xs, Output: y, Updates: updates}
+		c.KeyBase, c.Named = b.keyBase()
 		if b.activityReg != nil {
 			// As Keras 3: the regularizer applied to the layer's output.
 			c.Penalty = b.activityReg.Penalty(y)

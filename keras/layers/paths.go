@@ -54,11 +54,7 @@ func named(ls []Layer, prefix string, seen map[Layer]bool) []NamedWeight {
 	bases := make([]string, len(ls))
 	given := make([]bool, len(ls))
 	for i, l := range ls {
-		b := l.LayerBase()
-		bases[i], given[i] = layerutil.SnakeCase(b.className), b.cfg.name != ""
-		if given[i] {
-			bases[i] = b.cfg.name
-		}
+		bases[i], given[i] = l.LayerBase().keyBase()
 	}
 	keys := layerutil.LocalKeys(bases, given)
 	var out []NamedWeight
@@ -85,4 +81,13 @@ func weightsOf(b *Base, prefix string, seen map[Layer]bool) []NamedWeight {
 		out = append(out, NamedWeight{Path: prefix + keys[i], Weight: w})
 	}
 	return append(out, named(b.sublayers, prefix, seen)...)
+}
+
+// keyBase returns what the layer's key starts from: its Name option
+// (given true) or its snake-case class name.
+func (b *Base) keyBase() (base string, given bool) {
+	if b.cfg.name != "" {
+		return b.cfg.name, true
+	}
+	return layerutil.SnakeCase(b.className), false
 }

@@ -15,6 +15,10 @@ type Call struct {
 	Updates []*tf.Operation
 	// Penalty is the activity-regularization penalty of Output, or nil.
 	Penalty *tf.Tensor
+	// KeyBase is what the layer's key in a model starts from: its Name
+	// option (Named true) or its snake-case class name.
+	KeyBase string
+	Named   bool
 }
 
 // Hook is called after every layer call in a graph while a model runs its
