@@ -134,7 +134,18 @@ func (m *Model) keyBase() (string, bool) {
 }
 
 func (m *Model) namedVariables(prefix string, seen map[*layers.Weight]bool) []NamedVariable {
-	return namedItems(m.scope.items, prefix, seen)
+	// Layers no longer in the model (Pop) drop out of its scope.
+	in := map[layers.Layer]bool{}
+	for _, l := range m.layerList {
+		in[l] = true
+	}
+	var items []scopeItem
+	for _, it := range m.scope.items {
+		if it.model != nil || in[it.layer] {
+			items = append(items, it)
+		}
+	}
+	return namedItems(items, prefix, seen)
 }
 
 // namedItems keys the items of one scope and returns their variables.

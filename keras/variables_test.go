@@ -257,3 +257,20 @@ func TestSubclassedModelCallingAModel(t *testing.T) {
 		t.Error("Fit did not train the inner model's kernel")
 	}
 }
+
+// A layer removed with Pop leaves the keys as if it had never been added.
+func TestNamedVariablesAfterPop(t *testing.T) {
+	m := keras.NewSequential(layers.Dense(3, layers.InputShape(2)), layers.Dense(3))
+	m.Pop()
+	m.Add(layers.Dense(1))
+	if err := m.Build(2); err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, v := range m.NamedVariables() {
+		keys = append(keys, v.Key)
+	}
+	if want := []string{"dense/kernel", "dense/bias", "dense_1/kernel", "dense_1/bias"}; !reflect.DeepEqual(keys, want) {
+		t.Errorf("keys %q, want %q", keys, want)
+	}
+}

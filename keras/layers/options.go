@@ -61,6 +61,7 @@ type OptionError struct {
 	Accepted []string // the options the layer takes
 }
 
+// Error names the layer, the option and the options the layer takes.
 func (e *OptionError) Error() string {
 	return fmt.Sprintf("layers: %s does not take option %s (it takes %s)", e.Layer, e.Option, strings.Join(e.Accepted, ", "))
 }
