@@ -46,3 +46,32 @@ func TestEnterStacksParents(t *testing.T) {
 		t.Errorf("parents %v %v %v, contexts %v", p0, p1, p2, ctxs)
 	}
 }
+
+// Models built in several goroutines at once, each in its own graph, keep
+// their own contexts (run with -race).
+func TestContextsPerGraphConcurrently(t *testing.T) {
+	done := make(chan string)
+	for i := 0; i < 4; i++ {
+		go func() {
+			g := tf.NewGraph()
+			msg := ""
+			for j := 0; j < 200; j++ {
+				training := j%2 == 0
+				WithTraining(g, training, func(Call) {}, func() {
+					p, exit := Enter(g, j)
+					if p != nil || Training(g) != training || HookOf(g) == nil {
+						msg = "context of another graph seen"
+					}
+					exit()
+				})
+				UniqueName("x")
+			}
+			done <- msg
+		}()
+	}
+	for i := 0; i < 4; i++ {
+		if msg := <-done; msg != "" {
+			t.Error(msg)
+		}
+	}
+}
