@@ -355,8 +355,8 @@ func (m *Model) forward(g *tf.Graph, xs []*tf.Tensor, training bool) (outs, pena
 		}
 	}
 	layerutil.WithTraining(g, training, hook, func() {
-		parent, leave := layerutil.Enter(g, m)
-		defer leave()
+		parent := layerutil.Enter(g, m)
+		defer layerutil.Exit(g)
 		m.scope.enter(parent)
 		switch m.kind {
 		case sequentialModel:

@@ -346,17 +346,7 @@ func ApplyTraining(l Layer, training bool, xs ...*tf.Tensor) *tf.Tensor {
 			panic(fmt.Sprintf("layers: %s (%s) was built for input shape %v, got %v", name, b.className, prev, shapes[0]))
 		}
 	}
-	parent, leave := layerutil.Enter(g, l)
-	if p, ok := parent.(Layer); ok && p != l {
-		p.LayerBase().addSublayer(l)
-	}
-	var y *tf.Tensor
-	if isMulti && len(xs) > 1 {
-		y = multi.CallN(xs, training)
-	} else {
-		y = l.Call(xs[0], training)
-	}
-	leave()
+	y, parent := invoke(l, g, training, xs)
 	if exit != nil {
 		exit()
 	}
@@ -374,6 +364,21 @@ func ApplyTraining(l Layer, training bool, xs ...*tf.Tensor) *tf.Tensor {
 		hook(c)
 	}
 	return y
+}
+
+// invoke runs l's Call (CallN for several inputs) with l on g's call
+// stack, so that the layers it applies are recorded as its sublayers, and
+// returns the output and the layer whose Call applied l (nil at the top).
+func invoke(l Layer, g *tf.Graph, training bool, xs []*tf.Tensor) (y *tf.Tensor, parent any) {
+	parent = layerutil.Enter(g, l)
+	defer layerutil.Exit(g) // also when Call panics (a shape error)
+	if p, ok := parent.(Layer); ok && p != l {
+		p.LayerBase().addSublayer(l)
+	}
+	if multi, ok := l.(MultiInputLayer); ok && len(xs) > 1 {
+		return multi.CallN(xs, training), parent
+	}
+	return l.Call(xs[0], training), parent
 }
 
 // compatible reports whether shape s fits the declared shape d (-1 matches

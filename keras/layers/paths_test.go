@@ -97,3 +97,26 @@ func TestNamedWeightsRepeatedWeightName(t *testing.T) {
 		t.Errorf("paths %v", got)
 	}
 }
+
+// failing is a layer whose Call panics, as a shape error does.
+type failing struct{ Base }
+
+func (f *failing) Build(tensor.Shape)                             {}
+func (f *failing) Call(x *tf.Tensor, training bool) *tf.Tensor    { panic("failing: bad shape") }
+func (f *failing) ComputeOutputShape(s tensor.Shape) tensor.Shape { return s }
+
+// A Call that panics does not stay on the call stack: later layer calls
+// are not taken for its sublayers.
+func TestPanickingCallLeavesNoParent(t *testing.T) {
+	f := &failing{}
+	f.Init(f, "Failing")
+	func() {
+		defer func() { recover() }()
+		Apply(f, eager([][]float32{{1}}))
+	}()
+	d := Dense(1)
+	Apply(d, eager([][]float32{{1}}))
+	if subs := f.Sublayers(); len(subs) != 0 {
+		t.Errorf("the failed layer got sublayers %v", subs)
+	}
+}

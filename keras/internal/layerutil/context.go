@@ -106,9 +106,9 @@ func HookOf(g *tf.Graph) Hook {
 }
 
 // Enter records that layer's Call is running in g and returns the layer
-// that was running before it (its parent, nil at the top) and a function
-// that ends the call.
-func Enter(g *tf.Graph, layer any) (parent any, exit func()) {
+// that was running before it: its parent, nil at the top. Exit(g) ends the
+// call.
+func Enter(g *tf.Graph, layer any) (parent any) {
 	ctxMu.Lock()
 	defer ctxMu.Unlock()
 	c := ctxOf(g)
@@ -116,11 +116,18 @@ func Enter(g *tf.Graph, layer any) (parent any, exit func()) {
 		parent = c.stack[n-1]
 	}
 	c.stack = append(c.stack, layer)
-	return parent, func() {
-		ctxMu.Lock()
-		defer ctxMu.Unlock()
-		c := ctxOf(g)
-		c.stack = c.stack[:len(c.stack)-1]
-		drop(g, c)
+	return parent
+}
+
+// Exit ends the innermost call Enter recorded in g.
+func Exit(g *tf.Graph) {
+	ctxMu.Lock()
+	defer ctxMu.Unlock()
+	c := ctxOf(g)
+	if len(c.stack) == 0 {
+		panic("layerutil: Exit without Enter")
 	}
+	c.stack[len(c.stack)-1] = nil
+	c.stack = c.stack[:len(c.stack)-1]
+	drop(g, c)
 }

@@ -36,12 +36,12 @@ func TestWithTrainingNestsModesAndHooks(t *testing.T) {
 
 func TestEnterStacksParents(t *testing.T) {
 	g := tf.NewGraph()
-	p0, exitA := Enter(g, "a")
-	p1, exitB := Enter(g, "b")
-	exitB()
-	p2, exitC := Enter(g, "c")
-	exitC()
-	exitA()
+	p0 := Enter(g, "a")
+	p1 := Enter(g, "b")
+	Exit(g)
+	p2 := Enter(g, "c")
+	Exit(g)
+	Exit(g)
 	if p0 != nil || p1 != "a" || p2 != "a" || len(ctxs) != 0 {
 		t.Errorf("parents %v %v %v, contexts %v", p0, p1, p2, ctxs)
 	}
@@ -58,11 +58,11 @@ func TestContextsPerGraphConcurrently(t *testing.T) {
 			for j := 0; j < 200; j++ {
 				training := j%2 == 0
 				WithTraining(g, training, func(Call) {}, func() {
-					p, exit := Enter(g, j)
+					p := Enter(g, j)
 					if p != nil || Training(g) != training || HookOf(g) == nil {
 						msg = "context of another graph seen"
 					}
-					exit()
+					Exit(g)
 				})
 				UniqueName("x")
 			}
