@@ -2,6 +2,7 @@ package layers
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/tensorgo/tensorgo/keras/activations"
 	"github.com/tensorgo/tensorgo/tensor"
@@ -32,7 +33,10 @@ func Activation(a any, opts ...Option) *ActivationLayer {
 		if err != nil {
 			panic(fmt.Sprintf("layers: Activation: %v", err))
 		}
-		l.Fn, l.FnName = f, v
+		l.Fn, l.FnName = f, strings.ToLower(v)
+		if v == "" {
+			l.FnName = "linear"
+		}
 	case activations.Func:
 		l.Fn = v
 	case func(*tf.Tensor) *tf.Tensor:
@@ -48,9 +52,9 @@ func Activation(a any, opts ...Option) *ActivationLayer {
 }
 
 func (a *ActivationLayer) apply(c *config) {
-	c.activationFn = nil
+	c.activationFn, c.activationName = nil, "linear"
 	if a != nil {
-		c.activationFn = a.Fn
+		c.activationFn, c.activationName = a.Fn, a.FnName
 	}
 }
 

@@ -15,9 +15,11 @@ import (
 type DenseLayer struct {
 	Base
 	Units int
-	// Activation is applied last; nil is linear.
-	Activation activations.Func
-	UseBias    bool
+	// Activation is applied last; nil is linear. ActivationName is its
+	// Keras name ("relu", "linear" by default), "" for a function.
+	Activation     activations.Func
+	ActivationName string
+	UseBias        bool
 	// Kernel has shape (in, units) and Bias (units), as Keras's layout.
 	Kernel, Bias *tf.Variable
 
@@ -37,9 +39,9 @@ func Dense(units int, opts ...Option) *DenseLayer {
 	d := &DenseLayer{Units: units}
 	d.init(d, "Dense", []string{optActivation, optUseBias, optKernelInitializer, optBiasInitializer, optKernelRegularizer, optBiasRegularizer}, opts)
 	c := &d.cfg
-	d.Activation = c.activationFn
+	d.Activation, d.ActivationName = c.activationFn, c.activationName
 	if d.Activation == nil {
-		d.Activation = activations.Linear
+		d.Activation, d.ActivationName = activations.Linear, "linear"
 	}
 	d.UseBias = !c.noBias
 	d.kernelInit, d.biasInit = c.kernelInit, c.biasInit

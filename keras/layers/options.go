@@ -67,20 +67,21 @@ func (e *OptionError) Error() string {
 }
 
 type config struct {
-	name         string
-	inputShape   tensor.Shape
-	batchSize    int
-	trainable    *bool
-	dtype        *tensor.DType
-	activationFn activations.Func // nil: linear
-	noBias       bool
-	kernelInit   initializers.Initializer
-	biasInit     initializers.Initializer
-	kernelReg    regularizers.Regularizer
-	biasReg      regularizers.Regularizer
-	activityReg  regularizers.Regularizer
-	seed         *int64
-	outputShape  tensor.Shape
+	name           string
+	inputShape     tensor.Shape
+	batchSize      int
+	trainable      *bool
+	dtype          *tensor.DType
+	activationFn   activations.Func // nil: linear
+	activationName string           // its Keras name, "" for a function
+	noBias         bool
+	kernelInit     initializers.Initializer
+	biasInit       initializers.Initializer
+	kernelReg      regularizers.Regularizer
+	biasReg        regularizers.Regularizer
+	activityReg    regularizers.Regularizer
+	seed           *int64
+	outputShape    tensor.Shape
 }
 
 // parse applies opts to a fresh config, panicking with an *OptionError

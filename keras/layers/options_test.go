@@ -135,6 +135,12 @@ func TestDenseNilActivationIsLinear(t *testing.T) {
 			t.Errorf("%s: Dense output %v, want [-3 -3]", name, y)
 		}
 	}
+	if d := Dense(1, Activation(nil)); d.ActivationName != "linear" {
+		t.Errorf("Dense(Activation(nil)).ActivationName = %q", d.ActivationName)
+	}
+	if d := Dense(1, Activation("Relu")); d.ActivationName != "relu" {
+		t.Errorf("Dense(Activation(Relu)).ActivationName = %q", d.ActivationName)
+	}
 	// A Dense whose Activation field is cleared after construction.
 	d := Dense(1, ones)
 	d.Activation = nil
