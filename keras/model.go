@@ -448,9 +448,9 @@ func (m *Model) SetWeights(ws []*tensor.Tensor) error {
 
 // Apply calls the model as a function on inputs (eager tensors or tensors
 // of any graph), as calling a Keras model, model(x): the layers run with the
-// training flag in effect for the inputs' graph (set by an enclosing
-// model's Fit; false by default). Use it in custom training loops with a GradientTape,
-// or to use a model inside another model.
+// training flag in effect for the inputs' graph (true in the training pass
+// of an enclosing model, false by default). Use it in custom training loops
+// with a GradientTape, or to use a model inside another model.
 func (m *Model) Apply(xs ...*tf.Tensor) *tf.Tensor {
 	if len(xs) == 0 {
 		panic("keras: Model.Apply needs an input")

@@ -289,10 +289,10 @@ func (b *Base) Apply(xs ...*tf.Tensor) *tf.Tensor {
 func read(v *tf.Variable, x *tf.Tensor) *tf.Tensor { return v.In(x.Graph()) }
 
 // Apply calls l on xs, building it first if needed (with the shape of xs),
-// with the training flag in effect for their graph (set by the model that
-// calls it; false outside a model's Fit). It
-// checks the input against the layer's declared input shape and panics with
-// a message naming the layer and the shapes if they do not fit.
+// with the training flag in effect for their graph: true in the training
+// pass a model builds for Fit, false otherwise. It checks the input against
+// the layer's declared input shape and panics with a message naming the
+// layer and the shapes if they do not fit.
 func Apply(l Layer, xs ...*tf.Tensor) *tf.Tensor {
 	if len(xs) == 0 {
 		panic(fmt.Sprintf("layers: %s: Apply needs an input", l.LayerBase().Name()))
