@@ -3,6 +3,7 @@ package keras_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"reflect"
@@ -273,4 +274,25 @@ func TestNamedVariablesAfterPop(t *testing.T) {
 	if want := []string{"dense/kernel", "dense/bias", "dense_1/kernel", "dense_1/bias"}; !reflect.DeepEqual(keys, want) {
 		t.Errorf("keys %q, want %q", keys, want)
 	}
+}
+
+// Keys depend only on the model's code: the display names count on across
+// models, the keys start again in every model.
+func ExampleModel_NamedVariables() {
+	keras.ClearSession()
+	keras.NewSequential(layers.Dense(2, layers.InputShape(3)))
+	m := keras.NewSequential(
+		layers.Dense(4, layers.InputShape(3)),
+		layers.Dense(2, layers.Name("logits")),
+	)
+	fmt.Println(m.Layers()[0].LayerBase().Name())
+	for _, v := range m.NamedVariables() {
+		fmt.Println(v.Key, v.Variable.Shape())
+	}
+	// Output:
+	// dense_1
+	// dense/kernel (3, 4)
+	// dense/bias (4,)
+	// logits/kernel (4, 2)
+	// logits/bias (2,)
 }
