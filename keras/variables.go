@@ -34,10 +34,11 @@ type NamedVariable struct {
 // a functional model applied to another model's symbolic tensors is part of
 // that model. A subclassed model's layers are known once it is built.
 func (m *Model) NamedVariables() []NamedVariable {
+	items := m.scopeItems()
 	seen := map[*layers.Weight]bool{}
-	out := m.namedVariables("", seen)
+	out := namedItems(items, "", seen)
 	// Layers reached only in ways the scopes do not record (a model called
-	// inside a custom layer) get keys in the model's own scope.
+	// inside a custom layer) join the model's own scope.
 	var rest []scopeItem
 	for _, l := range m.layerList {
 		for _, w := range l.LayerBase().WeightList() {
@@ -48,7 +49,10 @@ func (m *Model) NamedVariables() []NamedVariable {
 			}
 		}
 	}
-	return append(out, namedItems(rest, "", seen)...)
+	if rest == nil {
+		return out
+	}
+	return namedItems(append(items, rest...), "", map[*layers.Weight]bool{})
 }
 
 // modelScope is what a model records, as its layers are called, to key its
@@ -134,7 +138,12 @@ func (m *Model) keyBase() (string, bool) {
 }
 
 func (m *Model) namedVariables(prefix string, seen map[*layers.Weight]bool) []NamedVariable {
-	// Layers no longer in the model (Pop) drop out of its scope.
+	return namedItems(m.scopeItems(), prefix, seen)
+}
+
+// scopeItems returns what m calls directly, without the layers no longer
+// in the model (Pop).
+func (m *Model) scopeItems() []scopeItem {
 	in := map[layers.Layer]bool{}
 	for _, l := range m.layerList {
 		in[l] = true
@@ -145,7 +154,7 @@ func (m *Model) namedVariables(prefix string, seen map[*layers.Weight]bool) []Na
 			items = append(items, it)
 		}
 	}
-	return namedItems(items, prefix, seen)
+	return items
 }
 
 // namedItems keys the items of one scope and returns their variables.

@@ -296,3 +296,31 @@ func ExampleModel_NamedVariables() {
 	// logits/kernel (4, 2)
 	// logits/bias (2,)
 }
+
+// wrapLayer is a custom layer that calls a model.
+type wrapLayer struct {
+	layers.Base
+	inner *keras.Model
+}
+
+func (w *wrapLayer) Build(tensor.Shape)                             {}
+func (w *wrapLayer) Call(x *tf.Tensor, training bool) *tf.Tensor    { return w.inner.Apply(x) }
+func (w *wrapLayer) ComputeOutputShape(s tensor.Shape) tensor.Shape { return s }
+
+// A model called inside a custom layer has no scope of its own; its layers
+// join the outer model's scope with keys unique there.
+func TestNamedVariablesModelInsideLayer(t *testing.T) {
+	w := &wrapLayer{inner: keras.NewSequential(layers.Dense(3, layers.InputShape(3)))}
+	w.Init(w, "Wrap")
+	m := keras.NewSequential(layers.Dense(3, layers.InputShape(3)), w)
+	var keys []string
+	for _, v := range m.NamedVariables() {
+		keys = append(keys, v.Key)
+	}
+	if want := []string{"dense/kernel", "dense/bias", "dense_1/kernel", "dense_1/bias"}; !reflect.DeepEqual(keys, want) {
+		t.Errorf("keys %q, want %q", keys, want)
+	}
+	if len(keys) != len(m.Weights()) {
+		t.Errorf("%d keys for %d weights", len(keys), len(m.Weights()))
+	}
+}
