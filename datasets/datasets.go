@@ -39,6 +39,7 @@ package datasets
 import (
 	"net/http"
 	"os"
+	"time"
 )
 
 // Config is what the Options of a loader set.
@@ -57,6 +58,13 @@ type Config struct {
 	Client *http.Client
 	// NoModule skips the Go module step (for tests of the other steps).
 	NoModule bool
+	// MaxBytes is the decoded-size budget of one file (DefaultMaxBytes if
+	// zero); see MaxBytes.
+	MaxBytes int64
+	// ConnectTimeout and IdleTimeout bound a download's connection and the
+	// wait between bytes (DefaultConnectTimeout and DefaultIdleTimeout if
+	// zero); see Timeouts.
+	ConnectTimeout, IdleTimeout time.Duration
 }
 
 // Option configures a loader.
