@@ -5,6 +5,7 @@ import (
 	"compress/flate"
 	"compress/gzip"
 	"encoding/binary"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -92,4 +93,38 @@ func TestBudgetOption(t *testing.T) {
 	if _, err := idx.Decode(bytes.NewReader(in), "small.gz"); err == nil {
 		t.Fatal("a lowered DefaultMaxBytes is not applied")
 	}
+}
+
+// FuzzIDXGzip decodes each input twice, as it is and gzip-compressed, under
+// a 1 MiB budget: the gzip path must agree with the plain one (same tensor,
+// or an error for both), so the fuzzer explores IDX headers and payloads
+// behind the decompressor, bombs included.
+func FuzzIDXGzip(f *testing.F) {
+	f.Add(handMade)
+	f.Add(handMade[:10])
+	f.Add([]byte{0, 0, 0x0D, 1, 0, 0, 0, 1, 0x3f, 0x80, 0, 0})
+	f.Add([]byte{0, 0, 0x08, 3, 0, 0, 4, 1, 0, 0, 4, 0, 0, 0, 4, 0}) // declares 1 GiB + 1 MiB
+	f.Add([]byte{0, 0, 0x0B, 2, 0, 0, 0, 2, 0, 0, 0, 1, 0xff, 0xfe, 0, 1, 9})
+	budget := datasets.MaxBytes(1 << 20)
+	f.Fuzz(func(t *testing.T, in []byte) {
+		plain, perr := idx.Decode(bytes.NewReader(in), "fuzz", budget)
+		zipped, zerr := idx.Decode(bytes.NewReader(gz(in)), "fuzz.gz", budget)
+		if (perr == nil) != (zerr == nil) {
+			t.Fatalf("plain: %v; gzip: %v", perr, zerr)
+		}
+		if perr != nil {
+			return
+		}
+		if plain.Size() > 1<<20 {
+			t.Fatalf("decoded %d elements past a 1 MiB budget", plain.Size())
+		}
+		if !plain.Shape().Equal(zipped.Shape()) || plain.DType() != zipped.DType() {
+			t.Fatalf("plain %v %v, gzip %v %v", plain.DType(), plain.Shape(), zipped.DType(), zipped.Shape())
+		}
+		for i := range plain.Size() {
+			if math.Float64bits(plain.Float(i)) != math.Float64bits(zipped.Float(i)) {
+				t.Fatalf("element %d: plain %v, gzip %v", i, plain.Float(i), zipped.Float(i))
+			}
+		}
+	})
 }
