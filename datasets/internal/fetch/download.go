@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/tensorgo/tensorgo/datasets"
+	"github.com/tensorgo/tensorgo/datasets/internal/quote"
 	"github.com/tensorgo/tensorgo/internal/atomicfile"
 )
 
@@ -116,7 +117,7 @@ func downloadOne(client *http.Client, cfg datasets.Config, url, dst, wantSHA str
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("HTTP %s", resp.Status)
+		return fmt.Errorf("HTTP status %s", quote.String(resp.Status))
 	}
 	budget := cfg.Budget()
 	if resp.ContentLength > budget {
@@ -171,11 +172,12 @@ func (r *idleReader) Read(p []byte) (int, error) {
 }
 
 // bare strips the "Get \"url\": " that net/http puts around its errors,
-// since the caller names the URL itself.
+// since the caller names the URL itself, and clips what remains: it may
+// quote the server's bytes (a malformed response line).
 func bare(err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
-		return ue.Err
+		return errors.New(quote.Clip(ue.Err.Error()))
 	}
 	return err
 }

@@ -3,6 +3,8 @@ package fetch
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -144,7 +146,7 @@ func TestEachSourceFailureReportedOnce(t *testing.T) {
 	msg := err.Error()
 	for _, want := range []string{
 		"toy: downloading toy.bin: every source failed: ",
-		missing.URL + "/toy.bin: HTTP 404 Not Found",
+		missing.URL + `/toy.bin: HTTP status "404 Not Found"`,
 		wrong.URL + "/toy.bin: SHA-256 mismatch",
 		stall.URL + "/toy.bin: stalled: no data for 300ms after 3000 of 8000 bytes",
 		"http://127.0.0.1:1/toy.bin: dial tcp 127.0.0.1:1: ",
@@ -226,5 +228,40 @@ func assertEntries(t *testing.T, dir string, want ...string) {
 	}
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Fatalf("%s holds %v, want %v", dir, got, want)
+	}
+}
+
+// A server's bytes in an error are clipped: a malformed status line of
+// 100 KB does not become a 100 KB error, and a mismatch names both sums.
+func TestServerBytesClipped(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				buf := make([]byte, 4096)
+				c.Read(buf)
+				c.Write([]byte("HTTP/1.1 2" + strings.Repeat("9", 100<<10) + "\r\n\r\n"))
+			}()
+		}
+	}()
+	wrong := serve(t, func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("not the file")) })
+	err = within(t, 10*time.Second, func() error {
+		return Download(toySpec(), withURLs(quick, "http://"+ln.Addr().String(), wrong.URL), t.TempDir())
+	})
+	if err == nil || len(err.Error()) > 600 {
+		t.Fatalf("error of %d bytes: %.400v", len(fmt.Sprint(err)), err)
+	}
+	t.Log(err)
+	if !strings.Contains(err.Error(), "want "+toySpec().Files[0].SHA256) {
+		t.Fatalf("the mismatch does not give the wanted sum: %v", err)
 	}
 }

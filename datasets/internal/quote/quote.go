@@ -40,3 +40,13 @@ func boundary(s string) int {
 	}
 	return cut
 }
+
+// Clip cuts a message that quotes input it does not control (an error from
+// another library, a server's status line) to its first Max bytes, noting
+// its full length; shorter messages are returned as they are, unquoted.
+func Clip(s string) string {
+	if len(s) <= Max {
+		return s
+	}
+	return s[:boundary(s)] + "... (" + strconv.Itoa(len(s)) + " bytes)"
+}

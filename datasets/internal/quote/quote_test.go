@@ -37,3 +37,14 @@ func TestLongInputsCut(t *testing.T) {
 		t.Fatalf("Bytes cuts a character: %s", got)
 	}
 }
+
+func TestClip(t *testing.T) {
+	if got := Clip("short message"); got != "short message" {
+		t.Fatalf("Clip changed a short message: %s", got)
+	}
+	long := "malformed HTTP response " + strings.Repeat("z", 1000)
+	want := long[:100] + "... (1024 bytes)"
+	if got := Clip(long); got != want {
+		t.Fatalf("Clip: %s", got)
+	}
+}
