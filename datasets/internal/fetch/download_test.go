@@ -265,3 +265,24 @@ func TestServerBytesClipped(t *testing.T) {
 		t.Fatalf("the mismatch does not give the wanted sum: %v", err)
 	}
 }
+
+// Find sweeps them too, even when the cache is complete and nothing is
+// downloaded.
+func TestFindSweepsCache(t *testing.T) {
+	t.Setenv("TENSORGO_DATA", "")
+	root := t.TempDir()
+	cache := filepath.Join(root, "toy")
+	os.MkdirAll(cache, 0o755)
+	os.WriteFile(filepath.Join(cache, "toy.bin"), []byte(toyBody), 0o644)
+	stale := filepath.Join(cache, ".toy.bin.tmp42")
+	os.WriteFile(stale, []byte("half"), 0o600)
+	old := time.Now().Add(-2 * time.Hour)
+	os.Chtimes(stale, old, old)
+	cfg := quick
+	cfg.CacheDir, cfg.NoModule, cfg.NoDownload = root, true, true
+	has := func(d string) bool { _, err := os.Stat(filepath.Join(d, "toy.bin")); return err == nil }
+	if dir, _, err := Find(toySpec(), cfg, has); err != nil || dir != cache {
+		t.Fatalf("Find: %q, %v", dir, err)
+	}
+	assertEntries(t, cache, "toy.bin")
+}

@@ -64,6 +64,12 @@ func Find(spec Spec, cfg datasets.Config, match func(dir string) bool) (dir, ori
 		}
 	}
 	cache := cacheDir(spec, cfg)
+	if cache != "" {
+		// Temporary files of a download killed last time.
+		for _, f := range spec.Files {
+			sweep(filepath.Join(cache, f.Name), cfg.Idle())
+		}
+	}
 	if try(cache) {
 		// What was downloaded is checked before it is trusted: a file cut
 		// short or changed since is fetched again, or reported.
