@@ -40,6 +40,7 @@ func download(spec Spec, cfg datasets.Config, dir string, files []File) error {
 	client := cfg.Client
 	if client == nil {
 		client = defaultClient(cfg.Connect())
+		defer client.CloseIdleConnections()
 	}
 	for _, f := range files {
 		dst := filepath.Join(dir, f.Name)
