@@ -41,6 +41,17 @@
 //
 // A directory matches when it holds the four IDX files (compressed or not)
 // or Keras's npz (mnist.npz / fashion-mnist.npz).
+//
+// # Damaged and hostile files
+//
+// The parsers check what a file's header declares before they allocate for
+// it: an IDX or .npy array, or the arrays of an .npz together, may decode
+// to at most DefaultMaxBytes (1 GiB; MaxBytes sets another budget for one
+// call), so a few megabytes of gzip that inflate to gigabytes fail at once
+// with an error saying so; an image may have at most images.DefaultMaxPixels
+// pixels (images.Options.MaxPixels), read from its header; a CIFAR-10 batch
+// must hold its 10,000 records. Error messages quote at most about a
+// hundred bytes of a bad input, however long the field or header.
 package datasets
 
 import (
