@@ -35,12 +35,12 @@
 //     stalls for longer than the idle timeout between bytes, is abandoned
 //     for the next (see Timeouts); the error says why each one failed.
 //
+// A directory matches when it holds the four IDX files (compressed or not)
+// or Keras's npz (mnist.npz / fashion-mnist.npz).
+//
 // Files in the cache that a download made are checked against their
 // SHA-256 before they are trusted: a bad one is fetched again, or with
 // downloading off reported with its full path.
-//
-// A directory matches when it holds the four IDX files (compressed or not)
-// or Keras's npz (mnist.npz / fashion-mnist.npz).
 //
 // # Damaged and hostile files
 //
