@@ -1,6 +1,14 @@
 package datasets
 
-import "time"
+import (
+	"errors"
+	"time"
+)
+
+// ErrTooLarge is wrapped by the errors of a file whose header declares more
+// than the budget (DefaultMaxBytes, MaxBytes) or an image larger than its
+// pixel limit: errors.Is(err, ErrTooLarge) tells them from corrupt files.
+var ErrTooLarge = errors.New("too large to decode")
 
 // DefaultMaxBytes is the most a loader decodes from one file (an IDX or
 // .npy array; all the members of an .npz together) unless a call sets its

@@ -5,6 +5,7 @@ import (
 	"compress/flate"
 	"compress/gzip"
 	"encoding/binary"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -70,6 +71,9 @@ func TestGzipBombRefused(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "train-images-idx3-ubyte.gz") ||
 		!strings.Contains(err.Error(), "declares 1074790400 bytes of data, more than the budget of 1073741824 bytes") {
 		t.Fatalf("bomb: %v", err)
+	}
+	if !errors.Is(err, datasets.ErrTooLarge) {
+		t.Errorf("the error does not wrap datasets.ErrTooLarge")
 	}
 	if alloc > 100<<20 {
 		t.Fatalf("refusing the bomb allocated %d MB", alloc>>20)

@@ -133,7 +133,7 @@ func decode(r io.Reader, name string, size, budget int64) (*tensor.Tensor, error
 	}
 	want := int64(n) * int64(width)
 	if err := readn.Check(want, budget); err != nil {
-		return nil, fail("shape %v of %d-byte elements: %v", shape, width, err)
+		return nil, fmt.Errorf("idx: %s: shape %v of %d-byte elements: %w", filepath.Base(name), shape, width, err)
 	}
 	buf, err := readn.Read(src, want, size-int64(4+4*rank))
 	if err != nil {

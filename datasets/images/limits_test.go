@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/zlib"
 	"encoding/binary"
+	"errors"
 	"hash/crc32"
 	"image/color"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tensorgo/tensorgo/datasets"
 	"github.com/tensorgo/tensorgo/datasets/images"
 )
 
@@ -66,6 +68,9 @@ func TestHugeImageRefused(t *testing.T) {
 	runtime.ReadMemStats(&after)
 	if err == nil || !strings.Contains(err.Error(), "huge.png") || !strings.Contains(err.Error(), "20000x20000 = 400000000 pixels, more than the limit of 89478485") {
 		t.Fatalf("huge PNG: %v", err)
+	}
+	if !errors.Is(err, datasets.ErrTooLarge) {
+		t.Errorf("the error does not wrap datasets.ErrTooLarge")
 	}
 	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 100<<20 {
 		t.Fatalf("refusing it allocated %d MB", alloc>>20)

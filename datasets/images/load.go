@@ -23,6 +23,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/tensorgo/tensorgo/datasets"
 	"github.com/tensorgo/tensorgo/tensor"
 )
 
@@ -80,8 +81,8 @@ func Decode(r io.Reader, name string, opt Options) (*tensor.Tensor, error) {
 		return nil, fmt.Errorf("images: %s: the header declares a %dx%d image", name, cfg.Width, cfg.Height)
 	}
 	if cfg.Width > limit/cfg.Height {
-		return nil, fmt.Errorf("images: %s: the header declares %dx%d = %d pixels, more than the limit of %d (a corrupt file or a decompression bomb? Options.MaxPixels raises the limit)",
-			name, cfg.Width, cfg.Height, int64(cfg.Width)*int64(cfg.Height), limit)
+		return nil, fmt.Errorf("images: %s: the header declares %dx%d = %d pixels, more than the limit of %d (a corrupt file or a decompression bomb? Options.MaxPixels raises the limit): %w",
+			name, cfg.Width, cfg.Height, int64(cfg.Width)*int64(cfg.Height), limit, datasets.ErrTooLarge)
 	}
 	img, _, err := image.Decode(io.MultiReader(&head, r))
 	if err != nil {

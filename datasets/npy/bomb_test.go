@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/flate"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -78,6 +79,9 @@ func TestNPZBombRefused(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "mnist.npz: member \"x_train.npy\"") || !strings.Contains(err.Error(), "more than the budget of 1073741824 bytes") {
 		t.Fatalf("bomb: %v", err)
 	}
+	if !errors.Is(err, datasets.ErrTooLarge) {
+		t.Errorf("the error does not wrap datasets.ErrTooLarge")
+	}
 	if alloc > 100<<20 {
 		t.Fatalf("refusing the bomb allocated %d MB", alloc>>20)
 	}
@@ -97,7 +101,8 @@ func TestNPZBudgetPerArchive(t *testing.T) {
 	if err := npy.WriteNPZ(p, map[string]*tensor.Tensor{"a": a, "b": a}, true); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := npy.ReadNPZ(p, datasets.MaxBytes(1000)); err == nil || !strings.Contains(err.Error(), `member "b.npy"`) || !strings.Contains(err.Error(), "budget of 400 bytes") {
+	if _, err := npy.ReadNPZ(p, datasets.MaxBytes(1000)); err == nil || !strings.Contains(err.Error(), `member "b.npy"`) || !strings.Contains(err.Error(), "budget of 400 bytes") ||
+		!strings.Contains(err.Error(), "the members before it used 600 bytes") {
 		t.Fatalf("two members over the archive's budget: %v", err)
 	}
 	if m, err := npy.ReadNPZ(p, datasets.MaxBytes(1200)); err != nil || m["b"].Size() != 600 {

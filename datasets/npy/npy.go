@@ -603,6 +603,7 @@ func DecodeNPZ(r io.ReaderAt, size int64, name string, opts ...datasets.Option) 
 		return nil, fmt.Errorf("npz: %s: not a valid npz (zip) archive: %w", name, err)
 	}
 	out := map[string]*tensor.Tensor{}
+	var spent int64 // by the members before
 	for _, f := range zr.File {
 		key := strings.TrimSuffix(f.Name, ".npy")
 		member := quote.String(f.Name)
@@ -610,7 +611,7 @@ func DecodeNPZ(r io.ReaderAt, size int64, name string, opts ...datasets.Option) 
 		// too), but when it is honest this refuses a bomb at once. It
 		// counts the .npy header as well as the data.
 		if f.UncompressedSize64 > uint64(budget)+maxHeader {
-			return nil, fmt.Errorf("npz: %s: member %s: the zip header declares %d bytes uncompressed, more than the budget of %d bytes (a corrupt file or a decompression bomb? datasets.MaxBytes raises the budget)", name, member, f.UncompressedSize64, budget)
+			return nil, fmt.Errorf("npz: %s: member %s: the zip header declares %d bytes uncompressed, more than the budget of %d bytes%s (a corrupt file or a decompression bomb? datasets.MaxBytes raises the budget): %w", name, member, f.UncompressedSize64, budget, spentNote(spent), datasets.ErrTooLarge)
 		}
 		rc, err := f.Open()
 		if err != nil {
@@ -623,12 +624,24 @@ func DecodeNPZ(r io.ReaderAt, size int64, name string, opts ...datasets.Option) 
 		}
 		rc.Close()
 		if err != nil {
+			if errors.Is(err, datasets.ErrTooLarge) {
+				return nil, fmt.Errorf("npz: %s: member %s%s: %w", name, member, spentNote(spent), err)
+			}
 			return nil, fmt.Errorf("npz: %s: member %s: %w", name, member, err)
 		}
 		budget -= used
+		spent += used
 		out[key] = t
 	}
 	return out, nil
+}
+
+// spentNote says how much of an archive's budget earlier members used.
+func spentNote(spent int64) string {
+	if spent == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (the members before it used %d bytes of the archive's budget)", spent)
 }
 
 // WriteNPZ saves arrays to path as an .npz archive (numpy.savez, or

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+
+	"github.com/tensorgo/tensorgo/datasets"
 )
 
 // MaxElements bounds the element count a header may announce, so that a
@@ -19,11 +21,11 @@ const MaxElements = min(1<<34, math.MaxInt>>4)
 // arrived.
 const firstChunk = 1 << 20
 
-// Check returns an error if a header's announced payload of want bytes is
-// above budget (datasets.Config.Budget).
+// Check returns an error wrapping datasets.ErrTooLarge if a header's
+// announced payload of want bytes is above budget (datasets.Config.Budget).
 func Check(want, budget int64) error {
 	if want > budget {
-		return fmt.Errorf("the header declares %d bytes of data, more than the budget of %d bytes (a corrupt file or a decompression bomb? datasets.MaxBytes raises the budget)", want, budget)
+		return fmt.Errorf("the header declares %d bytes of data, more than the budget of %d bytes (a corrupt file or a decompression bomb? datasets.MaxBytes raises the budget): %w", want, budget, datasets.ErrTooLarge)
 	}
 	return nil
 }
