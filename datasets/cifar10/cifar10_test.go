@@ -26,39 +26,56 @@ func record(label, seed int) []byte {
 	return b
 }
 
+// batch builds a whole batch file: record r has label label(r) and the
+// pixels of record(label(r), seed+r).
+func batch(seed int, label func(r int) int) []byte {
+	base := record(0, 0)
+	b := make([]byte, cifar10.RecordsPerBatch*len(base))
+	for r := 0; r < cifar10.RecordsPerBatch; r++ {
+		rec := b[r*len(base) : (r+1)*len(base)]
+		rec[0] = byte(label(r))
+		for j := 1; j < len(base); j++ {
+			rec[j] = base[j] + byte(seed+r) // record(label, seed+r), faster
+		}
+	}
+	return b
+}
+
 func TestLoadData(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name string, labels ...int) {
-		var b []byte
-		for i, l := range labels {
-			b = append(b, record(l, i+len(name))...)
+	for k := 1; k <= 6; k++ {
+		name := fmt.Sprintf("data_batch_%d.bin", k)
+		if k == 6 {
+			name = "test_batch.bin"
 		}
+		b := batch(k, func(r int) int { return (r + k) % 10 })
 		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	for i := 1; i <= 5; i++ {
-		write(fmt.Sprintf("data_batch_%d.bin", i), i, 9-i)
-	}
-	write("test_batch.bin", 3)
 	xTrain, yTrain, xTest, yTest, err := cifar10.LoadData(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !xTrain.Shape().Equal(tensor.Shape{10, 32, 32, 3}) || !yTrain.Shape().Equal(tensor.Shape{10, 1}) ||
-		!xTest.Shape().Equal(tensor.Shape{1, 32, 32, 3}) || !yTest.Shape().Equal(tensor.Shape{1, 1}) {
+	if !xTrain.Shape().Equal(tensor.Shape{50000, 32, 32, 3}) || !yTrain.Shape().Equal(tensor.Shape{50000, 1}) ||
+		!xTest.Shape().Equal(tensor.Shape{10000, 32, 32, 3}) || !yTest.Shape().Equal(tensor.Shape{10000, 1}) {
 		t.Fatalf("shapes %v %v %v %v", xTrain.Shape(), yTrain.Shape(), xTest.Shape(), yTest.Shape())
 	}
-	if got := yTrain.Uint8s(); got[0] != 1 || got[1] != 8 || got[8] != 5 || got[9] != 4 {
-		t.Fatalf("labels %v", got)
-	}
-	// Image 3 of the training set is record 1 of data_batch_2.bin.
-	seed := 1 + len("data_batch_2.bin")
-	for _, p := range [][3]int{{0, 0, 0}, {5, 7, 1}, {31, 31, 2}} {
-		want := byte(p[0] + 2*p[1] + 50*p[2] + seed)
-		if got := xTrain.At(3, p[0], p[1], p[2]); got != float64(want) {
-			t.Fatalf("pixel %v = %v, want %d", p, got, want)
+	// Sample i of the training set is record i%10000 of batch i/10000+1.
+	for _, i := range []int{0, 1, 10003, 49999} {
+		k, r := i/10000+1, i%10000
+		if got, want := yTrain.Uint8s()[i], byte((r+k)%10); got != want {
+			t.Fatalf("label %d = %d, want %d", i, got, want)
 		}
+		for _, p := range [][3]int{{0, 0, 0}, {5, 7, 1}, {31, 31, 2}} {
+			want := byte(p[0] + 2*p[1] + 50*p[2] + k + r)
+			if got := xTrain.At(i, p[0], p[1], p[2]); got != float64(want) {
+				t.Fatalf("image %d pixel %v = %v, want %d", i, p, got, want)
+			}
+		}
+	}
+	if got := yTest.Uint8s()[9999]; got != byte((9999+6)%10) {
+		t.Fatalf("last test label %d", got)
 	}
 }
 
@@ -69,11 +86,44 @@ func TestErrors(t *testing.T) {
 	if _, _, err := cifar10.ReadBatch(p); err == nil || !strings.Contains(err.Error(), "data_batch_1.bin") || !strings.Contains(err.Error(), "truncated") {
 		t.Fatalf("truncated: %v", err)
 	}
-	os.WriteFile(p, record(12, 0), 0o644)
-	if _, _, err := cifar10.ReadBatch(p); err == nil || !strings.Contains(err.Error(), "label 12") {
+	bad := batch(0, func(r int) int {
+		if r == 7 {
+			return 12
+		}
+		return 1
+	})
+	os.WriteFile(p, bad, 0o644)
+	if _, _, err := cifar10.ReadBatch(p); err == nil || !strings.Contains(err.Error(), "record 7 has label 12") {
 		t.Fatalf("bad label: %v", err)
 	}
 	if _, _, _, _, err := cifar10.LoadData(filepath.Join(dir, "nowhere")); err == nil || !strings.Contains(err.Error(), "data_batch_1.bin") {
 		t.Fatalf("missing: %v", err)
+	}
+}
+
+// A batch with whole records but fewer (or more) than 10,000 of them is an
+// error, not a smaller dataset.
+func TestWrongRecordCount(t *testing.T) {
+	full := batch(0, func(r int) int { return r % 10 })
+	p := filepath.Join(t.TempDir(), "test_batch.bin")
+	for _, c := range []struct {
+		b    []byte
+		want string
+	}{
+		{full[:9999*3073], "30726927 bytes (9999 records and 0 bytes), want 30730000 (10000 records of 3073 bytes): truncated"},
+		{full[:3073], "3073 bytes (1 records and 0 bytes)"},
+		{append(full, record(0, 0)...), "30733073 bytes (10001 records and 0 bytes), want 30730000 (10000 records of 3073 bytes): not a CIFAR-10"},
+	} {
+		os.WriteFile(p, c.b, 0o644)
+		if _, _, err := cifar10.ReadBatch(p); err == nil || !strings.Contains(err.Error(), "test_batch.bin: "+c.want) {
+			t.Errorf("%d bytes: %v", len(c.b), err)
+		}
+		if _, _, err := cifar10.Decode(c.b, "test_batch.bin"); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("Decode of %d bytes: %v", len(c.b), err)
+		}
+	}
+	x, y, err := cifar10.Decode(full, "test_batch.bin")
+	if err != nil || x.Dim(0) != 10000 || y.Dim(0) != 10000 {
+		t.Fatalf("full batch: %v", err)
 	}
 }

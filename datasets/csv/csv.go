@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/tensorgo/tensorgo/datasets/internal/quote"
 	"github.com/tensorgo/tensorgo/tensor"
 )
 
@@ -93,7 +94,13 @@ func read(r io.Reader, opt Options) (*Table, error) {
 			return nil, fmt.Errorf("unsupported dtype %v (want float32, float64, int32 or int64)", d)
 		}
 	}
-	cr := stdcsv.NewReader(bufio.NewReader(r))
+	br := bufio.NewReader(r)
+	// A UTF-8 byte-order mark, as spreadsheet programs write, is not part
+	// of the first field (and would hide the quote of a quoted one).
+	if b, _ := br.Peek(len(bom)); string(b) == bom {
+		br.Discard(len(bom))
+	}
+	cr := stdcsv.NewReader(br)
 	if opt.Comma != 0 {
 		cr.Comma = opt.Comma
 	}
@@ -132,13 +139,9 @@ func read(r io.Reader, opt Options) (*Table, error) {
 		}
 	} else {
 		for i, h := range records[0] {
-			if i == 0 {
-				// A UTF-8 byte-order mark, as spreadsheet programs write.
-				h = strings.TrimPrefix(h, "\ufeff")
-			}
 			h = strings.TrimSpace(h)
 			if j := slices.Index(names, h); j >= 0 {
-				return nil, fmt.Errorf("line %d: columns %d and %d are both named %q", lines[0], j+1, i+1, h)
+				return nil, fmt.Errorf("line %d: columns %d and %d are both named %s", lines[0], j+1, i+1, quote.String(h))
 			}
 			names = append(names, h)
 		}
@@ -153,7 +156,7 @@ func read(r io.Reader, opt Options) (*Table, error) {
 		if i := slices.Index(names, col); i >= 0 {
 			return i, nil
 		}
-		return 0, fmt.Errorf("no column named %q (columns: %s)", col, strings.Join(names, ", "))
+		return 0, fmt.Errorf("no column named %s (columns: %s)", quote.String(col), columnList(names))
 	}
 	label := -1
 	if opt.Label != "" {
@@ -203,16 +206,17 @@ func read(r io.Reader, opt Options) (*Table, error) {
 	}
 	for i, rec := range records {
 		for j, c := range cols {
-			var v float64
+			var v number
 			if m, ok := codes[c]; ok {
-				v = float64(m[strings.TrimSpace(rec[c])])
+				code := m[strings.TrimSpace(rec[c])]
+				v = number{f: float64(code), i: int64(code)}
 			} else {
 				var err error
 				if v, err = parse(rec[c], opt.DType, opt); err != nil {
-					return nil, fmt.Errorf("line %d, column %d (%q): %w", lines[i], c+1, names[c], err)
+					return nil, fmt.Errorf("line %d, column %d (%s): %w", lines[i], c+1, quote.String(names[c]), err)
 				}
 			}
-			t.X.SetFloat(i*len(cols)+j, v)
+			v.set(t.X, i*len(cols)+j)
 		}
 	}
 	if label < 0 {
@@ -234,7 +238,7 @@ func read(r io.Reader, opt Options) (*Table, error) {
 		for i, rec := range records {
 			s := strings.TrimSpace(rec[label])
 			if s == "" {
-				return nil, fmt.Errorf("line %d, column %d (%q): missing label", lines[i], label+1, names[label])
+				return nil, fmt.Errorf("line %d, column %d (%s): missing label", lines[i], label+1, quote.String(names[label]))
 			}
 			t.Y.SetFloat(i, float64(m[s]))
 		}
@@ -243,30 +247,52 @@ func read(r io.Reader, opt Options) (*Table, error) {
 	for i, rec := range records {
 		v, err := parse(rec[label], opt.LabelDType, Options{})
 		if err != nil {
-			return nil, fmt.Errorf("line %d, column %d (%q): label: %w", lines[i], label+1, names[label], err)
+			return nil, fmt.Errorf("line %d, column %d (%s): label: %w", lines[i], label+1, quote.String(names[label]), err)
 		}
-		t.Y.SetFloat(i, v)
+		v.set(t.Y, i)
 	}
 	return t, nil
 }
 
-func parse(s string, dt tensor.DType, opt Options) (float64, error) {
+const bom = "\ufeff"
+
+// number is a parsed field: f for float columns, i (exact) for integer
+// ones, so that an int64 such as 9223372036854775807 never passes through
+// a float64.
+type number struct {
+	f float64
+	i int64
+}
+
+// set stores v as element k of t, by t's dtype.
+func (v number) set(t *tensor.Tensor, k int) {
+	switch t.DType() {
+	case tensor.Int64:
+		t.Int64s()[k] = v.i
+	case tensor.Int32:
+		t.Int32s()[k] = int32(v.i)
+	default:
+		t.SetFloat(k, v.f)
+	}
+}
+
+func parse(s string, dt tensor.DType, opt Options) (number, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		if opt.AllowMissing {
-			return opt.MissingValue, nil
+			return number{f: opt.MissingValue, i: int64(opt.MissingValue)}, nil
 		}
-		return 0, errors.New("missing value")
+		return number{}, errors.New("missing value")
 	}
 	if dt.IsFloat() {
 		v, err := strconv.ParseFloat(s, 64)
 		if err != nil {
-			return 0, fmt.Errorf("cannot parse %q as a number", s)
+			return number{}, fmt.Errorf("cannot parse %s as a number", quote.String(s))
 		}
 		if dt == tensor.Float32 && !math.IsInf(v, 0) && math.Abs(v) > math.MaxFloat32 {
-			return 0, fmt.Errorf("%q is out of the float32 range", s)
+			return number{}, fmt.Errorf("%s is out of the float32 range", quote.String(s))
 		}
-		return v, nil
+		return number{f: v}, nil
 	}
 	bits := 64
 	if dt == tensor.Int32 {
@@ -274,9 +300,24 @@ func parse(s string, dt tensor.DType, opt Options) (float64, error) {
 	}
 	v, err := strconv.ParseInt(s, 10, bits)
 	if err != nil {
-		return 0, fmt.Errorf("cannot parse %q as %v", s, dt)
+		return number{}, fmt.Errorf("cannot parse %s as %v", quote.String(s), dt)
 	}
-	return float64(v), nil
+	return number{i: v}, nil
+}
+
+// columnList names the columns for an error message: the first ten, each
+// quoted through package quote, and how many more there are.
+func columnList(names []string) string {
+	const show = 10
+	var parts []string
+	for _, n := range names[:min(len(names), show)] {
+		parts = append(parts, quote.String(n))
+	}
+	s := strings.Join(parts, ", ")
+	if len(names) > show {
+		s += fmt.Sprintf(" and %d more", len(names)-show)
+	}
+	return s
 }
 
 func distinct(records [][]string, c int) []string {

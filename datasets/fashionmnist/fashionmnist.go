@@ -58,7 +58,7 @@ func LoadData(opts ...datasets.Option) (xTrain, yTrain, xTest, yTest *tensor.Ten
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
-	s, err := mnistfmt.Load(dir, "fashion-mnist.npz", 10)
+	s, err := mnistfmt.Load(dir, "fashion-mnist.npz", 10, datasets.MaxBytes(cfg.MaxBytes))
 	if err != nil {
 		return nil, nil, nil, nil, fmt.Errorf("fashion-mnist: %w", err)
 	}

@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/tensorgo/tensorgo/datasets"
 	"github.com/tensorgo/tensorgo/datasets/internal/readn"
 	"github.com/tensorgo/tensorgo/internal/atomicfile"
 	"github.com/tensorgo/tensorgo/tensor"
@@ -37,7 +38,10 @@ const (
 
 // Read reads the IDX file at path; a name ending in .gz, or content starting
 // with the gzip magic bytes, is decompressed on the fly. Errors name the file.
-func Read(path string) (*tensor.Tensor, error) {
+// A header declaring more data than the budget (datasets.DefaultMaxBytes,
+// or datasets.MaxBytes among opts; other options do not apply) is an error
+// before anything is allocated or decompressed.
+func Read(path string, opts ...datasets.Option) (*tensor.Tensor, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("idx: %w", err)
@@ -47,13 +51,16 @@ func Read(path string) (*tensor.Tensor, error) {
 	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
 		size = st.Size()
 	}
-	return decode(f, path, size)
+	return decode(f, path, size, datasets.NewConfig(opts...).Budget())
 }
 
-// Decode reads one IDX file from r. name is used in error messages.
-func Decode(r io.Reader, name string) (*tensor.Tensor, error) { return decode(r, name, -1) }
+// Decode reads one IDX file from r, as Read. name is used in error
+// messages.
+func Decode(r io.Reader, name string, opts ...datasets.Option) (*tensor.Tensor, error) {
+	return decode(r, name, -1, datasets.NewConfig(opts...).Budget())
+}
 
-func decode(r io.Reader, name string, size int64) (*tensor.Tensor, error) {
+func decode(r io.Reader, name string, size, budget int64) (*tensor.Tensor, error) {
 	fail := func(format string, args ...any) error {
 		return fmt.Errorf("idx: %s: %s", filepath.Base(name), fmt.Sprintf(format, args...))
 	}
@@ -125,6 +132,9 @@ func decode(r io.Reader, name string, size int64) (*tensor.Tensor, error) {
 		n *= int(d)
 	}
 	want := int64(n) * int64(width)
+	if err := readn.Check(want, budget); err != nil {
+		return nil, fmt.Errorf("idx: %s: shape %v of %d-byte elements: %w", filepath.Base(name), shape, width, err)
+	}
 	buf, err := readn.Read(src, want, size-int64(4+4*rank))
 	if err != nil {
 		return nil, readErr(fmt.Sprintf("data (shape %v)", shape), err)
@@ -142,10 +152,12 @@ func decode(r io.Reader, name string, size int64) (*tensor.Tensor, error) {
 			return nil, fail("corrupt gzip data: %v", err)
 		}
 	}
+	if typ == typeUint8 {
+		// The bytes are the tensor: no copy (buf's capacity is want).
+		return tensor.FromSlice(buf[:want:want], shape...), nil
+	}
 	t := tensor.New(dt, shape...)
 	switch typ {
-	case typeUint8:
-		copy(t.Uint8s(), buf)
 	case typeInt8:
 		d := t.Int32s()
 		for i := range d {

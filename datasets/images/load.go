@@ -10,17 +10,20 @@
 package images
 
 import (
+	"bytes"
 	"fmt"
 	"image"
 	"image/draw"
 	_ "image/gif"  // registers GIF decoding
 	_ "image/jpeg" // registers JPEG decoding
 	_ "image/png"  // registers PNG decoding
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
+	"github.com/tensorgo/tensorgo/datasets"
 	"github.com/tensorgo/tensorgo/tensor"
 )
 
@@ -34,7 +37,17 @@ type Options struct {
 	Grayscale bool
 	// Scale divides values by 255, giving [0, 1]; otherwise they are 0..255.
 	Scale bool
+	// MaxPixels bounds an image's width times height, read from its header
+	// before it is decoded (DefaultMaxPixels if zero).
+	MaxPixels int
 }
+
+// DefaultMaxPixels is the largest image (width times height) Load decodes
+// when Options.MaxPixels is zero: Pillow's Image.MAX_IMAGE_PIXELS, which
+// Keras's image loading inherits (1024*1024*1024/4/3). A small file can
+// declare a huge image (a 389 KB PNG of 20000x20000 pixels needs gigabytes
+// decoded); its header is checked first, so such a file costs nothing.
+var DefaultMaxPixels = 1024 * 1024 * 1024 / 4 / 3
 
 // Extensions are the file types LoadDirectory reads (case-insensitive).
 var Extensions = []string{".png", ".jpg", ".jpeg", ".gif"}
@@ -46,9 +59,34 @@ func Load(path string, opt Options) (*tensor.Tensor, error) {
 		return nil, fmt.Errorf("images: %w", err)
 	}
 	defer f.Close()
-	img, _, err := image.Decode(f)
+	return Decode(f, path, opt)
+}
+
+// Decode reads one PNG, JPEG or GIF image from r, as Load. name is used in
+// error messages. The size in the image's header is checked against
+// Options.MaxPixels before the pixels are decoded.
+func Decode(r io.Reader, name string, opt Options) (*tensor.Tensor, error) {
+	// DecodeConfig reads only the header; what it consumed is replayed to
+	// the full decoder.
+	var head bytes.Buffer
+	cfg, _, err := image.DecodeConfig(io.TeeReader(r, &head))
 	if err != nil {
-		return nil, fmt.Errorf("images: %s: cannot decode: %w", path, err)
+		return nil, fmt.Errorf("images: %s: cannot decode: %w", name, err)
+	}
+	limit := opt.MaxPixels
+	if limit <= 0 {
+		limit = DefaultMaxPixels
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		return nil, fmt.Errorf("images: %s: the header declares a %dx%d image", name, cfg.Width, cfg.Height)
+	}
+	if cfg.Width > limit/cfg.Height {
+		return nil, fmt.Errorf("images: %s: the header declares %dx%d = %d pixels, more than the limit of %d (a corrupt file or a decompression bomb? Options.MaxPixels raises the limit): %w",
+			name, cfg.Width, cfg.Height, int64(cfg.Width)*int64(cfg.Height), limit, datasets.ErrTooLarge)
+	}
+	img, _, err := image.Decode(io.MultiReader(&head, r))
+	if err != nil {
+		return nil, fmt.Errorf("images: %s: cannot decode: %w", name, err)
 	}
 	return FromImage(img, opt), nil
 }
@@ -121,7 +159,9 @@ func Resize(img *tensor.Tensor, height, width int) *tensor.Tensor {
 // image_dataset_from_directory: classes are the sub-folders in alphabetical
 // order, images within a class in file-name order. It returns the images
 // (n, height, width, channels) float32, the labels (n,) int32 and the class
-// names. Files with other extensions are ignored.
+// names. Files with other extensions are ignored, and so are hidden files
+// and folders (names starting with ".", such as .DS_Store or
+// .ipynb_checkpoints), as Keras skips them.
 func LoadDirectory(dir string, opt Options) (x, y *tensor.Tensor, classes []string, err error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -130,7 +170,7 @@ func LoadDirectory(dir string, opt Options) (x, y *tensor.Tensor, classes []stri
 	var imgs []*tensor.Tensor
 	var labels []int32
 	for _, e := range entries {
-		if !e.IsDir() {
+		if !e.IsDir() || hidden(e.Name()) {
 			continue
 		}
 		files, err := os.ReadDir(filepath.Join(dir, e.Name()))
@@ -140,7 +180,7 @@ func LoadDirectory(dir string, opt Options) (x, y *tensor.Tensor, classes []stri
 		label := int32(len(classes))
 		classes = append(classes, e.Name())
 		for _, f := range files {
-			if f.IsDir() || !slices.Contains(Extensions, strings.ToLower(filepath.Ext(f.Name()))) {
+			if f.IsDir() || hidden(f.Name()) || !slices.Contains(Extensions, strings.ToLower(filepath.Ext(f.Name()))) {
 				continue
 			}
 			p := filepath.Join(dir, e.Name(), f.Name())
@@ -169,3 +209,7 @@ func LoadDirectory(dir string, opt Options) (x, y *tensor.Tensor, classes []stri
 	}
 	return x, tensor.FromSlice(labels), classes, nil
 }
+
+// hidden reports whether a file or folder name is hidden by Unix convention
+// (macOS's ._ resource forks and Jupyter's checkpoints among them).
+func hidden(name string) bool { return strings.HasPrefix(name, ".") }

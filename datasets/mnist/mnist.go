@@ -63,7 +63,7 @@ func LoadData(opts ...datasets.Option) (xTrain, yTrain, xTest, yTest *tensor.Ten
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
-	s, err := mnistfmt.Load(dir, "mnist.npz", 10)
+	s, err := mnistfmt.Load(dir, "mnist.npz", 10, datasets.MaxBytes(cfg.MaxBytes))
 	if err != nil {
 		return nil, nil, nil, nil, fmt.Errorf("mnist: %w", err)
 	}
@@ -71,8 +71,9 @@ func LoadData(opts ...datasets.Option) (xTrain, yTrain, xTest, yTest *tensor.Ten
 }
 
 // LoadNPZ reads Keras's mnist.npz (x_train, y_train, x_test, y_test).
-func LoadNPZ(path string) (xTrain, yTrain, xTest, yTest *tensor.Tensor, err error) {
-	s, err := mnistfmt.LoadNPZ(path, 10)
+// Among opts only datasets.MaxBytes applies.
+func LoadNPZ(path string, opts ...datasets.Option) (xTrain, yTrain, xTest, yTest *tensor.Tensor, err error) {
+	s, err := mnistfmt.LoadNPZ(path, 10, opts...)
 	if err != nil {
 		return nil, nil, nil, nil, fmt.Errorf("mnist: %w", err)
 	}

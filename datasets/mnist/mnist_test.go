@@ -153,8 +153,14 @@ func TestDownload(t *testing.T) {
 	}
 }
 
-// writeTiny writes a 3-train / 2-test MNIST look-alike in IDX form.
+// writeTiny writes a 3-train / 2-test MNIST look-alike in IDX form, the
+// training files compressed.
 func writeTiny(t *testing.T, dir string, label uint8) {
+	t.Helper()
+	writeTinyNamed(t, dir, label, []string{"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"})
+}
+
+func writeTinyNamed(t *testing.T, dir string, label uint8, names []string) {
 	t.Helper()
 	os.MkdirAll(dir, 0o755)
 	mk := func(n int) (*tensor.Tensor, *tensor.Tensor) {
@@ -168,7 +174,7 @@ func writeTiny(t *testing.T, dir string, label uint8) {
 	xs, ys := mk(3)
 	xt, yt := mk(2)
 	for i, x := range []*tensor.Tensor{xs, ys, xt, yt} {
-		if err := idx.Write(filepath.Join(dir, []string{"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"}[i]), x); err != nil {
+		if err := idx.Write(filepath.Join(dir, names[i]), x); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -179,7 +185,10 @@ func TestSearchOrder(t *testing.T) {
 	explicit, env, cache := filepath.Join(tmp, "explicit"), filepath.Join(tmp, "env"), filepath.Join(tmp, "cache", "tensorgo", "datasets", "mnist")
 	writeTiny(t, explicit, 1)
 	writeTiny(t, filepath.Join(env, "mnist"), 2)
-	writeTiny(t, cache, 3)
+	// The downloaded (.gz) files in the cache are checked against their
+	// SHA-256 before they are trusted, so the look-alike there is
+	// uncompressed: files no download makes are not checked.
+	writeTinyNamed(t, cache, 3, mnistNames(""))
 	label := func(opts ...datasets.Option) int {
 		t.Helper()
 		xTrain, yTrain, _, _, err := mnist.LoadData(append(opts, datasets.NoDownload())...)
@@ -205,6 +214,12 @@ func TestSearchOrder(t *testing.T) {
 	if got := label(); got != 3 {
 		t.Fatalf("cache: got data set %d", got)
 	}
+	// A .gz in the cache that is not the published file is not trusted.
+	writeTinyNamed(t, cache, 3, mnistNames(".gz"))
+	bad := filepath.Join(cache, "train-images-idx3-ubyte.gz")
+	if _, _, _, _, err := mnist.LoadData(datasets.NoDownload()); err == nil || !strings.Contains(err.Error(), bad+" (") || !strings.Contains(err.Error(), "SHA-256") {
+		t.Fatalf("corrupt cache: %v", err)
+	}
 	os.RemoveAll(cache)
 	if _, err := os.Stat("/usr/share/datasets/mnist"); err != nil {
 		if got := label(); got != -1 {
@@ -215,6 +230,10 @@ func TestSearchOrder(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "nothing") {
 		t.Fatalf("empty explicit directory: %v", err)
 	}
+}
+
+func mnistNames(suffix string) []string {
+	return []string{"train-images-idx3-ubyte" + suffix, "train-labels-idx1-ubyte" + suffix, "t10k-images-idx3-ubyte" + suffix, "t10k-labels-idx1-ubyte" + suffix}
 }
 
 func TestNPZ(t *testing.T) {

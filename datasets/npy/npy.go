@@ -23,6 +23,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/tensorgo/tensorgo/datasets"
+	"github.com/tensorgo/tensorgo/datasets/internal/quote"
 	"github.com/tensorgo/tensorgo/datasets/internal/readn"
 	"github.com/tensorgo/tensorgo/internal/atomicfile"
 	"github.com/tensorgo/tensorgo/tensor"
@@ -30,19 +32,27 @@ import (
 
 var magic = []byte("\x93NUMPY")
 
-// Read reads the .npy file at path.
-func Read(path string) (*tensor.Tensor, error) {
+// maxHeader is the longest .npy preamble and header read (format 2.0's
+// length field is capped at 16 MiB).
+const maxHeader = 12 + 1<<24
+
+// Read reads the .npy file at path. A header declaring more data than the
+// budget (datasets.DefaultMaxBytes, or datasets.MaxBytes among opts; other
+// options do not apply) is an error before anything is allocated.
+func Read(path string, opts ...datasets.Option) (*tensor.Tensor, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("npy: %w", err)
 	}
 	defer f.Close()
-	return Decode(f, path)
+	return Decode(f, path, opts...)
 }
 
-// Decode reads one .npy array from r. name is used in error messages.
-func Decode(r io.Reader, name string) (*tensor.Tensor, error) {
-	t, err := decode(bufio.NewReader(r))
+// Decode reads one .npy array from r, as Read. name is used in error
+// messages.
+func Decode(r io.Reader, name string, opts ...datasets.Option) (*tensor.Tensor, error) {
+	budget := datasets.NewConfig(opts...).Budget()
+	t, _, err := decode(bufio.NewReader(r), budget)
 	if err != nil {
 		return nil, fmt.Errorf("npy: %s: %w", name, err)
 	}
@@ -55,78 +65,89 @@ type header struct {
 	shape   []int
 }
 
-func decode(r io.Reader) (*tensor.Tensor, error) {
+// decode reads one array whose data may be at most budget bytes, and
+// returns it with its data's size.
+func decode(r io.Reader, budget int64) (*tensor.Tensor, int64, error) {
 	var pre [8]byte
 	if _, err := io.ReadFull(r, pre[:]); err != nil {
-		return nil, errors.New("truncated file: no complete magic string and version")
+		return nil, 0, errors.New("truncated file: no complete magic string and version")
 	}
 	if !bytes.Equal(pre[:6], magic) {
-		return nil, fmt.Errorf("wrong magic string %q (want \"\\x93NUMPY\")", pre[:6])
+		return nil, 0, fmt.Errorf("wrong magic string %s (want \"\\x93NUMPY\")", quote.Bytes(pre[:6]))
 	}
 	var hlen int
 	switch pre[6] {
 	case 1:
 		var b [2]byte
 		if _, err := io.ReadFull(r, b[:]); err != nil {
-			return nil, errors.New("truncated file: header length incomplete")
+			return nil, 0, errors.New("truncated file: header length incomplete")
 		}
 		hlen = int(binary.LittleEndian.Uint16(b[:]))
 	case 2, 3:
 		var b [4]byte
 		if _, err := io.ReadFull(r, b[:]); err != nil {
-			return nil, errors.New("truncated file: header length incomplete")
+			return nil, 0, errors.New("truncated file: header length incomplete")
 		}
 		l := binary.LittleEndian.Uint32(b[:])
-		if l > 1<<24 {
-			return nil, fmt.Errorf("bad header: length %d is implausible", l)
+		if l > maxHeader-12 {
+			return nil, 0, fmt.Errorf("bad header: length %d is implausible", l)
 		}
 		hlen = int(l)
 	default:
-		return nil, fmt.Errorf("unsupported format version %d.%d", pre[6], pre[7])
+		return nil, 0, fmt.Errorf("unsupported format version %d.%d", pre[6], pre[7])
 	}
 	hb := make([]byte, hlen)
 	if _, err := io.ReadFull(r, hb); err != nil {
-		return nil, fmt.Errorf("truncated file: header of %d bytes incomplete", hlen)
+		return nil, 0, fmt.Errorf("truncated file: header of %d bytes incomplete", hlen)
 	}
 	h, err := parseHeader(string(hb))
 	if err != nil {
-		return nil, fmt.Errorf("bad header %q: %w", strings.TrimSpace(string(hb)), err)
+		return nil, 0, fmt.Errorf("bad header %s: %w", quote.String(strings.TrimSpace(string(hb))), err)
 	}
 	conv, err := converterFor(h.descr)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	n := 1
 	for _, d := range h.shape {
 		if d < 0 || (d != 0 && n > readn.MaxElements/d) {
-			return nil, fmt.Errorf("bad header: shape %v is invalid or too large", h.shape)
+			return nil, 0, fmt.Errorf("bad header: shape %v is invalid or too large", h.shape)
 		}
 		n *= d
 	}
 	want := int64(n) * int64(conv.width)
+	if err := readn.Check(want, budget); err != nil {
+		return nil, 0, fmt.Errorf("shape %v of %s: %w", tensor.Shape(h.shape), h.descr, err)
+	}
 	buf, err := readn.Read(r, want, -1)
 	if err != nil {
-		return nil, fmt.Errorf("reading the data: %w", err)
+		return nil, 0, fmt.Errorf("reading the data: %w", err)
 	}
 	if int64(len(buf)) < want {
-		return nil, fmt.Errorf("truncated: shape %v of %s needs %d bytes of data but the file has %d", tensor.Shape(h.shape), h.descr, want, len(buf))
+		return nil, 0, fmt.Errorf("truncated: shape %v of %s needs %d bytes of data but the file has %d", tensor.Shape(h.shape), h.descr, want, len(buf))
 	}
 	if k, _ := io.ReadFull(r, make([]byte, 1)); k > 0 {
-		return nil, fmt.Errorf("shape %v of %s needs %d bytes of data but the file has more (trailing bytes)", tensor.Shape(h.shape), h.descr, want)
+		return nil, 0, fmt.Errorf("shape %v of %s needs %d bytes of data but the file has more (trailing bytes)", tensor.Shape(h.shape), h.descr, want)
 	}
 	shape := h.shape
 	if h.fortran {
 		shape = slices.Clone(shape)
 		slices.Reverse(shape)
 	}
-	t := tensor.New(conv.dtype, shape...)
-	if err := conv.fill(t, buf); err != nil {
-		return nil, err
+	var t *tensor.Tensor
+	if conv.dtype == tensor.Uint8 {
+		// The bytes are the tensor: no copy (buf's capacity is want).
+		t = tensor.FromSlice(buf[:want:want], shape...)
+	} else {
+		t = tensor.New(conv.dtype, shape...)
+		if err := conv.fill(t, buf); err != nil {
+			return nil, 0, err
+		}
 	}
 	if h.fortran && len(shape) > 1 {
 		t = reverseAxes(t)
 	}
-	return t, nil
+	return t, want, nil
 }
 
 // parseHeader parses the Python dict literal of a .npy header, e.g.
@@ -147,7 +168,7 @@ func parseHeader(s string) (header, error) {
 			return h, err
 		}
 		if !p.eat(':') {
-			return h, fmt.Errorf("missing ':' after key %q", key)
+			return h, fmt.Errorf("missing ':' after key %s", quote.String(key))
 		}
 		switch key {
 		case "descr":
@@ -168,7 +189,7 @@ func parseHeader(s string) (header, error) {
 				return h, fmt.Errorf("shape: %w", err)
 			}
 		default:
-			return h, fmt.Errorf("unexpected key %q", key)
+			return h, fmt.Errorf("unexpected key %s", quote.String(key))
 		}
 		seen[key] = true
 		if !p.eat(',') {
@@ -253,7 +274,7 @@ func (p *parser) tuple() ([]int, error) {
 		}
 		v, err := strconv.Atoi(strings.TrimSuffix(p.s[p.i:j], "L"))
 		if err != nil || v > readn.MaxElements {
-			return nil, fmt.Errorf("dimension %q is out of range", p.s[p.i:j])
+			return nil, fmt.Errorf("dimension %s is out of range", quote.String(p.s[p.i:j]))
 		}
 		p.i = j
 		p.word("L") // Python 2 longs
@@ -275,7 +296,7 @@ type converter struct {
 
 func converterFor(descr string) (converter, error) {
 	if len(descr) < 3 {
-		return converter{}, fmt.Errorf("unsupported dtype %q", descr)
+		return converter{}, fmt.Errorf("unsupported dtype %s", quote.String(descr))
 	}
 	var bo binary.ByteOrder
 	switch descr[0] {
@@ -284,7 +305,7 @@ func converterFor(descr string) (converter, error) {
 	case '>':
 		bo = binary.BigEndian
 	default:
-		return converter{}, fmt.Errorf("unsupported dtype %q (bad byte order)", descr)
+		return converter{}, fmt.Errorf("unsupported dtype %s (bad byte order)", quote.String(descr))
 	}
 	kind, size := descr[1], descr[2:]
 	switch string(kind) + size {
@@ -386,7 +407,7 @@ func converterFor(descr string) (converter, error) {
 			return nil
 		}}, nil
 	}
-	return converter{}, fmt.Errorf("unsupported dtype %q", descr)
+	return converter{}, fmt.Errorf("unsupported dtype %s", quote.String(descr))
 }
 
 // halfToFloat converts an IEEE 754 binary16 value to float32.
@@ -556,8 +577,11 @@ func atomicWrite(path string, fn func(w io.Writer) error) error {
 // ---- npz ----
 
 // ReadNPZ reads every array of the .npz archive at path (numpy.load of an
-// npz), keyed by name without the .npy suffix.
-func ReadNPZ(path string) (map[string]*tensor.Tensor, error) {
+// npz), keyed by name without the .npy suffix. The arrays' data together
+// may be at most the budget (datasets.DefaultMaxBytes, or datasets.MaxBytes
+// among opts): a member whose zip or .npy header declares more than is left
+// is an error before it is decompressed.
+func ReadNPZ(path string, opts ...datasets.Option) (map[string]*tensor.Tensor, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("npz: %w", err)
@@ -567,35 +591,57 @@ func ReadNPZ(path string) (map[string]*tensor.Tensor, error) {
 	if err != nil {
 		return nil, fmt.Errorf("npz: %w", err)
 	}
-	return DecodeNPZ(f, st.Size(), path)
+	return DecodeNPZ(f, st.Size(), path, opts...)
 }
 
-// DecodeNPZ reads every array of an .npz archive of the given size. name is
-// used in error messages.
-func DecodeNPZ(r io.ReaderAt, size int64, name string) (map[string]*tensor.Tensor, error) {
+// DecodeNPZ reads every array of an .npz archive of the given size, as
+// ReadNPZ. name is used in error messages.
+func DecodeNPZ(r io.ReaderAt, size int64, name string, opts ...datasets.Option) (map[string]*tensor.Tensor, error) {
+	budget := datasets.NewConfig(opts...).Budget()
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return nil, fmt.Errorf("npz: %s: not a valid npz (zip) archive: %w", name, err)
 	}
 	out := map[string]*tensor.Tensor{}
+	var spent int64 // by the members before
 	for _, f := range zr.File {
 		key := strings.TrimSuffix(f.Name, ".npy")
+		member := quote.String(f.Name)
+		// The zip header's size can lie (the .npy header is checked
+		// too), but when it is honest this refuses a bomb at once. It
+		// counts the .npy header as well as the data.
+		if f.UncompressedSize64 > uint64(budget)+maxHeader {
+			return nil, fmt.Errorf("npz: %s: member %s: the zip header declares %d bytes uncompressed, more than the budget of %d bytes%s (a corrupt file or a decompression bomb? datasets.MaxBytes raises the budget): %w", name, member, f.UncompressedSize64, budget, spentNote(spent), datasets.ErrTooLarge)
+		}
 		rc, err := f.Open()
 		if err != nil {
-			return nil, fmt.Errorf("npz: %s: member %s: %w", name, f.Name, err)
+			return nil, fmt.Errorf("npz: %s: member %s: %w", name, member, err)
 		}
-		t, err := decode(bufio.NewReader(rc))
+		t, used, err := decode(bufio.NewReader(rc), budget)
 		if err == nil {
 			// Read to the end so that zip checks the CRC.
 			_, err = io.Copy(io.Discard, rc)
 		}
 		rc.Close()
 		if err != nil {
-			return nil, fmt.Errorf("npz: %s: member %s: %w", name, f.Name, err)
+			if errors.Is(err, datasets.ErrTooLarge) {
+				return nil, fmt.Errorf("npz: %s: member %s%s: %w", name, member, spentNote(spent), err)
+			}
+			return nil, fmt.Errorf("npz: %s: member %s: %w", name, member, err)
 		}
+		budget -= used
+		spent += used
 		out[key] = t
 	}
 	return out, nil
+}
+
+// spentNote says how much of an archive's budget earlier members used.
+func spentNote(spent int64) string {
+	if spent == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (the members before it used %d bytes of the archive's budget)", spent)
 }
 
 // WriteNPZ saves arrays to path as an .npz archive (numpy.savez, or

@@ -5,7 +5,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 )
 
 func TestWriteReplacesWholeFile(t *testing.T) {
@@ -63,5 +65,65 @@ func assertOnlyFile(t *testing.T, dir, name string) {
 			names = append(names, e.Name())
 		}
 		t.Fatalf("directory holds %v, want only %s (temporary file left behind?)", names, name)
+	}
+}
+
+// os.CreateTemp makes private 0600 files; what Write leaves must be 0644,
+// whatever the file was before.
+func TestWriteMode(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "f.bin")
+	if err := os.WriteFile(p, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2; i++ { // over an existing file, then over its own
+		if err := Write(p, func(w io.Writer) error { _, err := w.Write([]byte("x")); return err }); err != nil {
+			t.Fatal(err)
+		}
+		st, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode().Perm() != 0o644 {
+			t.Fatalf("mode %v, want -rw-r--r--", st.Mode().Perm())
+		}
+	}
+}
+
+// Sweep removes stale temporary files of the given path only: not fresh
+// ones (a write in progress elsewhere), not another file's, not the file.
+func TestSweep(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "f.bin")
+	old := time.Now().Add(-time.Hour)
+	mk := func(name string, stale bool) string {
+		q := filepath.Join(dir, name)
+		if err := os.WriteFile(q, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if stale {
+			if err := os.Chtimes(q, old, old); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return q
+	}
+	staleTmp := mk(".f.bin.tmp123", true)
+	mk(".f.bin.tmp456", false)
+	mk(".g.bin.tmp789", true)
+	mk("f.bin", true)
+	removed, err := Sweep(p, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(removed) != 1 || removed[0] != staleTmp {
+		t.Fatalf("removed %v, want only %s", removed, staleTmp)
+	}
+	es, _ := os.ReadDir(dir)
+	var names []string
+	for _, e := range es {
+		names = append(names, e.Name())
+	}
+	if strings.Join(names, " ") != ".f.bin.tmp456 .g.bin.tmp789 f.bin" {
+		t.Fatalf("left %v", names)
 	}
 }

@@ -1,17 +1,16 @@
 // Package fetch finds a dataset's files on this machine, in the Go module
-// cache, or on the network (with a SHA-256 check and an atomic write).
+// cache, or on the network: mirrors tried in order, each bounded by a
+// connect and an idle-read timeout, every file checked by SHA-256 (when
+// downloaded and again before a cached copy is trusted) and written
+// atomically with mode 0644.
 package fetch
 
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,7 +19,6 @@ import (
 	"unicode"
 
 	"github.com/tensorgo/tensorgo/datasets"
-	"github.com/tensorgo/tensorgo/internal/atomicfile"
 )
 
 // File is one file of a dataset with its SHA-256 (hex).
@@ -66,8 +64,26 @@ func Find(spec Spec, cfg datasets.Config, match func(dir string) bool) (dir, ori
 		}
 	}
 	cache := cacheDir(spec, cfg)
+	if cache != "" {
+		// Temporary files of a download killed last time.
+		for _, f := range spec.Files {
+			sweep(filepath.Join(cache, f.Name), cfg.Idle())
+		}
+	}
 	if try(cache) {
-		return cache, "the cache", nil
+		// What was downloaded is checked before it is trusted: a file cut
+		// short or changed since is fetched again, or reported.
+		bad, why := badFiles(spec, cache)
+		if len(bad) == 0 {
+			return cache, "the cache", nil
+		}
+		if cfg.NoDownload {
+			return "", "", fmt.Errorf("%s: %s; delete the bad files or allow downloading", spec.Name, strings.Join(why, "; "))
+		}
+		if err := download(spec, cfg, cache, bad); err != nil {
+			return "", "", err
+		}
+		return cache, "the cache (files fetched again)", nil
 	}
 	sys := []string{filepath.Join("/usr/share/datasets", spec.Name), filepath.Join("/usr/local/share/datasets", spec.Name)}
 	for _, d := range append(sys, spec.SystemDirs...) {
@@ -118,70 +134,6 @@ func cacheDir(spec Spec, cfg datasets.Config) string {
 		return ""
 	}
 	return filepath.Join(d, "tensorgo", "datasets", spec.Name)
-}
-
-// Download fetches every file of spec missing from dir, checking its
-// SHA-256 and writing it atomically.
-func Download(spec Spec, cfg datasets.Config, dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("%s: %w", spec.Name, err)
-	}
-	urls := spec.BaseURLs
-	if len(cfg.BaseURLs) > 0 {
-		urls = cfg.BaseURLs
-	}
-	client := cfg.Client
-	if client == nil {
-		client = http.DefaultClient
-	}
-	for _, f := range spec.Files {
-		dst := filepath.Join(dir, f.Name)
-		if _, err := os.Stat(dst); err == nil {
-			continue
-		}
-		var errs []error
-		ok := false
-		for _, base := range urls {
-			url := strings.TrimSuffix(base, "/") + "/" + f.Name
-			err := downloadOne(client, url, dst, f.SHA256)
-			if err == nil {
-				ok = true
-				break
-			}
-			errs = append(errs, err)
-		}
-		if !ok {
-			return fmt.Errorf("%s: downloading %s: %w", spec.Name, f.Name, errors.Join(errs...))
-		}
-	}
-	return nil
-}
-
-func downloadOne(client *http.Client, url, dst, wantSHA string) error {
-	resp, err := client.Get(url)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("%s: %s", url, resp.Status)
-	}
-	// The checksum is checked before the rename, so a bad or cut-off
-	// download never becomes the cached file.
-	err = atomicfile.Write(dst, func(w io.Writer) error {
-		h := sha256.New()
-		if _, err := io.Copy(io.MultiWriter(w, h), resp.Body); err != nil {
-			return err
-		}
-		if got := hex.EncodeToString(h.Sum(nil)); wantSHA != "" && got != wantSHA {
-			return fmt.Errorf("SHA-256 mismatch: got %s, want %s", got, wantSHA)
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("%s: %w", url, err)
-	}
-	return nil
 }
 
 // ModuleDir returns the directory of a module version in the module cache,

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/tensorgo/tensorgo/datasets"
 	"github.com/tensorgo/tensorgo/datasets/idx"
 	"github.com/tensorgo/tensorgo/datasets/npy"
 	"github.com/tensorgo/tensorgo/tensor"
@@ -56,15 +57,16 @@ func Has(dir, npzName string) bool {
 }
 
 // Load reads the dataset from dir (preferring the IDX files to the npz) or
-// from an npz path. classes is the number of classes labels must be below.
-func Load(dir, npzName string, classes int) (Set, error) {
+// from an npz path. classes is the number of classes labels must be below;
+// opts may set the decoded-size budget (datasets.MaxBytes).
+func Load(dir, npzName string, classes int, opts ...datasets.Option) (Set, error) {
 	if strings.HasSuffix(dir, ".npz") {
-		return LoadNPZ(dir, classes)
+		return LoadNPZ(dir, classes, opts...)
 	}
 	ps := idxPaths(dir)
 	if ps == nil {
 		if p := filepath.Join(dir, npzName); isFile(p) {
-			return LoadNPZ(p, classes)
+			return LoadNPZ(p, classes, opts...)
 		}
 		return Set{}, fmt.Errorf("no %s files and no %s in %s", strings.Join(Names[:], "(.gz), "), npzName, dir)
 	}
@@ -75,7 +77,7 @@ func Load(dir, npzName string, classes int) (Set, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			ts[i], errs[i] = idx.Read(p)
+			ts[i], errs[i] = idx.Read(p, opts...)
 		}()
 	}
 	wg.Wait()
@@ -87,8 +89,8 @@ func Load(dir, npzName string, classes int) (Set, error) {
 }
 
 // LoadNPZ reads a Keras-style npz (x_train, y_train, x_test, y_test).
-func LoadNPZ(path string, classes int) (Set, error) {
-	m, err := npy.ReadNPZ(path)
+func LoadNPZ(path string, classes int, opts ...datasets.Option) (Set, error) {
+	m, err := npy.ReadNPZ(path, opts...)
 	if err != nil {
 		return Set{}, err
 	}

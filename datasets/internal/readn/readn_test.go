@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"runtime"
+	"strings"
 	"testing"
 	"testing/iotest"
 )
@@ -42,4 +44,38 @@ func TestReadError(t *testing.T) {
 	if !errors.Is(err, boom) || len(got) != 2 {
 		t.Fatalf("got %d bytes and %v, want 2 bytes and boom", len(got), err)
 	}
+}
+
+// A complete payload of unknown length ends in a buffer of exactly its
+// size, reached without doubling: the bytes allocated are the payload plus
+// the first 1 MiB chunk.
+func TestReadSizedFromHeader(t *testing.T) {
+	const want = 40 << 20
+	r := io.LimitReader(zeros{}, want)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	got, err := Read(r, want, -1)
+	runtime.ReadMemStats(&after)
+	if err != nil || len(got) != want || cap(got) != want {
+		t.Fatalf("len %d cap %d, %v", len(got), cap(got), err)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > want+1<<20+1<<16 {
+		t.Fatalf("allocated %d bytes for a %d-byte payload", alloc, want)
+	}
+}
+
+func TestCheck(t *testing.T) {
+	if err := Check(100, 100); err != nil {
+		t.Fatal(err)
+	}
+	if err := Check(101, 100); err == nil || !strings.Contains(err.Error(), "declares 101 bytes") || !strings.Contains(err.Error(), "budget of 100 bytes") {
+		t.Fatalf("over budget: %v", err)
+	}
+}
+
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
 }
