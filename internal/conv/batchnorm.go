@@ -1,0 +1,259 @@
+package conv
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/tensorgo/tensorgo/internal/parallel"
+)
+
+// bnBlock is the number of rows whose per-channel sums one partial holds.
+// Partials are combined in order, so the sums do not depend on the thread
+// count.
+const bnBlock = 256
+
+// NormWorkspace holds the scratch of the batch-normalisation kernels. It
+// must not be used by two calls at once.
+type NormWorkspace[T Float] struct {
+	part            []float64 // per-block partial sums, blocks × 2C
+	x, y, dy, dx    []T
+	gamma, beta     []T
+	mean, invstd    []float64
+	dgamma, dbeta   []float64
+	rows, c         int
+	sumsFn, applyFn func(lo, hi int)
+	gradSumsFn      func(lo, hi int)
+	gradApplyFn     func(lo, hi int)
+	inferFn         func(lo, hi int)
+	m               float64
+}
+
+func (ws *NormWorkspace[T]) bind(rows, c int) {
+	if ws.sumsFn == nil {
+		ws.sumsFn, ws.applyFn, ws.gradSumsFn, ws.gradApplyFn = ws.sums, ws.apply, ws.gradSums, ws.gradApply
+	}
+	ws.rows, ws.c = rows, c
+	nb := (rows + bnBlock - 1) / bnBlock
+	if cap(ws.part) < nb*2*c {
+		ws.part = make([]float64, nb*2*c)
+	}
+	ws.part = ws.part[:nb*2*c]
+	if cap(ws.mean) < c {
+		ws.mean, ws.invstd = make([]float64, c), make([]float64, c)
+		ws.dgamma, ws.dbeta = make([]float64, c), make([]float64, c)
+	}
+	ws.mean, ws.invstd, ws.dgamma, ws.dbeta = ws.mean[:c], ws.invstd[:c], ws.dgamma[:c], ws.dbeta[:c]
+}
+
+// sums writes, for each block of rows, the per-channel sum and sum of
+// squared deviations from ws.mean (when the mean is known) — two passes
+// keep the variance accurate.
+func (ws *NormWorkspace[T]) sums(lo, hi int) {
+	c := ws.c
+	for b := lo; b < hi; b++ {
+		s, q := ws.part[b*2*c:b*2*c+c], ws.part[b*2*c+c:(b+1)*2*c]
+		clear(s)
+		clear(q)
+		for r := b * bnBlock; r < min(ws.rows, (b+1)*bnBlock); r++ {
+			row := ws.x[r*c : (r+1)*c]
+			for j, v := range row {
+				d := float64(v) - ws.mean[j]
+				s[j] += d
+				q[j] += d * d
+			}
+		}
+	}
+}
+
+// reduce adds the blocks' partials in order into a and b.
+func (ws *NormWorkspace[T]) reduce(a, b []float64) {
+	c := ws.c
+	clear(a)
+	clear(b)
+	for blk := 0; blk*2*c < len(ws.part); blk++ {
+		for j := 0; j < c; j++ {
+			a[j] += ws.part[blk*2*c+j]
+			b[j] += ws.part[blk*2*c+c+j]
+		}
+	}
+}
+
+func (ws *NormWorkspace[T]) apply(lo, hi int) {
+	c := ws.c
+	for r := lo; r < hi; r++ {
+		x, y := ws.x[r*c:(r+1)*c], ws.y[r*c:(r+1)*c]
+		for j, v := range x {
+			y[j] = T((float64(v)-ws.mean[j])*ws.invstd[j]*float64(ws.gamma[j]) + float64(ws.beta[j]))
+		}
+	}
+}
+
+// BatchNormTrain normalises x (rows × c, channels last) with the batch's
+// own statistics, as batch normalisation does in training:
+// y = gamma·(x − mean)/sqrt(var + eps) + beta, where var is the biased
+// variance. It writes y and the batch mean and variance (c values each),
+// which the caller folds into the moving averages. gamma and beta may be
+// nil (scale 1, offset 0).
+func BatchNormTrain[T Float](x, gamma, beta []T, eps float64, rows, c int, y, mean, variance []T, ws *NormWorkspace[T]) {
+	if len(x) < rows*c || len(y) < rows*c || len(mean) < c || len(variance) < c {
+		panic(fmt.Sprintf("conv: BatchNormTrain: buffers too small for %d rows of %d channels", rows, c))
+	}
+	ws.bind(rows, c)
+	ws.x, ws.y = x, y
+	ws.gamma, ws.beta = ones(gamma, c), zerosT(beta, c)
+	nb := (rows + bnBlock - 1) / bnBlock
+	clear(ws.mean)
+	parallel.For(nb, 1, ws.sumsFn)
+	ws.reduce(ws.dgamma, ws.dbeta) // scratch: sums
+	for j := 0; j < c; j++ {
+		ws.mean[j] = ws.dgamma[j] / float64(rows)
+	}
+	// Second pass: deviations from the mean, for an accurate variance.
+	parallel.For(nb, 1, ws.sumsFn)
+	ws.reduce(ws.dgamma, ws.dbeta)
+	for j := 0; j < c; j++ {
+		v := ws.dbeta[j] / float64(rows)
+		mean[j], variance[j] = T(ws.mean[j]), T(v)
+		ws.invstd[j] = 1 / math.Sqrt(v+eps)
+	}
+	parallel.For(rows, 256, ws.applyFn)
+}
+
+// BatchNormGrad computes the gradients of BatchNormTrain's y with respect
+// to x, gamma and beta, given dy and the batch mean and variance it used:
+// with x̂ = (x − mean)·invstd, dbeta = Σ dy, dgamma = Σ dy·x̂ and
+// dx = gamma·invstd/m · (m·dy − dbeta − x̂·dgamma). dgamma and dbeta may be
+// nil.
+func BatchNormGrad[T Float](x, dy, gamma, mean, variance []T, eps float64, rows, c int, dx, dgamma, dbeta []T, ws *NormWorkspace[T]) {
+	if len(x) < rows*c || len(dy) < rows*c || len(dx) < rows*c {
+		panic(fmt.Sprintf("conv: BatchNormGrad: buffers too small for %d rows of %d channels", rows, c))
+	}
+	ws.bind(rows, c)
+	ws.x, ws.dy, ws.dx, ws.gamma = x, dy, dx, ones(gamma, c)
+	for j := 0; j < c; j++ {
+		ws.mean[j] = float64(mean[j])
+		ws.invstd[j] = 1 / math.Sqrt(float64(variance[j])+eps)
+	}
+	nb := (rows + bnBlock - 1) / bnBlock
+	parallel.For(nb, 1, ws.gradSumsFn)
+	ws.reduce(ws.dbeta, ws.dgamma)
+	for j := 0; j < c; j++ {
+		if dgamma != nil {
+			dgamma[j] = T(ws.dgamma[j])
+		}
+		if dbeta != nil {
+			dbeta[j] = T(ws.dbeta[j])
+		}
+	}
+	ws.m = float64(rows)
+	parallel.For(rows, 256, ws.gradApplyFn)
+}
+
+// gradSums writes per-block sums of dy and dy·x̂.
+func (ws *NormWorkspace[T]) gradSums(lo, hi int) {
+	c := ws.c
+	for b := lo; b < hi; b++ {
+		s, q := ws.part[b*2*c:b*2*c+c], ws.part[b*2*c+c:(b+1)*2*c]
+		clear(s)
+		clear(q)
+		for r := b * bnBlock; r < min(ws.rows, (b+1)*bnBlock); r++ {
+			x, dy := ws.x[r*c:(r+1)*c], ws.dy[r*c:(r+1)*c]
+			for j := range x {
+				g := float64(dy[j])
+				s[j] += g
+				q[j] += g * (float64(x[j]) - ws.mean[j]) * ws.invstd[j]
+			}
+		}
+	}
+}
+
+func (ws *NormWorkspace[T]) gradApply(lo, hi int) {
+	c := ws.c
+	for r := lo; r < hi; r++ {
+		x, dy, dx := ws.x[r*c:(r+1)*c], ws.dy[r*c:(r+1)*c], ws.dx[r*c:(r+1)*c]
+		for j := range x {
+			xh := (float64(x[j]) - ws.mean[j]) * ws.invstd[j]
+			dx[j] = T(float64(ws.gamma[j]) * ws.invstd[j] / ws.m * (ws.m*float64(dy[j]) - ws.dbeta[j] - xh*ws.dgamma[j]))
+		}
+	}
+}
+
+// BatchNormInfer normalises x with the moving statistics, as batch
+// normalisation does at inference: y = x·scale + shift with
+// scale = gamma/sqrt(var + eps) and shift = beta − mean·scale. The same
+// scale and shift fold into a preceding convolution's filter and bias
+// (FoldIntoConv).
+func BatchNormInfer[T Float](x, gamma, beta, mean, variance []T, eps float64, rows, c int, y []T, ws *NormWorkspace[T]) {
+	if len(x) < rows*c || len(y) < rows*c || len(mean) < c || len(variance) < c {
+		panic(fmt.Sprintf("conv: BatchNormInfer: buffers too small for %d rows of %d channels", rows, c))
+	}
+	ws.bind(rows, c)
+	if ws.inferFn == nil {
+		ws.inferFn = ws.infer
+	}
+	ws.x, ws.y = x, y
+	// The scale and shift go in the mean and invstd scratch.
+	for j := 0; j < c; j++ {
+		ws.invstd[j], ws.mean[j] = affine(gamma, beta, mean, variance, eps, j)
+	}
+	parallel.For(rows, 1024, ws.inferFn)
+}
+
+func (ws *NormWorkspace[T]) infer(lo, hi int) {
+	c := ws.c
+	for r := lo; r < hi; r++ {
+		xr, yr := ws.x[r*c:(r+1)*c], ws.y[r*c:(r+1)*c]
+		for j, v := range xr {
+			yr[j] = T(float64(v)*ws.invstd[j] + ws.mean[j])
+		}
+	}
+}
+
+func affine[T Float](gamma, beta, mean, variance []T, eps float64, j int) (scale, shift float64) {
+	g, b := 1.0, 0.0
+	if gamma != nil {
+		g = float64(gamma[j])
+	}
+	if beta != nil {
+		b = float64(beta[j])
+	}
+	scale = g / math.Sqrt(float64(variance[j])+eps)
+	return scale, b - float64(mean[j])*scale
+}
+
+// FoldIntoConv folds inference batch normalisation into the convolution
+// before it: w (HWIO, last dimension o) is scaled per output channel and
+// bias (o values, overwritten; it may hold the convolution's own bias) gets
+// the shift, so that conv(x, w') + bias' = BN(conv(x, w) + bias).
+func FoldIntoConv[T Float](w, bias, gamma, beta, mean, variance []T, eps float64, o int) {
+	for j := 0; j < o; j++ {
+		scale, shift := affine(gamma, beta, mean, variance, eps, j)
+		for i := j; i < len(w); i += o {
+			w[i] = T(float64(w[i]) * scale)
+		}
+		bias[j] = T(float64(bias[j])*scale + shift)
+	}
+}
+
+func ones[T Float](s []T, c int) []T {
+	if s != nil {
+		return s
+	}
+	return constant[T](1, c)
+}
+
+func zerosT[T Float](s []T, c int) []T {
+	if s != nil {
+		return s
+	}
+	return constant[T](0, c)
+}
+
+// constant returns c copies of v; the rare nil-gamma path allocates.
+func constant[T Float](v T, c int) []T {
+	s := make([]T, c)
+	for i := range s {
+		s[i] = v
+	}
+	return s
+}

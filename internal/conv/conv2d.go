@@ -1,0 +1,289 @@
+package conv
+
+import (
+	"fmt"
+
+	"github.com/tensorgo/tensorgo/internal/parallel"
+)
+
+// Activation is an elementwise function fused into a convolution's output
+// pass.
+type Activation uint8
+
+// The fused activations.
+const (
+	Linear Activation = iota
+	Relu
+)
+
+// colBudget bounds the elements of one block of the im2col matrix, so that
+// the matrix for a large batch is built and multiplied a block of rows at a
+// time (16 MiB of float32). It does not depend on the thread count, so
+// neither do the results.
+const colBudget = 4 << 20
+
+// Workspace holds the scratch buffers of the convolution kernels, grown on
+// first use and reused after, so that a compiled step does not allocate.
+// A Workspace must not be used by two calls at once.
+type Workspace[T Float] struct {
+	col []T
+	j   job[T]
+	// The job's methods, bound once: a closure handed to the worker pool
+	// would be allocated on every call.
+	im2colFn, col2imFn, reluFn, biasFn func(lo, hi int)
+}
+
+// job holds the arguments of the parallel loops of one call.
+type job[T Float] struct {
+	p             *Params
+	x, col, dx, y []T
+	g, r0, r1, n0 int
+	o             int
+}
+
+func (ws *Workspace[T]) bind() {
+	if ws.im2colFn == nil {
+		ws.im2colFn, ws.col2imFn, ws.reluFn, ws.biasFn = ws.j.im2col, ws.j.col2im, ws.j.relu, ws.j.bias
+	}
+}
+
+func (ws *Workspace[T]) buf(n int) []T {
+	if cap(ws.col) < n {
+		ws.col = make([]T, n)
+	}
+	return ws.col[:n]
+}
+
+// blockRows is how many rows of the im2col matrix (output pixels) one block
+// holds: whole images where they fit.
+func (p *Params) blockRows(k int) int {
+	img := p.OH * p.OW
+	if img*k <= colBudget {
+		return img * max(1, colBudget/(img*k))
+	}
+	return max(1, colBudget/k)
+}
+
+// im2col writes rows [r0, r1) of group g's im2col matrix into col (row
+// stride k = KH*KW*Cg): row r is output pixel r (image-major), holding for
+// each kernel tap (kh, kw) the Cg input channels the tap reads, or zeros
+// where it falls in the padding.
+func im2col[T Float](ws *Workspace[T], p *Params, x []T, g, r0, r1 int, col []T) {
+	ws.bind()
+	ws.j = job[T]{p: p, x: x, col: col, g: g, r0: r0, r1: r1}
+	parallel.For(r1-r0, 64, ws.im2colFn)
+}
+
+func (j *job[T]) im2col(lo, hi int) {
+	p, x, col, g, r0 := j.p, j.x, j.col, j.g, j.r0
+	cg := p.C / p.Groups
+	k := p.KH * p.KW * cg
+	img := p.OH * p.OW
+	for r := r0 + lo; r < r0+hi; r++ {
+		n, rem := r/img, r%img
+		oh, ow := rem/p.OW, rem%p.OW
+		dst := col[(r-r0)*k : (r-r0+1)*k]
+		base := n * p.H * p.W * p.C
+		for kh := 0; kh < p.KH; kh++ {
+			ih := oh*p.StrideH - p.PadT + kh*p.DilH
+			for kw := 0; kw < p.KW; kw++ {
+				iw := ow*p.StrideW - p.PadL + kw*p.DilW
+				d := dst[(kh*p.KW+kw)*cg : (kh*p.KW+kw+1)*cg]
+				if ih < 0 || ih >= p.H || iw < 0 || iw >= p.W {
+					clear(d)
+					continue
+				}
+				off := base + (ih*p.W+iw)*p.C + g*cg
+				copy(d, x[off:off+cg])
+			}
+		}
+	}
+}
+
+// col2im adds rows [r0, r1) of group g's im2col-shaped gradient into dx:
+// the transpose of im2col. Images are independent, so they run in
+// parallel; within an image the rows are added in order.
+func col2im[T Float](ws *Workspace[T], p *Params, col []T, g, r0, r1 int, dx []T) {
+	ws.bind()
+	img := p.OH * p.OW
+	n0, n1 := r0/img, (r1-1)/img+1
+	ws.j = job[T]{p: p, col: col, dx: dx, g: g, r0: r0, r1: r1, n0: n0}
+	parallel.For(n1-n0, 1, ws.col2imFn)
+}
+
+func (j *job[T]) col2im(lo, hi int) {
+	p, col, dx, g, r0, r1, n0 := j.p, j.col, j.dx, j.g, j.r0, j.r1, j.n0
+	cg := p.C / p.Groups
+	k := p.KH * p.KW * cg
+	img := p.OH * p.OW
+	for n := n0 + lo; n < n0+hi; n++ {
+		ra, rb := max(r0, n*img), min(r1, (n+1)*img)
+		base := n * p.H * p.W * p.C
+		for r := ra; r < rb; r++ {
+			rem := r % img
+			oh, ow := rem/p.OW, rem%p.OW
+			src := col[(r-r0)*k : (r-r0+1)*k]
+			for kh := 0; kh < p.KH; kh++ {
+				ih := oh*p.StrideH - p.PadT + kh*p.DilH
+				if ih < 0 || ih >= p.H {
+					continue
+				}
+				for kw := 0; kw < p.KW; kw++ {
+					iw := ow*p.StrideW - p.PadL + kw*p.DilW
+					if iw < 0 || iw >= p.W {
+						continue
+					}
+					s := src[(kh*p.KW+kw)*cg : (kh*p.KW+kw+1)*cg]
+					d := dx[base+(ih*p.W+iw)*p.C+g*cg:][:cg]
+					for i, v := range s {
+						d[i] += v
+					}
+				}
+			}
+		}
+	}
+}
+
+func (p *Params) check(what string, n, want int) {
+	if n < want {
+		panic(fmt.Sprintf("conv: %s has %d elements, the convolution needs %d", what, n, want))
+	}
+}
+
+// Forward computes y = act(conv(x, w) + bias) for the convolution p: x is
+// NHWC (p.InSize elements), w HWIO, bias (O values) may be nil, and y
+// (p.OutSize elements) is overwritten.
+func Forward[T Float](p *Params, x, w, bias, y []T, act Activation, ws *Workspace[T]) {
+	p.check("input", len(x), p.InSize())
+	p.check("filter", len(w), p.FilterSize())
+	p.check("output", len(y), p.OutSize())
+	if bias != nil {
+		p.check("bias", len(bias), p.O)
+	}
+	m := p.N * p.OH * p.OW
+	if m == 0 {
+		return
+	}
+	cg, og := p.C/p.Groups, p.O/p.Groups
+	k := p.KH * p.KW * cg
+	var beta T
+	if bias != nil {
+		for r := 0; r < m; r++ {
+			copy(y[r*p.O:(r+1)*p.O], bias[:p.O])
+		}
+		beta = 1
+	}
+	if p.pointwise() && p.Groups == 1 {
+		mm(false, false, m, p.O, p.C, x, p.C, w, p.O, beta, y, p.O)
+	} else {
+		rows := p.blockRows(k)
+		for r0 := 0; r0 < m; r0 += rows {
+			r1 := min(m, r0+rows)
+			col := ws.buf((r1 - r0) * k)
+			for g := 0; g < p.Groups; g++ {
+				im2col(ws, p, x, g, r0, r1, col)
+				mm(false, false, r1-r0, og, k, col, k, w[g*og:], p.O, beta, y[r0*p.O+g*og:], p.O)
+			}
+		}
+	}
+	if act == Relu {
+		ws.bind()
+		ws.j = job[T]{y: y[:m*p.O]}
+		parallel.For(m*p.O, 1<<14, ws.reluFn)
+	}
+}
+
+// BackwardInput computes dx, the gradient of the input, from dy (NHWC, the
+// output's gradient) and the filter w. dx is overwritten.
+func BackwardInput[T Float](p *Params, dy, w, dx []T, ws *Workspace[T]) {
+	p.check("output gradient", len(dy), p.OutSize())
+	p.check("filter", len(w), p.FilterSize())
+	p.check("input gradient", len(dx), p.InSize())
+	m := p.N * p.OH * p.OW
+	clear(dx[:p.InSize()])
+	if m == 0 {
+		return
+	}
+	cg, og := p.C/p.Groups, p.O/p.Groups
+	k := p.KH * p.KW * cg
+	if p.pointwise() && p.Groups == 1 {
+		mm(false, true, m, p.C, p.O, dy, p.O, w, p.O, 0, dx, p.C)
+		return
+	}
+	rows := p.blockRows(k)
+	for r0 := 0; r0 < m; r0 += rows {
+		r1 := min(m, r0+rows)
+		col := ws.buf((r1 - r0) * k)
+		for g := 0; g < p.Groups; g++ {
+			mm(false, true, r1-r0, k, og, dy[r0*p.O+g*og:], p.O, w[g*og:], p.O, 0, col, k)
+			col2im(ws, p, col, g, r0, r1, dx)
+		}
+	}
+}
+
+// BackwardFilter computes dw, the gradient of the filter, from the input x
+// and dy, and (when dbias is not nil) the gradient of the bias. dw and
+// dbias are overwritten. Blocks of rows are summed in a fixed order, so the
+// result does not depend on the thread count.
+func BackwardFilter[T Float](p *Params, x, dy, dw, dbias []T, ws *Workspace[T]) {
+	p.check("input", len(x), p.InSize())
+	p.check("output gradient", len(dy), p.OutSize())
+	p.check("filter gradient", len(dw), p.FilterSize())
+	m := p.N * p.OH * p.OW
+	cg, og := p.C/p.Groups, p.O/p.Groups
+	k := p.KH * p.KW * cg
+	if dbias != nil {
+		p.check("bias gradient", len(dbias), p.O)
+		biasGrad(ws, dy[:m*p.O], p.O, dbias[:p.O])
+	}
+	if m == 0 {
+		clear(dw[:p.FilterSize()])
+		return
+	}
+	if p.pointwise() && p.Groups == 1 {
+		mm(true, false, p.C, p.O, m, x, p.C, dy, p.O, 0, dw, p.O)
+		return
+	}
+	rows := p.blockRows(k)
+	for r0 := 0; r0 < m; r0 += rows {
+		r1 := min(m, r0+rows)
+		col := ws.buf((r1 - r0) * k)
+		var beta T
+		if r0 > 0 {
+			beta = 1
+		}
+		for g := 0; g < p.Groups; g++ {
+			im2col(ws, p, x, g, r0, r1, col)
+			mm(true, false, k, og, r1-r0, col, k, dy[r0*p.O+g*og:], p.O, beta, dw[g*og:], p.O)
+		}
+	}
+}
+
+func (j *job[T]) relu(lo, hi int) {
+	y := j.y
+	for i := lo; i < hi; i++ {
+		if y[i] < 0 {
+			y[i] = 0
+		}
+	}
+}
+
+// biasGrad sums dy's rows (m×o) into db, one channel per loop iteration,
+// so that the order of each sum never depends on the thread count.
+func biasGrad[T Float](ws *Workspace[T], dy []T, o int, db []T) {
+	ws.bind()
+	ws.j = job[T]{x: dy, y: db, o: o}
+	parallel.For(o, 16, ws.biasFn)
+}
+
+func (j *job[T]) bias(lo, hi int) {
+	dy, db, o := j.x, j.y, j.o
+	m := len(dy) / o
+	for c := lo; c < hi; c++ {
+		var s T
+		for r := 0; r < m; r++ {
+			s += dy[r*o+c]
+		}
+		db[c] = s
+	}
+}

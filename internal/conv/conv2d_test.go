@@ -1,0 +1,275 @@
+package conv
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/tensorgo/tensorgo/internal/parallel"
+)
+
+// refConv is a direct seven-loop convolution with TensorFlow's padding,
+// written from the definition: y[n,oh,ow,o] = sum over kh, kw, i of
+// x[n, oh*s-padT+kh*d, ow*s-padL+kw*d, g*Cg+i] * w[kh,kw,i,o], where g is
+// o's group and taps in the padding read zero.
+func refConv(p Params, x, w []float64) []float64 {
+	cg, og := p.C/p.Groups, p.O/p.Groups
+	y := make([]float64, p.OutSize())
+	for n := 0; n < p.N; n++ {
+		for oh := 0; oh < p.OH; oh++ {
+			for ow := 0; ow < p.OW; ow++ {
+				for o := 0; o < p.O; o++ {
+					g := o / og
+					var s float64
+					for kh := 0; kh < p.KH; kh++ {
+						for kw := 0; kw < p.KW; kw++ {
+							ih := oh*p.StrideH - p.PadT + kh*p.DilH
+							iw := ow*p.StrideW - p.PadL + kw*p.DilW
+							if ih < 0 || ih >= p.H || iw < 0 || iw >= p.W {
+								continue
+							}
+							for i := 0; i < cg; i++ {
+								s += x[((n*p.H+ih)*p.W+iw)*p.C+g*cg+i] * w[((kh*p.KW+kw)*cg+i)*p.O+o]
+							}
+						}
+					}
+					y[((n*p.OH+oh)*p.OW+ow)*p.O+o] = s
+				}
+			}
+		}
+	}
+	return y
+}
+
+func randSlice(r *rand.Rand, n int) []float64 {
+	s := make([]float64, n)
+	for i := range s {
+		s[i] = r.Float64()*2 - 1
+	}
+	return s
+}
+
+type convCase struct {
+	in, filter [4]int
+	stride     [2]int
+	dil        [2]int
+	pad        Padding
+	groups     int
+}
+
+func (c convCase) String() string {
+	return fmt.Sprintf("in%v_f%v_s%v_d%v_%s_g%d", c.in, c.filter, c.stride, c.dil, c.pad, c.groups)
+}
+
+func cases() []convCase {
+	var cs []convCase
+	for _, pad := range []Padding{Valid, Same} {
+		for _, s := range []int{1, 2} {
+			cs = append(cs,
+				convCase{[4]int{2, 7, 6, 3}, [4]int{3, 3, 3, 4}, [2]int{s, s}, [2]int{1, 1}, pad, 1},
+				convCase{[4]int{1, 8, 8, 2}, [4]int{2, 2, 2, 3}, [2]int{s, s}, [2]int{1, 1}, pad, 1},
+				convCase{[4]int{2, 5, 9, 4}, [4]int{3, 2, 2, 6}, [2]int{s, 1}, [2]int{1, 1}, pad, 2},
+				convCase{[4]int{1, 9, 9, 2}, [4]int{3, 3, 2, 2}, [2]int{s, s}, [2]int{2, 2}, pad, 1},
+				convCase{[4]int{3, 4, 5, 3}, [4]int{1, 1, 3, 5}, [2]int{s, s}, [2]int{1, 1}, pad, 1},
+				convCase{[4]int{1, 6, 6, 4}, [4]int{3, 3, 1, 8}, [2]int{s, s}, [2]int{1, 1}, pad, 4}, // depthwise, multiplier 2
+			)
+		}
+	}
+	return cs
+}
+
+func TestWindowTF(t *testing.T) {
+	// Sizes worked out from TensorFlow's formulas by hand.
+	for _, c := range []struct {
+		in, k, s, d        int
+		pad                Padding
+		out, before, after int
+	}{
+		{28, 3, 1, 1, Valid, 26, 0, 0},
+		{28, 3, 1, 1, Same, 28, 1, 1},
+		{7, 3, 2, 1, Same, 4, 1, 1},
+		{8, 3, 2, 1, Same, 4, 0, 1}, // odd extra cell after
+		{8, 2, 2, 1, Same, 4, 0, 0},
+		{5, 3, 2, 2, Same, 3, 2, 2},
+		{9, 3, 2, 2, Valid, 3, 0, 0},
+		{32, 5, 1, 1, Valid, 28, 0, 0},
+	} {
+		out, b, a, err := Window(c.in, c.k, c.s, c.d, c.pad)
+		if err != nil || out != c.out || b != c.before || a != c.after {
+			t.Errorf("Window(%d,%d,%d,%d,%s) = %d,%d,%d,%v; want %d,%d,%d", c.in, c.k, c.s, c.d, c.pad, out, b, a, err, c.out, c.before, c.after)
+		}
+	}
+	if _, _, _, err := Window(2, 3, 1, 1, Valid); err == nil {
+		t.Error("a kernel larger than the input was accepted")
+	}
+	if _, _, _, err := Window(5, 3, 0, 1, Same); err == nil {
+		t.Error("stride 0 was accepted")
+	}
+}
+
+func TestNewParamsErrors(t *testing.T) {
+	for _, c := range []struct {
+		in, f  [4]int
+		groups int
+		want   string
+	}{
+		{[4]int{1, 5, 5, 3}, [4]int{3, 3, 2, 4}, 1, "expects 2 input channels"},
+		{[4]int{1, 5, 5, 3}, [4]int{3, 3, 1, 4}, 2, "divisible by groups"},
+		{[4]int{1, 2, 2, 1}, [4]int{3, 3, 1, 1}, 1, "larger than the input"},
+	} {
+		_, err := NewParams(c.in, c.f, [2]int{1, 1}, [2]int{1, 1}, Valid, c.groups)
+		if err == nil || !contains(err.Error(), c.want) {
+			t.Errorf("NewParams(%v, %v, groups %d): %v; want an error containing %q", c.in, c.f, c.groups, err, c.want)
+		}
+	}
+}
+
+func contains(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if s[i:i+len(sub)] == sub {
+			return true
+		}
+	}
+	return false
+}
+
+func TestForwardMatchesDirect(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, c := range cases() {
+		t.Run(c.String(), func(t *testing.T) {
+			p, err := NewParams(c.in, c.filter, c.stride, c.dil, c.pad, c.groups)
+			if err != nil {
+				t.Fatal(err)
+			}
+			x, w := randSlice(r, p.InSize()), randSlice(r, p.FilterSize())
+			bias := randSlice(r, p.O)
+			want := refConv(p, x, w)
+			var ws Workspace[float64]
+			y := make([]float64, p.OutSize())
+			Forward(&p, x, w, bias, y, Relu, &ws)
+			for i := range y {
+				wv := math.Max(0, want[i]+bias[i%p.O])
+				if math.Abs(y[i]-wv) > 1e-12 {
+					t.Fatalf("y[%d] = %v, direct loop gives %v", i, y[i], wv)
+				}
+			}
+			// float32 against the float64 reference.
+			x32, w32 := to32(x), to32(w)
+			y32 := make([]float32, p.OutSize())
+			var ws32 Workspace[float32]
+			Forward(&p, x32, w32, nil, y32, Linear, &ws32)
+			for i := range y32 {
+				if math.Abs(float64(y32[i])-want[i]) > 1e-5 {
+					t.Fatalf("float32 y[%d] = %v, want %v", i, y32[i], want[i])
+				}
+			}
+		})
+	}
+}
+
+func to32(s []float64) []float32 {
+	o := make([]float32, len(s))
+	for i, v := range s {
+		o[i] = float32(v)
+	}
+	return o
+}
+
+// The backward passes are checked against finite differences of
+// L = sum(dy * conv(x, w)), whose gradients they are.
+func TestBackwardFiniteDifferences(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, c := range cases() {
+		t.Run(c.String(), func(t *testing.T) {
+			p, _ := NewParams(c.in, c.filter, c.stride, c.dil, c.pad, c.groups)
+			x, w, dy := randSlice(r, p.InSize()), randSlice(r, p.FilterSize()), randSlice(r, p.OutSize())
+			loss := func() float64 {
+				y := refConv(p, x, w)
+				var s float64
+				for i := range y {
+					s += y[i] * dy[i]
+				}
+				return s
+			}
+			var ws Workspace[float64]
+			dx := make([]float64, p.InSize())
+			dw := make([]float64, p.FilterSize())
+			db := make([]float64, p.O)
+			BackwardInput(&p, dy, w, dx, &ws)
+			BackwardFilter(&p, x, dy, dw, db, &ws)
+			const h = 1e-6
+			check := func(name string, v, g []float64) {
+				for i := range v {
+					old := v[i]
+					v[i] = old + h
+					up := loss()
+					v[i] = old - h
+					down := loss()
+					v[i] = old
+					num := (up - down) / (2 * h)
+					if math.Abs(num-g[i]) > 1e-6*math.Max(1, math.Abs(num)) {
+						t.Fatalf("d%s[%d] = %v, finite difference %v", name, i, g[i], num)
+					}
+				}
+			}
+			check("x", x, dx)
+			check("w", w, dw)
+			for o := 0; o < p.O; o++ {
+				var s float64
+				for i := o; i < len(dy); i += p.O {
+					s += dy[i]
+				}
+				if math.Abs(s-db[o]) > 1e-12 {
+					t.Fatalf("dbias[%d] = %v, want %v", o, db[o], s)
+				}
+			}
+		})
+	}
+}
+
+// Results are the same bits at any thread count, and with blocks of rows
+// smaller than the batch.
+func TestDeterministicAcrossThreads(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	p, _ := NewParams([4]int{16, 14, 14, 8}, [4]int{3, 3, 8, 16}, [2]int{1, 1}, [2]int{1, 1}, Same, 1)
+	x, w, dy := to32(randSlice(r, p.InSize())), to32(randSlice(r, p.FilterSize())), to32(randSlice(r, p.OutSize()))
+	run := func() (y, dx, dw []float32) {
+		var ws Workspace[float32]
+		y, dx, dw = make([]float32, p.OutSize()), make([]float32, p.InSize()), make([]float32, p.FilterSize())
+		Forward(&p, x, w, nil, y, Linear, &ws)
+		BackwardInput(&p, dy, w, dx, &ws)
+		BackwardFilter(&p, x, dy, dw, nil, &ws)
+		return
+	}
+	defer parallel.SetNumThreads(parallel.NumThreads())
+	parallel.SetNumThreads(1)
+	y1, dx1, dw1 := run()
+	for _, n := range []int{2, 3, 4} {
+		parallel.SetNumThreads(n)
+		y, dx, dw := run()
+		for _, pair := range [][2][]float32{{y, y1}, {dx, dx1}, {dw, dw1}} {
+			for i := range pair[0] {
+				if math.Float32bits(pair[0][i]) != math.Float32bits(pair[1][i]) {
+					t.Fatalf("%d threads: element %d differs from 1 thread", n, i)
+				}
+			}
+		}
+	}
+}
+
+func TestNoAllocsOnceWarm(t *testing.T) {
+	p, _ := NewParams([4]int{8, 12, 12, 4}, [4]int{3, 3, 4, 8}, [2]int{1, 1}, [2]int{1, 1}, Same, 1)
+	x, w := make([]float32, p.InSize()), make([]float32, p.FilterSize())
+	y, dx, dw := make([]float32, p.OutSize()), make([]float32, p.InSize()), make([]float32, p.FilterSize())
+	var ws Workspace[float32]
+	step := func() {
+		Forward(&p, x, w, nil, y, Relu, &ws)
+		BackwardInput(&p, y, w, dx, &ws)
+		BackwardFilter(&p, x, y, dw, nil, &ws)
+	}
+	step()
+	if n := testing.AllocsPerRun(5, step); n > 0 {
+		t.Errorf("%v allocations per warm step", n)
+	}
+}

@@ -1,0 +1,205 @@
+package conv
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/tensorgo/tensorgo/internal/parallel"
+)
+
+// PoolParams describes 2-D pooling of an NHWC input with a KH×KW window.
+type PoolParams struct {
+	N, H, W, C       int
+	KH, KW           int
+	StrideH, StrideW int
+	PadT, PadL       int
+	OH, OW           int
+}
+
+// NewPoolParams checks a pooling's shapes and works out its output size
+// and padding with TensorFlow's rules.
+func NewPoolParams(in [4]int, window, strides [2]int, pad Padding) (PoolParams, error) {
+	p := PoolParams{N: in[0], H: in[1], W: in[2], C: in[3], KH: window[0], KW: window[1],
+		StrideH: strides[0], StrideW: strides[1]}
+	if p.N < 0 || p.C < 1 {
+		return p, fmt.Errorf("input %v: batch must be ≥ 0 and channels ≥ 1", in)
+	}
+	var err error
+	if p.OH, p.PadT, _, err = Window(p.H, p.KH, p.StrideH, 1, pad); err != nil {
+		return p, fmt.Errorf("height: %w", err)
+	}
+	if p.OW, p.PadL, _, err = Window(p.W, p.KW, p.StrideW, 1, pad); err != nil {
+		return p, fmt.Errorf("width: %w", err)
+	}
+	return p, nil
+}
+
+// InSize and OutSize are the element counts of the input and output.
+func (p *PoolParams) InSize() int  { return p.N * p.H * p.W * p.C }
+func (p *PoolParams) OutSize() int { return p.N * p.OH * p.OW * p.C }
+
+// PoolWorkspace lets the pooling kernels run on the worker pool without
+// allocating: it holds their arguments and their bound loop bodies. It must
+// not be used by two calls at once.
+type PoolWorkspace[T Float] struct {
+	p                                  *PoolParams
+	x, y, dy, dx                       []T
+	maxFn, maxGradFn, avgFn, avgGradFn func(lo, hi int)
+}
+
+func (ws *PoolWorkspace[T]) bind(p *PoolParams, x, y, dy, dx []T) {
+	if ws.maxFn == nil {
+		ws.maxFn, ws.maxGradFn, ws.avgFn, ws.avgGradFn = ws.max, ws.maxGrad, ws.avg, ws.avgGrad
+	}
+	ws.p, ws.x, ws.y, ws.dy, ws.dx = p, x, y, dy, dx
+}
+
+// window returns the input rows [h0, h1) and columns [w0, w1) that output
+// cell (oh, ow) covers, clipped to the input (the padding holds nothing).
+func (p *PoolParams) window(oh, ow int) (h0, h1, w0, w1 int) {
+	h0, w0 = oh*p.StrideH-p.PadT, ow*p.StrideW-p.PadL
+	h1, w1 = min(h0+p.KH, p.H), min(w0+p.KW, p.W)
+	return max(h0, 0), h1, max(w0, 0), w1
+}
+
+func (p *PoolParams) check(what string, n, want int) {
+	if n < want {
+		panic(fmt.Sprintf("conv: %s has %d elements, the pooling needs %d", what, n, want))
+	}
+}
+
+// MaxPool writes each window's maximum to y. Padding never wins: it is
+// -inf, as in TensorFlow. A NaN in a window is the window's result.
+func MaxPool[T Float](p *PoolParams, x, y []T, ws *PoolWorkspace[T]) {
+	p.check("input", len(x), p.InSize())
+	p.check("output", len(y), p.OutSize())
+	ws.bind(p, x, y, nil, nil)
+	parallel.For(p.N*p.OH, 4, ws.maxFn)
+}
+
+func (ws *PoolWorkspace[T]) max(lo, hi int) {
+	p, x, y := ws.p, ws.x, ws.y
+	for row := lo; row < hi; row++ {
+		n, oh := row/p.OH, row%p.OH
+		for ow := 0; ow < p.OW; ow++ {
+			h0, h1, w0, w1 := p.window(oh, ow)
+			dst := y[((n*p.OH+oh)*p.OW+ow)*p.C:][:p.C]
+			for c := range dst {
+				dst[c] = T(math.Inf(-1))
+			}
+			for ih := h0; ih < h1; ih++ {
+				for iw := w0; iw < w1; iw++ {
+					src := x[((n*p.H+ih)*p.W+iw)*p.C:][:p.C]
+					for c, v := range src {
+						if v > dst[c] || v != v {
+							dst[c] = v
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// MaxPoolGrad routes dy to the first maximum of each window (scanning rows
+// then columns, as TensorFlow does) and writes dx, which is overwritten.
+func MaxPoolGrad[T Float](p *PoolParams, x, dy, dx []T, ws *PoolWorkspace[T]) {
+	p.check("input", len(x), p.InSize())
+	p.check("output gradient", len(dy), p.OutSize())
+	p.check("input gradient", len(dx), p.InSize())
+	clear(dx[:p.InSize()])
+	// Windows of one image overlap only within it: images run in parallel.
+	ws.bind(p, x, nil, dy, dx)
+	parallel.For(p.N, 1, ws.maxGradFn)
+}
+
+func (ws *PoolWorkspace[T]) maxGrad(lo, hi int) {
+	p, x, dy, dx := ws.p, ws.x, ws.dy, ws.dx
+	for n := lo; n < hi; n++ {
+		for oh := 0; oh < p.OH; oh++ {
+			for ow := 0; ow < p.OW; ow++ {
+				h0, h1, w0, w1 := p.window(oh, ow)
+				g := dy[((n*p.OH+oh)*p.OW+ow)*p.C:][:p.C]
+				for c := 0; c < p.C; c++ {
+					best, at := T(math.Inf(-1)), -1
+					for ih := h0; ih < h1; ih++ {
+						for iw := w0; iw < w1; iw++ {
+							i := ((n*p.H+ih)*p.W+iw)*p.C + c
+							if v := x[i]; at < 0 || v > best || (v != v && best == best) {
+								best, at = v, i
+							}
+						}
+					}
+					if at >= 0 {
+						dx[at] += g[c]
+					}
+				}
+			}
+		}
+	}
+}
+
+// AvgPool writes each window's mean to y, counting only the cells inside
+// the input: with "SAME" padding the padded cells are left out of the
+// divisor, as TensorFlow does.
+func AvgPool[T Float](p *PoolParams, x, y []T, ws *PoolWorkspace[T]) {
+	p.check("input", len(x), p.InSize())
+	p.check("output", len(y), p.OutSize())
+	ws.bind(p, x, y, nil, nil)
+	parallel.For(p.N*p.OH, 4, ws.avgFn)
+}
+
+func (ws *PoolWorkspace[T]) avg(lo, hi int) {
+	p, x, y := ws.p, ws.x, ws.y
+	for row := lo; row < hi; row++ {
+		n, oh := row/p.OH, row%p.OH
+		for ow := 0; ow < p.OW; ow++ {
+			h0, h1, w0, w1 := p.window(oh, ow)
+			dst := y[((n*p.OH+oh)*p.OW+ow)*p.C:][:p.C]
+			clear(dst)
+			for ih := h0; ih < h1; ih++ {
+				for iw := w0; iw < w1; iw++ {
+					src := x[((n*p.H+ih)*p.W+iw)*p.C:][:p.C]
+					for c, v := range src {
+						dst[c] += v
+					}
+				}
+			}
+			inv := 1 / T((h1-h0)*(w1-w0))
+			for c := range dst {
+				dst[c] *= inv
+			}
+		}
+	}
+}
+
+// AvgPoolGrad spreads each window's gradient evenly over the window's cells
+// inside the input and writes dx, which is overwritten.
+func AvgPoolGrad[T Float](p *PoolParams, dy, dx []T, ws *PoolWorkspace[T]) {
+	p.check("output gradient", len(dy), p.OutSize())
+	p.check("input gradient", len(dx), p.InSize())
+	clear(dx[:p.InSize()])
+	ws.bind(p, nil, nil, dy, dx)
+	parallel.For(p.N, 1, ws.avgGradFn)
+}
+
+func (ws *PoolWorkspace[T]) avgGrad(lo, hi int) {
+	p, dy, dx := ws.p, ws.dy, ws.dx
+	for n := lo; n < hi; n++ {
+		for oh := 0; oh < p.OH; oh++ {
+			for ow := 0; ow < p.OW; ow++ {
+				h0, h1, w0, w1 := p.window(oh, ow)
+				g := dy[((n*p.OH+oh)*p.OW+ow)*p.C:][:p.C]
+				inv := 1 / T((h1-h0)*(w1-w0))
+				for ih := h0; ih < h1; ih++ {
+					for iw := w0; iw < w1; iw++ {
+						d := dx[((n*p.H+ih)*p.W+iw)*p.C:][:p.C]
+						for c, v := range g {
+							d[c] += v * inv
+						}
+					}
+				}
+			}
+		}
+	}
+}
