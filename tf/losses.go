@@ -42,7 +42,8 @@ func LogLoss(yTrue, yPred *Tensor, eps ...float64) *Tensor {
 
 // Hinge returns mean(max(1 - yTrue*yPred, 0)) over the last axis. Labels
 // are -1 or 1; as in Keras, labels that are all 0 or 1 are taken as
-// binary and mapped to -1 and 1 first.
+// binary and mapped to -1 and 1 first (other labels are left as they are).
+// This is the one hinge implementation: keras/losses' Hinge calls it.
 func Hinge(yTrue, yPred *Tensor) *Tensor {
 	y := signedLabels(yTrue)
 	return ReduceMean(Relu(Sub(scalarLike(yPred, 1), Mul(y, yPred))), []int{-1}, false)
