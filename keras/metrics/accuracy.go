@@ -38,7 +38,7 @@ func elementwise(yTrue, yPred *tensor.Tensor, v *values, f func(y, p float64) fl
 	if yTrue.Size() != yPred.Size() {
 		return fmt.Errorf("labels shape %v and predictions shape %v differ", yTrue.Shape(), yPred.Shape())
 	}
-	_, ps := squeezeOrExpandShapes(yTrue.Shape(), yPred.Shape())
+	_, ps := v.pairShapes(yTrue.Shape(), yPred.Shape())
 	out := v.set(ps)
 	for i := range out {
 		out[i] = f(yTrue.Float(i), yPred.Float(i))

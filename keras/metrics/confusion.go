@@ -123,9 +123,11 @@ func (c *confusion) update(yTrue, yPred, sw *tensor.Tensor) error {
 		return fmt.Errorf("labels shape %v and predictions shape %v differ", yTrue.Shape(), yPred.Shape())
 	}
 	ps := yPred.Shape()
+	// Rows are along the last axis (top_k picks within a row; a rank-1
+	// vector is one row).
 	cols := 1
-	if len(ps) >= 2 {
-		cols = ps[len(ps)-1]
+	if len(ps) >= 1 {
+		cols = max(ps[len(ps)-1], 1)
 	}
 	if c.classID >= 0 && (len(ps) < 2 || c.classID >= cols) {
 		return fmt.Errorf("class_id %d needs predictions of shape (batch, classes > %d), got %v", c.classID, c.classID, ps)
@@ -169,7 +171,9 @@ func (c *confusion) update(yTrue, yPred, sw *tensor.Tensor) error {
 			e := r*cols + j
 			p := yPred.Float(e)
 			if c.logits {
-				p = sigmoid(p)
+				// Rounded to float32, the dtype Keras's metrics compute in,
+				// so that logits of 0 give exactly 0.5.
+				p = float64(float32(sigmoid(p)))
 			}
 			if c.topK > 0 && !top[j] {
 				p = TopKThreshold

@@ -18,6 +18,7 @@ type R2Score struct {
 	sum, sqSum, resid, count []float64
 	samples                  float64
 	out                      []float64
+	shapes                   values
 }
 
 // NewR2Score returns an R² metric. Options: WithClassAggregation,
@@ -33,7 +34,7 @@ func (m *R2Score) Name() string { return m.name }
 // UpdateState implements Metric. Sample weights may be per sample or per
 // element.
 func (m *R2Score) UpdateState(yTrue, yPred, sw *tensor.Tensor) error {
-	ts, ps := squeezeOrExpandShapes(yTrue.Shape(), yPred.Shape())
+	ts, ps := m.shapes.pairShapes(yTrue.Shape(), yPred.Shape())
 	if len(ps) != 2 || len(ts) != 2 || yTrue.Size() != yPred.Size() {
 		return fmt.Errorf("metrics: %s expects labels and predictions of shape (batch, outputs), got %v and %v", m.name, yTrue.Shape(), yPred.Shape())
 	}

@@ -21,7 +21,7 @@ func rowwise(yTrue, yPred *tensor.Tensor, v *values, f func(y, p *tensor.Tensor,
 	if yTrue.Size() != yPred.Size() {
 		return fmt.Errorf("labels shape %v and predictions shape %v differ", yTrue.Shape(), yPred.Shape())
 	}
-	_, ps := squeezeOrExpandShapes(yTrue.Shape(), yPred.Shape())
+	_, ps := v.pairShapes(yTrue.Shape(), yPred.Shape())
 	k := 1
 	if len(ps) >= 2 {
 		k = ps[len(ps)-1]

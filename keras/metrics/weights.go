@@ -8,8 +8,17 @@ import (
 
 // values is a reusable buffer of metric values with their shape.
 type values struct {
-	v     []float64
-	shape []int
+	v      []float64
+	shape  []int
+	ta, tb []int // scratch shapes
+}
+
+// pairShapes is squeezeOrExpandShapes on copies of a and b kept in s.
+func (s *values) pairShapes(a, b []int) ([]int, []int) {
+	s.ta = append(s.ta[:0], a...)
+	s.tb = append(s.tb[:0], b...)
+	s.ta, s.tb = squeezeOrExpandShapes(s.ta, s.tb)
+	return s.ta, s.tb
 }
 
 // set sizes the buffer for shape and returns it.
@@ -46,18 +55,18 @@ func prod(s []int) int {
 
 // squeezeOrExpandShapes is Keras's squeeze_or_expand_to_same_rank on
 // shapes (expand_rank_1 true); squeezing or expanding a size-1 axis leaves
-// the row-major data as it is. It never writes into a or b.
+// the row-major data as it is. It may append to a or b: pass copies.
 func squeezeOrExpandShapes(a, b []int) ([]int, []int) {
 	if len(a) == len(b)+1 && a[len(a)-1] == 1 {
 		if len(b) == 1 {
-			b = append(b[:1:1], 1)
+			b = append(b, 1)
 		} else {
 			a = a[:len(a)-1]
 		}
 	}
 	if len(b) == len(a)+1 && b[len(b)-1] == 1 {
 		if len(a) == 1 {
-			a = append(a[:1:1], 1)
+			a = append(a, 1)
 		} else {
 			b = b[:len(b)-1]
 		}
