@@ -92,7 +92,9 @@ func CategoricalCrossentropy(fromLogits bool, opts ...Option) Loss {
 		y, p := pair(yTrue, yPred)
 		sameShape(c.name, y, p)
 		axis := normAxis(c.name, c.oneAxis(c.name), p)
-		y = smoothCategorical(y, c.labelSmoothing, classCount(c.name, p, axis))
+		if c.labelSmoothing != 0 {
+			y = smoothCategorical(y, c.labelSmoothing, classCount(c.name, p, axis))
+		}
 		last := axis == p.Rank()-1
 		logits := p
 		if !fromLogits {
@@ -219,7 +221,9 @@ func CategoricalFocalCrossentropy(fromLogits bool, opts ...Option) Loss {
 		y, p := pair(yTrue, yPred)
 		sameShape(c.name, y, p)
 		axis := normAxis(c.name, c.oneAxis(c.name), p)
-		y = smoothCategorical(y, c.labelSmoothing, classCount(c.name, p, axis))
+		if c.labelSmoothing != 0 {
+			y = smoothCategorical(y, c.labelSmoothing, classCount(c.name, p, axis))
+		}
 		if fromLogits {
 			p = tf.Softmax(p, axis)
 		}
