@@ -12,6 +12,11 @@
 // Losses are built from tf ops, so they work in graph mode (inside a
 // compiled training step) and eagerly.
 //
+// Labels and predictions of rank 0 or 1 are taken as one value per sample
+// (Keras 3 would average a rank-1 pair down to one scalar before weighting;
+// the mean over the batch is the same, weighted and "sum" reductions are
+// per sample here).
+//
 // Keras's arguments are options: WithReduction, WithName, WithAxis,
 // WithLabelSmoothing, WithAlpha, WithBeta, WithGamma, WithClassBalancing,
 // WithIgnoreClass. Get looks losses up by their Keras names and aliases.

@@ -128,7 +128,7 @@ func reduceWeighted(values, sampleWeight, mask *tf.Tensor, r Reduction) *tf.Tens
 				// The weights as broadcast over the values.
 				divisor = tf.ReduceSum(tf.Mul(sampleWeight, tf.OnesLike(values)), nil, false)
 			}
-		} else if sw > values.Rank() {
+		} else if sw > values.Rank() && values.Rank() > 0 {
 			panic(fmt.Sprintf("losses: sample weights of shape %v do not fit per-sample losses of shape %v", sampleWeight.Shape(), values.Shape()))
 		}
 		values = tf.Mul(values, sampleWeight)

@@ -228,3 +228,16 @@ func TestGetNames(t *testing.T) {
 		t.Error("FromLogits is wrong")
 	}
 }
+
+// Dice's default axes reduce to one value for the batch; sample weights
+// then scale it (Keras multiplies the scalar by the weights and averages).
+func TestScalarLossWeighted(t *testing.T) {
+	y := c32([][]float64{{1, 0}, {1, 1}})
+	p := c32([][]float64{{0.5, 0.5}, {1, 0}})
+	// 1 - 2·(0.5 + 1) / (3 + 2 + ε)
+	d := 1 - 2*1.5/(5+Epsilon)
+	got := floats(Compute(Dice(), y, p, c32([]float64{1, 3})))
+	if len(got) != 1 || math.Abs(got[0]-d*2) > 1e-6 {
+		t.Errorf("weighted dice = %v, want %v", got, d*2)
+	}
+}

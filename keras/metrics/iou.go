@@ -24,7 +24,9 @@ type MeanIoU struct {
 // predictions are class ids by default (Keras's sparse_y_true and
 // sparse_y_pred); WithSparsePredictions(false) takes the argmax of scores,
 // WithSparseLabels(false) that of one-hot labels. Options: WithIgnoreClass,
-// WithName. Ids outside [0, numClasses) are skipped.
+// WithName. Ids outside [0, numClasses) are skipped. Counts and sample
+// weights are real numbers, as Keras's MeanIoU with dtype "float32" (its
+// default integer dtype truncates fractional weights).
 func NewMeanIoU(numClasses int, opts ...Option) *MeanIoU {
 	if numClasses < 1 {
 		panic(fmt.Sprintf("metrics: mean_iou: numClasses %d is not positive", numClasses))

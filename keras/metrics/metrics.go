@@ -1,7 +1,23 @@
-// Package metrics holds Keras's metrics as stateful objects: each one
+// Package metrics holds Keras 3's metrics as stateful objects: each one
 // accumulates over the batches of an epoch (UpdateState), reports its value
 // (Result) and starts again (ResetState). Metrics run on the host on the
-// values a compiled step fetches, so they add no ops to the training graph.
+// values a compiled step fetches, so they add no ops to the training graph,
+// and an update allocates nothing once its buffers have grown.
+//
+// The families: accuracies (exact, binary, categorical, sparse, top-k);
+// regression errors (MSE, MAE, MAPE, MSLE, RMSE, log-cosh, cosine
+// similarity, R²); probabilistic ones (KL divergence, Poisson, binary,
+// categorical and sparse categorical cross-entropy); confusion-matrix
+// metrics (true/false positives/negatives, precision and recall with
+// thresholds, top_k and class_id, AUC over ROC or PR curves, the
+// sensitivity/specificity and precision/recall-at-constraint family);
+// F-scores and mean IoU. Keras's arguments are options (WithThresholds,
+// WithTopK, WithClassID, WithCurve, ...).
+//
+// Sample weights follow Keras: a scalar, one per sample ((batch,) or
+// (batch, 1)) or, for the metrics whose values are per element (accuracy,
+// binary accuracy, RMSE, the confusion-matrix metrics), one per element;
+// values the weights do not cover are averaged per sample first.
 //
 // Names are the ones Keras prints in its progress bar and History
 // ("accuracy", "sparse_categorical_accuracy", "precision", "auc", ...).
