@@ -69,49 +69,73 @@ func (c custom) Call(yTrue, yPred *tf.Tensor) *tf.Tensor { return c.f(yTrue, yPr
 // "sparse_categorical_crossentropy" ("scce"), "binary_focal_crossentropy",
 // "categorical_focal_crossentropy", "kl_divergence" ("kld",
 // "kullback_leibler_divergence"), "poisson", "hinge", "squared_hinge",
-// "categorical_hinge", "dice", "tversky". Names are case-insensitive.
+// "categorical_hinge", "dice", "tversky". Names are case-insensitive, and
+// Keras's class names work too ("MeanSquaredError", "KLDivergence").
 func Get(name string) (Loss, error) {
-	switch strings.ToLower(name) {
-	case "mse", "mean_squared_error":
-		return MeanSquaredError(), nil
-	case "mae", "mean_absolute_error":
-		return MeanAbsoluteError(), nil
-	case "mape", "mean_absolute_percentage_error":
-		return MeanAbsolutePercentageError(), nil
-	case "msle", "mean_squared_logarithmic_error":
-		return MeanSquaredLogarithmicError(), nil
-	case "huber", "huber_loss":
-		return Huber(1), nil
-	case "log_cosh", "logcosh":
-		return LogCosh(), nil
-	case "cosine_similarity":
-		return CosineSimilarity(), nil
-	case "binary_crossentropy", "bce":
-		return BinaryCrossentropy(false), nil
-	case "categorical_crossentropy", "cce":
-		return CategoricalCrossentropy(false), nil
-	case "sparse_categorical_crossentropy", "scce":
-		return SparseCategoricalCrossentropy(false), nil
-	case "binary_focal_crossentropy":
-		return BinaryFocalCrossentropy(false), nil
-	case "categorical_focal_crossentropy":
-		return CategoricalFocalCrossentropy(false), nil
-	case "kl_divergence", "kld", "kullback_leibler_divergence":
-		return KLDivergence(), nil
-	case "poisson":
-		return Poisson(), nil
-	case "hinge":
-		return Hinge(), nil
-	case "squared_hinge":
-		return SquaredHinge(), nil
-	case "categorical_hinge":
-		return CategoricalHinge(), nil
-	case "dice":
-		return Dice(), nil
-	case "tversky":
-		return Tversky(), nil
+	if l, ok := get(strings.ToLower(name)); ok {
+		return l, nil
+	}
+	if canon, ok := classNames[strings.ReplaceAll(strings.ToLower(name), "_", "")]; ok {
+		l, _ := get(canon)
+		return l, nil
 	}
 	return nil, fmt.Errorf("losses: unknown loss %q (known: mse, mae, mape, msle, huber, log_cosh, cosine_similarity, binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy, binary_focal_crossentropy, categorical_focal_crossentropy, kl_divergence, poisson, hinge, squared_hinge, categorical_hinge, dice, tversky)", name)
+}
+
+// classNames maps Keras's class names, lower-cased, to the loss names.
+var classNames = map[string]string{
+	"meansquarederror": "mean_squared_error", "meanabsoluteerror": "mean_absolute_error",
+	"meanabsolutepercentageerror": "mean_absolute_percentage_error", "meansquaredlogarithmicerror": "mean_squared_logarithmic_error",
+	"huber": "huber", "logcosh": "log_cosh", "cosinesimilarity": "cosine_similarity",
+	"binarycrossentropy": "binary_crossentropy", "categoricalcrossentropy": "categorical_crossentropy",
+	"sparsecategoricalcrossentropy": "sparse_categorical_crossentropy", "binaryfocalcrossentropy": "binary_focal_crossentropy",
+	"categoricalfocalcrossentropy": "categorical_focal_crossentropy", "kldivergence": "kl_divergence",
+	"poisson": "poisson", "hinge": "hinge", "squaredhinge": "squared_hinge", "categoricalhinge": "categorical_hinge",
+	"dice": "dice", "tversky": "tversky",
+}
+
+func get(name string) (Loss, bool) {
+	switch name {
+	case "mse", "mean_squared_error":
+		return MeanSquaredError(), true
+	case "mae", "mean_absolute_error":
+		return MeanAbsoluteError(), true
+	case "mape", "mean_absolute_percentage_error":
+		return MeanAbsolutePercentageError(), true
+	case "msle", "mean_squared_logarithmic_error":
+		return MeanSquaredLogarithmicError(), true
+	case "huber", "huber_loss":
+		return Huber(1), true
+	case "log_cosh", "logcosh":
+		return LogCosh(), true
+	case "cosine_similarity":
+		return CosineSimilarity(), true
+	case "binary_crossentropy", "bce":
+		return BinaryCrossentropy(false), true
+	case "categorical_crossentropy", "cce":
+		return CategoricalCrossentropy(false), true
+	case "sparse_categorical_crossentropy", "scce":
+		return SparseCategoricalCrossentropy(false), true
+	case "binary_focal_crossentropy":
+		return BinaryFocalCrossentropy(false), true
+	case "categorical_focal_crossentropy":
+		return CategoricalFocalCrossentropy(false), true
+	case "kl_divergence", "kld", "kullback_leibler_divergence":
+		return KLDivergence(), true
+	case "poisson":
+		return Poisson(), true
+	case "hinge":
+		return Hinge(), true
+	case "squared_hinge":
+		return SquaredHinge(), true
+	case "categorical_hinge":
+		return CategoricalHinge(), true
+	case "dice":
+		return Dice(), true
+	case "tversky":
+		return Tversky(), true
+	}
+	return nil, false
 }
 
 // Reduce applies Keras's default reduction (sum over batch size) to

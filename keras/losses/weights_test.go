@@ -241,3 +241,13 @@ func TestScalarLossWeighted(t *testing.T) {
 		t.Errorf("weighted dice = %v, want %v", got, d*2)
 	}
 }
+
+func TestGetClassNames(t *testing.T) {
+	for cls, name := range map[string]string{"MeanSquaredError": "mean_squared_error", "KLDivergence": "kl_divergence",
+		"BinaryFocalCrossentropy": "binary_focal_crossentropy", "LogCosh": "log_cosh", "SparseCategoricalCrossentropy": "sparse_categorical_crossentropy"} {
+		l, err := Get(cls)
+		if err != nil || l.Name() != name {
+			t.Errorf("Get(%q) = %v, %v; want %s", cls, l, err, name)
+		}
+	}
+}

@@ -56,67 +56,95 @@ type Metric interface {
 // "true_positives", "false_positives", "true_negatives",
 // "false_negatives", "f1_score", "fbeta_score", "r2_score". "accuracy" and
 // "acc" need to know the loss: see ResolveAccuracy; here they mean
-// exact-match Accuracy.
+// exact-match Accuracy. Keras's class names work too
+// ("RootMeanSquaredError", "F1Score").
 func Get(name string) (Metric, error) {
-	switch strings.ToLower(name) {
-	case "accuracy", "acc":
-		return Named(name, NewAccuracy()), nil
-	case "binary_accuracy":
-		return NewBinaryAccuracy(0.5), nil
-	case "categorical_accuracy":
-		return NewCategoricalAccuracy(), nil
-	case "sparse_categorical_accuracy":
-		return NewSparseCategoricalAccuracy(), nil
-	case "top_k_categorical_accuracy":
-		return NewTopKCategoricalAccuracy(5), nil
-	case "sparse_top_k_categorical_accuracy":
-		return NewSparseTopKCategoricalAccuracy(5), nil
-	case "mse", "mean_squared_error":
-		return Named(name, NewMeanSquaredError()), nil
-	case "mae", "mean_absolute_error":
-		return Named(name, NewMeanAbsoluteError()), nil
-	case "mape", "mean_absolute_percentage_error":
-		return Named(name, NewMeanAbsolutePercentageError()), nil
-	case "msle", "mean_squared_logarithmic_error":
-		return Named(name, NewMeanSquaredLogarithmicError()), nil
-	case "root_mean_squared_error", "rmse":
-		return Named(name, NewRootMeanSquaredError()), nil
-	case "logcosh", "log_cosh", "log_cosh_error":
-		return Named(name, NewLogCoshError()), nil
-	case "kld", "kl_divergence", "kullback_leibler_divergence":
-		return Named(name, NewKLDivergence()), nil
-	case "poisson":
-		return NewPoisson(), nil
-	case "cosine_similarity":
-		return NewCosineSimilarity(), nil
-	case "binary_crossentropy":
-		return NewBinaryCrossentropy(), nil
-	case "categorical_crossentropy":
-		return NewCategoricalCrossentropy(), nil
-	case "sparse_categorical_crossentropy":
-		return NewSparseCategoricalCrossentropy(), nil
-	case "precision":
-		return NewPrecision(0.5), nil
-	case "recall":
-		return NewRecall(0.5), nil
-	case "auc":
-		return NewAUC(200), nil
-	case "true_positives":
-		return NewTruePositives(), nil
-	case "false_positives":
-		return NewFalsePositives(), nil
-	case "true_negatives":
-		return NewTrueNegatives(), nil
-	case "false_negatives":
-		return NewFalseNegatives(), nil
-	case "f1_score":
-		return NewF1Score(), nil
-	case "fbeta_score":
-		return NewFBetaScore(1), nil
-	case "r2_score":
-		return NewR2Score(), nil
+	if m, ok := get(name, strings.ToLower(name)); ok {
+		return m, nil
+	}
+	if canon, ok := classNames[strings.ReplaceAll(strings.ToLower(name), "_", "")]; ok {
+		m, _ := get(canon, canon)
+		return m, nil
 	}
 	return nil, fmt.Errorf("metrics: unknown metric %q (known: accuracy, binary_accuracy, categorical_accuracy, sparse_categorical_accuracy, top_k_categorical_accuracy, sparse_top_k_categorical_accuracy, mse, mae, mape, msle, root_mean_squared_error, logcosh, kl_divergence, poisson, cosine_similarity, binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy, precision, recall, auc, true_positives, false_positives, true_negatives, false_negatives, f1_score, fbeta_score, r2_score)", name)
+}
+
+// classNames maps Keras's metric class names, lower-cased, to metric names.
+var classNames = map[string]string{
+	"accuracy": "accuracy", "binaryaccuracy": "binary_accuracy", "categoricalaccuracy": "categorical_accuracy",
+	"sparsecategoricalaccuracy": "sparse_categorical_accuracy", "topkcategoricalaccuracy": "top_k_categorical_accuracy",
+	"sparsetopkcategoricalaccuracy": "sparse_top_k_categorical_accuracy", "meansquarederror": "mean_squared_error",
+	"meanabsoluteerror": "mean_absolute_error", "meanabsolutepercentageerror": "mean_absolute_percentage_error",
+	"meansquaredlogarithmicerror": "mean_squared_logarithmic_error", "rootmeansquarederror": "root_mean_squared_error",
+	"logcosherror": "logcosh", "kldivergence": "kl_divergence", "poisson": "poisson", "cosinesimilarity": "cosine_similarity",
+	"binarycrossentropy": "binary_crossentropy", "categoricalcrossentropy": "categorical_crossentropy",
+	"sparsecategoricalcrossentropy": "sparse_categorical_crossentropy", "precision": "precision", "recall": "recall",
+	"auc": "auc", "truepositives": "true_positives", "falsepositives": "false_positives", "truenegatives": "true_negatives",
+	"falsenegatives": "false_negatives", "f1score": "f1_score", "fbetascore": "fbeta_score", "r2score": "r2_score",
+}
+
+// get returns the metric called lower (a lower-cased name), named as the
+// user wrote it where Keras keeps that name.
+func get(name, lower string) (Metric, bool) {
+	switch lower {
+	case "accuracy", "acc":
+		return Named(name, NewAccuracy()), true
+	case "binary_accuracy":
+		return NewBinaryAccuracy(0.5), true
+	case "categorical_accuracy":
+		return NewCategoricalAccuracy(), true
+	case "sparse_categorical_accuracy":
+		return NewSparseCategoricalAccuracy(), true
+	case "top_k_categorical_accuracy":
+		return NewTopKCategoricalAccuracy(5), true
+	case "sparse_top_k_categorical_accuracy":
+		return NewSparseTopKCategoricalAccuracy(5), true
+	case "mse", "mean_squared_error":
+		return Named(name, NewMeanSquaredError()), true
+	case "mae", "mean_absolute_error":
+		return Named(name, NewMeanAbsoluteError()), true
+	case "mape", "mean_absolute_percentage_error":
+		return Named(name, NewMeanAbsolutePercentageError()), true
+	case "msle", "mean_squared_logarithmic_error":
+		return Named(name, NewMeanSquaredLogarithmicError()), true
+	case "root_mean_squared_error", "rmse":
+		return Named(name, NewRootMeanSquaredError()), true
+	case "logcosh", "log_cosh", "log_cosh_error":
+		return Named(name, NewLogCoshError()), true
+	case "kld", "kl_divergence", "kullback_leibler_divergence":
+		return Named(name, NewKLDivergence()), true
+	case "poisson":
+		return NewPoisson(), true
+	case "cosine_similarity":
+		return NewCosineSimilarity(), true
+	case "binary_crossentropy":
+		return NewBinaryCrossentropy(), true
+	case "categorical_crossentropy":
+		return NewCategoricalCrossentropy(), true
+	case "sparse_categorical_crossentropy":
+		return NewSparseCategoricalCrossentropy(), true
+	case "precision":
+		return NewPrecision(0.5), true
+	case "recall":
+		return NewRecall(0.5), true
+	case "auc":
+		return NewAUC(200), true
+	case "true_positives":
+		return NewTruePositives(), true
+	case "false_positives":
+		return NewFalsePositives(), true
+	case "true_negatives":
+		return NewTrueNegatives(), true
+	case "false_negatives":
+		return NewFalseNegatives(), true
+	case "f1_score":
+		return NewF1Score(), true
+	case "fbeta_score":
+		return NewFBetaScore(1), true
+	case "r2_score":
+		return NewR2Score(), true
+	}
+	return nil, false
 }
 
 // ResolveAccuracy turns "accuracy" / "acc" into the accuracy Keras picks for

@@ -182,3 +182,13 @@ func TestUpdateStateAllocs(t *testing.T) {
 		}
 	}
 }
+
+func TestGetClassNames(t *testing.T) {
+	for cls, name := range map[string]string{"RootMeanSquaredError": "root_mean_squared_error", "F1Score": "f1_score",
+		"FBetaScore": "fbeta_score", "R2Score": "r2_score", "LogCoshError": "logcosh", "SparseTopKCategoricalAccuracy": "sparse_top_k_categorical_accuracy", "AUC": "auc"} {
+		m, err := Get(cls)
+		if err != nil || m.Name() != name {
+			t.Errorf("Get(%q) = %v, %v; want %s", cls, m, err, name)
+		}
+	}
+}
