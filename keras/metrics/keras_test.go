@@ -116,6 +116,12 @@ func TestKerasDocstringMetrics(t *testing.T) {
 		{"F1Score docstring (mean of [0.5, 0.8, 0.6666667])", NewF1Score(WithThreshold(0.5)), fsT, fsP, nil, (0.5 + 0.8 + 0.6666667) / 3, 1e-6},
 		{"FBetaScore docstring (mean of [0.3846154, 0.90909094, 0.8333334])", NewFBetaScore(2, WithThreshold(0.5)), fsT, fsP, nil, (0.3846154 + 0.90909094 + 0.8333334) / 3, 1e-6},
 		{"R2Score docstring", NewR2Score(), f32([][]float64{{1}, {4}, {3}}), f32([][]float64{{2}, {4}, {4}}), nil, 0.57142854, 1e-6},
+		{"Hinge docstring", NewHinge(), r01, p64, nil, 1.3, 1e-6},
+		{"Hinge docstring weighted", NewHinge(), r01, p64, w10, 1.1, 1e-6},
+		{"SquaredHinge docstring", NewSquaredHinge(), r01, p64, nil, 1.86, 1e-6},
+		{"SquaredHinge docstring weighted", NewSquaredHinge(), r01, p64, w10, 1.46, 1e-6},
+		{"CategoricalHinge docstring", NewCategoricalHinge(), r01, p64, nil, 1.4000001, 1e-6},
+		{"CategoricalHinge docstring weighted", NewCategoricalHinge(), r01, p64, w10, 1.2, 1e-6},
 		{"MeanIoU docstring", NewMeanIoU(2), f32([]float64{0, 0, 1, 1}), f32([]float64{0, 1, 0, 1}), nil, 0.33333334, 1e-6},
 		{"MeanIoU docstring weighted", NewMeanIoU(2), f32([]float64{0, 0, 1, 1}), f32([]float64{0, 1, 0, 1}), f32([]float64{0.3, 0.3, 0.3, 0.1}), 0.23809525, 1e-6},
 	})

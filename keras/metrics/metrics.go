@@ -54,7 +54,8 @@ type Metric interface {
 // "cosine_similarity", "binary_crossentropy", "categorical_crossentropy",
 // "sparse_categorical_crossentropy", "precision", "recall", "auc",
 // "true_positives", "false_positives", "true_negatives",
-// "false_negatives", "f1_score", "fbeta_score", "r2_score". "accuracy" and
+// "false_negatives", "f1_score", "fbeta_score", "r2_score", "hinge",
+// "squared_hinge", "categorical_hinge". "accuracy" and
 // "acc" need to know the loss: see ResolveAccuracy; here they mean
 // exact-match Accuracy. Keras's class names work too
 // ("RootMeanSquaredError", "F1Score").
@@ -66,7 +67,7 @@ func Get(name string) (Metric, error) {
 		m, _ := get(canon, canon)
 		return m, nil
 	}
-	return nil, fmt.Errorf("metrics: unknown metric %q (known: accuracy, binary_accuracy, categorical_accuracy, sparse_categorical_accuracy, top_k_categorical_accuracy, sparse_top_k_categorical_accuracy, mse, mae, mape, msle, root_mean_squared_error, logcosh, kl_divergence, poisson, cosine_similarity, binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy, precision, recall, auc, true_positives, false_positives, true_negatives, false_negatives, f1_score, fbeta_score, r2_score)", name)
+	return nil, fmt.Errorf("metrics: unknown metric %q (known: accuracy, binary_accuracy, categorical_accuracy, sparse_categorical_accuracy, top_k_categorical_accuracy, sparse_top_k_categorical_accuracy, mse, mae, mape, msle, root_mean_squared_error, logcosh, kl_divergence, poisson, cosine_similarity, binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy, precision, recall, auc, true_positives, false_positives, true_negatives, false_negatives, f1_score, fbeta_score, r2_score, hinge, squared_hinge, categorical_hinge)", name)
 }
 
 // classNames maps Keras's metric class names, lower-cased, to metric names.
@@ -81,6 +82,7 @@ var classNames = map[string]string{
 	"sparsecategoricalcrossentropy": "sparse_categorical_crossentropy", "precision": "precision", "recall": "recall",
 	"auc": "auc", "truepositives": "true_positives", "falsepositives": "false_positives", "truenegatives": "true_negatives",
 	"falsenegatives": "false_negatives", "f1score": "f1_score", "fbetascore": "fbeta_score", "r2score": "r2_score",
+	"hinge": "hinge", "squaredhinge": "squared_hinge", "categoricalhinge": "categorical_hinge",
 }
 
 // get returns the metric called lower (a lower-cased name), named as the
@@ -143,6 +145,12 @@ func get(name, lower string) (Metric, bool) {
 		return NewFBetaScore(1), true
 	case "r2_score":
 		return NewR2Score(), true
+	case "hinge":
+		return NewHinge(), true
+	case "squared_hinge":
+		return NewSquaredHinge(), true
+	case "categorical_hinge":
+		return NewCategoricalHinge(), true
 	}
 	return nil, false
 }
