@@ -138,8 +138,7 @@ func moveAxisLast(x *tf.Tensor, axis int) *tf.Tensor {
 // WithName.
 func SparseCategoricalCrossentropy(fromLogits bool, opts ...Option) Loss {
 	c := newConfig("sparse_categorical_crossentropy", opts, "ignore_class", "axis")
-	l := newLoss(c, fromLogits, nil)
-	l.f = func(yTrue, yPred *tf.Tensor) (*tf.Tensor, *tf.Tensor) {
+	return lossFn{c.name, c.reduction, fromLogits, func(yTrue, yPred *tf.Tensor) (*tf.Tensor, *tf.Tensor) {
 		axis := normAxis(c.name, c.oneAxis(c.name), yPred)
 		labels := yTrue
 		if labels.Rank() == yPred.Rank() && labels.Shape()[axis] == 1 {
@@ -177,8 +176,7 @@ func SparseCategoricalCrossentropy(fromLogits bool, opts ...Option) Loss {
 			res = tf.Where(valid, res, tf.ZerosLike(res))
 		}
 		return res, valid
-	}
-	return l
+	}}
 }
 
 // BinaryFocalCrossentropy is binary cross-entropy scaled by the focal

@@ -194,6 +194,7 @@ func newLoss(c config, fromLogits bool, f func(yTrue, yPred *tf.Tensor) *tf.Tens
 	}}
 }
 
+// Name implements Loss.
 func (l lossFn) Name() string { return l.name }
 
 // Reduction implements Reducer.

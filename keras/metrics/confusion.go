@@ -137,7 +137,7 @@ func (c *confusion) update(yTrue, yPred, sw *tensor.Tensor) error {
 			return fmt.Errorf("multi-label data must have rank 2 (batch, labels), got shape %v", ps)
 		}
 		if c.labels != cols {
-			if c.labels != 1 || c.pos[0] != 0 || c.neg[0] != 0 || c.anyCounts() {
+			if c.labels != 1 || c.anyCounts() {
 				return fmt.Errorf("multi-label data has %d labels, earlier batches had %d", cols, c.labels)
 			}
 			c.labels = cols
