@@ -83,12 +83,13 @@ func runKeras(epochs, batch int, lr float64) (map[string]any, error) {
 	start := time.Now()
 	h, err := model.Fit(xTrain, yTrain, keras.Epochs(epochs), keras.BatchSize(batch), keras.Shuffle(false),
 		keras.Verbose(0), keras.Callbacks(&keras.LambdaCallback{
-			OnEpochEndFn: func(e int, logs keras.Logs) {
+			OnEpochEndFn: func(e int, logs keras.Logs) error {
 				seconds = append(seconds, time.Since(start).Seconds())
 				start = time.Now()
 				if (e+1)%100 == 0 {
 					fmt.Printf("epoch %d: loss %.4f accuracy %.4f\n", e+1, logs["loss"], logs["sparse_categorical_accuracy"])
 				}
+				return nil
 			},
 		}))
 	if err != nil {

@@ -70,9 +70,14 @@ type timer struct {
 	seconds []float64
 }
 
-func (t *timer) OnEpochBegin(int, keras.Logs) { t.start = time.Now() }
-func (t *timer) OnEpochEnd(int, keras.Logs) {
+func (t *timer) OnEpochBegin(int, keras.Logs) error {
+	t.start = time.Now()
+	return nil
+}
+
+func (t *timer) OnEpochEnd(int, keras.Logs) error {
 	t.seconds = append(t.seconds, time.Since(t.start).Seconds())
+	return nil
 }
 
 // Run loads the data, trains the network, evaluates it on the test set and
