@@ -113,7 +113,8 @@ func (e *EarlyStopping) OnEpochEnd(epoch int, logs Logs) error {
 		return nil
 	}
 	if e.RestoreBestWeights && e.bestWeights == nil {
-		e.bestWeights = e.Model.GetWeights()
+		// Never set: the current weights are the best (Keras).
+		e.bestWeights, e.BestEpoch = e.Model.GetWeights(), epoch
 	}
 	e.wait++
 	if e.isImprovement(v, e.best) {
