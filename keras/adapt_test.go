@@ -142,3 +142,32 @@ func TestLabelDTypesAreCast(t *testing.T) {
 		}
 	}
 }
+
+// Keras splits the sample weights with x and y and applies class weights
+// to the training rows only: with every class weighted 2, val_loss is the
+// unweighted loss of the last rows, and loss the weighted (doubled) one.
+func TestValidationSplitLeavesClassWeightsToTraining(t *testing.T) {
+	x, y := blobs(40, 6)
+	m := smallModel(t, 0.1)
+	two := map[int]float64{0: 2, 1: 2, 2: 2}
+	// One batch of the 30 training rows: its loss is computed before the
+	// update, with the initial weights.
+	train, _, err := m.Evaluate(tensor.Slice(x, []int{0, 0}, []int{30, -1}), tensor.Slice(y, []int{0}, []int{30}), keras.Verbose(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := m.Fit(x, y, keras.Epochs(1), keras.BatchSize(32), keras.Verbose(0), keras.ValidationSplit(0.25), keras.ClassWeight(two))
+	if err != nil {
+		t.Fatal(err)
+	}
+	val, _, err := m.Evaluate(tensor.Slice(x, []int{30, 0}, []int{10, -1}), tensor.Slice(y, []int{30}, []int{10}), keras.Verbose(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := h.Last("val_loss"); math.Abs(got-val) > 1e-6 {
+		t.Errorf("val_loss %v, want the unweighted %v", got, val)
+	}
+	if got := h.Last("loss"); math.Abs(got-2*train) > 1e-5 {
+		t.Errorf("loss %v, want twice the unweighted %v", got, train)
+	}
+}

@@ -77,13 +77,23 @@ func (m *Model) fitSources(x, y any, c *fitConfig) (train, val source, err error
 		}
 		train = newDatasetSource(m, ds, "Fit", true)
 	} else {
-		a, err := m.adaptArrays("Fit", x, y, c)
+		// Keras splits x, y and the sample weights, then weights the
+		// training part alone by class.
+		a, err := m.adaptArrays("Fit", x, y, &fitConfig{sampleWeight: c.sampleWeight})
 		if err != nil {
+			return nil, nil, err
+		}
+		if err := m.checkClassWeight(c); err != nil {
 			return nil, nil, err
 		}
 		ta, va, err := split(a, c.validationSplit)
 		if err != nil {
 			return nil, nil, err
+		}
+		if c.classWeight != nil {
+			if ta.sw, err = sampleWeights(&fitConfig{sampleWeight: ta.sw, classWeight: c.classWeight}, ta); err != nil {
+				return nil, nil, err
+			}
 		}
 		train = m.arraySource(ta, c.batchSize, c.shuffle)
 		if va != nil {
@@ -229,13 +239,13 @@ func (m *Model) fitLoop(train, val source, c *fitConfig, cbs callbackList) error
 	nanStop := cbs.terminateOnNaN()
 	steps := ep.stepsPerEpoch()
 	for epoch := c.initialEpoch; epoch < c.epochs; epoch++ {
+		clear(logs) // Keras's on_epoch_begin has no logs yet
 		if err := cbs.epochBegin(epoch, logs); err != nil {
 			return err
 		}
 		if r != nil {
 			r.reset()
 		}
-		clear(logs)
 		if err := ep.begin(); err != nil {
 			return fmt.Errorf("keras: Fit: %w", err)
 		}
