@@ -52,7 +52,7 @@ func (s *datasetSource) next() (*batch, error) {
 		return nil, io.EOF
 	}
 	if err != nil {
-		return nil, fmt.Errorf("reading the dataset: %w", err)
+		return nil, fmt.Errorf("keras: %s: reading the dataset: %w", s.what, err)
 	}
 	s.n++
 	m := s.m

@@ -76,7 +76,7 @@ func (m *Model) evaluateSource(src source, verbose int, out io.Writer, locked bo
 			break
 		}
 		if err != nil {
-			return 0, nil, fmt.Errorf("keras: Evaluate: %w", err)
+			return 0, nil, err
 		}
 		if r == nil {
 			st, err := m.getStep(false, b.ys, b.sws)

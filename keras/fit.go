@@ -189,7 +189,7 @@ func (m *Model) fitLoop(train, val source, c *fitConfig, cbs callbackList) error
 				break
 			}
 			if err != nil {
-				return fmt.Errorf("keras: Fit: %w", err)
+				return err
 			}
 			if r == nil {
 				st, err := m.getStep(true, b.ys, b.sws)

@@ -79,7 +79,7 @@ func (m *Model) predictSource(src source, rows int, c *fitConfig) ([]*tensor.Ten
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("keras: Predict: %w", err)
+			return nil, err
 		}
 		if res == nil {
 			res = make([]*tensor.Tensor, len(m.inferOut))

@@ -20,7 +20,8 @@ type source interface {
 	// the source was made to).
 	reset() error
 	// next returns the pass's next batch, or io.EOF after the last. The
-	// batch and its tensors may be reused by the next call.
+	// batch and its tensors may be reused by the next call. Its errors
+	// are complete messages ("keras: Fit: ...").
 	next() (*batch, error)
 	// batches is the number of batches in a pass: data.Unknown or
 	// data.Infinite when it is not known.
