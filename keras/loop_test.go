@@ -3,6 +3,7 @@ package keras_test
 import (
 	"errors"
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -154,5 +155,22 @@ func TestDatasetSeveralInputsAndOutputs(t *testing.T) {
 	bad := data.FromTensorSlices(xs[0], xs[1], ys[0]).Batch(16, false)
 	if _, err := m.Fit(bad, nil, keras.Verbose(0)); err == nil || !strings.Contains(err.Error(), "2 inputs, its 2 labels") {
 		t.Fatalf("a 3-component dataset for 2 inputs and 2 outputs: %v", err)
+	}
+}
+
+// CSVLogger returns its write error (here /dev/full's "no space left on
+// device") and Fit stops after the epoch whose row failed.
+func TestCSVLoggerWriteErrorStopsFit(t *testing.T) {
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip("no /dev/full")
+	}
+	x, y := blobs(30, 1)
+	m := smallModel(t, 0.1)
+	h, err := m.Fit(x, y, keras.Epochs(3), keras.Verbose(0), keras.Callbacks(&keras.CSVLogger{Filename: "/dev/full"}))
+	if err == nil || !strings.Contains(err.Error(), "/dev/full") || !strings.Contains(err.Error(), "no space left") {
+		t.Fatalf("Fit returned %v, want CSVLogger's write error", err)
+	}
+	if len(h.Epoch) != 0 { // History comes after the logger: the failing epoch is not recorded
+		t.Fatalf("History has %v after the first epoch's row failed", h.Epoch)
 	}
 }
