@@ -57,7 +57,7 @@ func Flags(fs *flag.FlagSet, name string, epochs int) *Config {
 	fs.IntVar(&c.Batch, "batch", 32, "batch size")
 	fs.IntVar(&c.Threads, "threads", 0, "threads for the kernels (0: all cores)")
 	fs.Int64Var(&c.Seed, "seed", 0, "random seed (weights, shuffling, dropout)")
-	fs.BoolVar(&c.JSON, "json", false, "print a JSON line with the results")
+	fs.BoolVar(&c.JSON, "json", false, "print a JSON line with the results (alone on standard output; the rest goes to standard error)")
 	fs.IntVar(&c.Verbose, "verbose", 1, "Keras verbosity: 0 silent, 1 progress bar, 2 one line per epoch")
 	return c
 }
