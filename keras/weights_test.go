@@ -10,19 +10,6 @@ import (
 	"github.com/tensorgo/tensorgo/tensor"
 )
 
-// lossesTakeWeightShapes says that keras/losses weights (batch, 1) and
-// (batch, T) sample weights as Keras does (the losses' own change, made
-// apart from the loop's): Fit and Evaluate feed the weights with their
-// shape, and these tests check the whole path once it is true.
-const lossesTakeWeightShapes = false
-
-func needWeightShapes(t *testing.T) {
-	t.Helper()
-	if !lossesTakeWeightShapes {
-		t.Skip("keras/losses does not weight (batch, 1) and (batch, T) sample weights yet")
-	}
-}
-
 // weightedCE is the weighted sparse cross-entropy by a direct loop:
 // sum_i w_i * -log p[i, y_i] / n (Keras's sum_over_batch_size, batches
 // averaged by their sizes).
@@ -64,7 +51,6 @@ func TestSampleWeightsPerSample(t *testing.T) {
 // Sample weights of shape (n, 1) are fed with their shape (rows batched as
 // x and y) and weight each sample as (n,) ones do.
 func TestSampleWeightsColumn(t *testing.T) {
-	needWeightShapes(t)
 	x, y := blobs(50, 8)
 	m := smallModel(t, 0.1)
 	w := tensor.New(tensor.Float32, 50, 1)
@@ -88,7 +74,6 @@ func TestSampleWeightsColumn(t *testing.T) {
 // output (n, T, k): the loss is sum over samples and steps of w * CE,
 // divided by n*T (Keras's sum_over_batch_size over the unreduced losses).
 func TestSampleWeightsPerTimeStep(t *testing.T) {
-	needWeightShapes(t)
 	const n, steps = 12, 3
 	x, y := blobs(n*steps, 4)
 	xs := x.Reshape(n, steps, 4)
