@@ -180,7 +180,7 @@ func TestFitDataset(t *testing.T) {
 	if err != nil || ms["accuracy"] < 0.9 {
 		t.Fatalf("evaluate on a dataset: %v %v", ms, err)
 	}
-	p, err := m.Predict(data.FromTensorSlices(x).Batch(40, false))
+	p, err := m.Predict(data.FromTensorSlices(x).Batch(40, false), keras.Verbose(0))
 	if err != nil || p.Dim(0) != 96 {
 		t.Fatalf("predict on a dataset: %v %v", p, err)
 	}
