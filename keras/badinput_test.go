@@ -59,7 +59,9 @@ func TestBadInputErrors(t *testing.T) {
 			return err
 		}},
 		{"fit one-hot labels for sparse", "sparse labels must have shape", func() error { _, err := m.Fit(x, tensor.New(tensor.Int64, 30, 3), q); return err }},
-		{"fit float64 x", "float64", func() error { _, err := m.Fit(tensor.New(tensor.Float64, 30, 4), y, q); return err }},
+		// float64, integer and uint8 inputs are cast to the model's dtype
+		// (Keras); bool ones are not numbers.
+		{"fit bool x", "bool", func() error { _, err := m.Fit(tensor.New(tensor.Bool, 30, 4), y, q); return err }},
 		{"fit string x", "got string", func() error { _, err := m.Fit("abc", y, q); return err }},
 		{"fit nil y", "no labels", func() error { _, err := m.Fit(x, nil, q); return err }},
 		{"fit negative split", "ValidationSplit", func() error { _, err := m.Fit(x, y, keras.ValidationSplit(-0.1), q); return err }},

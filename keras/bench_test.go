@@ -1,6 +1,7 @@
 package keras
 
 import (
+	"io"
 	"testing"
 
 	"github.com/tensorgo/tensorgo/keras/layers"
@@ -9,7 +10,7 @@ import (
 
 // benchModel is the seeds' MNIST MLP, compiled, with one batch of random
 // data and its compiled training step.
-func benchModel(b *testing.B, batch int) (*Model, *runner, []*tensor.Tensor, []*tensor.Tensor) {
+func benchModel(b *testing.B, size int) (*Model, *runner, *batch) {
 	tensor.SetSeed(1)
 	m := NewSequential(
 		layers.Flatten(layers.InputShape(28, 28)),
@@ -20,32 +21,32 @@ func benchModel(b *testing.B, batch int) (*Model, *runner, []*tensor.Tensor, []*
 	if err := m.Compile("adam", "sparse_categorical_crossentropy", Metrics("accuracy")); err != nil {
 		b.Fatal(err)
 	}
-	x := tensor.RandomUniform(tensor.Float32, tensor.Shape{batch, 28, 28}, 0, 1, 2)
-	y := tensor.New(tensor.Int64, batch)
+	x := tensor.RandomUniform(tensor.Float32, tensor.Shape{size, 28, 28}, 0, 1, 2)
+	y := tensor.New(tensor.Int64, size)
 	for i := range y.Int64s() {
 		y.Int64s()[i] = int64(i % 10)
 	}
-	st, err := m.getStep(true, []*tensor.Tensor{y}, false)
+	st, err := m.getStep(true, []*tensor.Tensor{y}, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
-	return m, m.newRunner(st), []*tensor.Tensor{x}, []*tensor.Tensor{y}
+	return m, m.newRunner(st, nil), &batch{xs: []*tensor.Tensor{x}, ys: []*tensor.Tensor{y}}
 }
 
 // BenchmarkTrainStep is one steady-state training step of the MNIST MLP at
 // batch 32 (forward, loss, gradients, Adam, metrics): allocs/op is the
 // number of allocations per step.
 func BenchmarkTrainStep(b *testing.B) {
-	_, r, xs, ys := benchModel(b, 32)
+	_, r, bt := benchModel(b, 32)
 	for i := 0; i < 3; i++ { // compile the plan, warm up
-		if err := r.run(xs, ys, nil); err != nil {
+		if err := r.run(bt); err != nil {
 			b.Fatal(err)
 		}
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if err := r.run(xs, ys, nil); err != nil {
+		if err := r.run(bt); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -56,7 +57,7 @@ func BenchmarkTrainStep(b *testing.B) {
 // BenchmarkPredict is Predict over 10,000 MNIST-shaped images at batch 1000
 // (the PyTorch anchor's setting): img/s.
 func BenchmarkPredict(b *testing.B) {
-	m, _, _, _ := benchModel(b, 32)
+	m, _, _ := benchModel(b, 32)
 	x := tensor.RandomUniform(tensor.Float32, tensor.Shape{10000, 28, 28}, 0, 1, 3)
 	if _, err := m.Predict(x, BatchSize(1000), Verbose(0)); err != nil {
 		b.Fatal(err)
@@ -75,7 +76,7 @@ func BenchmarkPredict(b *testing.B) {
 // batch 32 (1,875 steps): everything Fit does per step (batch copies,
 // metrics, logs, callbacks), silent.
 func BenchmarkFitEpoch(b *testing.B) {
-	m, _, _, _ := benchModel(b, 32)
+	m, _, _ := benchModel(b, 32)
 	n := 60000
 	x := tensor.New(tensor.Float32, n, 28, 28)
 	xs := x.Float32s()
@@ -109,21 +110,49 @@ func TestTrainStepAllocations(t *testing.T) {
 	}
 	x := tensor.RandomUniform(tensor.Float32, tensor.Shape{32, 28, 28}, 0, 1, 2)
 	y := tensor.New(tensor.Int64, 32)
-	st, err := m.getStep(true, []*tensor.Tensor{y}, false)
+	st, err := m.getStep(true, []*tensor.Tensor{y}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := m.newRunner(st)
-	xs, ys := []*tensor.Tensor{x}, []*tensor.Tensor{y}
-	if err := r.run(xs, ys, nil); err != nil {
+	r := m.newRunner(st, nil)
+	bt := &batch{xs: []*tensor.Tensor{x}, ys: []*tensor.Tensor{y}}
+	if err := r.run(bt); err != nil {
 		t.Fatal(err)
 	}
 	allocs := testing.AllocsPerRun(50, func() {
-		if err := r.run(xs, ys, nil); err != nil {
+		if err := r.run(bt); err != nil {
 			t.Fatal(err)
 		}
 	})
 	if allocs > 50 {
 		t.Fatalf("%v allocations per training step, want <= 50", allocs)
+	}
+	// Fit's batches come from a source: taking a shuffled batch from
+	// arrays (copying its rows) adds no allocation to the step.
+	n := 100
+	xa := tensor.RandomUniform(tensor.Float32, tensor.Shape{n, 28, 28}, 0, 1, 3)
+	ya := tensor.New(tensor.Int64, n)
+	src := m.arraySource(&arrays{xs: []*tensor.Tensor{xa}, ys: []*tensor.Tensor{ya}, n: n}, 32, true)
+	step := func() {
+		b, err := src.next()
+		if err == io.EOF {
+			if err := src.reset(); err != nil {
+				t.Fatal(err)
+			}
+			b, err = src.next()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.xs[0].Dim(0) != 32 { // the partial last batch has its own plan
+			return
+		}
+		if err := r.run(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	step()
+	if withSource := testing.AllocsPerRun(50, step); withSource > allocs {
+		t.Fatalf("%v allocations per step fed by an array source, %v without it", withSource, allocs)
 	}
 }

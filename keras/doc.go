@@ -19,8 +19,41 @@
 // Fit compiles one training step (forward pass, loss, gradients and the
 // optimizer's update) into a tf graph once, and a tf.Session plans it once
 // and replays the plan for every batch: batches are copied into
-// preallocated feed tensors, so a steady-state step allocates (almost)
-// nothing. Evaluate and Predict run compiled inference plans the same way.
+// preallocated feed tensors, so a steady-state step allocates nothing.
+// Evaluate and Predict run compiled inference plans the same way.
+//
+// # Data
+//
+// Fit, Evaluate and Predict take in-memory tensors (a *tensor.Tensor, or a
+// []*tensor.Tensor for several inputs or outputs) or a *data.Dataset of
+// batches whose elements hold the model's inputs, then its labels, then
+// optionally sample weights: (x, y), (x, y, sample_weight), (x1, x2, y1,
+// y2), ... Both become one internal source of batches that one training
+// loop, one evaluation loop and one prediction loop read (Keras's data
+// adapters and epoch iterator). Numeric inputs of another dtype than the
+// model's (float64, int32, int64, uint8 for a float32 model) are cast to it
+// batch by batch, as Keras does; labels are cast to the output's dtype
+// except for sparse losses, whose class indices keep theirs.
+//
+// # Callbacks
+//
+// Callbacks (EarlyStopping, ReduceLROnPlateau, LearningRateScheduler,
+// CSVLogger, TerminateOnNaN, LambdaCallback or your own embedding
+// CallbackBase) run around each epoch and batch. A hook that returns an
+// error stops Fit, which returns it. History runs last and records every
+// log.
+//
+// # Concurrency
+//
+// Building, compiling, changing (Add, Pop, SetWeights) and training (Fit)
+// a model are single-goroutine: nothing else may use the model meanwhile.
+// A model that is not training may serve Evaluate, Predict and PredictAll
+// from any number of goroutines at once: each call has its own batch
+// buffers, feeds and metric state, and the steps they need are built once
+// under the model's lock. Metric objects given to Compile
+// (metrics.Metric values rather than names) are the caller's and shared by
+// every call, so Evaluate calls on such a model run one after the other.
+// Callbacks run on Fit's goroutine.
 //
 // Losses, metrics, initializers, regularizers and activations live in the
 // sub-packages of the same names; layers in keras/layers.

@@ -30,8 +30,10 @@ type Caller interface {
 // or a subclassed model. Build it with NewSequential, NewModel or
 // NewSubclassed, then Compile and Fit.
 //
-// A Model is not safe for concurrent use while it trains; a trained model's
-// Predict may be called from several goroutines.
+// A Model is not safe for concurrent use while it trains (Fit), nor while
+// it is being built, compiled or changed (Add, Pop, Compile, SetWeights); a
+// model that is not training may serve Predict, PredictAll and Evaluate
+// from several goroutines at once.
 type Model struct {
 	fitOut io.Writer // Fit's Output while Fit runs, for callbacks' messages
 
@@ -70,7 +72,12 @@ type Model struct {
 	// StopTraining ends Fit after the current epoch (callbacks set it).
 	StopTraining bool
 
-	mu sync.Mutex
+	// mu guards the graph: building the model or a step writes it, running
+	// a step reads it.
+	mu sync.RWMutex
+	// sharedMetrics serialises Evaluate calls whose metrics are objects the
+	// user gave Compile (shared by every call).
+	sharedMetrics sync.Mutex
 }
 
 // NewSequential returns a Sequential model: the layers applied one after

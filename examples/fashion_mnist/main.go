@@ -25,7 +25,7 @@ func loadData() (xTrain, yTrain, xTest, yTest *tensor.Tensor, err error) {
 func main() {
 	c := mlp.Flags(flag.CommandLine, "fashion_mnist_mlp", 10)
 	flag.Parse()
-	c.LoadData, c.Out = loadData, os.Stdout
+	c.LoadData, c.Out, c.Err = loadData, os.Stdout, os.Stderr
 	if _, err := mlp.Run(*c); err != nil {
 		fmt.Fprintln(os.Stderr, "fashion_mnist:", err)
 		os.Exit(1)

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -26,36 +27,56 @@ import (
 )
 
 func main() {
-	epochs := flag.Int("epochs", 500, "training epochs")
-	batch := flag.Int("batch", 32, "batch size")
-	lr := flag.Float64("lr", 0.1, "learning rate")
-	threads := flag.Int("threads", 0, "threads for the kernels (0: all cores)")
-	seed := flag.Int64("seed", 1, "random seed")
-	eager := flag.Bool("eager", false, "train with the course's hand-written GradientTape loop")
-	jsonOut := flag.Bool("json", false, "print a JSON line with the results")
-	flag.Parse()
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "iris:", err)
+		os.Exit(1)
+	}
+}
+
+// run is the command with its arguments: the results go to stdout, or with
+// -json one JSON line alone goes to stdout and everything else to stderr.
+func run(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("iris", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	epochs := fs.Int("epochs", 500, "training epochs")
+	batch := fs.Int("batch", 32, "batch size")
+	lr := fs.Float64("lr", 0.1, "learning rate")
+	threads := fs.Int("threads", 0, "threads for the kernels (0: all cores)")
+	seed := fs.Int64("seed", 1, "random seed")
+	eager := fs.Bool("eager", false, "train with the course's hand-written GradientTape loop")
+	jsonOut := fs.Bool("json", false, "print a JSON line with the results (alone on standard output; the rest goes to standard error)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
 	if *threads > 0 {
 		tensorgo.SetNumThreads(*threads)
 	}
 	tensor.SetSeed(*seed)
+	logs := stdout
+	if *jsonOut {
+		logs = stderr
+	}
 	var res map[string]any
 	var err error
 	if *eager {
-		res, err = runEager(*epochs, *batch, *lr)
+		res, err = runEager(*epochs, *batch, *lr, logs)
 	} else {
-		res, err = runKeras(*epochs, *batch, *lr)
+		res, err = runKeras(*epochs, *batch, *lr, logs)
 	}
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "iris:", err)
-		os.Exit(1)
+		return err
 	}
-	fmt.Printf("test accuracy: %.4f\n", res["test_accuracy"])
+	fmt.Fprintf(logs, "test accuracy: %.4f\n", res["test_accuracy"])
 	if *jsonOut {
 		res["threads"] = tensorgo.NumThreads()
 		res["epochs"] = *epochs
-		line, _ := json.Marshal(res)
-		fmt.Println(string(line))
+		line, err := json.Marshal(res)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, string(line))
 	}
+	return nil
 }
 
 // float32s converts the float64 features to float32.
@@ -69,7 +90,7 @@ func float32s(x *tensor.Tensor) *tensor.Tensor {
 
 // runKeras is the course's Keras version (class 3): Dense(3, softmax) with an
 // l2 kernel regularizer, SGD(0.1), sparse categorical cross-entropy.
-func runKeras(epochs, batch int, lr float64) (map[string]any, error) {
+func runKeras(epochs, batch int, lr float64, logs io.Writer) (map[string]any, error) {
 	xTrain, yTrain, xTest, yTest := iris.SeedSplit()
 	xTrain, xTest = float32s(xTrain), float32s(xTest)
 	model := keras.NewSequential(
@@ -81,26 +102,30 @@ func runKeras(epochs, batch int, lr float64) (map[string]any, error) {
 	}
 	var seconds []float64
 	start := time.Now()
+	out := logs
 	h, err := model.Fit(xTrain, yTrain, keras.Epochs(epochs), keras.BatchSize(batch), keras.Shuffle(false),
 		keras.Verbose(0), keras.Callbacks(&keras.LambdaCallback{
-			OnEpochEndFn: func(e int, logs keras.Logs) {
+			OnEpochEndFn: func(e int, logs keras.Logs) error {
 				seconds = append(seconds, time.Since(start).Seconds())
 				start = time.Now()
 				if (e+1)%100 == 0 {
-					fmt.Printf("epoch %d: loss %.4f accuracy %.4f\n", e+1, logs["loss"], logs["sparse_categorical_accuracy"])
+					fmt.Fprintf(out, "epoch %d: loss %.4f accuracy %.4f\n", e+1, logs["loss"], logs["sparse_categorical_accuracy"])
 				}
+				return nil
 			},
 		}))
 	if err != nil {
 		return nil, err
 	}
-	loss, ms, err := model.Evaluate(xTest, yTest, keras.Verbose(2))
+	loss, ms, err := model.Evaluate(xTest, yTest, keras.Verbose(2), keras.Output(logs))
 	if err != nil {
 		return nil, err
 	}
-	if err := model.Summary(); err != nil {
+	summary, err := model.SummaryString()
+	if err != nil {
 		return nil, err
 	}
+	fmt.Fprint(logs, summary)
 	return map[string]any{"workload": "iris_keras", "epoch_seconds": seconds, "train_loss": h.History["loss"],
 		"test_loss": loss, "test_accuracy": ms["sparse_categorical_accuracy"]}, nil
 }
@@ -108,7 +133,7 @@ func runKeras(epochs, batch int, lr float64) (map[string]any, error) {
 // runEager is the course's first Iris program (class 1): weights as
 // variables, softmax, MSE against one-hot labels, gradients from a tape and
 // w -= lr·grad by hand.
-func runEager(epochs, batch int, lr float64) (map[string]any, error) {
+func runEager(epochs, batch int, lr float64, logs io.Writer) (map[string]any, error) {
 	xTrain, yTrain, xTest, yTest := iris.SeedSplit()
 	xTrain, xTest = float32s(xTrain), float32s(xTest)
 	w1 := tf.NewVariable(nil, tensor.TruncatedNormal(tensor.Float32, tensor.Shape{4, 3}, 0, 0.1, 1), tf.Name("w1"))
@@ -153,7 +178,7 @@ func runEager(epochs, batch int, lr float64) (map[string]any, error) {
 		oneHot := tf.OneHot(tf.Constant(yTest), 3, tensor.Float32)
 		testLoss = tf.ReduceMean(tf.Square(tf.Sub(oneHot, out)), nil, false).Value().Item()
 		if (epoch+1)%100 == 0 {
-			fmt.Printf("epoch %d: loss %.4f test accuracy %.4f\n", epoch+1, trainLoss[epoch], acc)
+			fmt.Fprintf(logs, "epoch %d: loss %.4f test accuracy %.4f\n", epoch+1, trainLoss[epoch], acc)
 		}
 	}
 	return map[string]any{"workload": "iris_eager", "epoch_seconds": seconds, "train_loss": trainLoss,

@@ -163,29 +163,43 @@ func finish(r result, c config, mode string) result {
 }
 
 func main() {
-	var c config
-	flag.IntVar(&c.maxStep, "max_step", 1000, "number of training steps")
-	flag.Float64Var(&c.lr, "learning_rate", 0.1, "gradient-descent learning rate")
-	threads := flag.Int("threads", 0, "kernel threads (0: GOMAXPROCS)")
-	flag.Int64Var(&c.seed, "seed", 1, "random seed for the data and the initial w")
-	flag.BoolVar(&c.eager, "eager", false, "run eagerly with a gradient tape instead of a graph and session")
-	asJSON := flag.Bool("json", false, "print one final JSON line with the results")
-	flag.Parse()
-	if *threads > 0 {
-		tensorgo.SetNumThreads(*threads)
-	}
-	if !*asJSON {
-		c.out = os.Stdout
-	}
-	r, err := train(c)
-	if err != nil {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "linear_regression:", err)
 		os.Exit(1)
 	}
-	if *asJSON {
-		json.NewEncoder(os.Stdout).Encode(r)
-		return
+}
+
+// run is the command with its arguments: progress and results go to
+// stdout, or with -json one JSON line alone goes to stdout and everything
+// else to stderr.
+func run(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("linear_regression", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var c config
+	fs.IntVar(&c.maxStep, "max_step", 1000, "number of training steps")
+	fs.Float64Var(&c.lr, "learning_rate", 0.1, "gradient-descent learning rate")
+	threads := fs.Int("threads", 0, "kernel threads (0: GOMAXPROCS)")
+	fs.Int64Var(&c.seed, "seed", 1, "random seed for the data and the initial w")
+	fs.BoolVar(&c.eager, "eager", false, "run eagerly with a gradient tape instead of a graph and session")
+	asJSON := fs.Bool("json", false, "print one final JSON line with the results (alone on standard output; the rest goes to standard error)")
+	if err := fs.Parse(args); err != nil {
+		return err
 	}
-	fmt.Printf("%s mode: w = %.6f (true 0.8), b = %.6f (true 0.7), loss = %.3g after %d steps, %.2f us/step\n",
+	if *threads > 0 {
+		tensorgo.SetNumThreads(*threads)
+	}
+	c.out = stdout
+	if *asJSON {
+		c.out = stderr
+	}
+	r, err := train(c)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.out, "%s mode: w = %.6f (true 0.8), b = %.6f (true 0.7), loss = %.3g after %d steps, %.2f us/step\n",
 		r.Mode, r.W, r.B, r.Loss, r.Steps, r.StepMicrosecond)
+	if *asJSON {
+		return json.NewEncoder(stdout).Encode(r)
+	}
+	return nil
 }

@@ -119,30 +119,44 @@ func train(c config) (result, error) {
 }
 
 func main() {
-	var c config
-	flag.IntVar(&c.iterations, "num_iterations", 2000, "gradient-descent iterations")
-	flag.Float64Var(&c.lr, "learning_rate", 0.5, "learning rate")
-	flag.IntVar(&c.samples, "samples", 500, "number of training samples")
-	flag.Int64Var(&c.seed, "seed", 1, "random seed for the data")
-	flag.BoolVar(&c.manual, "manual", false, "use the seed's hand-derived gradients instead of autodiff")
-	threads := flag.Int("threads", 0, "kernel threads (0: GOMAXPROCS)")
-	asJSON := flag.Bool("json", false, "print one final JSON line with the results")
-	flag.Parse()
-	if *threads > 0 {
-		tensorgo.SetNumThreads(*threads)
-	}
-	if !*asJSON {
-		c.out = os.Stdout
-	}
-	r, err := train(c)
-	if err != nil {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "logistic_regression:", err)
 		os.Exit(1)
 	}
-	if *asJSON {
-		json.NewEncoder(os.Stdout).Encode(r)
-		return
+}
+
+// run is the command with its arguments: progress and results go to
+// stdout, or with -json one JSON line alone goes to stdout and everything
+// else to stderr.
+func run(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("logistic_regression", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var c config
+	fs.IntVar(&c.iterations, "num_iterations", 2000, "gradient-descent iterations")
+	fs.Float64Var(&c.lr, "learning_rate", 0.5, "learning rate")
+	fs.IntVar(&c.samples, "samples", 500, "number of training samples")
+	fs.Int64Var(&c.seed, "seed", 1, "random seed for the data")
+	fs.BoolVar(&c.manual, "manual", false, "use the seed's hand-derived gradients instead of autodiff")
+	threads := fs.Int("threads", 0, "kernel threads (0: GOMAXPROCS)")
+	asJSON := fs.Bool("json", false, "print one final JSON line with the results (alone on standard output; the rest goes to standard error)")
+	if err := fs.Parse(args); err != nil {
+		return err
 	}
-	fmt.Printf("w = [%.4f %.4f], b = %.4f, cost = %.6f, train accuracy = %.2f%% (%s gradients, %d iterations, %.3fs)\n",
+	if *threads > 0 {
+		tensorgo.SetNumThreads(*threads)
+	}
+	c.out = stdout
+	if *asJSON {
+		c.out = stderr
+	}
+	r, err := train(c)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.out, "w = [%.4f %.4f], b = %.4f, cost = %.6f, train accuracy = %.2f%% (%s gradients, %d iterations, %.3fs)\n",
 		r.W[0], r.W[1], r.B, r.Cost, 100*r.TrainAccuracy, r.Gradients, r.Steps, r.Seconds)
+	if *asJSON {
+		return json.NewEncoder(stdout).Encode(r)
+	}
+	return nil
 }

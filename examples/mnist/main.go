@@ -26,7 +26,7 @@ func loadData() (xTrain, yTrain, xTest, yTest *tensor.Tensor, err error) {
 func main() {
 	c := mlp.Flags(flag.CommandLine, "mnist_mlp", 5)
 	flag.Parse()
-	c.LoadData, c.Out = loadData, os.Stdout
+	c.LoadData, c.Out, c.Err = loadData, os.Stdout, os.Stderr
 	if _, err := mlp.Run(*c); err != nil {
 		fmt.Fprintln(os.Stderr, "mnist:", err)
 		os.Exit(1)

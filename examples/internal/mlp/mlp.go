@@ -30,10 +30,23 @@ type Config struct {
 	Seed      int64
 	Verbose   int       // Keras verbosity for Fit
 	JSON      bool      // print one JSON line with the results at the end
-	Out       io.Writer // where the summary and results go
-	Progress  io.Writer // where Keras's progress bar goes
+	Out       io.Writer // standard output: the summary and results, or with JSON the JSON line alone
+	Err       io.Writer // standard error: with JSON, everything but the JSON line goes here
+	Progress  io.Writer // where Keras's progress bar goes (nil: Out, or Err with JSON)
 	LoadData  Loader
 	SkipPrint bool // no summary or accuracy line (tests)
+}
+
+// logs is where everything but the JSON line goes: Out, or with JSON Err
+// (io.Discard if unset), so that standard output holds one line, the JSON.
+func (c *Config) logs() io.Writer {
+	if !c.JSON {
+		return c.Out
+	}
+	if c.Err == nil {
+		return io.Discard
+	}
+	return c.Err
 }
 
 // Flags registers the examples' common flags on fs with the given default
@@ -44,7 +57,7 @@ func Flags(fs *flag.FlagSet, name string, epochs int) *Config {
 	fs.IntVar(&c.Batch, "batch", 32, "batch size")
 	fs.IntVar(&c.Threads, "threads", 0, "threads for the kernels (0: all cores)")
 	fs.Int64Var(&c.Seed, "seed", 0, "random seed (weights, shuffling, dropout)")
-	fs.BoolVar(&c.JSON, "json", false, "print a JSON line with the results")
+	fs.BoolVar(&c.JSON, "json", false, "print a JSON line with the results (alone on standard output; the rest goes to standard error)")
 	fs.IntVar(&c.Verbose, "verbose", 1, "Keras verbosity: 0 silent, 1 progress bar, 2 one line per epoch")
 	return c
 }
@@ -70,9 +83,14 @@ type timer struct {
 	seconds []float64
 }
 
-func (t *timer) OnEpochBegin(int, keras.Logs) { t.start = time.Now() }
-func (t *timer) OnEpochEnd(int, keras.Logs) {
+func (t *timer) OnEpochBegin(int, keras.Logs) error {
+	t.start = time.Now()
+	return nil
+}
+
+func (t *timer) OnEpochEnd(int, keras.Logs) error {
 	t.seconds = append(t.seconds, time.Since(t.start).Seconds())
+	return nil
 }
 
 // Run loads the data, trains the network, evaluates it on the test set and
@@ -112,9 +130,13 @@ func Run(c Config) (*Result, error) {
 	t := &timer{}
 	fitOpts := []keras.FitOption{keras.Epochs(c.Epochs), keras.BatchSize(c.Batch), keras.Verbose(c.Verbose), keras.Callbacks(t)}
 	evalOpts := []keras.FitOption{keras.Verbose(2)}
-	if c.Progress != nil {
-		fitOpts = append(fitOpts, keras.Output(c.Progress))
-		evalOpts = append(evalOpts, keras.Output(c.Progress))
+	progress := c.Progress
+	if progress == nil {
+		progress = c.logs()
+	}
+	if progress != nil {
+		fitOpts = append(fitOpts, keras.Output(progress))
+		evalOpts = append(evalOpts, keras.Output(progress))
 	}
 	history, err := model.Fit(xTrain, yTrain, fitOpts...)
 	if err != nil {
@@ -138,8 +160,8 @@ func Run(c Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprint(c.Out, summary)
-	fmt.Fprintf(c.Out, "test accuracy: %.4f\n", r.TestAccuracy)
+	fmt.Fprint(c.logs(), summary)
+	fmt.Fprintf(c.logs(), "test accuracy: %.4f\n", r.TestAccuracy)
 	if c.JSON {
 		line, err := json.Marshal(r)
 		if err != nil {

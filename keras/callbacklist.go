@@ -1,0 +1,74 @@
+package keras
+
+import "fmt"
+
+// callbackList calls every callback's hook in order, stopping at the first
+// error.
+type callbackList []Callback
+
+func cbError(cb Callback, hook string, err error) error {
+	return fmt.Errorf("keras: Fit: callback %T: %s: %w", cb, hook, err)
+}
+
+func (cs callbackList) trainBegin(logs Logs) error {
+	for _, cb := range cs {
+		if err := cb.OnTrainBegin(logs); err != nil {
+			return cbError(cb, "OnTrainBegin", err)
+		}
+	}
+	return nil
+}
+
+func (cs callbackList) trainEnd(logs Logs) error {
+	for _, cb := range cs {
+		if err := cb.OnTrainEnd(logs); err != nil {
+			return cbError(cb, "OnTrainEnd", err)
+		}
+	}
+	return nil
+}
+
+func (cs callbackList) epochBegin(epoch int, logs Logs) error {
+	for _, cb := range cs {
+		if err := cb.OnEpochBegin(epoch, logs); err != nil {
+			return cbError(cb, "OnEpochBegin", err)
+		}
+	}
+	return nil
+}
+
+func (cs callbackList) epochEnd(epoch int, logs Logs) error {
+	for _, cb := range cs {
+		if err := cb.OnEpochEnd(epoch, logs); err != nil {
+			return cbError(cb, "OnEpochEnd", err)
+		}
+	}
+	return nil
+}
+
+func (cs callbackList) batchBegin(b int, logs Logs) error {
+	for _, cb := range cs {
+		if err := cb.OnTrainBatchBegin(b, logs); err != nil {
+			return cbError(cb, "OnTrainBatchBegin", err)
+		}
+	}
+	return nil
+}
+
+func (cs callbackList) batchEnd(b int, logs Logs) error {
+	for _, cb := range cs {
+		if err := cb.OnTrainBatchEnd(b, logs); err != nil {
+			return cbError(cb, "OnTrainBatchEnd", err)
+		}
+	}
+	return nil
+}
+
+func (cs callbackList) terminateOnNaN() bool {
+	for _, cb := range cs {
+		if _, ok := cb.(*TerminateOnNaN); ok {
+			return true
+		}
+	}
+	return false
+}
