@@ -91,6 +91,13 @@ func (m *Model) Compile(optimizer any, loss any, opts ...CompileOption) error {
 			return fmt.Errorf("keras: Compile: a metric must be a name or a metrics.Metric, got %T", mt)
 		}
 	}
+	// A built model's optimizer is built now too, so that its slots can be
+	// restored from a checkpoint before Fit.
+	if m.Built() {
+		if err := opt.Build(m.TrainableWeights()); err != nil {
+			return fmt.Errorf("keras: Compile: %w", err)
+		}
+	}
 	m.comp = &compiled{opt: opt, losses: ls, lossWeights: cfg.lossWeights, metricSpecs: [][]any{cfg.metrics}}
 	m.steps = nil
 	return nil

@@ -255,6 +255,13 @@ func (m *Model) fitLoop(train, val source, c *fitConfig, cbs callbackList) error
 			break
 		}
 	}
+	// As Keras: with UseEMA the trained weights become their averages
+	// before the train-end callbacks see them.
+	if c.epochs > c.initialEpoch {
+		if err := m.comp.opt.FinalizeVariableValues(m.TrainableWeights()); err != nil {
+			return fmt.Errorf("keras: Fit: %w", err)
+		}
+	}
 	return cbs.trainEnd(logs)
 }
 

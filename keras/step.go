@@ -166,6 +166,11 @@ func (m *Model) buildStep(train bool, ys, sws []*tensor.Tensor) (st *step, err e
 		if len(vs) == 0 {
 			return nil, fmt.Errorf("keras: model %s has no trainable weights connected to the loss", m.name)
 		}
+		// Every trainable weight gets its slots now, connected to the loss
+		// or not, as Keras's optimizer.build does.
+		if err := c.opt.Build(vars); err != nil {
+			return nil, fmt.Errorf("keras: %w", err)
+		}
 		st.target = c.opt.ApplyGradientsOp(gs, vs)
 		if len(m.updates) > 0 {
 			st.target = tf.Group(g, append([]*tf.Operation{st.target}, m.updates...), tf.Name("train_step"))
