@@ -92,10 +92,17 @@ type Manager struct {
 // tf.train.Saver does.
 const DefaultMaxToKeep = 5
 
+// A ManagerOption configures NewManager.
+type ManagerOption func(*Manager)
+
+// Prefix sets the name checkpoint files start with (default "ckpt"): a
+// checkpoint of step 300 is "<prefix>-300" + Ext.
+func Prefix(p string) ManagerOption { return func(m *Manager) { m.prefix = p } }
+
 // NewManager opens (creating if needed) a checkpoint directory. maxToKeep
 // of 0 means DefaultMaxToKeep; a negative one keeps every checkpoint.
 // Temporary files left by a save that was interrupted are removed.
-func NewManager(dir string, maxToKeep int) (*Manager, error) {
+func NewManager(dir string, maxToKeep int, opts ...ManagerOption) (*Manager, error) {
 	if maxToKeep == 0 {
 		maxToKeep = DefaultMaxToKeep
 	}
@@ -103,6 +110,12 @@ func NewManager(dir string, maxToKeep int) (*Manager, error) {
 		return nil, fmt.Errorf("checkpoint: %w", err)
 	}
 	m := &Manager{dir: dir, prefix: "ckpt", maxToKeep: maxToKeep}
+	for _, o := range opts {
+		o(m)
+	}
+	if m.prefix == "" || strings.ContainsAny(m.prefix, `/\`) {
+		return nil, fmt.Errorf("checkpoint: prefix %q must be a plain file name", m.prefix)
+	}
 	if err := sweepTemps(dir); err != nil {
 		return nil, err
 	}
