@@ -6,6 +6,7 @@
 // Usage:
 //
 //	tensorgo board [-addr 127.0.0.1:6006] LOGDIR
+//	tensorgo inspect [-values] CHECKPOINT|DIR
 //
 // Run `tensorgo help COMMAND` for a command's flags.
 package main
@@ -24,7 +25,8 @@ type command struct {
 }
 
 var commands = []command{
-	{"board", "board [-addr HOST:PORT] LOGDIR   serve the scalars, histograms, images and text of event files", runBoard},
+	{"board", "board [-addr HOST:PORT] LOGDIR      serve the scalars, histograms, images and text of event files", runBoard},
+	{"inspect", "inspect [-values] CHECKPOINT|DIR    list a checkpoint's tensors (and print their values)", runInspect},
 }
 
 func usage(w io.Writer) {
