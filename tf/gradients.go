@@ -68,7 +68,7 @@ func gradients(ys, xs []*Tensor, vars []*Variable, gradYs []*Tensor) ([]*Tensor,
 		if _, ok := xset[t]; ok {
 			return true
 		}
-		if t.op != nil && t.op.variable != nil && t.op.def.Type == "VariableV2" {
+		if t.op != nil && t.op.variable != nil && t.op.def.ReadsVariable {
 			_, ok := vset[t.op.variable]
 			return ok
 		}
@@ -138,7 +138,7 @@ func gradients(ys, xs []*Tensor, vars []*Variable, gradYs []*Tensor) ([]*Tensor,
 		if !any {
 			continue
 		}
-		if op.variable != nil && op.def.Type == "VariableV2" {
+		if op.variable != nil && op.def.ReadsVariable {
 			if i, ok := vset[op.variable]; ok && dys[0] != nil {
 				gv[i] = addAll([]*Tensor{gv[i], dys[0]})
 			}
@@ -156,6 +156,7 @@ func gradients(ys, xs []*Tensor, vars []*Variable, gradYs []*Tensor) ([]*Tensor,
 				continue
 			}
 			in := op.inputs[i]
+			checkGradShape(op, i, d, in)
 			if d.dtype != in.dtype {
 				d = Cast(d, in.dtype)
 			}
@@ -267,4 +268,22 @@ func (tp *GradientTape) Gradient(y *Tensor, xs ...any) ([]*Tensor, error) {
 		}
 	}
 	return out, nil
+}
+
+// checkGradShape panics with a *ShapeError when the gradient d that op's
+// Grad returned for input i cannot have the input's shape: ranks differ,
+// or a dimension known in both differs.
+func checkGradShape(op *Operation, i int, d, in *Tensor) {
+	ds, xs := d.shape, in.shape
+	ok := len(ds) == len(xs)
+	for k := 0; ok && k < len(ds); k++ {
+		if ds[k] >= 0 && xs[k] >= 0 && ds[k] != xs[k] {
+			ok = false
+		}
+	}
+	if !ok {
+		panic(&ShapeError{Op: opLabel(op), Type: op.def.Type,
+			Inputs: []TensorSpec{{in.dtype, in.shape}, {d.dtype, d.shape}},
+			Msg:    fmt.Sprintf("the gradient of input %d has shape %v, but the input has shape %v", i, d.shape, in.shape)})
+	}
 }

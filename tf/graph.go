@@ -153,8 +153,10 @@ type Operation struct {
 	inputs   []*Tensor
 	control  []*Operation
 	outputs  []*Tensor
-	attrs    map[string]any
-	a        attrs // typed attributes of the built-in ops
+	attrVals []any          // values of the OpDef's declared attributes, in order
+	extra    map[string]any // undeclared attributes (ops defined outside tf)
+	state    any            // per-op kernel state (a random stream)
+	slots    []*Variable    // optimizer slot variables of an update op
 	variable *Variable
 }
 
@@ -167,8 +169,17 @@ func (op *Operation) Name() string { return op.name }
 // Graph returns the op's graph (nil for an eager record).
 func (op *Operation) Graph() *Graph { return op.graph }
 
-// Device returns the device the op is placed on.
-func (op *Operation) Device() string { return op.device }
+// Device returns the device the op was placed on when it was built (the
+// full form of its Device option, DefaultDevice without one). A Session may
+// run it elsewhere: on the session's device (SessionDevice) when the op
+// names none, or on the CPU when the device does not exist (soft
+// placement); LogDevicePlacement shows where it really runs.
+func (op *Operation) Device() string {
+	if op.device == "" {
+		return DefaultDevice
+	}
+	return op.device
+}
 
 // Inputs returns the op's input tensors.
 func (op *Operation) Inputs() []*Tensor { return op.inputs }
@@ -188,22 +199,6 @@ func (op *Operation) Output(i int) *Tensor { return op.outputs[i] }
 // Variable returns the variable a variable op (read, assign, optimizer
 // update) works on, or nil.
 func (op *Operation) Variable() *Variable { return op.variable }
-
-// Attr returns the attribute name, or nil.
-func (op *Operation) Attr(name string) any {
-	if v, ok := op.attrs[name]; ok {
-		return v
-	}
-	return op.a.get(name)
-}
-
-// SetAttr sets an attribute (used by ops defined outside this package).
-func (op *Operation) SetAttr(name string, v any) {
-	if op.attrs == nil {
-		op.attrs = map[string]any{}
-	}
-	op.attrs[name] = v
-}
 
 // AddControlInput makes dep run before op whenever op runs.
 func (op *Operation) AddControlInput(dep *Operation) {
@@ -297,37 +292,15 @@ type opConfig struct {
 // Name names the op (made unique within its graph and scope).
 func Name(n string) Option { return func(c *opConfig) { c.name = n } }
 
-// Device places the op on a device: "/cpu:0", "/device:CPU:0" or a full
-// "/job:localhost/replica:0/task:0/device:CPU:0" string.
-func Device(d string) Option { return func(c *opConfig) { c.device = d } }
-
-// canonicalDevice turns a device request into a full device string.
-func canonicalDevice(d string) string {
-	if d == "" {
-		return DefaultDevice
+// Device places the op on a device: "/cpu:0", "/device:CPU:0", "/gpu:0",
+// RefDevice or a full "/job:localhost/replica:0/task:0/device:CPU:0"
+// string; partial specifications take the defaults of DeviceSpec.String.
+// A string that is not a device specification panics with a *DeviceError
+// naming it. A device the process does not have runs the op on the CPU
+// (soft placement).
+func Device(d string) Option {
+	if _, err := ParseDevice(d); err != nil {
+		panic(err)
 	}
-	parts := strings.Split(strings.Trim(d, "/"), "/")
-	job, replica, task, dev := "localhost", "0", "0", "CPU:0"
-	for _, p := range parts {
-		switch {
-		case strings.HasPrefix(p, "job:"):
-			job = p[4:]
-		case strings.HasPrefix(p, "replica:"):
-			replica = p[8:]
-		case strings.HasPrefix(p, "task:"):
-			task = p[5:]
-		case strings.HasPrefix(p, "device:"):
-			dev = strings.ToUpper(strings.SplitN(p[7:], ":", 2)[0]) + ":" + lastPart(p[7:])
-		case strings.HasPrefix(strings.ToLower(p), "cpu:"), strings.HasPrefix(strings.ToLower(p), "gpu:"):
-			dev = strings.ToUpper(p[:3]) + ":" + p[4:]
-		}
-	}
-	return "/job:" + job + "/replica:" + replica + "/task:" + task + "/device:" + dev
-}
-
-func lastPart(s string) string {
-	if i := strings.LastIndexByte(s, ':'); i >= 0 {
-		return s[i+1:]
-	}
-	return "0"
+	return func(c *opConfig) { c.device = d }
 }

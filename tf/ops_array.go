@@ -4,12 +4,15 @@ import (
 	"fmt"
 
 	"github.com/tensorgo/tensorgo/tensor"
+	"github.com/tensorgo/tensorgo/tf/internal/kernels"
 )
 
 func init() {
+	axisAttr := []AttrDef{{"axis", AttrInt, 0}}
 	RegisterOp(&OpDef{Type: "Transpose",
+		Attrs: []AttrDef{{"perm", AttrInts, nil}},
 		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
-			p := op.a.ints
+			p := op.aInts(0)
 			if !isPerm(p, len(in[0].Shape)) {
 				shapePanic(op, in, "perm %v is not a permutation of the %d dimensions", p, len(in[0].Shape))
 			}
@@ -20,20 +23,20 @@ func init() {
 			return []TensorSpec{{in[0].DType, s}}
 		},
 		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
-			tensor.TransposeInto(out[0], in[0], op.a.ints...)
+			tensor.TransposeInto(out[0], in[0], op.aInts(0)...)
 			return nil
 		},
 		Grad: g1(func(op *Operation, dy *Tensor) *Tensor {
-			inv := make([]int, len(op.a.ints))
-			for i, j := range op.a.ints {
+			inv := make([]int, len(op.aInts(0)))
+			for i, j := range op.aInts(0) {
 				inv[j] = i
 			}
 			return Transpose(dy, inv...)
 		}),
 	})
-	RegisterOp(&OpDef{Type: "Concat",
+	RegisterOp(&OpDef{Type: "Concat", Attrs: axisAttr,
 		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
-			ax := op.a.axis
+			ax := op.aInt(0)
 			s := in[0].Shape.Clone()
 			s[ax] = 0
 			for _, t := range in {
@@ -57,18 +60,18 @@ func init() {
 			return []TensorSpec{{in[0].DType, s}}
 		},
 		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
-			concatInto(out[0], in, op.a.axis)
+			kernels.Concat(out[0], in, op.aInt(0))
 			return nil
 		},
 		Grad: func(op *Operation, dys []*Tensor, need []bool) []*Tensor {
 			r := make([]*Tensor, len(op.inputs))
 			for _, x := range op.inputs {
-				if x.shape[op.a.axis] < 0 {
+				if x.shape[op.aInt(0)] < 0 {
 					// Offsets known only at run time (a None batch axis).
 					for i := range r {
 						if need[i] {
 							ins := append([]*Tensor{dys[0]}, op.inputs...)
-							r[i] = apply1("ConcatSlice", attrs{axis: op.a.axis, n: i, set: hasAxis}, nil, ins...)
+							r[i] = apply1("ConcatSlice", attrs{op.aInt(0), i}, nil, ins...)
 						}
 					}
 					return r
@@ -76,14 +79,14 @@ func init() {
 			}
 			off := 0
 			for i, x := range op.inputs {
-				d := x.shape[op.a.axis]
+				d := x.shape[op.aInt(0)]
 				if need[i] {
 					begin := make([]int, len(x.shape))
 					size := make([]int, len(x.shape))
 					for k := range size {
 						size[k] = -1
 					}
-					begin[op.a.axis], size[op.a.axis] = off, d
+					begin[op.aInt(0)], size[op.aInt(0)] = off, d
 					r[i] = Slice(dys[0], begin, size)
 				}
 				off += d
@@ -95,9 +98,9 @@ func init() {
 	// x_n (attribute n) along axis, its offset found from the inputs'
 	// run-time shapes: Concat's gradient when a size along the axis is
 	// unknown while the graph is built.
-	RegisterOp(&OpDef{Type: "ConcatSlice",
+	RegisterOp(&OpDef{Type: "ConcatSlice", Attrs: []AttrDef{{"axis", AttrInt, 0}, {"n", AttrInt, 0}},
 		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
-			return []TensorSpec{{in[0].DType, in[1+op.a.n].Shape}}
+			return []TensorSpec{{in[0].DType, in[1+op.aInt(1)].Shape}}
 		},
 		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
 			var buf [16]int
@@ -106,10 +109,10 @@ func init() {
 				return fmt.Errorf("rank %d is above 16", r)
 			}
 			begin := buf[:r]
-			for _, x := range in[1 : 1+op.a.n] {
-				begin[op.a.axis] += x.Shape()[op.a.axis]
+			for _, x := range in[1 : 1+op.aInt(1)] {
+				begin[op.aInt(0)] += x.Shape()[op.aInt(0)]
 			}
-			sliceCopy(out[0], in[0], begin, false)
+			kernels.SliceCopy(out[0], in[0], begin, false)
 			return nil
 		},
 		Grad: func(op *Operation, dys []*Tensor, need []bool) []*Tensor {
@@ -117,15 +120,16 @@ func init() {
 			for j, x := range op.inputs[1:] {
 				parts[j] = ZerosLike(x)
 			}
-			parts[op.a.n] = dys[0]
+			parts[op.aInt(1)] = dys[0]
 			r := make([]*Tensor, len(op.inputs))
-			r[0] = Concat(op.a.axis, parts...)
+			r[0] = Concat(op.aInt(0), parts...)
 			return r
 		},
 	})
-	RegisterOp(&OpDef{Type: "Slice",
+	sliceAttrs := []AttrDef{{"begin", AttrInts, nil}, {"size", AttrInts, nil}}
+	RegisterOp(&OpDef{Type: "Slice", Attrs: sliceAttrs,
 		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
-			b, sz := op.a.ints, op.a.ints2
+			b, sz := op.aInts(0), op.aInts(1)
 			x := in[0].Shape
 			if len(b) != len(x) || len(sz) != len(x) {
 				shapePanic(op, in, "begin %v and size %v need one entry per dimension", b, sz)
@@ -146,92 +150,71 @@ func init() {
 			return []TensorSpec{{in[0].DType, s}}
 		},
 		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
-			sliceCopy(out[0], in[0], op.a.ints, false)
+			kernels.SliceCopy(out[0], in[0], op.aInts(0), false)
 			return nil
 		},
 		Grad: g1(func(op *Operation, dy *Tensor) *Tensor {
-			return apply1("SliceGrad", attrs{ints: op.a.ints, ints2: op.a.ints2, set: hasBeginSize}, nil, dy, in0(op))
+			return apply1("SliceGrad", attrs{op.aInts(0), op.aInts(1)}, nil, dy, in0(op))
 		}),
 	})
-	RegisterOp(&OpDef{Type: "SliceGrad",
+	RegisterOp(&OpDef{Type: "SliceGrad", Attrs: sliceAttrs,
 		Infer: func(op *Operation, in []TensorSpec) []TensorSpec { return []TensorSpec{{in[0].DType, in[1].Shape}} },
 		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
 			out[0].FillValue(0)
-			sliceCopy(in[0], out[0], op.a.ints, true)
+			kernels.SliceCopy(in[0], out[0], op.aInts(0), true)
 			return nil
 		},
 		Grad: func(op *Operation, dys []*Tensor, need []bool) []*Tensor {
-			return []*Tensor{Slice(dys[0], op.a.ints, op.a.ints2), nil}
+			return []*Tensor{Slice(dys[0], op.aInts(0), op.aInts(1)), nil}
 		},
 	})
-	RegisterOp(&OpDef{Type: "Gather",
+	RegisterOp(&OpDef{Type: "Gather", Attrs: axisAttr,
 		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
 			x, idx := in[0], in[1]
 			if idx.DType != tensor.Int32 && idx.DType != tensor.Int64 {
-				shapePanic(op, in, "indices have dtype %v, want int32 or int64", idx.DType)
+				dtypePanic(op, in, "indices have dtype %v, want int32 or int64", idx.DType)
 			}
-			ax := op.a.axis
+			ax := op.aInt(0)
 			s := append(append(append(tensor.Shape{}, x.Shape[:ax]...), idx.Shape...), x.Shape[ax+1:]...)
 			return []TensorSpec{{x.DType, s}}
 		},
 		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
-			tensor.GatherInto(out[0], in[0], in[1], op.a.axis)
+			tensor.GatherInto(out[0], in[0], in[1], op.aInt(0))
 			return nil
 		},
 		Grad: func(op *Operation, dys []*Tensor, need []bool) []*Tensor {
-			return []*Tensor{apply1("GatherGrad", attrs{axis: op.a.axis, set: hasAxis}, nil, dys[0], in1(op), in0(op)), nil}
+			return []*Tensor{apply1("GatherGrad", attrs{op.aInt(0)}, nil, dys[0], in1(op), in0(op)), nil}
 		},
 	})
 	// GatherGrad(dy, indices, x) scatter-adds dy into zeros shaped like x.
-	RegisterOp(&OpDef{Type: "GatherGrad",
+	RegisterOp(&OpDef{Type: "GatherGrad", Attrs: axisAttr,
 		Infer: func(op *Operation, in []TensorSpec) []TensorSpec { return []TensorSpec{{in[0].DType, in[2].Shape}} },
 		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
-			return scatterAdd(out[0], in[0], in[1], op.a.axis)
+			return kernels.ScatterAdd(out[0], in[0], in[1], op.aInt(0))
 		},
 		Grad: func(op *Operation, dys []*Tensor, need []bool) []*Tensor {
-			return []*Tensor{Gather(dys[0], in1(op), op.a.axis), nil, nil}
-		},
-	})
-	RegisterOp(&OpDef{Type: "OneHot",
-		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
-			if !in[0].DType.IsInteger() {
-				shapePanic(op, in, "indices have dtype %v, want int32, int64 or uint8", in[0].DType)
-			}
-			if op.a.n < 0 || !op.a.dtype.Valid() {
-				shapePanic(op, in, "depth %d and dtype %v: want depth >= 0 and a valid dtype", op.a.n, op.a.dtype)
-			}
-			return []TensorSpec{{op.a.dtype, append(in[0].Shape.Clone(), op.a.n)}}
-		},
-		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
-			out[0].FillValue(0)
-			d := op.a.n
-			for i := 0; i < in[0].Size(); i++ {
-				if k := int(in[0].Float(i)); k >= 0 && k < d {
-					out[0].SetFloat(i*d+k, 1)
-				}
-			}
-			return nil
+			return []*Tensor{Gather(dys[0], in1(op), op.aInt(0)), nil, nil}
 		},
 	})
 	argInfer := func(op *Operation, in []TensorSpec) []TensorSpec {
 		if !in[0].DType.IsFloat() && !in[0].DType.IsInteger() {
-			shapePanic(op, in, "dtype %v is not supported (want a float or integer dtype)", in[0].DType)
+			dtypePanic(op, in, "dtype %v is not supported (want a float or integer dtype)", in[0].DType)
 		}
-		if in[0].Shape[op.a.axis] == 0 {
-			shapePanic(op, in, "axis %d is empty (want at least one element)", op.a.axis)
+		if in[0].Shape[op.aInt(0)] == 0 {
+			shapePanic(op, in, "axis %d is empty (want at least one element)", op.aInt(0))
 		}
-		s := append(in[0].Shape[:op.a.axis:op.a.axis], in[0].Shape[op.a.axis+1:]...)
+		s := append(in[0].Shape[:op.aInt(0):op.aInt(0)], in[0].Shape[op.aInt(0)+1:]...)
 		return []TensorSpec{{tensor.Int64, s}}
 	}
-	RegisterOp(&OpDef{Type: "ArgMax", Infer: argInfer,
+	RegisterOp(&OpDef{Type: "ArgMax", Infer: argInfer, Attrs: axisAttr,
 		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
-			tensor.ArgMaxInto(out[0], in[0], op.a.axis)
+			tensor.ArgMaxInto(out[0], in[0], op.aInt(0))
 			return nil
 		},
 	})
-	RegisterOp(&OpDef{Type: "ArgMin", Infer: argInfer,
+	RegisterOp(&OpDef{Type: "ArgMin", Infer: argInfer, Attrs: axisAttr,
 		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
-			tensor.ArgMinInto(out[0], in[0], op.a.axis)
+			tensor.ArgMinInto(out[0], in[0], op.aInt(0))
 			return nil
 		},
 	})
@@ -251,7 +234,7 @@ func Transpose(x *Tensor, perm ...int) *Tensor {
 	if !isPerm(p, len(x.shape)) {
 		panic(fmt.Sprintf("tf: Transpose: perm %v is not a permutation of the dimensions of %v", perm, x.shape))
 	}
-	return apply1("Transpose", attrs{ints: p, set: hasPerm}, nil, x)
+	return apply1("Transpose", attrs{p}, nil, x)
 }
 
 // Concat joins xs along axis.
@@ -260,7 +243,7 @@ func Concat(axis int, xs ...*Tensor) *Tensor {
 		panic("tf: Concat: no inputs")
 	}
 	ax := tensor.NormAxis("Concat", axis, len(xs[0].shape))
-	return apply1("Concat", attrs{axis: ax, set: hasAxis}, nil, xs...)
+	return apply1("Concat", attrs{ax}, nil, xs...)
 }
 
 // Stack joins xs along a new axis.
@@ -346,146 +329,22 @@ func isPerm(p []int, rank int) bool {
 
 // Slice returns the block of x at begin with the given size (-1: to the end).
 func Slice(x *Tensor, begin, size []int) *Tensor {
-	a := attrs{ints: append([]int(nil), begin...), ints2: append([]int(nil), size...), set: hasBeginSize}
+	a := attrs{append([]int(nil), begin...), append([]int(nil), size...)}
 	return apply1("Slice", a, nil, x)
 }
 
 // Gather picks slices of x along axis by integer indices (tf.gather).
 func Gather(x, indices *Tensor, axis int) *Tensor {
 	ax := tensor.NormAxis("Gather", axis, len(x.shape))
-	return apply1("Gather", attrs{axis: ax, set: hasAxis}, nil, x, indices)
-}
-
-// OneHot returns indices.shape + (depth,) with 1 at each index (tf.one_hot).
-// Indices outside [0, depth) give rows of zeros, as in TensorFlow.
-func OneHot(indices *Tensor, depth int, dtype tensor.DType) *Tensor {
-	return apply1("OneHot", attrs{n: depth, dtype: dtype, set: hasDepth | hasDType}, nil, indices)
+	return apply1("Gather", attrs{ax}, nil, x, indices)
 }
 
 // ArgMax returns the index of the largest element along axis (Int64).
 func ArgMax(x *Tensor, axis int) *Tensor {
-	return apply1("ArgMax", attrs{axis: tensor.NormAxis("ArgMax", axis, len(x.shape)), set: hasAxis}, nil, x)
+	return apply1("ArgMax", attrs{tensor.NormAxis("ArgMax", axis, len(x.shape))}, nil, x)
 }
 
 // ArgMin returns the index of the smallest element along axis (Int64).
 func ArgMin(x *Tensor, axis int) *Tensor {
-	return apply1("ArgMin", attrs{axis: tensor.NormAxis("ArgMin", axis, len(x.shape)), set: hasAxis}, nil, x)
-}
-
-// concatInto copies xs one after another along axis into dst.
-func concatInto(dst *tensor.Tensor, xs []*tensor.Tensor, axis int) {
-	shape := dst.Shape()
-	outer := 1
-	for _, d := range shape[:axis] {
-		outer *= d
-	}
-	inner := 1
-	for _, d := range shape[axis+1:] {
-		inner *= d
-	}
-	rowOut := shape[axis] * inner
-	off := 0
-	for _, x := range xs {
-		w := x.Shape()[axis] * inner
-		for o := 0; o < outer; o++ {
-			copyRange(dst, o*rowOut+off, x, o*w, w)
-		}
-		off += w
-	}
-}
-
-func copyRange(dst *tensor.Tensor, doff int, src *tensor.Tensor, soff, n int) {
-	switch d := dst.Data().(type) {
-	case []float32:
-		copy(d[doff:doff+n], src.Float32s()[soff:soff+n])
-	case []float64:
-		copy(d[doff:doff+n], src.Float64s()[soff:soff+n])
-	case []int32:
-		copy(d[doff:doff+n], src.Int32s()[soff:soff+n])
-	case []int64:
-		copy(d[doff:doff+n], src.Int64s()[soff:soff+n])
-	case []uint8:
-		copy(d[doff:doff+n], src.Uint8s()[soff:soff+n])
-	case []bool:
-		copy(d[doff:doff+n], src.Bools()[soff:soff+n])
-	}
-}
-
-// sliceCopy copies between a block (small, shape of small) and big at
-// begin: small = big[block] or, when add, big[block] += small.
-func sliceCopy(small, big *tensor.Tensor, begin []int, add bool) {
-	ss, bs := small.Shape(), big.Shape()
-	r := len(ss)
-	if small.Size() == 0 {
-		return
-	}
-	if r == 0 {
-		copyRange(small, 0, big, 0, 1)
-		return
-	}
-	bst := bs.Strides()
-	n := ss[r-1]
-	var idx [16]int
-	for so := 0; so < small.Size(); so += n {
-		bo := 0
-		for k := 0; k < r-1; k++ {
-			bo += (idx[k] + begin[k]) * bst[k]
-		}
-		bo += begin[r-1]
-		if add {
-			addRange(big, bo, small, so, n)
-		} else {
-			copyRange(small, so, big, bo, n)
-		}
-		for k := r - 2; k >= 0; k-- {
-			idx[k]++
-			if idx[k] < ss[k] {
-				break
-			}
-			idx[k] = 0
-		}
-	}
-}
-
-func addRange(dst *tensor.Tensor, doff int, src *tensor.Tensor, soff, n int) {
-	switch d := dst.Data().(type) {
-	case []float32:
-		s := src.Float32s()[soff : soff+n]
-		for i, v := range s {
-			d[doff+i] += v
-		}
-	case []float64:
-		s := src.Float64s()[soff : soff+n]
-		for i, v := range s {
-			d[doff+i] += v
-		}
-	default:
-		panic(fmt.Sprintf("unsupported dtype %v", dst.DType()))
-	}
-}
-
-// scatterAdd sets dst = 0 and adds the slices of dy back at their indices
-// along axis (the gradient of Gather).
-func scatterAdd(dst, dy, indices *tensor.Tensor, axis int) error {
-	dst.FillValue(0)
-	xs := dst.Shape()
-	outer := 1
-	for _, d := range xs[:axis] {
-		outer *= d
-	}
-	inner := 1
-	for _, d := range xs[axis+1:] {
-		inner *= d
-	}
-	nIdx := indices.Size()
-	for o := 0; o < outer; o++ {
-		for j := 0; j < nIdx; j++ {
-			k := int(indices.Float(j))
-			if k < 0 || k >= xs[axis] {
-				return fmt.Errorf("index %d is outside [0, %d)", k, xs[axis])
-			}
-			addRange(dst, (o*xs[axis]+k)*inner, dy, (o*nIdx+j)*inner, inner)
-		}
-	}
-	return nil
+	return apply1("ArgMin", attrs{tensor.NormAxis("ArgMin", axis, len(x.shape))}, nil, x)
 }

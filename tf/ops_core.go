@@ -8,25 +8,29 @@ import (
 )
 
 func init() {
-	RegisterOp(&OpDef{Type: "Const", SetsOutputs: true,
+	RegisterOp(&OpDef{Type: "Const", SetsOutputs: true, Constant: true, Host: true,
+		Attrs: []AttrDef{{"value", AttrTensor, nil}},
 		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
-			return []TensorSpec{{op.a.value.DType(), op.a.value.Shape()}}
+			v := op.aTensor(0)
+			return []TensorSpec{{v.DType(), v.Shape()}}
 		},
-		Kernel: func(op *Operation, in, out []*tensor.Tensor) error { out[0] = op.a.value; return nil },
+		Kernel: func(op *Operation, in, out []*tensor.Tensor) error { out[0] = op.aTensor(0); return nil },
 	})
-	RegisterOp(&OpDef{Type: "Placeholder", SetsOutputs: true,
+	RegisterOp(&OpDef{Type: "Placeholder", SetsOutputs: true, Fed: true, Host: true,
+		Attrs: []AttrDef{{"dtype", AttrDType, nil}, {"shape", AttrShape, nil}},
 		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
-			return []TensorSpec{{op.a.dtype, tensor.Shape(op.a.ints)}}
+			return []TensorSpec{{op.aDType(0), op.aShape(1)}}
 		},
 		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
 			return fmt.Errorf("placeholder %s was not fed", op.name)
 		},
 	})
-	RegisterOp(&OpDef{Type: "NoOp",
+	RegisterOp(&OpDef{Type: "NoOp", ControlOnly: true, Host: true,
 		Infer:  func(op *Operation, in []TensorSpec) []TensorSpec { return nil },
 		Kernel: func(op *Operation, in, out []*tensor.Tensor) error { return nil },
 	})
-	RegisterOp(&OpDef{Type: "VariableV2", SetsOutputs: true, Stateful: true,
+	RegisterOp(&OpDef{Type: "VariableV2", SetsOutputs: true, Stateful: true, ReadsVariable: true, Host: true,
+		Attrs: []AttrDef{{"dtype", AttrDType, nil}, {"shape", AttrShape, nil}},
 		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
 			return []TensorSpec{{op.variable.dtype, op.variable.shape}}
 		},
@@ -46,7 +50,7 @@ func init() {
 		}
 		return []TensorSpec{{v.dtype, v.shape}}
 	}
-	RegisterOp(&OpDef{Type: "Assign", SetsOutputs: true, Stateful: true, Infer: assignInfer,
+	RegisterOp(&OpDef{Type: "Assign", SetsOutputs: true, Stateful: true, AssignsVariable: true, Infer: assignInfer,
 		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
 			v := op.variable
 			if v.value == nil {
@@ -63,7 +67,7 @@ func init() {
 		op   tensor.BinaryOp
 	}{{"AssignAdd", tensor.OpAdd}, {"AssignSub", tensor.OpSub}} {
 		bop := a.op
-		RegisterOp(&OpDef{Type: a.name, SetsOutputs: true, Stateful: true, Infer: assignInfer,
+		RegisterOp(&OpDef{Type: a.name, SetsOutputs: true, Stateful: true, AssignsVariable: true, Infer: assignInfer,
 			Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
 				v := op.variable
 				if v.value == nil {
@@ -82,8 +86,9 @@ func init() {
 	})
 	RegisterOp(&OpDef{Type: "StopGradient", View: true, Infer: identity, Kernel: copyKernel})
 	RegisterOp(&OpDef{Type: "Reshape", View: true, Kernel: copyKernel,
+		Attrs: []AttrDef{{"shape", AttrInts, nil}},
 		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
-			return []TensorSpec{{in[0].DType, inferReshape(op, in, op.a.ints)}}
+			return []TensorSpec{{in[0].DType, inferReshape(op, in, op.aInts(0))}}
 		},
 		Grad: func(op *Operation, dys []*Tensor, need []bool) []*Tensor {
 			return []*Tensor{reshapeLike(dys[0], op.inputs[0])}
@@ -129,12 +134,14 @@ func init() {
 		},
 	})
 	RegisterOp(&OpDef{Type: "BroadcastTo",
+		Attrs: []AttrDef{{"shape", AttrInts, nil}},
 		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
-			s, err := tensor.BroadcastShapes(in[0].Shape, tensor.Shape(op.a.ints))
-			if err != nil || !s.Equal(tensor.Shape(op.a.ints)) {
-				shapePanic(op, in, "cannot broadcast to %v", tensor.Shape(op.a.ints))
+			to := tensor.Shape(op.aInts(0))
+			s, err := tensor.BroadcastShapes(in[0].Shape, to)
+			if err != nil || !s.Equal(to) {
+				shapePanic(op, in, "cannot broadcast to %v", to)
 			}
-			return []TensorSpec{{in[0].DType, tensor.Shape(op.a.ints)}}
+			return []TensorSpec{{in[0].DType, to.Clone()}}
 		},
 		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
 			tensor.BroadcastToInto(out[0], in[0])
@@ -150,11 +157,12 @@ func init() {
 	RegisterOp(&OpDef{Type: "OnesLike", Infer: identity, Kernel: fillLike(1)})
 	RegisterOp(&OpDef{Type: "ZerosLike", Infer: identity, Kernel: fillLike(0)})
 	RegisterOp(&OpDef{Type: "Cast",
+		Attrs: []AttrDef{{"dtype", AttrDType, nil}},
 		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
-			if !op.a.dtype.Valid() {
-				shapePanic(op, in, "cannot cast to %v (want float32, float64, int32, int64, uint8 or bool)", op.a.dtype)
+			if dt := op.aDType(0); !dt.Valid() {
+				dtypePanic(op, in, "cannot cast to %v (want float32, float64, int32, int64, uint8 or bool)", dt)
 			}
-			return []TensorSpec{{op.a.dtype, in[0].Shape}}
+			return []TensorSpec{{op.aDType(0), in[0].Shape}}
 		},
 		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
 			tensor.CastInto(out[0], in[0])
@@ -224,7 +232,7 @@ func Const(g *Graph, value any, opts ...Option) *Tensor {
 	if g == nil {
 		return &Tensor{dtype: v.DType(), shape: v.Shape(), value: v}
 	}
-	return build(mustOp("Const"), g, nil, attrs{value: v, set: hasValue}, nil, opts).outputs[0]
+	return build(mustOp("Const"), g, nil, attrs{v}, nil, opts).outputs[0]
 }
 
 // Constant returns an eager constant (Const(nil, value)).
@@ -270,7 +278,7 @@ func Placeholder(g *Graph, dtype tensor.DType, shape tensor.Shape, opts ...Optio
 	if g == nil {
 		g = DefaultGraph()
 	}
-	return build(mustOp("Placeholder"), g, nil, attrs{dtype: dtype, ints: shape.Clone(), set: hasDType | hasShape}, nil, opts).outputs[0]
+	return build(mustOp("Placeholder"), g, nil, attrs{dtype, shape.Clone()}, nil, opts).outputs[0]
 }
 
 // scalarLike returns the constant v with x's dtype, in x's graph (or eager).
@@ -288,7 +296,7 @@ func StopGradient(x *Tensor, opts ...Option) *Tensor { return apply1("StopGradie
 
 // Reshape returns x with a new shape; one dimension may be -1.
 func Reshape(x *Tensor, shape ...int) *Tensor {
-	return apply1("Reshape", attrs{ints: append([]int(nil), shape...), set: hasShape}, nil, x)
+	return apply1("Reshape", attrs{append([]int(nil), shape...)}, nil, x)
 }
 
 func reshapeLike(x, like *Tensor) *Tensor {
@@ -320,7 +328,7 @@ func ExpandDims(x *Tensor, axis int) *Tensor {
 	if axis == len(x.shape) {
 		src = append(src, -1)
 	}
-	return apply1("ReshapeDims", attrs{ints: src, set: hasShape}, nil, x)
+	return apply1("ReshapeDims", attrs{src}, nil, x)
 }
 
 // Squeeze removes size-1 dimensions (all of them when axes is empty).
@@ -339,17 +347,18 @@ func Squeeze(x *Tensor, axes ...int) *Tensor {
 		}
 		src = append(src, i)
 	}
-	return apply1("ReshapeDims", attrs{ints: src, set: hasShape}, nil, x)
+	return apply1("ReshapeDims", attrs{src}, nil, x)
 }
 
 func init() {
 	// ReshapeDims keeps some input dimensions and inserts 1s: ints[i] is the
 	// input dimension output dimension i comes from, or -1 for a new 1.
 	RegisterOp(&OpDef{Type: "ReshapeDims", View: true,
+		Attrs:  []AttrDef{{"shape", AttrInts, nil}},
 		Kernel: func(op *Operation, in, out []*tensor.Tensor) error { out[0].CopyFrom(in[0]); return nil },
 		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
-			s := make(tensor.Shape, len(op.a.ints))
-			for i, j := range op.a.ints {
+			s := make(tensor.Shape, len(op.aInts(0)))
+			for i, j := range op.aInts(0) {
 				s[i] = 1
 				if j >= 0 {
 					s[i] = in[0].Shape[j]
@@ -365,7 +374,7 @@ func init() {
 
 // BroadcastTo broadcasts x to shape.
 func BroadcastTo(x *Tensor, shape ...int) *Tensor {
-	return apply1("BroadcastTo", attrs{ints: append([]int(nil), shape...), set: hasShape}, nil, x)
+	return apply1("BroadcastTo", attrs{append([]int(nil), shape...)}, nil, x)
 }
 
 func broadcastLike(x, like *Tensor) *Tensor {
@@ -398,5 +407,5 @@ func Cast(x *Tensor, dtype tensor.DType) *Tensor {
 	if x.dtype == dtype {
 		return x
 	}
-	return apply1("Cast", attrs{dtype: dtype, set: hasDType}, nil, x)
+	return apply1("Cast", attrs{dtype}, nil, x)
 }

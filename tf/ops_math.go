@@ -11,10 +11,10 @@ type gradFunc = func(op *Operation, dys []*Tensor, need []bool) []*Tensor
 func binaryInfer(bop tensor.BinaryOp) func(op *Operation, in []TensorSpec) []TensorSpec {
 	return func(op *Operation, in []TensorSpec) []TensorSpec {
 		if in[0].DType != in[1].DType {
-			shapePanic(op, in, "inputs must have the same dtype")
+			dtypePanic(op, in, "inputs must have the same dtype")
 		}
 		if !bop.Supports(in[0].DType) {
-			shapePanic(op, in, "dtype %v is not supported", in[0].DType)
+			dtypePanic(op, in, "dtype %v is not supported", in[0].DType)
 		}
 		s, err := tensor.BroadcastShapes(in[0].Shape, in[1].Shape)
 		if err != nil {
@@ -37,7 +37,7 @@ func registerUnary(typ string, uop tensor.UnaryOp, grad gradFunc) {
 	RegisterOp(&OpDef{Type: typ, Grad: grad,
 		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
 			if !uop.Supports(in[0].DType) {
-				shapePanic(op, in, "dtype %v is not supported", in[0].DType)
+				dtypePanic(op, in, "dtype %v is not supported", in[0].DType)
 			}
 			return []TensorSpec{in[0]}
 		},
@@ -247,7 +247,7 @@ func init() {
 	RegisterOp(&OpDef{Type: "Where",
 		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
 			if in[0].DType != tensor.Bool || in[1].DType != in[2].DType {
-				shapePanic(op, in, "want a bool condition and two values of one dtype")
+				dtypePanic(op, in, "want a bool condition and two values of one dtype")
 			}
 			s, err := tensor.BroadcastShapes(in[0].Shape, in[1].Shape)
 			if err == nil {
@@ -276,22 +276,23 @@ func init() {
 		},
 	})
 	RegisterOp(&OpDef{Type: "ClipByValue",
+		Attrs: []AttrDef{{"clip_value_min", AttrFloat, nil}, {"clip_value_max", AttrFloat, nil}},
 		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
 			if !in[0].DType.IsFloat() && !in[0].DType.IsInteger() {
-				shapePanic(op, in, "dtype %v is not supported (want a float or integer dtype)", in[0].DType)
+				dtypePanic(op, in, "dtype %v is not supported (want a float or integer dtype)", in[0].DType)
 			}
-			if op.a.f > op.a.f2 {
-				shapePanic(op, in, "lower bound %v is above upper bound %v", op.a.f, op.a.f2)
+			if op.aFloat(0) > op.aFloat(1) {
+				shapePanic(op, in, "lower bound %v is above upper bound %v", op.aFloat(0), op.aFloat(1))
 			}
 			return []TensorSpec{in[0]}
 		},
 		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
-			tensor.ClipInto(out[0], in[0], op.a.f, op.a.f2)
+			tensor.ClipInto(out[0], in[0], op.aFloat(0), op.aFloat(1))
 			return nil
 		},
 		Grad: g1(func(op *Operation, dy *Tensor) *Tensor {
 			x := in0(op)
-			c := LogicalAnd(GreaterEqual(x, scalarLike(x, op.a.f)), LessEqual(x, scalarLike(x, op.a.f2)))
+			c := LogicalAnd(GreaterEqual(x, scalarLike(x, op.aFloat(0))), LessEqual(x, scalarLike(x, op.aFloat(1))))
 			return Where(c, dy, scalarLike(dy, 0))
 		}),
 	})
@@ -485,5 +486,5 @@ func Where(cond, a, b *Tensor) *Tensor { return apply1("Where", attrs{}, nil, co
 
 // ClipByValue limits x to [lo, hi].
 func ClipByValue(x *Tensor, lo, hi float64) *Tensor {
-	return apply1("ClipByValue", attrs{f: lo, f2: hi, set: hasBounds}, nil, x)
+	return apply1("ClipByValue", attrs{lo, hi}, nil, x)
 }

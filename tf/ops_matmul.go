@@ -5,44 +5,47 @@ import (
 )
 
 // MatMulOption sets MatMul's transposes.
-type MatMulOption func(*attrs)
+type MatMulOption func(*matmulAttrs)
+
+type matmulAttrs struct{ transA, transB bool }
 
 // TransposeA multiplies by a's transpose.
-func TransposeA(b bool) MatMulOption { return func(a *attrs) { a.transA = b } }
+func TransposeA(b bool) MatMulOption { return func(a *matmulAttrs) { a.transA = b } }
 
 // TransposeB multiplies by b's transpose.
-func TransposeB(b bool) MatMulOption { return func(a *attrs) { a.transB = b } }
+func TransposeB(b bool) MatMulOption { return func(a *matmulAttrs) { a.transB = b } }
 
 // MatMul multiplies the matrices in the last two dimensions of a and b
 // (leading batch dimensions broadcast).
 func MatMul(a, b *Tensor, opts ...MatMulOption) *Tensor {
-	at := attrs{set: hasTrans}
+	var at matmulAttrs
 	for _, o := range opts {
 		o(&at)
 	}
-	return apply1("MatMul", at, nil, a, b)
+	return apply1("MatMul", attrs{at.transA, at.transB}, nil, a, b)
 }
 
 func matmul(a, b *Tensor, ta, tb bool) *Tensor {
-	return apply1("MatMul", attrs{transA: ta, transB: tb, set: hasTrans}, nil, a, b)
+	return apply1("MatMul", attrs{ta, tb}, nil, a, b)
 }
 
 func init() {
 	RegisterOp(&OpDef{Type: "MatMul",
+		Attrs: []AttrDef{{"transpose_a", AttrBool, false}, {"transpose_b", AttrBool, false}},
 		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
 			a, b := in[0], in[1]
 			if a.DType != b.DType || !a.DType.IsFloat() {
-				shapePanic(op, in, "want two float tensors of one dtype")
+				dtypePanic(op, in, "want two float tensors of one dtype")
 			}
 			if len(a.Shape) < 2 || len(b.Shape) < 2 {
 				shapePanic(op, in, "inputs must have rank >= 2")
 			}
 			m, k := a.Shape[len(a.Shape)-2], a.Shape[len(a.Shape)-1]
-			if op.a.transA {
+			if op.aBool(0) {
 				m, k = k, m
 			}
 			k2, n := b.Shape[len(b.Shape)-2], b.Shape[len(b.Shape)-1]
-			if op.a.transB {
+			if op.aBool(1) {
 				k2, n = n, k2
 			}
 			if k >= 0 && k2 >= 0 && k != k2 {
@@ -55,12 +58,12 @@ func init() {
 			return []TensorSpec{{a.DType, append(append(tensor.Shape{}, batch...), m, n)}}
 		},
 		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
-			tensor.MatMulInto(out[0], in[0], in[1], op.a.transA, op.a.transB)
+			tensor.MatMulInto(out[0], in[0], in[1], op.aBool(0), op.aBool(1))
 			return nil
 		},
 		Grad: func(op *Operation, dys []*Tensor, need []bool) []*Tensor {
 			a, b, dy := in0(op), in1(op), dys[0]
-			ta, tb := op.a.transA, op.a.transB
+			ta, tb := op.aBool(0), op.aBool(1)
 			var da, db *Tensor
 			switch {
 			case !ta && !tb:

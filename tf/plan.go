@@ -26,13 +26,14 @@ type plan struct {
 
 type step struct {
 	op     *Operation
-	kernel func(op *Operation, in, out []*tensor.Tensor) error
+	kernel KernelFunc // chosen for the op's device when the plan compiled
 	in     []*tensor.Tensor
 	out    []*tensor.Tensor
 	inIdx  []int32
 	outIdx []int32
-	dyn    bool // kernel sets its outputs
-	view   bool // output 0 is input 0 reshaped
+	device string // the device the op really runs on
+	dyn    bool   // kernel sets its outputs
+	view   bool   // output 0 is input 0 reshaped
 	// view cache: the input the view was last made of, and the view
 	viewSrc   *tensor.Tensor
 	viewOut   *tensor.Tensor
@@ -65,12 +66,16 @@ func (p *plan) matches(feeds Feeds, fetches []*Tensor, targets []*Operation) boo
 func (p *plan) run(feeds Feeds) (out []*tensor.Tensor, err error) {
 	var cur *step
 	defer func() {
-		if r := recover(); r != nil {
+		// Only tf's typed panics become errors; any other panic is a bug
+		// and keeps its stack.
+		var perr error
+		Recover(&perr)
+		if perr != nil {
 			name := "?"
 			if cur != nil {
 				name = cur.op.name + " (" + cur.op.def.Type + ")"
 			}
-			err = fmt.Errorf("tf: Session.Run: op %s: %v", name, r)
+			err = fmt.Errorf("tf: Session.Run: op %s: %w", name, perr)
 			out = nil
 		}
 	}()
@@ -125,9 +130,9 @@ func (e *uninitializedError) Error() string {
 
 // writes reports whether op assigns a variable: such ops run after every
 // op that does not depend on them, so reads see the value before the step.
-func writes(op *Operation) bool { return op.variable != nil && op.def.Type != "VariableV2" }
+func writes(op *Operation) bool { return op.def.AssignsVariable }
 
-func (s *Session) compile(feeds Feeds, fetches []*Tensor, targets []*Operation) (p *plan, err error) {
+func (sess *Session) compile(feeds Feeds, fetches []*Tensor, targets []*Operation) (p *plan, err error) {
 	p = &plan{
 		fetches:  append([]*Tensor(nil), fetches...),
 		targets:  append([]*Operation(nil), targets...),
@@ -161,7 +166,7 @@ func (s *Session) compile(feeds Feeds, fetches []*Tensor, targets []*Operation) 
 			return nil
 		}
 		state[op] = 1
-		if op.def.Type == "Placeholder" {
+		if op.def.Fed {
 			return fmt.Errorf("tf: Session.Run: %s needs placeholder %s, which was not fed", root, op.outputs[0].Name())
 		}
 		isLate := writes(op)
@@ -219,8 +224,10 @@ func (s *Session) compile(feeds Feeds, fetches []*Tensor, targets []*Operation) 
 		p.feedSlot[t] = i
 	}
 	defer func() {
-		if r := recover(); r != nil {
-			p, err = nil, fmt.Errorf("tf: Session.Run: compiling the graph for the fed shapes: %v", r)
+		var perr error
+		Recover(&perr) // only tf's typed panics: a bug keeps its stack
+		if perr != nil {
+			p, err = nil, fmt.Errorf("tf: Session.Run: compiling the graph for the fed shapes: %w", perr)
 		}
 	}()
 	const (
@@ -249,8 +256,9 @@ func (s *Session) compile(feeds Feeds, fetches []*Tensor, targets []*Operation) 
 			in[i] = specs[idx]
 		}
 		var outs []TensorSpec
-		if op.def.Type == "Const" {
-			outs = []TensorSpec{{op.a.value.DType(), op.a.value.Shape()}}
+		if op.def.Constant {
+			v := op.aTensor(0)
+			outs = []TensorSpec{{v.DType(), v.Shape()}}
 		} else {
 			outs = op.def.Infer(op, in)
 		}
@@ -266,16 +274,16 @@ func (s *Session) compile(feeds Feeds, fetches []*Tensor, targets []*Operation) 
 				outIdx[i] = newSlot(t, outs[i])
 			}
 			k := int8(kindPool)
-			if op.def.SetsOutputs || op.def.View || op.def.Type == "Const" {
+			if op.def.SetsOutputs || op.def.View || op.def.Constant {
 				k = kindFixed
 			}
 			kind = append(kind, k)
 		}
-		if op.def.Type == "Const" {
-			p.slots[outIdx[0]] = op.a.value
+		if op.def.Constant {
+			p.slots[outIdx[0]] = op.aTensor(0)
 			continue
 		}
-		if op.def.Type == "NoOp" {
+		if op.def.ControlOnly {
 			continue
 		}
 		infos = append(infos, stepInfo{op, inIdx, outIdx})
@@ -320,7 +328,7 @@ func (s *Session) compile(feeds Feeds, fetches []*Tensor, targets []*Operation) 
 				b = free[len(free)-1]
 				pool[key] = free[:len(free)-1]
 			} else {
-				b = tensor.New(sp.DType, sp.Shape.NumElements())
+				b = sess.alloc.Allocate(sp.DType, sp.Shape.NumElements())
 			}
 			buf[s] = b
 			p.slots[s] = b.Reshape(sp.Shape...)
@@ -349,7 +357,8 @@ func (s *Session) compile(feeds Feeds, fetches []*Tensor, targets []*Operation) 
 	p.steps = make([]step, len(infos))
 	for k, si := range infos {
 		st := &p.steps[k]
-		st.op, st.kernel = si.op, si.op.def.Kernel
+		st.op = si.op
+		st.device, st.kernel = placeOp(si.op, sess.device)
 		st.inIdx, st.outIdx = si.in, si.out
 		st.in = make([]*tensor.Tensor, len(si.in))
 		st.out = make([]*tensor.Tensor, len(si.out))
@@ -367,14 +376,15 @@ func (s *Session) compile(feeds Feeds, fetches []*Tensor, targets []*Operation) 
 		}
 	}
 	p.results = make([]*tensor.Tensor, len(fetches))
-	if s.logPlacement {
-		if s.logged == nil {
-			s.logged = map[*Operation]bool{}
+	if sess.logPlacement {
+		if sess.logged == nil {
+			sess.logged = map[*Operation]bool{}
 		}
 		for _, op := range order {
-			if !s.logged[op] {
-				s.logged[op] = true
-				fmt.Fprintf(s.logW, "%s: (%s): %s\n", op.name, op.def.Type, op.device)
+			if !sess.logged[op] {
+				sess.logged[op] = true
+				dev, _ := placeOp(op, sess.device)
+				fmt.Fprintf(sess.logW, "%s: (%s): %s\n", op.name, op.def.Type, dev)
 			}
 		}
 	}

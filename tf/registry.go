@@ -2,9 +2,7 @@ package tf
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"sort"
-	"strings"
 	"sync"
 
 	"github.com/tensorgo/tensorgo/tensor"
@@ -17,18 +15,28 @@ type TensorSpec struct {
 	Shape tensor.Shape // may hold -1 while a graph is built
 }
 
-// OpDef defines an op once for graph mode, eager mode and gradients.
+// KernelFunc computes an op's outputs from its inputs on one device. out
+// holds preallocated tensors of the inferred specs (buffers may be reused
+// between runs), unless the OpDef SetsOutputs, in which case the kernel
+// stores its outputs in out.
+type KernelFunc func(op *Operation, in, out []*tensor.Tensor) error
+
+// OpDef defines an op once for graph mode, eager mode and gradients: its
+// attributes, shape inference, its kernels (one per device type), its
+// gradient, and the properties plans and gradients go by.
 type OpDef struct {
 	// Type is the op type name ("MatMul"), also the default op name.
 	Type string
+	// Attrs declares the op's attributes (name, type, default) in the
+	// order their values are stored; see Operation.Attrs and AttrAt.
+	Attrs []AttrDef
 	// Infer returns the output specs for the input specs. Shapes may hold
 	// unknown (-1) dimensions while a graph is built; when a plan is
 	// compiled or an op runs eagerly they are concrete. Impossible inputs
-	// panic with a message naming the op and the shapes.
+	// panic with a *ShapeError or *DTypeError naming the op and the shapes.
 	Infer func(op *Operation, in []TensorSpec) []TensorSpec
-	// Kernel computes the outputs. out holds preallocated tensors of the
-	// inferred specs (buffers may be reused between runs), unless
-	// SetsOutputs, in which case the kernel stores its outputs in out.
+	// Kernel is the op's CPU kernel (device type "CPU"); RegisterKernel adds
+	// kernels for other device types.
 	Kernel func(op *Operation, in, out []*tensor.Tensor) error
 	// Grad returns the gradients of the op's inputs given those of its
 	// outputs (dys[i] may be nil: no gradient flows into output i), written
@@ -36,6 +44,7 @@ type OpDef struct {
 	// order. need[i] says whether input i's gradient is wanted; entries
 	// may be nil. A nil Grad makes the op non-differentiable.
 	Grad func(op *Operation, dys []*Tensor, need []bool) []*Tensor
+
 	// View marks an op whose output 0 is input 0's storage reshaped
 	// (Reshape, Identity): plans alias instead of copying.
 	View bool
@@ -45,6 +54,63 @@ type OpDef struct {
 	// Stateful marks ops with side effects or randomness (assignments,
 	// dropout). It documents the op; plans run every op a Run needs.
 	Stateful bool
+	// Constant marks an op whose only output is its first attribute, a
+	// *tensor.Tensor (Const): plans bind the value when they compile and
+	// run nothing.
+	Constant bool
+	// Fed marks an op whose output must be fed (Placeholder): a Run that
+	// needs it unfed is an error.
+	Fed bool
+	// ControlOnly marks an op that computes nothing and only orders the
+	// ops it depends on (NoOp).
+	ControlOnly bool
+	// ReadsVariable marks the read of a variable (VariableV2): gradients
+	// with respect to the variable flow out of it.
+	ReadsVariable bool
+	// AssignsVariable marks an op that writes its variable (Assign, the
+	// optimizer updates): plans run it after every op that does not depend
+	// on it, so that reads in the same Run see the value before the step.
+	AssignsVariable bool
+	// Host marks an op whose kernel only moves references or host state
+	// (constants, feeds, variable reads): it is the same on every device,
+	// so devices need no kernel of their own for it.
+	Host bool
+
+	kernels map[string]KernelFunc // by device type; "CPU" is Kernel
+}
+
+// KernelFor returns the op's kernel for a device type ("CPU", "REF"), or
+// nil when that device has none. A Host op's CPU kernel serves every
+// device.
+func (def *OpDef) KernelFor(deviceType string) KernelFunc {
+	regMu.RLock()
+	defer regMu.RUnlock()
+	if k := def.kernels[deviceType]; k != nil {
+		return k
+	}
+	if def.Host {
+		return def.kernels["CPU"]
+	}
+	return nil
+}
+
+// RegisterKernel adds the kernel of a registered op type for a device type
+// ("REF", later "GPU"). It panics if the op is not registered, the device
+// type is not known (RegisterDeviceType) or the kernel is already there.
+func RegisterKernel(opType, deviceType string, k KernelFunc) {
+	def := mustOp(opType)
+	if !knownDeviceType(deviceType) {
+		panic(fmt.Sprintf("tf: RegisterKernel %s: unknown device type %q", opType, deviceType))
+	}
+	regMu.Lock()
+	defer regMu.Unlock()
+	if k == nil {
+		panic(fmt.Sprintf("tf: RegisterKernel %s on %s: nil kernel", opType, deviceType))
+	}
+	if _, dup := def.kernels[deviceType]; dup {
+		panic(fmt.Sprintf("tf: RegisterKernel: op %s already has a %s kernel", opType, deviceType))
+	}
+	def.kernels[deviceType] = k
 }
 
 var (
@@ -63,6 +129,17 @@ func RegisterOp(def *OpDef) {
 	if _, dup := registry[def.Type]; dup {
 		panic(fmt.Sprintf("tf: RegisterOp: op %q registered twice", def.Type))
 	}
+	for _, a := range def.Attrs {
+		if a.Name == "" || a.Type == 0 || a.Type > AttrAny {
+			panic(fmt.Sprintf("tf: RegisterOp %q: attribute %q needs a name and a type", def.Type, a.Name))
+		}
+		if a.Default != nil {
+			if _, ok := checkAttr(a.Type, a.Default); !ok {
+				panic(fmt.Sprintf("tf: RegisterOp %q: default %v of attribute %s is not of type %v", def.Type, a.Default, a.Name, a.Type))
+			}
+		}
+	}
+	def.kernels = map[string]KernelFunc{"CPU": def.Kernel}
 	registry[def.Type] = def
 }
 
@@ -93,89 +170,13 @@ func mustOp(typ string) *OpDef {
 	return d
 }
 
-// attrs are the typed attributes of the built-in ops, read by kernels
-// without map lookups.
-type attrs struct {
-	axes   []int
-	keep   bool
-	axis   int
-	transA bool
-	transB bool
-	f      float64 // alpha, rate, lower bound, ...
-	f2     float64 // upper bound, ...
-	ints   []int   // shape, perm, begin
-	ints2  []int   // size
-	dtype  tensor.DType
-	value  *tensor.Tensor
-	n      int
-	fs     []float64   // optimizer hyperparameters
-	vars   []*Variable // optimizer slot variables
-	pcg    *rand.PCG
-	mu     *sync.Mutex
-	set    uint32         // which of the names get reports
-	m      map[string]any // attributes of ops defined outside this package
-}
-
-const (
-	hasAxes = 1 << iota
-	hasKeep
-	hasAxis
-	hasTrans
-	hasAlpha
-	hasBounds
-	hasShape
-	hasPerm
-	hasBeginSize
-	hasDType
-	hasValue
-	hasDepth
-	hasRate
-)
-
-func (a *attrs) get(name string) any {
-	switch {
-	case name == "axes" && a.set&hasAxes != 0:
-		return a.axes
-	case name == "keep_dims" && a.set&hasKeep != 0:
-		return a.keep
-	case name == "axis" && a.set&hasAxis != 0:
-		return a.axis
-	case name == "transpose_a" && a.set&hasTrans != 0:
-		return a.transA
-	case name == "transpose_b" && a.set&hasTrans != 0:
-		return a.transB
-	case name == "alpha" && a.set&hasAlpha != 0:
-		return a.f
-	case name == "rate" && a.set&hasRate != 0:
-		return a.f
-	case name == "clip_value_min" && a.set&hasBounds != 0:
-		return a.f
-	case name == "clip_value_max" && a.set&hasBounds != 0:
-		return a.f2
-	case name == "shape" && a.set&hasShape != 0:
-		return a.ints
-	case name == "perm" && a.set&hasPerm != 0:
-		return a.ints
-	case name == "begin" && a.set&hasBeginSize != 0:
-		return a.ints
-	case name == "size" && a.set&hasBeginSize != 0:
-		return a.ints2
-	case name == "dtype" && a.set&hasDType != 0:
-		return a.dtype
-	case name == "value" && a.set&hasValue != 0:
-		return a.value
-	case name == "depth" && a.set&hasDepth != 0:
-		return a.n
-	}
-	return nil
-}
-
 // NewOp adds an op of a registered type: to the inputs' graph when any input
 // is symbolic (eager inputs then become constants of that graph), otherwise
-// it runs at once and returns a record holding the values. attrs are
-// available to the kernel through Operation.Attr.
+// it runs at once and returns a record holding the values. attrMap gives
+// attribute values by name: declared attributes are type-checked, others
+// are kept as extra attributes; all are available through Operation.Attr.
 func NewOp(typ string, inputs []*Tensor, attrMap map[string]any, opts ...Option) *Operation {
-	op := build(mustOp(typ), nil, inputs, attrs{m: attrMap}, nil, opts)
+	op := buildNamed(mustOp(typ), nil, inputs, nil, attrMap, nil, opts)
 	if op.graph == nil {
 		runEager(op)
 	}
@@ -185,6 +186,10 @@ func NewOp(typ string, inputs []*Tensor, attrMap map[string]any, opts ...Option)
 // build creates an op. In graph mode it is added to the graph; in eager
 // mode the caller runs it (runEager).
 func build(def *OpDef, g *Graph, inputs []*Tensor, a attrs, v *Variable, opts []Option) *Operation {
+	return buildNamed(def, g, inputs, a, nil, v, opts)
+}
+
+func buildNamed(def *OpDef, g *Graph, inputs []*Tensor, a attrs, m map[string]any, v *Variable, opts []Option) *Operation {
 	for _, in := range inputs {
 		if in == nil {
 			panic(fmt.Sprintf("tf: %s: nil input", def.Type))
@@ -204,14 +209,18 @@ func build(def *OpDef, g *Graph, inputs []*Tensor, a attrs, v *Variable, opts []
 			panic(fmt.Sprintf("tf: %s: variable %s belongs to another graph than the inputs", def.Type, v.name))
 		}
 	}
-	op := &Operation{def: def, a: a, variable: v, attrs: a.m}
-	if g == nil {
-		op.inputs = inputs
-		return op
-	}
+	op := &Operation{def: def, variable: v}
+	op.setAttrs(a, m)
 	var cfg opConfig
 	for _, o := range opts {
 		o(&cfg)
+	}
+	if cfg.device != "" {
+		op.device = canonicalDevice(cfg.device)
+	}
+	if g == nil {
+		op.inputs = inputs
+		return op
 	}
 	ins := make([]*Tensor, len(inputs))
 	for i, in := range inputs {
@@ -229,7 +238,6 @@ func build(def *OpDef, g *Graph, inputs []*Tensor, a attrs, v *Variable, opts []
 		name = def.Type
 	}
 	op.name = g.uniqueName(g.prefix() + name)
-	op.device = canonicalDevice(cfg.device)
 	specs := inferSpecs(op, ins)
 	op.outputs = make([]*Tensor, len(specs))
 	for i, s := range specs {
@@ -269,8 +277,12 @@ func runEager(op *Operation) {
 	for i, t := range op.inputs {
 		in[i] = t.value
 	}
-	if err := op.def.Kernel(op, in, vals); err != nil {
-		panic(fmt.Sprintf("tf: %s: %v", op.def.Type, err))
+	_, k := placeOp(op, "")
+	if err := k(op, in, vals); err != nil {
+		if e, ok := err.(Error); ok {
+			panic(e)
+		}
+		panic(&KernelError{Op: op.def.Type, Err: err})
 	}
 	record := false
 	if op.def.Grad != nil {
@@ -306,20 +318,4 @@ func apply(typ string, a attrs, opts []Option, inputs ...*Tensor) []*Tensor {
 // apply1 is apply for single-output ops.
 func apply1(typ string, a attrs, opts []Option, inputs ...*Tensor) *Tensor {
 	return apply(typ, a, opts, inputs...)[0]
-}
-
-// shapePanic panics with a message naming the op and its input shapes.
-func shapePanic(op *Operation, in []TensorSpec, format string, args ...any) {
-	var b strings.Builder
-	for i, s := range in {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, "%v %v", s.DType, s.Shape)
-	}
-	name := op.name
-	if name == "" {
-		name = op.def.Type
-	}
-	panic(fmt.Sprintf("tf: %s (%s) with inputs [%s]: %s", name, op.def.Type, b.String(), fmt.Sprintf(format, args...)))
 }

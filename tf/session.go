@@ -33,6 +33,8 @@ type Session struct {
 	graph        *Graph
 	logPlacement bool
 	logW         io.Writer
+	device       string    // device of ops that name none ("" for the CPU)
+	alloc        Allocator // where plans get their buffers
 
 	mu       sync.Mutex
 	plans    map[uint64][]*plan
@@ -46,7 +48,7 @@ func NewSession(g *Graph, opts ...SessionOption) *Session {
 	if g == nil {
 		g = DefaultGraph()
 	}
-	s := &Session{graph: g, plans: map[uint64][]*plan{}, logW: os.Stderr}
+	s := &Session{graph: g, plans: map[uint64][]*plan{}, logW: os.Stderr, alloc: HostAllocator{}}
 	for _, o := range opts {
 		o(s)
 	}

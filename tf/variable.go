@@ -79,7 +79,7 @@ func NewVariable(g *Graph, initial any, opts ...Option) *Variable {
 		v.value = init
 		return v
 	}
-	read := build(mustOp("VariableV2"), g, nil, attrs{dtype: v.dtype, ints: v.shape, set: hasDType | hasShape}, v, []Option{Name(base), Device(cfg.device)})
+	read := build(mustOp("VariableV2"), g, nil, attrs{v.dtype, v.shape}, v, []Option{Name(base), Device(cfg.device)})
 	v.name = read.name + ":0"
 	v.reads = map[*Graph]*Tensor{g: read.outputs[0]}
 	if v.initial == nil {
@@ -167,7 +167,7 @@ func (v *Variable) In(g *Graph) *Tensor {
 	if v.graph != nil && v.graph != g {
 		panic(fmt.Sprintf("tf: variable %s belongs to another graph", v.name))
 	}
-	op := build(mustOp("VariableV2"), g, nil, attrs{dtype: v.dtype, ints: v.shape, set: hasDType | hasShape}, v, []Option{Name(v.OpName())})
+	op := build(mustOp("VariableV2"), g, nil, attrs{v.dtype, v.shape}, v, []Option{Name(v.OpName())})
 	v.mu.Lock()
 	if v.reads == nil {
 		v.reads = map[*Graph]*Tensor{}
@@ -184,7 +184,7 @@ func (v *Variable) eagerRead() *Tensor {
 	}
 	t := &Tensor{dtype: v.dtype, shape: v.value.Shape(), value: v.value.Clone(), source: v}
 	if v.trainable {
-		op := &Operation{def: mustOp("VariableV2"), variable: v, outputs: []*Tensor{t}}
+		op := &Operation{def: mustOp("VariableV2"), variable: v, outputs: []*Tensor{t}, attrVals: []any{v.dtype, v.shape}}
 		t.op = op
 	}
 	return t
@@ -238,7 +238,7 @@ func addNoOp(g *Graph, deps []*Operation, opts []Option) *Operation {
 	if name == "" {
 		name = "NoOp"
 	}
-	op := &Operation{graph: g, def: mustOp("NoOp"), name: g.uniqueName(g.prefix() + name), device: canonicalDevice(cfg.device), id: len(g.ops)}
+	op := &Operation{graph: g, def: mustOp("NoOp"), name: g.uniqueName(g.prefix() + name), device: canonicalDeviceOrEmpty(cfg.device), id: len(g.ops)}
 	for _, d := range deps {
 		op.AddControlInput(d)
 	}

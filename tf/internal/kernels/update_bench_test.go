@@ -1,4 +1,4 @@
-package tf
+package kernels
 
 import (
 	"testing"
@@ -12,7 +12,7 @@ func BenchmarkAdamKernel(b *testing.B) {
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		adam(w, m, v, nil, g, 0.001, 0.9, 0.999, 1e-7)
+		AdamUpdate(w, m, v, nil, g, 0.001, 0.9, 0.999, 1e-7)
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/param")
 }

@@ -1,4 +1,4 @@
-package tf
+package kernels
 
 import (
 	"fmt"
@@ -11,11 +11,11 @@ import (
 // one fused pass that the tensor package has no allocation-free form of
 // (its BroadcastToInto would need dy reshaped first).
 
-// bcastLoop walks the big shape row by row (the innermost dimension), calling
+// BroadcastLoop walks the big shape row by row (the innermost dimension), calling
 // row with the flat offset into big, the matching offset into small (shape
 // right-aligned, size-1 dimensions broadcast), small's stride along the row
 // (0 or 1) and the row length.
-func bcastLoop(big, small []int, row func(bi, si, sstride, n int)) {
+func BroadcastLoop(big, small []int, row func(bi, si, sstride, n int)) {
 	r := len(big)
 	if r == 0 {
 		row(0, 0, 0, 1)
@@ -59,12 +59,12 @@ func bcastLoop(big, small []int, row func(bi, si, sstride, n int)) {
 	}
 }
 
-// broadcastInto sets dst = scale * src broadcast to dst's shape.
-func broadcastInto(dst, src *tensor.Tensor, srcShape []int, scale float64) {
+// BroadcastScaled sets dst = scale * src broadcast to dst's shape.
+func BroadcastScaled(dst, src *tensor.Tensor, srcShape []int, scale float64) {
 	switch d := dst.Data().(type) {
 	case []float32:
 		s, k := src.Float32s(), float32(scale)
-		bcastLoop(dst.Shape(), srcShape, func(bi, si, st, n int) {
+		BroadcastLoop(dst.Shape(), srcShape, func(bi, si, st, n int) {
 			row := d[bi : bi+n]
 			if st == 0 {
 				v := s[si] * k
@@ -79,7 +79,7 @@ func broadcastInto(dst, src *tensor.Tensor, srcShape []int, scale float64) {
 		})
 	case []float64:
 		s := src.Float64s()
-		bcastLoop(dst.Shape(), srcShape, func(bi, si, st, n int) {
+		BroadcastLoop(dst.Shape(), srcShape, func(bi, si, st, n int) {
 			row := d[bi : bi+n]
 			if st == 0 {
 				v := s[si] * scale
@@ -97,7 +97,7 @@ func broadcastInto(dst, src *tensor.Tensor, srcShape []int, scale float64) {
 			panic(fmt.Sprintf("broadcast: cannot scale %v", dst.DType()))
 		}
 		total := dst.Size()
-		bcastLoop(dst.Shape(), srcShape, func(bi, si, st, n int) {
+		BroadcastLoop(dst.Shape(), srcShape, func(bi, si, st, n int) {
 			for j := 0; j < n && bi+j < total; j++ {
 				dst.SetFloat(bi+j, src.Float(si+j*st))
 			}
