@@ -179,6 +179,9 @@ func init() {
 			return []TensorSpec{{x.DType, s}}
 		},
 		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
+			if err := kernels.CheckIndices(in[1], in[0].Shape()[op.aInt(0)]); err != nil {
+				return err
+			}
 			tensor.GatherInto(out[0], in[0], in[1], op.aInt(0))
 			return nil
 		},

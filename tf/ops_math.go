@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/tensorgo/tensorgo/tensor"
+	"github.com/tensorgo/tensorgo/tf/internal/kernels"
 )
 
 type gradFunc = func(op *Operation, dys []*Tensor, need []bool) []*Tensor
@@ -27,6 +28,11 @@ func binaryInfer(bop tensor.BinaryOp) func(op *Operation, in []TensorSpec) []Ten
 func registerBinary(typ string, bop tensor.BinaryOp, grad gradFunc) {
 	RegisterOp(&OpDef{Type: typ, Infer: binaryInfer(bop), Grad: grad,
 		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
+			if in[1].DType().IsInteger() {
+				if err := kernels.CheckIntOperand(bop, in[1]); err != nil {
+					return err
+				}
+			}
 			tensor.BinaryInto(out[0], bop, in[0], in[1])
 			return nil
 		},

@@ -75,9 +75,13 @@ type OpDef struct {
 	// (constants, feeds, variable reads): it is the same on every device,
 	// so devices need no kernel of their own for it.
 	Host bool
-
-	kernels map[string]KernelFunc // by device type; "CPU" is Kernel
 }
+
+// kernelKey indexes the kernel table: an op type on a device type.
+type kernelKey struct{ op, device string }
+
+// kernelTable is the kernel table, read when plans compile (never per Run).
+var kernelTable = map[kernelKey]KernelFunc{}
 
 // KernelFor returns the op's kernel for a device type ("CPU", "REF"), or
 // nil when that device has none. A Host op's CPU kernel serves every
@@ -85,20 +89,20 @@ type OpDef struct {
 func (def *OpDef) KernelFor(deviceType string) KernelFunc {
 	regMu.RLock()
 	defer regMu.RUnlock()
-	if k := def.kernels[deviceType]; k != nil {
+	if k := kernelTable[kernelKey{def.Type, deviceType}]; k != nil {
 		return k
 	}
 	if def.Host {
-		return def.kernels["CPU"]
+		return kernelTable[kernelKey{def.Type, "CPU"}]
 	}
 	return nil
 }
 
-// RegisterKernel adds the kernel of a registered op type for a device type
-// ("REF", later "GPU"). It panics if the op is not registered, the device
-// type is not known (RegisterDeviceType) or the kernel is already there.
+// RegisterKernel adds the kernel of an op type for a device type ("REF",
+// later "GPU"); the op may be registered before or after. It panics if the
+// device type is not known (RegisterDeviceType) or the kernel is already
+// there. A backend calls it from an init function.
 func RegisterKernel(opType, deviceType string, k KernelFunc) {
-	def := mustOp(opType)
 	if !knownDeviceType(deviceType) {
 		panic(fmt.Sprintf("tf: RegisterKernel %s: unknown device type %q", opType, deviceType))
 	}
@@ -107,10 +111,11 @@ func RegisterKernel(opType, deviceType string, k KernelFunc) {
 	if k == nil {
 		panic(fmt.Sprintf("tf: RegisterKernel %s on %s: nil kernel", opType, deviceType))
 	}
-	if _, dup := def.kernels[deviceType]; dup {
+	key := kernelKey{opType, deviceType}
+	if _, dup := kernelTable[key]; dup {
 		panic(fmt.Sprintf("tf: RegisterKernel: op %s already has a %s kernel", opType, deviceType))
 	}
-	def.kernels[deviceType] = k
+	kernelTable[key] = k
 }
 
 var (
@@ -139,7 +144,10 @@ func RegisterOp(def *OpDef) {
 			}
 		}
 	}
-	def.kernels = map[string]KernelFunc{"CPU": def.Kernel}
+	if _, dup := kernelTable[kernelKey{def.Type, "CPU"}]; dup {
+		panic(fmt.Sprintf("tf: RegisterOp %q: a CPU kernel is already registered", def.Type))
+	}
+	kernelTable[kernelKey{def.Type, "CPU"}] = def.Kernel
 	registry[def.Type] = def
 }
 
