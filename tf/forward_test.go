@@ -14,9 +14,10 @@ import (
 )
 
 // Op types seen by the forward tests (run against an independent
-// reference) and by the finite-difference gradient tests; TestMain checks
-// that every registered op is in the first and every differentiable one in
-// the second.
+// reference, on the CPU and on the reference device) and by the
+// finite-difference gradient tests (on both devices too); TestMain checks
+// that every registered op is in the first, every differentiable one in the
+// second, and that every op has a reference-device kernel.
 var (
 	fwdCovered = map[string]bool{}
 	fdCovered  = map[string]bool{}
@@ -36,13 +37,21 @@ var fwdExempt = map[string]bool{
 // gradient is the mask, which TestDropout checks element by element.
 var fdExempt = map[string]bool{"Dropout": true}
 
+// Ops registered by other packages linked into the tests, which tf's
+// reference device does not know: the optimizers' LearningRateSchedule only
+// reads a Go value (it should be declared Host there).
+var refExempt = map[string]bool{"LearningRateSchedule": true}
+
 func TestMain(m *testing.M) {
 	flag.Parse()
 	code := m.Run()
 	// Only a full run sees every test.
 	if code == 0 && flag.Lookup("test.run").Value.String() == "" && flag.Lookup("test.skip").Value.String() == "" {
-		var noFwd, noFD []string
+		var noFwd, noFD, noRef []string
 		for _, typ := range RegisteredOps() {
+			if LookupOp(typ).KernelFor("REF") == nil && !refExempt[typ] {
+				noRef = append(noRef, typ)
+			}
 			if !fwdCovered[typ] && !fwdExempt[typ] {
 				noFwd = append(noFwd, typ)
 			}
@@ -50,8 +59,8 @@ func TestMain(m *testing.M) {
 				noFD = append(noFD, typ)
 			}
 		}
-		if len(noFwd) > 0 || len(noFD) > 0 {
-			fmt.Printf("ops without a forward test against a reference: %v\ndifferentiable ops without a finite-difference gradient test: %v\n", noFwd, noFD)
+		if len(noFwd) > 0 || len(noFD) > 0 || len(noRef) > 0 {
+			fmt.Printf("ops without a forward test against a reference: %v\ndifferentiable ops without a finite-difference gradient test: %v\nops without a kernel on the reference device: %v\n", noFwd, noFD, noRef)
 			code = 1
 		}
 	}
@@ -99,7 +108,45 @@ func runBoth(t *testing.T, name string, f func(xs []*Tensor) *Tensor, ins ...*te
 			t.Fatalf("%s: eager[%d] = %v, graph %v", name, i, a, b)
 		}
 	}
+	// The same graph, built again, on the reference device.
+	rg := NewGraph()
+	rfeeds := Feeds{}
+	rphs := make([]*Tensor, len(ins))
+	for i, v := range ins {
+		rphs[i] = Placeholder(rg, v.DType(), v.Shape())
+		rfeeds[rphs[i]] = v
+	}
+	ry := f(rphs)
+	rout, err := NewSession(rg, SessionDevice(RefDevice)).Run(rfeeds, []*Tensor{ry})
+	if err != nil {
+		t.Fatalf("%s on %s: %v", name, RefDevice, err)
+	}
+	matchRef(t, name, out[0], rout[0])
 	return out[0].Clone()
+}
+
+// matchRef checks that a result of the CPU kernels matches the reference
+// device's: dtype, shape, and values within a float32 or float64 rounding
+// tolerance relative to max(1, |ref|); NaN matches NaN, infinities match
+// exactly.
+func matchRef(t *testing.T, name string, cpu, ref *tensor.Tensor) {
+	t.Helper()
+	if cpu.DType() != ref.DType() || !cpu.Shape().Equal(ref.Shape()) {
+		t.Fatalf("%s: CPU %v %v, reference %v %v", name, cpu.DType(), cpu.Shape(), ref.DType(), ref.Shape())
+	}
+	tol := 1e-9
+	if cpu.DType() == Float32 {
+		tol = 2e-5
+	}
+	for i := 0; i < cpu.Size(); i++ {
+		a, b := cpu.Float(i), ref.Float(i)
+		if a == b || math.IsNaN(a) && math.IsNaN(b) {
+			continue
+		}
+		if math.IsNaN(a) || math.IsNaN(b) || math.IsInf(a, 0) || math.IsInf(b, 0) || math.Abs(a-b) > tol*math.Max(1, math.Abs(b)) {
+			t.Fatalf("%s: CPU kernel gives element %d = %v, the reference device %v", name, i, a, b)
+		}
+	}
 }
 
 // expect compares got with the reference want (shape, dtype, values within

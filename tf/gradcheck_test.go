@@ -110,6 +110,14 @@ func checkGrad(t *testing.T, c gradCase) {
 	for i, o := range out {
 		analytic[i] = o.Clone()
 	}
+	// The same gradient graph on the reference device.
+	rout, err := NewSession(g, SessionDevice(RefDevice)).Run(feeds, fetch)
+	if err != nil {
+		t.Fatalf("%s on %s: %v", c.name, RefDevice, err)
+	}
+	for i, o := range rout {
+		matchRef(t, fmt.Sprintf("%s: gradient %d", c.name, i), analytic[i], o)
+	}
 	const h = 1e-6
 	for i, v := range vals {
 		d := v.Float64s()
