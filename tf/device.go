@@ -224,3 +224,14 @@ func canonicalDeviceOrEmpty(s string) string {
 	}
 	return canonicalDevice(s)
 }
+
+// DeviceScope places the ops built in g until exit is called on device d,
+// unless they name their own (tf.device): defer g.DeviceScope("/gpu:0")().
+// Scopes nest; "" returns to no device. An invalid string panics with a
+// *DeviceError naming it.
+func (g *Graph) DeviceScope(d string) (exit func()) {
+	c := canonicalDeviceOrEmpty(d)
+	n := len(g.devScopes)
+	g.devScopes = append(g.devScopes, c)
+	return func() { g.devScopes = g.devScopes[:n] }
+}

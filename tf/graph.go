@@ -37,6 +37,7 @@ type Graph struct {
 	vars    []*Variable
 	nextVar int
 
+	devScopes []string             // open device scopes, innermost last
 	varScopes []varScope           // open variable scopes, innermost last
 	byVarName map[string]*Variable // variables made by GetVariable
 }

@@ -223,6 +223,9 @@ func buildNamed(def *OpDef, g *Graph, inputs []*Tensor, a attrs, m map[string]an
 	for _, o := range opts {
 		o(&cfg)
 	}
+	if cfg.device == "" && g != nil && len(g.devScopes) > 0 {
+		cfg.device = g.devScopes[len(g.devScopes)-1]
+	}
 	if cfg.device != "" {
 		op.device = canonicalDevice(cfg.device)
 	}
