@@ -24,6 +24,15 @@
 // PyTorch's autograd does. Gradients are themselves built from ops, so
 // gradients of gradients work in both modes.
 //
+// A nil *Graph means eager mode, everywhere: Const(nil, v) and
+// NewVariable(nil, v) are eager values, GlobalVariables(nil) is empty, and
+// the constructors that exist only in a graph (Placeholder, NewSession,
+// NewInteractiveSession, GetVariable) panic with a *GraphError when given
+// nil. A graph is never chosen implicitly: TF1-style code passes
+// DefaultGraph() (or a NewGraph) where a graph is wanted; an op takes its
+// graph from its inputs, and eager inputs of a graph op become constants of
+// that graph.
+//
 // Variables keep their value themselves and are shared by graphs and eager
 // code (Variable.In reads any variable inside a graph).
 //

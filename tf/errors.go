@@ -7,7 +7,7 @@ import (
 
 // Error is implemented by the typed values that tf's programming-error
 // panics carry (*ShapeError, *DTypeError, *AttrError, *DeviceError,
-// *KernelError). Catch and Recover turn exactly those panics into returned
+// *GraphError, *KernelError). Catch and Recover turn exactly those panics into returned
 // errors; errors.As finds the concrete type.
 type Error interface {
 	error
@@ -64,6 +64,22 @@ func (e *DeviceError) Error() string {
 	return fmt.Sprintf("tf: invalid device %q: %s", e.Device, e.Msg)
 }
 func (*DeviceError) tfError() {}
+
+// GraphError reports a graph-only constructor (Placeholder, NewSession,
+// GetVariable) called with a nil graph, which means eager mode.
+type GraphError struct {
+	Func string // the constructor
+	Msg  string
+}
+
+func (e *GraphError) Error() string { return fmt.Sprintf("tf: %s: %s", e.Func, e.Msg) }
+func (*GraphError) tfError()        {}
+
+func nilGraph(fn string) *GraphError {
+	return &GraphError{Func: fn, Msg: "nil graph: a nil *Graph means eager mode, which has no " + map[string]string{
+		"Placeholder": "placeholders (use Constant for a value)", "NewSession": "sessions (eager ops compute at once)",
+		"GetVariable": "variable scopes (use NewVariable(nil, ...))"}[fn] + "; TF1-style code passes tf.DefaultGraph() or a NewGraph()"}
+}
 
 // KernelError is an eager op's kernel failing on its input values (an index
 // out of range, say): eager ops panic with it as graph-mode Session.Run

@@ -53,7 +53,8 @@ var (
 )
 
 // DefaultGraph returns the process-wide default graph, a convenience for
-// TF1-style code: Placeholder(nil, ...) builds into it.
+// TF1-style code, which passes it where a graph is wanted
+// (Placeholder(tf.DefaultGraph(), ...)): a nil graph always means eager.
 func DefaultGraph() *Graph {
 	defaultMu.Lock()
 	defer defaultMu.Unlock()

@@ -221,7 +221,8 @@ func inferReshape(op *Operation, in []TensorSpec, target []int) tensor.Shape {
 	return tensor.Shape(target).Clone()
 }
 
-// Const returns a constant: in graph g, or an eager value when g is nil.
+// Const returns a constant: in graph g, or an eager value when g is nil
+// (eager values have no name: a Name option is ignored, as in TensorFlow 2).
 // value is a *tensor.Tensor (used as is, keeping its dtype) or a Go value
 // as tensor.From takes: a Go float64 or int scalar (an untyped constant such
 // as 3.5 or 3) becomes float32 or int32, as tf.constant does, and so do
@@ -272,11 +273,12 @@ func toDType(t *tensor.Tensor, d tensor.DType) *tensor.Tensor {
 	return tensor.Cast(t, d)
 }
 
-// Placeholder returns a tensor fed at run time (g == nil: the default
-// graph). shape may hold -1 for dimensions that vary between runs.
+// Placeholder returns a tensor of g fed at run time. shape may hold -1 for
+// dimensions that vary between runs. A placeholder has no eager form: a nil
+// g panics with a *GraphError (TF1-style code passes DefaultGraph()).
 func Placeholder(g *Graph, dtype tensor.DType, shape tensor.Shape, opts ...Option) *Tensor {
 	if g == nil {
-		g = DefaultGraph()
+		panic(nilGraph("Placeholder"))
 	}
 	return build(mustOp("Placeholder"), g, nil, attrs{dtype, shape.Clone()}, nil, opts).outputs[0]
 }

@@ -47,9 +47,11 @@ func (g *Graph) VariableScope(name string, reuse bool) (exit func()) {
 // initializer's value says otherwise. It panics, as TensorFlow raises, when a
 // non-reusing scope asks for a name that exists, when a reusing one asks for
 // a name that does not, or when an existing variable has another shape.
+//
+// GetVariable needs a graph: a nil g (eager mode) panics with a *GraphError.
 func GetVariable(g *Graph, name string, shape tensor.Shape, initializer any, opts ...Option) *Variable {
 	if g == nil {
-		g = DefaultGraph()
+		panic(nilGraph("GetVariable"))
 	}
 	full, reuse := name, false
 	if n := len(g.varScopes); n > 0 {

@@ -43,10 +43,11 @@ type Session struct {
 	logged   map[*Operation]bool
 }
 
-// NewSession returns a session running g (the default graph if g is nil).
+// NewSession returns a session running g. Eager code needs no session: a
+// nil g panics with a *GraphError (TF1-style code passes DefaultGraph()).
 func NewSession(g *Graph, opts ...SessionOption) *Session {
 	if g == nil {
-		g = DefaultGraph()
+		panic(nilGraph("NewSession"))
 	}
 	s := &Session{graph: g, plans: map[uint64][]*plan{}, logW: os.Stderr, alloc: HostAllocator{}}
 	for _, o := range opts {
@@ -236,8 +237,8 @@ func signature(feeds Feeds, fetches []*Tensor, targets []*Operation) uint64 {
 	return mix(h ^ fs)
 }
 
-// NewInteractiveSession returns a session for g (the default graph if nil)
-// that also becomes the default session (tf.InteractiveSession), so that
+// NewInteractiveSession returns a session for g (which must not be nil; see
+// NewSession) that also becomes the default session (tf.InteractiveSession), so that
 // Eval and Operation.Run work without naming it, as in a shell. Closing it
 // stops it being the default.
 func NewInteractiveSession(g *Graph, opts ...SessionOption) *Session {

@@ -211,7 +211,13 @@ func (v *Variable) assignOp(typ string, x *Tensor) *Tensor {
 
 // GlobalVariablesInitializer returns an op running every initializer of g's
 // variables (those created in g).
+//
+// A nil g (eager mode, whose variables are initialised at creation) gives
+// an op that does nothing.
 func GlobalVariablesInitializer(g *Graph) *Operation {
+	if g == nil {
+		return Group(nil, nil)
+	}
 	var inits []*Operation
 	for _, v := range g.vars {
 		if v.initOp != nil && v.graph == g {
@@ -249,7 +255,11 @@ func addNoOp(g *Graph, deps []*Operation, opts []Option) *Operation {
 
 // GlobalVariables returns the variables used in g (created in g or read
 // through In), in creation order.
+// A nil g (eager mode) has none.
 func GlobalVariables(g *Graph) []*Variable {
+	if g == nil {
+		return nil
+	}
 	seen := map[*Variable]bool{}
 	var out []*Variable
 	for _, v := range g.vars {
