@@ -145,3 +145,93 @@ func OneHot(dst, indices *tensor.Tensor, depth, axis int, on, off float64) {
 		dst.SetFloat((o*depth+k)*inner+r, on)
 	}
 }
+
+// StridedCopy copies between small and the strided block of big that
+// starts at start with the given strides (negative ones walk backwards):
+// small = big[block], or big[block] = small when scatter.
+func StridedCopy(small, big *tensor.Tensor, start, strides []int, scatter bool) {
+	ss := small.Shape()
+	r := len(ss)
+	if small.Size() == 0 {
+		return
+	}
+	if r == 0 {
+		if scatter {
+			big.SetFloat(0, small.Float(0))
+		} else {
+			small.SetFloat(0, big.Float(0))
+		}
+		return
+	}
+	bst := big.Shape().Strides()
+	var idx [16]int
+	n, step := ss[r-1], strides[r-1]
+	for so := 0; so < small.Size(); so += n {
+		bo := 0
+		for k := 0; k < r-1; k++ {
+			bo += (start[k] + idx[k]*strides[k]) * bst[k]
+		}
+		bo += start[r-1]
+		if step == 1 {
+			if scatter {
+				CopyRange(big, bo, small, so, n)
+			} else {
+				CopyRange(small, so, big, bo, n)
+			}
+		} else {
+			for j := 0; j < n; j++ {
+				if scatter {
+					big.SetFloat(bo+j*step, small.Float(so+j))
+				} else {
+					small.SetFloat(so+j, big.Float(bo+j*step))
+				}
+			}
+		}
+		for k := r - 2; k >= 0; k-- {
+			idx[k]++
+			if idx[k] < ss[k] {
+				break
+			}
+			idx[k] = 0
+		}
+	}
+}
+
+// LookupRows copies row ids[i] of the table params into row i of dst (an
+// embedding lookup); an id outside the table is an error naming it, and
+// nothing is read outside the table.
+func LookupRows(dst, params, ids *tensor.Tensor) error {
+	rows := params.Shape()[0]
+	width := 1
+	for _, d := range params.Shape()[1:] {
+		width *= d
+	}
+	for i := 0; i < ids.Size(); i++ {
+		k := ids.Float(i)
+		if k < 0 || k >= float64(rows) {
+			return fmt.Errorf("id %d (position %d of the ids) is outside the table of %d rows", int64(k), i, rows)
+		}
+		CopyRange(dst, i*width, params, int(k)*width, width)
+	}
+	return nil
+}
+
+// ScatterAddRows sets dst (the table's shape) to zero and adds row i of dy
+// into row ids[i]: the gradient of LookupRows, touching only the looked-up
+// rows after the clear.
+func ScatterAddRows(dst, dy, ids *tensor.Tensor) error {
+	dst.FillValue(0)
+	rows := dst.Shape()[0]
+	width := 1
+	for _, d := range dst.Shape()[1:] {
+		width *= d
+	}
+	for i := 0; i < ids.Size(); i++ {
+		k := ids.Float(i)
+		if k < 0 || k >= float64(rows) {
+			return fmt.Errorf("id %d (position %d of the ids) is outside the table of %d rows", int64(k), i, rows)
+		}
+		AddRange(dst, int(k)*width, dy, i*width, width)
+	}
+	return nil
+}

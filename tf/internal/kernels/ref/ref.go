@@ -353,3 +353,37 @@ func ScatterAdd(dst, dy, indices *tensor.Tensor, axis int) error {
 	}
 	return nil
 }
+
+// Strided copies between small and the elements of big at start + k*stride
+// (k < length) in every dimension: it walks big's elements and keeps those
+// on the lattice, so it shares no index arithmetic with the fast kernel.
+// small = big[block], or big[block] = small when scatter.
+func Strided(small, big *tensor.Tensor, start, stride, length []int, scatter bool) {
+	bs := big.Shape()
+	c := make([]int, len(bs))
+	for i := 0; i < big.Size(); i++ {
+		coords(i, bs, c)
+		j, ok := 0, true
+		for d := range bs {
+			off := c[d] - start[d]
+			if off%stride[d] != 0 {
+				ok = false
+				break
+			}
+			k := off / stride[d]
+			if k < 0 || k >= length[d] {
+				ok = false
+				break
+			}
+			j = j*length[d] + k
+		}
+		if !ok {
+			continue
+		}
+		if scatter {
+			big.SetFloat(i, small.Float(j))
+		} else {
+			small.SetFloat(j, big.Float(i))
+		}
+	}
+}
