@@ -6,8 +6,8 @@ import (
 )
 
 // Error is implemented by the typed values that tf's programming-error
-// panics carry (*ShapeError, *DTypeError, *AttrError, *DeviceError,
-// *GraphError, *KernelError). Catch and Recover turn exactly those panics into returned
+// panics carry (*ShapeError, *DTypeError, *OpError, *AttrError,
+// *DeviceError, *GraphError, *KernelError). Catch and Recover turn exactly those panics into returned
 // errors; errors.As finds the concrete type.
 type Error interface {
 	error
@@ -64,6 +64,37 @@ func (e *DeviceError) Error() string {
 	return fmt.Sprintf("tf: invalid device %q: %s", e.Device, e.Msg)
 }
 func (*DeviceError) tfError() {}
+
+// OpError reports a misuse of an op or graph function that is not about
+// shapes or dtypes: an axis out of range, an empty input list, tensors of
+// different graphs, a variable name already taken.
+type OpError struct {
+	Op  string // the op or function ("Concat", "GetVariable"); may be ""
+	Msg string
+}
+
+func (e *OpError) Error() string {
+	if e.Op == "" {
+		return "tf: " + e.Msg
+	}
+	return "tf: " + e.Op + ": " + e.Msg
+}
+func (*OpError) tfError() {}
+
+func opErr(op, format string, args ...any) *OpError {
+	return &OpError{Op: op, Msg: fmt.Sprintf(format, args...)}
+}
+
+// normAxis is tensor.NormAxis panicking with an *OpError.
+func normAxis(op string, axis, rank int) int {
+	if axis < -rank || axis >= rank {
+		panic(opErr(op, "axis %d is out of range for a tensor of rank %d (want -%d <= axis < %d)", axis, rank, rank, rank))
+	}
+	if axis < 0 {
+		axis += rank
+	}
+	return axis
+}
 
 // GraphError reports a graph-only constructor (Placeholder, NewSession,
 // GetVariable) called with a nil graph, which means eager mode.

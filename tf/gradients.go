@@ -56,7 +56,7 @@ func gradients(ys, xs []*Tensor, vars []*Variable, gradYs []*Tensor) ([]*Tensor,
 	xset := make(map[*Tensor]int, len(xs))
 	for i, x := range xs {
 		if x == nil {
-			panic("tf: Gradients: nil x")
+			panic(opErr("Gradients", "nil x"))
 		}
 		xset[x] = i
 	}

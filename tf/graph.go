@@ -205,7 +205,7 @@ func (op *Operation) Variable() *Variable { return op.variable }
 // AddControlInput makes dep run before op whenever op runs.
 func (op *Operation) AddControlInput(dep *Operation) {
 	if dep.graph != op.graph {
-		panic(fmt.Sprintf("tf: AddControlInput: %s and %s are in different graphs", op.name, dep.name))
+		panic(opErr("AddControlInput", "%s and %s are in different graphs", op.name, dep.name))
 	}
 	op.control = append(op.control, dep)
 }

@@ -232,10 +232,10 @@ func Transpose(x *Tensor, perm ...int) *Tensor {
 	}
 	p := make([]int, len(perm))
 	for i, a := range perm {
-		p[i] = tensor.NormAxis("Transpose", a, len(x.shape))
+		p[i] = normAxis("Transpose", a, len(x.shape))
 	}
 	if !isPerm(p, len(x.shape)) {
-		panic(fmt.Sprintf("tf: Transpose: perm %v is not a permutation of the dimensions of %v", perm, x.shape))
+		panic(opErr("Transpose", "perm %v is not a permutation of the dimensions of %v", perm, x.shape))
 	}
 	return apply1("Transpose", attrs{p}, nil, x)
 }
@@ -243,22 +243,22 @@ func Transpose(x *Tensor, perm ...int) *Tensor {
 // Concat joins xs along axis.
 func Concat(axis int, xs ...*Tensor) *Tensor {
 	if len(xs) == 0 {
-		panic("tf: Concat: no inputs")
+		panic(opErr("Concat", "no inputs"))
 	}
-	ax := tensor.NormAxis("Concat", axis, len(xs[0].shape))
+	ax := normAxis("Concat", axis, len(xs[0].shape))
 	return apply1("Concat", attrs{ax}, nil, xs...)
 }
 
 // Stack joins xs along a new axis.
 func Stack(axis int, xs ...*Tensor) *Tensor {
 	if len(xs) == 0 {
-		panic("tf: Stack: no inputs")
+		panic(opErr("Stack", "no inputs"))
 	}
 	r := len(xs[0].shape) + 1
-	axis = tensor.NormAxis("Stack", axis, r)
+	axis = normAxis("Stack", axis, r)
 	for _, x := range xs[1:] {
 		if x.dtype != xs[0].dtype || !unknownCompatible(x.shape, xs[0].shape) {
-			panic(fmt.Sprintf("tf: Stack: inputs must have one dtype and shape, got %v %v and %v %v", xs[0].dtype, xs[0].shape, x.dtype, x.shape))
+			panic(opErr("Stack", "inputs must have one dtype and shape, got %v %v and %v %v", xs[0].dtype, xs[0].shape, x.dtype, x.shape))
 		}
 	}
 	e := make([]*Tensor, len(xs))
@@ -271,7 +271,7 @@ func Stack(axis int, xs ...*Tensor) *Tensor {
 // Split cuts x along axis into pieces of the given sizes, which must add up
 // to the dimension; one size may be -1 (the rest), as in tf.split.
 func Split(x *Tensor, axis int, sizes ...int) []*Tensor {
-	ax := tensor.NormAxis("Split", axis, len(x.shape))
+	ax := normAxis("Split", axis, len(x.shape))
 	sizes = splitSizes(x.shape, ax, sizes)
 	var out []*Tensor
 	off := 0
@@ -299,19 +299,19 @@ func splitSizes(shape tensor.Shape, ax int, sizes []int) []int {
 		case s == -1 && unknown < 0:
 			unknown = i
 		case s < 0:
-			panic(fmt.Sprintf("tf: Split: sizes %v: at most one -1 and no other negative size", sizes))
+			panic(opErr("Split", "sizes %v: at most one -1 and no other negative size", sizes))
 		default:
 			sum += s
 		}
 	}
 	switch {
 	case dim < 0 && unknown >= 0 && unknown != len(sizes)-1:
-		panic(fmt.Sprintf("tf: Split: sizes %v: along the unknown axis %d of %v only the last size may be -1", sizes, ax, shape))
+		panic(opErr("Split", "sizes %v: along the unknown axis %d of %v only the last size may be -1", sizes, ax, shape))
 	case dim < 0:
 	case unknown >= 0 && sum <= dim:
 		sizes[unknown] = dim - sum
 	case sum != dim || unknown >= 0:
-		panic(fmt.Sprintf("tf: Split: sizes %v add up to %d, but axis %d of %v has %d", sizes, sum, ax, shape, dim))
+		panic(opErr("Split", "sizes %v add up to %d, but axis %d of %v has %d", sizes, sum, ax, shape, dim))
 	}
 	return sizes
 }
@@ -338,16 +338,16 @@ func Slice(x *Tensor, begin, size []int) *Tensor {
 
 // Gather picks slices of x along axis by integer indices (tf.gather).
 func Gather(x, indices *Tensor, axis int) *Tensor {
-	ax := tensor.NormAxis("Gather", axis, len(x.shape))
+	ax := normAxis("Gather", axis, len(x.shape))
 	return apply1("Gather", attrs{ax}, nil, x, indices)
 }
 
 // ArgMax returns the index of the largest element along axis (Int64).
 func ArgMax(x *Tensor, axis int) *Tensor {
-	return apply1("ArgMax", attrs{tensor.NormAxis("ArgMax", axis, len(x.shape))}, nil, x)
+	return apply1("ArgMax", attrs{normAxis("ArgMax", axis, len(x.shape))}, nil, x)
 }
 
 // ArgMin returns the index of the smallest element along axis (Int64).
 func ArgMin(x *Tensor, axis int) *Tensor {
-	return apply1("ArgMin", attrs{tensor.NormAxis("ArgMin", axis, len(x.shape))}, nil, x)
+	return apply1("ArgMin", attrs{normAxis("ArgMin", axis, len(x.shape))}, nil, x)
 }

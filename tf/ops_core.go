@@ -245,7 +245,7 @@ func toTensor(value any) *tensor.Tensor {
 		return v
 	case *Tensor:
 		if v.graph != nil {
-			panic(fmt.Sprintf("tf: Const: %s is a graph tensor, not a value", v.Name()))
+			panic(opErr("Const", "%s is a graph tensor, not a value", v.Name()))
 		}
 		return v.value
 	}
@@ -315,7 +315,7 @@ func reshapeLike(x, like *Tensor) *Tensor {
 func ExpandDims(x *Tensor, axis int) *Tensor {
 	r := len(x.shape) + 1
 	if axis < -r || axis >= r {
-		panic(fmt.Sprintf("tf: ExpandDims: axis %d is out of range for shape %v (want %d <= axis < %d)", axis, x.shape, -r, r))
+		panic(opErr("ExpandDims", "axis %d is out of range for shape %v (want %d <= axis < %d)", axis, x.shape, -r, r))
 	}
 	if axis < 0 {
 		axis += r
@@ -337,13 +337,13 @@ func ExpandDims(x *Tensor, axis int) *Tensor {
 func Squeeze(x *Tensor, axes ...int) *Tensor {
 	drop := map[int]bool{}
 	for _, a := range axes {
-		drop[tensor.NormAxis("Squeeze", a, len(x.shape))] = true
+		drop[normAxis("Squeeze", a, len(x.shape))] = true
 	}
 	var src []int
 	for i, d := range x.shape {
 		if (len(axes) == 0 && d == 1) || drop[i] {
 			if d != 1 && d >= 0 {
-				panic(fmt.Sprintf("tf: Squeeze: dimension %d of %v is not 1", i, x.shape))
+				panic(opErr("Squeeze", "dimension %d of %v is not 1", i, x.shape))
 			}
 			continue
 		}

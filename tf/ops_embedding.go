@@ -1,8 +1,6 @@
 package tf
 
 import (
-	"fmt"
-
 	"github.com/tensorgo/tensorgo/tensor"
 	"github.com/tensorgo/tensorgo/tf/internal/kernels"
 	"github.com/tensorgo/tensorgo/tf/internal/kernels/ref"
@@ -54,7 +52,7 @@ func init() {
 // gradient into its row of the table and leaves the other rows zero.
 func EmbeddingLookup(params, ids *Tensor) *Tensor {
 	if params.Rank() < 1 {
-		panic(fmt.Sprintf("tf: EmbeddingLookup: params %v must have rank >= 1", params.shape))
+		panic(opErr("EmbeddingLookup", "params %v must have rank >= 1", params.shape))
 	}
 	return apply1("EmbeddingLookup", nil, nil, params, ids)
 }

@@ -1,7 +1,6 @@
 package tf
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"sync"
 
@@ -119,7 +118,7 @@ func softmaxAxis(op string, x *Tensor, axis []int) int {
 	if len(axis) > 0 {
 		a = axis[0]
 	}
-	return tensor.NormAxis(op, a, len(x.shape))
+	return normAxis(op, a, len(x.shape))
 }
 
 // SoftmaxCrossEntropyWithLogits returns, per row, -sum(labels *
@@ -149,7 +148,7 @@ func SigmoidCrossEntropyWithLogits(labels, logits *Tensor) *Tensor {
 // seed (tensor.SetSeed) and the optional op seed.
 func Dropout(x *Tensor, rate float64, seed ...int64) *Tensor {
 	if rate < 0 || rate >= 1 {
-		panic(fmt.Sprintf("tf: Dropout: rate %v is outside [0, 1)", rate))
+		panic(opErr("Dropout", "rate %v is outside [0, 1)", rate))
 	}
 	if rate == 0 {
 		return x

@@ -14,7 +14,7 @@ func normAxes(op string, axes []int, rank int) []int {
 	}
 	seen := make([]bool, rank)
 	for _, a := range axes {
-		seen[tensor.NormAxis(op, a, rank)] = true
+		seen[normAxis(op, a, rank)] = true
 	}
 	out := []int{}
 	for i, s := range seen {

@@ -200,11 +200,11 @@ func build(def *OpDef, g *Graph, inputs []*Tensor, a attrs, v *Variable, opts []
 func buildNamed(def *OpDef, g *Graph, inputs []*Tensor, a attrs, m map[string]any, v *Variable, opts []Option) *Operation {
 	for _, in := range inputs {
 		if in == nil {
-			panic(fmt.Sprintf("tf: %s: nil input", def.Type))
+			panic(opErr(def.Type, "nil input"))
 		}
 		if in.graph != nil {
 			if g != nil && g != in.graph {
-				panic(fmt.Sprintf("tf: %s: inputs %s and %s belong to different graphs", def.Type, describe(inputs[0]), in.Name()))
+				panic(opErr(def.Type, "inputs %s and %s belong to different graphs", describe(inputs[0]), in.Name()))
 			}
 			g = in.graph
 		}
@@ -214,7 +214,7 @@ func buildNamed(def *OpDef, g *Graph, inputs []*Tensor, a attrs, m map[string]an
 	}
 	if v != nil && v.graph != nil {
 		if g != v.graph {
-			panic(fmt.Sprintf("tf: %s: variable %s belongs to another graph than the inputs", def.Type, v.name))
+			panic(opErr(def.Type, "variable %s belongs to another graph than the inputs", v.name))
 		}
 	}
 	op := &Operation{def: def, variable: v}

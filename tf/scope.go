@@ -1,7 +1,6 @@
 package tf
 
 import (
-	"fmt"
 	"math"
 	"strings"
 
@@ -22,7 +21,7 @@ type varScope struct {
 // of a graph share weights. Use it as: defer g.VariableScope("layer1", false)().
 func (g *Graph) VariableScope(name string, reuse bool) (exit func()) {
 	if name == "" || strings.Contains(name, "/") {
-		panic(fmt.Sprintf("tf: VariableScope: invalid scope name %q (want a non-empty name without '/')", name))
+		panic(opErr("VariableScope", "invalid scope name %q (want a non-empty name without '/')", name))
 	}
 	full := name
 	outer := false
@@ -60,15 +59,15 @@ func GetVariable(g *Graph, name string, shape tensor.Shape, initializer any, opt
 	}
 	if v, ok := g.byVarName[full]; ok {
 		if !reuse {
-			panic(fmt.Sprintf("tf: GetVariable: variable %s already exists; open its scope with reuse to share it", full))
+			panic(opErr("GetVariable", "variable %s already exists; open its scope with reuse to share it", full))
 		}
 		if !v.shape.Equal(shape) {
-			panic(fmt.Sprintf("tf: GetVariable: variable %s has shape %v, asked for %v", full, v.shape, shape))
+			panic(opErr("GetVariable", "variable %s has shape %v, asked for %v", full, v.shape, shape))
 		}
 		return v
 	}
 	if reuse {
-		panic(fmt.Sprintf("tf: GetVariable: variable %s does not exist, and its scope reuses variables", full))
+		panic(opErr("GetVariable", "variable %s does not exist, and its scope reuses variables", full))
 	}
 	var init any
 	switch x := initializer.(type) {
@@ -85,10 +84,10 @@ func GetVariable(g *Graph, name string, shape tensor.Shape, initializer any, opt
 	v := NewVariable(g, init, append(opts, Name(full))...)
 	exit()
 	if v.OpName() != full {
-		panic(fmt.Sprintf("tf: GetVariable: an op called %s already exists in the graph", full))
+		panic(opErr("GetVariable", "an op called %s already exists in the graph", full))
 	}
 	if !v.shape.Equal(shape) {
-		panic(fmt.Sprintf("tf: GetVariable: the initializer of %s gives shape %v, asked for %v", full, v.shape, shape))
+		panic(opErr("GetVariable", "the initializer of %s gives shape %v, asked for %v", full, v.shape, shape))
 	}
 	if g.byVarName == nil {
 		g.byVarName = map[string]*Variable{}

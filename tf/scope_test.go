@@ -1,6 +1,7 @@
 package tf_test
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -12,7 +13,7 @@ import (
 func panicMessage(fn func()) (msg string) {
 	defer func() {
 		if r := recover(); r != nil {
-			msg = r.(string)
+			msg = fmt.Sprint(r) // tf panics with typed errors (tf.Error)
 		}
 	}()
 	fn()

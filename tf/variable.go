@@ -54,7 +54,7 @@ func NewVariable(g *Graph, initial any, opts ...Option) *Variable {
 			init = x.value.Clone()
 		} else {
 			if g == nil || x.graph != g {
-				panic(fmt.Sprintf("tf: NewVariable: initial value %s belongs to another graph", x.Name()))
+				panic(opErr("NewVariable", "initial value %s belongs to another graph", x.Name()))
 			}
 			v.initial = x
 		}
@@ -165,7 +165,7 @@ func (v *Variable) In(g *Graph) *Tensor {
 		return t
 	}
 	if v.graph != nil && v.graph != g {
-		panic(fmt.Sprintf("tf: variable %s belongs to another graph", v.name))
+		panic(opErr("", "variable %s belongs to another graph", v.name))
 	}
 	op := build(mustOp("VariableV2"), g, nil, attrs{v.dtype, v.shape}, v, []Option{Name(v.OpName())})
 	v.mu.Lock()
@@ -180,7 +180,7 @@ func (v *Variable) In(g *Graph) *Tensor {
 
 func (v *Variable) eagerRead() *Tensor {
 	if v.value == nil {
-		panic(fmt.Sprintf("tf: variable %s is uninitialised", v.name))
+		panic(opErr("", "variable %s is uninitialised", v.name))
 	}
 	t := &Tensor{dtype: v.dtype, shape: v.value.Shape(), value: v.value.Clone(), source: v}
 	if v.trainable {
