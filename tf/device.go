@@ -55,7 +55,7 @@ func ParseDevice(s string) (DeviceSpec, error) {
 			}
 			d.Job = val
 		case "replica", "task":
-			n, err := strconv.Atoi(val)
+			n, err := parseIndex(val)
 			if err != nil || n < 0 {
 				return bad(lkey + " " + strconv.Quote(val) + " is not a non-negative integer")
 			}
@@ -92,6 +92,9 @@ func ParseDevice(s string) (DeviceSpec, error) {
 func parseIndex(s string) (int, error) {
 	if s == "*" {
 		return -1, nil
+	}
+	if s == "" || s[0] < '0' || s[0] > '9' {
+		return 0, strconv.ErrSyntax
 	}
 	n, err := strconv.Atoi(s)
 	if err == nil && n < 0 {

@@ -150,3 +150,28 @@ func TestAllocator(t *testing.T) {
 		t.Errorf("a replayed plan allocated again: %d -> %d buffers (%v)", n, al.n, err)
 	}
 }
+
+// FuzzParseDevice: ParseDevice never panics, and a parsed spec's full
+// string parses back to itself.
+func FuzzParseDevice(f *testing.F) {
+	for _, s := range []string{"", "/cpu:0", "/gpu:1", "/device:GPU:*", "/job:worker/replica:0/task:0/device:CPU:0",
+		"/job:ps/task:2", RefDevice, "/device:REF", "cpu:0", "/cpu", "//", "/job:", "/job:a/job:b", "/device:C-PU:0",
+		"/task:-1", "/replica:99999999999999999999", "/device:GPU:0:1", "/\x00:1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := ParseDevice(s)
+		if err != nil {
+			var de *DeviceError
+			if !errors.As(err, &de) || de.Device != s {
+				t.Fatalf("ParseDevice(%q): error %v is not a *DeviceError naming the string", s, err)
+			}
+			return
+		}
+		full := d.String()
+		d2, err := ParseDevice(full)
+		if err != nil || d2.String() != full {
+			t.Fatalf("ParseDevice(%q) = %q, which parses as %v, %v", s, full, d2, err)
+		}
+	})
+}

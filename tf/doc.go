@@ -5,8 +5,7 @@
 // Graph mode: build a Graph with Placeholder, Const, NewVariable and ops
 // (Add, MatMul, ReduceMean, ...); ops take their graph from their inputs.
 // Ops are named "<type>", "<type>_1", ... (or by the Name option) inside
-// name scopes ("loss/Mean"), their outputs "<op>:<index>", and every op is
-// placed on DefaultDevice. A Session runs only what its fetches need: each
+// name scopes ("loss/Mean"), their outputs "<op>:<index>". A Session runs only what its fetches need: each
 // Run signature is compiled once into a plan (execution order, buffers
 // reused by liveness, variables updated in place) and replayed, so a
 // steady-state training step allocates nothing. Run returns errors (unfed
@@ -36,8 +35,29 @@
 // Variables keep their value themselves and are shared by graphs and eager
 // code (Variable.In reads any variable inside a graph).
 //
-// Every op is registered once (RegisterOp) with shape inference, a kernel
-// and a gradient; packages such as keras add their own ops the same way.
+// Every op is registered once (RegisterOp) with its attributes (declared
+// with name, type and default, listed by Operation.Attrs for a GraphDef or
+// ONNX writer), shape inference, a CPU kernel, a gradient and the
+// properties plans go by (Stateful, ReadsVariable, AssignsVariable, View,
+// ...); packages such as keras add their own ops the same way.
+//
+// Devices: kernels are kept by (op type, device type). Device strings
+// ("/cpu:0", "/gpu:0", "/job:worker/replica:0/task:0/device:CPU:0") are
+// validated (ParseDevice); an op asks for one with the Device option or
+// Graph.DeviceScope, a session for the ops that name none with
+// SessionDevice. A plan picks each op's kernel when it compiles; a device
+// this process lacks, or one without a kernel for the op, runs it on the
+// CPU (soft placement), and LogDevicePlacement prints where each op really
+// runs. Besides the CPU there is RefDevice, plain reference loops that the
+// tests compare every CPU kernel with. Plans take their buffers from the
+// session's Allocator.
+//
+// Errors: building an op with impossible inputs panics with a typed value
+// (*ShapeError, *DTypeError, *OpError, ... all tf.Error) whose message
+// names the op, its inputs' shapes and what was expected; Catch and
+// Recover turn exactly those panics into errors (errors.As finds the
+// type), and Session.Run returns them, while any other panic, a bug, keeps
+// crashing with its stack.
 //
 // Concurrency: build a graph from one goroutine. Session.Run may be called
 // concurrently (each concurrent call gets its own plan); eager ops on
