@@ -146,13 +146,20 @@ func Catch(fn func()) (err error) {
 // Recover, deferred, stores a panicking tf.Error in *err and stops the
 // panic; any other panic goes on. Use it as: defer tf.Recover(&err).
 func Recover(err *error) {
-	r := recover()
+	if e := caught(recover()); e != nil {
+		*err = e
+	}
+}
+
+// caught returns a recovered tf.Error, nil for no panic, and panics again
+// with anything else. Deferred closures call it with recover() (which
+// works only when the deferred function calls it itself).
+func caught(r any) error {
 	if r == nil {
-		return
+		return nil
 	}
 	if e, ok := r.(Error); ok {
-		*err = e
-		return
+		return e
 	}
 	panic(r)
 }

@@ -89,10 +89,34 @@ func TestSessionRunLetsBugsPanic(t *testing.T) {
 		t.Errorf("Run returned %v instead of panicking", err)
 	}()
 
+	// A kernel that panics with a tf.Error: Run returns it, wrapped.
+	typed := &OpDef{Type: "ErrTestTyped", Host: true,
+		Infer: func(op *Operation, in []TensorSpec) []TensorSpec { return []TensorSpec{in[0]} },
+		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
+			panic(&ShapeError{Op: op.Name(), Type: "ErrTestTyped", Msg: "typed"})
+		},
+	}
+	RegisterOp(typed)
+	fwdExempt[typed.Type] = true
+	yt := NewOp(typed.Type, []*Tensor{x}, nil).Output(0)
+	_, err := s.Run(Feeds{x: tensor.New(Float32, 2)}, []*Tensor{yt})
+	var se *ShapeError
+	if !errors.As(err, &se) || se.Msg != "typed" || !strings.Contains(err.Error(), "Session.Run") {
+		t.Errorf("typed panic in a kernel: %v", err)
+	}
+	// Shapes impossible only for the fed values: Run returns the
+	// *ShapeError found when compiling.
+	p := Placeholder(g, Float32, Shape{-1})
+	bad := Add(p, Const(g, []float32{1, 2, 3}))
+	_, err = s.Run(Feeds{p: tensor.New(Float32, 2)}, []*Tensor{bad})
+	if !errors.As(err, &se) || se.Type != "Add" {
+		t.Errorf("compiling for a bad fed shape: %v", err)
+	}
+
 	// A kernel's error is Run's error, naming the op; eager, a *KernelError.
 	idx := Placeholder(g, Int32, Shape{2})
 	gat := Gather(Const(g, []float32{1, 2, 3}), idx, 0)
-	_, err := NewSession(g).Run(Feeds{idx: tensor.FromSlice([]int32{1, 7}, 2)}, []*Tensor{gat})
+	_, err = NewSession(g).Run(Feeds{idx: tensor.FromSlice([]int32{1, 7}, 2)}, []*Tensor{gat})
 	if err == nil || !strings.Contains(err.Error(), "Gather") || !strings.Contains(err.Error(), "index 7") {
 		t.Errorf("Gather out of range: %v", err)
 	}

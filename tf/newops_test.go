@@ -73,6 +73,28 @@ func TestForwardStridedSlice(t *testing.T) {
 	}
 	// rows 2, 1, 0 reversed; columns 3, 1
 	expect(t, "x[::-1, 3::-2] unknown batch", out[0], Float64, []int{3, 2}, []float64{11, 9, 7, 5, 3, 1}, 0)
+	// Shrinking dimensions, as x[i] does: x[1, ::-1, 2] and x[-1, 0].
+	f := x0(func(v *Tensor) *Tensor {
+		return StridedSlice(v, []int{1, 0, 2}, []int{0, 0, 0}, []int{1, -1, 1}, BeginMask(0b010), EndMask(0b010), ShrinkAxisMask(0b101))
+	})
+	expect(t, "x[1, ::-1, 2]", runBoth(t, "x[1, ::-1, 2]", f, x), Float64, []int{3}, []float64{22, 18, 14}, 0)
+	f = x0(func(v *Tensor) *Tensor {
+		return StridedSlice(v, []int{-1, 0}, []int{0, 0}, []int{1, 1}, ShrinkAxisMask(0b11))
+	})
+	expect(t, "x[-1, 0]", runBoth(t, "x[-1, 0]", f, x), Float64, []int{4}, []float64{12, 13, 14, 15}, 0)
+	mustPanic(t, "shrink out of range", func() {
+		StridedSlice(Constant(x), []int{2}, []int{0}, []int{1}, ShrinkAxisMask(1))
+	}, "StridedSlice", "(2, 3, 4)", "index 2 of dimension 0 is out of range for size 2")
+	ys := StridedSlice(p, []int{3}, []int{0}, []int{1}, ShrinkAxisMask(1))
+	if !ys.Shape().Equal(Shape{4}) {
+		t.Errorf("shrunk static shape %v, want (4,)", ys.Shape())
+	}
+	for _, dev := range []string{"", RefDevice} {
+		_, err := NewSession(g, SessionDevice(dev)).Run(Feeds{p: arange(12, 3, 4)}, []*Tensor{ys})
+		if err == nil || !strings.Contains(err.Error(), "index 3 of dimension 0 is out of range for size 3") {
+			t.Errorf("device %q: shrinking row 3 of 3: %v", dev, err)
+		}
+	}
 	mustPanic(t, "zero stride", func() { StridedSlice(Constant(a7), []int{0}, []int{3}, []int{0}) }, "StridedSlice", "stride 0")
 	mustPanic(t, "too many", func() { StridedSlice(Constant(a7), []int{0, 0}, []int{3, 3}, []int{1, 1}) }, "StridedSlice", "(7,)", "at most 1")
 }
@@ -134,6 +156,9 @@ func TestNewOpGradients(t *testing.T) {
 		})},
 		{name: "StridedSlice masks", shapes: [][]int{{3, 4}}, f: x0(func(x *Tensor) *Tensor {
 			return Square(StridedSlice(x, []int{0, 2}, []int{0, 0}, []int{-1, -1}, BeginMask(1), EndMask(3)))
+		})},
+		{name: "StridedSlice shrink", shapes: [][]int{{3, 4}}, f: x0(func(x *Tensor) *Tensor {
+			return StridedSlice(x, []int{-2, 3}, []int{0, 0}, []int{1, -1}, EndMask(2), ShrinkAxisMask(1))
 		})},
 		{name: "StridedSlice unknown batch", shapes: [][]int{{3, 4}}, unknownBatch: true, f: x0(func(x *Tensor) *Tensor {
 			return StridedSlice(x, []int{-1, 1}, []int{0, 4}, []int{-1, 2}, EndMask(1))

@@ -68,9 +68,7 @@ func (p *plan) run(feeds Feeds) (out []*tensor.Tensor, err error) {
 	defer func() {
 		// Only tf's typed panics become errors; any other panic is a bug
 		// and keeps its stack.
-		var perr error
-		Recover(&perr)
-		if perr != nil {
+		if perr := caught(recover()); perr != nil {
 			name := "?"
 			if cur != nil {
 				name = cur.op.name + " (" + cur.op.def.Type + ")"
@@ -224,9 +222,8 @@ func (sess *Session) compile(feeds Feeds, fetches []*Tensor, targets []*Operatio
 		p.feedSlot[t] = i
 	}
 	defer func() {
-		var perr error
-		Recover(&perr) // only tf's typed panics: a bug keeps its stack
-		if perr != nil {
+		// only tf's typed panics: a bug keeps its stack
+		if perr := caught(recover()); perr != nil {
 			p, err = nil, fmt.Errorf("tf: Session.Run: compiling the graph for the fed shapes: %w", perr)
 		}
 	}()

@@ -147,10 +147,11 @@ func OneHot(dst, indices *tensor.Tensor, depth, axis int, on, off float64) {
 }
 
 // StridedCopy copies between small and the strided block of big that
-// starts at start with the given strides (negative ones walk backwards):
-// small = big[block], or big[block] = small when scatter.
-func StridedCopy(small, big *tensor.Tensor, start, strides []int, scatter bool) {
-	ss := small.Shape()
+// starts at start with the given strides (negative ones walk backwards) and
+// lengths (small holds their product, in any shape): small = big[block], or
+// big[block] = small when scatter.
+func StridedCopy(small, big *tensor.Tensor, start, strides, lengths []int, scatter bool) {
+	ss := lengths
 	r := len(ss)
 	if small.Size() == 0 {
 		return
