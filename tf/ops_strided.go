@@ -218,7 +218,9 @@ type stridedConfig struct{ beginMask, endMask, shrinkMask int }
 // (end[i] and strides[i] are then ignored). An index outside the dimension
 // panics while building when the size is known, and is the kernel's error
 // at run time otherwise.
-func ShrinkAxisMask(mask int) StridedSliceOption { return func(c *stridedConfig) { c.shrinkMask = mask } }
+func ShrinkAxisMask(mask int) StridedSliceOption {
+	return func(c *stridedConfig) { c.shrinkMask = mask }
+}
 
 // BeginMask ignores begin[i] for every set bit i, slicing from the start of
 // the dimension in the stride's direction (Python's omitted start).
