@@ -19,74 +19,82 @@ type DeviceSpec struct {
 	Index   int    // -1 when unset or "*"
 }
 
-// ParseDevice parses a device string as TensorFlow accepts it:
-// "/job:worker/replica:0/task:0/device:CPU:0", partial specifications
-// ("/job:worker", "/device:GPU:1", "/task:1/device:CPU:0"), the legacy
-// "/cpu:0" and "/gpu:0" forms and "*" for any index. The empty string is
-// the empty specification. Anything else is a *DeviceError naming the string.
+// ParseDevice parses a device string as TensorFlow's DeviceSpec does:
+// "/"-separated components, empty ones skipped, each "job:NAME",
+// "replica:N", "task:N", "device:TYPE:N" or the short "TYPE:N" / "TYPE"
+// for the known types (CPU, GPU, TPU and registered ones such as REF), the
+// type in either case and "*" for any index. So
+// "/job:worker/replica:0/task:0/device:CPU:0", "/job:worker", "/cpu:0",
+// "GPU:1", "/device:GPU:1" and "" (nothing specified) all parse. Anything
+// else is a *DeviceError naming the string.
 func ParseDevice(s string) (DeviceSpec, error) {
 	d := DeviceSpec{Replica: -1, Task: -1, Index: -1}
-	if s == "" {
-		return d, nil
-	}
 	bad := func(msg string) (DeviceSpec, error) { return DeviceSpec{}, &DeviceError{Device: s, Msg: msg} }
-	if !strings.HasPrefix(s, "/") {
-		return bad(`want components such as "/job:NAME", "/replica:N", "/task:N", "/device:TYPE:N" or "/cpu:N", each starting with "/"`)
-	}
 	seen := map[string]bool{}
-	for _, p := range strings.Split(s[1:], "/") {
-		key, val, ok := strings.Cut(p, ":")
-		if !ok || val == "" {
-			return bad("component " + strconv.Quote(p) + " is not KEY:VALUE")
+	for _, p := range strings.Split(s, "/") {
+		if p == "" {
+			continue
 		}
-		lkey := strings.ToLower(key)
-		kind := lkey
-		if lkey != "job" && lkey != "replica" && lkey != "task" {
+		parts := strings.Split(p, ":")
+		key := strings.ToLower(parts[0])
+		kind := key
+		if key != "job" && key != "replica" && key != "task" {
 			kind = "device"
 		}
 		if seen[kind] {
 			return bad("the " + kind + " is given twice")
 		}
 		seen[kind] = true
-		switch lkey {
-		case "job":
-			if !isName(val, true) {
-				return bad("job name " + strconv.Quote(val) + " must be letters, digits, '_' or '-', starting with a letter")
+		switch {
+		case key == "job" && len(parts) == 2:
+			if !isName(parts[1], true) {
+				return bad("job name " + strconv.Quote(parts[1]) + " must be letters, digits, '_' or '-', starting with a letter")
 			}
-			d.Job = val
-		case "replica", "task":
-			n, err := parseIndex(val)
+			d.Job = parts[1]
+		case (key == "replica" || key == "task") && len(parts) == 2:
+			n, err := parseIndex(parts[1])
 			if err != nil || n < 0 {
-				return bad(lkey + " " + strconv.Quote(val) + " is not a non-negative integer")
+				return bad(key + " " + strconv.Quote(parts[1]) + " is not a non-negative integer")
 			}
-			if lkey == "replica" {
+			if key == "replica" {
 				d.Replica = n
 			} else {
 				d.Task = n
 			}
-		case "device":
-			typ, idx, hasIdx := strings.Cut(val, ":")
-			if typ != "*" && !isName(typ, false) {
-				return bad("device type " + strconv.Quote(typ) + " must be letters, digits or '_'")
+		case key == "device" && (len(parts) == 2 || len(parts) == 3):
+			if parts[1] != "*" && !isName(parts[1], false) {
+				return bad("device type " + strconv.Quote(parts[1]) + " must be letters, digits or '_'")
 			}
-			d.Type = strings.ToUpper(typ)
-			if hasIdx {
+			d.Type = strings.ToUpper(parts[1])
+			if len(parts) == 3 {
 				var err error
-				if d.Index, err = parseIndex(idx); err != nil {
-					return bad("device index " + strconv.Quote(idx) + " is not a non-negative integer or *")
+				if d.Index, err = parseIndex(parts[2]); err != nil {
+					return bad("device index " + strconv.Quote(parts[2]) + " is not a non-negative integer or *")
 				}
 			}
-		case "cpu", "gpu":
-			var err error
-			if d.Index, err = parseIndex(val); err != nil {
-				return bad("device index " + strconv.Quote(val) + " is not a non-negative integer or *")
+		case len(parts) <= 2 && shortDeviceType(parts[0]):
+			d.Type = strings.ToUpper(parts[0])
+			if len(parts) == 2 {
+				var err error
+				if d.Index, err = parseIndex(parts[1]); err != nil {
+					return bad("device index " + strconv.Quote(parts[1]) + " is not a non-negative integer or *")
+				}
 			}
-			d.Type = strings.ToUpper(lkey)
 		default:
-			return bad("unknown component " + strconv.Quote(key) + " (want job, replica, task, device, cpu or gpu)")
+			return bad("component " + strconv.Quote(p) + " is not job:NAME, replica:N, task:N, device:TYPE:N or a device type such as CPU:0")
 		}
 	}
 	return d, nil
+}
+
+// shortDeviceType reports whether s names a device type usable without
+// "device:" (TensorFlow's CPU, GPU and TPU, and the registered types).
+func shortDeviceType(s string) bool {
+	u := strings.ToUpper(s)
+	if u == "GPU" || u == "TPU" {
+		return true
+	}
+	return knownDeviceType(u)
 }
 
 func parseIndex(s string) (int, error) {

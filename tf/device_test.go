@@ -38,8 +38,9 @@ func TestParseDevice(t *testing.T) {
 	if d != (DeviceSpec{Job: "w", Replica: 1, Task: 2, Type: "GPU", Index: 3}) {
 		t.Errorf("parts %+v", d)
 	}
-	for _, bad := range []string{"cpu:0", "/cpu", "/cpu:x", "/device:CPU:-1", "/job:", "/job:1x", "/replica:a",
-		"/task:-2", "/foo:1", "/job:a/job:b", "/cpu:0/device:GPU:0", "/device:C-PU:0", "//cpu:0", "garbage"} {
+	for _, bad := range []string{"/cpu:x", "/device:CPU:-1", "/job:", "/job:1x", "/replica:a", "/task:+1",
+		"/task:-2", "/foo:1", "/job:a/job:b", "/cpu:0/device:GPU:0", "/device:C-PU:0", "garbage", "/cpu:0:1",
+		"/device:GPU:0:1", "/job:a:b", "XPU:0"} {
 		_, err := ParseDevice(bad)
 		var de *DeviceError
 		if !errors.As(err, &de) || de.Device != bad || !strings.Contains(err.Error(), bad) {
@@ -174,4 +175,19 @@ func FuzzParseDevice(f *testing.F) {
 			t.Fatalf("ParseDevice(%q) = %q, which parses as %v, %v", s, full, d2, err)
 		}
 	})
+}
+
+// Eager ops run on the device they ask for too.
+func TestEagerOnReferenceDevice(t *testing.T) {
+	a := tensor.FromSlice([]float64{1, 2, 3, 4, 5, 6}, 2, 3)
+	b := tensor.FromSlice([]float64{1, 0, -1, 2, 1, 0}, 2, 3)
+	cpu := NewOp("MatMul", []*Tensor{Constant(a), Constant(b)}, map[string]any{"transpose_b": true}).Output(0).Value()
+	ref := NewOp("MatMul", []*Tensor{Constant(a), Constant(b)}, map[string]any{"transpose_b": true}, Device(RefDevice)).Output(0).Value()
+	// a x b^T by hand: rows (1,2,3),(4,5,6) against (1,0,-1),(2,1,0)
+	want := []float64{-2, 4, -2, 13}
+	for i, w := range want {
+		if cpu.Float(i) != w || ref.Float(i) != w {
+			t.Errorf("element %d: CPU %v, reference %v, want %v", i, cpu.Float(i), ref.Float(i), w)
+		}
+	}
 }
