@@ -226,12 +226,16 @@ func (b *base) Minimize(loss *tf.Tensor, vars ...*tf.Variable) *tf.Operation {
 }
 
 func init() {
-	tf.RegisterOp(&tf.OpDef{Type: "LearningRateSchedule",
+	// The op reads the optimizer's host-side learning rate (a schedule
+	// evaluated at the current step), so its one kernel serves every
+	// device.
+	tf.RegisterOp(&tf.OpDef{Type: "LearningRateSchedule", Host: true,
+		Attrs: []tf.AttrDef{{Name: "optimizer", Type: tf.AttrAny}},
 		Infer: func(op *tf.Operation, in []tf.TensorSpec) []tf.TensorSpec {
 			return []tf.TensorSpec{{DType: tensor.Float64, Shape: tensor.Shape{}}}
 		},
 		Kernel: func(op *tf.Operation, in, out []*tensor.Tensor) error {
-			b := op.Attr("optimizer").(*base)
+			b := op.AttrAt(0).(*base)
 			out[0].SetFloat(0, b.LearningRate())
 			return nil
 		},

@@ -37,11 +37,6 @@ var fwdExempt = map[string]bool{
 // gradient is the mask, which TestDropout checks element by element.
 var fdExempt = map[string]bool{"Dropout": true}
 
-// Ops registered by other packages linked into the tests, which tf's
-// reference device does not know: the optimizers' LearningRateSchedule only
-// reads a Go value (it should be declared Host there).
-var refExempt = map[string]bool{"LearningRateSchedule": true}
-
 func TestMain(m *testing.M) {
 	flag.Parse()
 	code := m.Run()
@@ -49,7 +44,7 @@ func TestMain(m *testing.M) {
 	if code == 0 && flag.Lookup("test.run").Value.String() == "" && flag.Lookup("test.skip").Value.String() == "" {
 		var noFwd, noFD, noRef []string
 		for _, typ := range RegisteredOps() {
-			if LookupOp(typ).KernelFor("REF") == nil && !refExempt[typ] {
+			if LookupOp(typ).KernelFor("REF") == nil {
 				noRef = append(noRef, typ)
 			}
 			if !fwdCovered[typ] && !fwdExempt[typ] {
