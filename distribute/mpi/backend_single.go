@@ -22,15 +22,15 @@ func backendAllreduceSum64([]float64, int) error { return nil }
 
 // A broadcast from rank 0 to itself copies nothing; any other root does not
 // exist.
-func backendBcast32(_ []float32, root int) error { return checkRoot("BroadcastFloat32", root) }
+func backendBcast32(_ []float32, root int) error { return checkRoot(root) }
 
-func backendBcast64(_ []float64, root int) error { return checkRoot("BroadcastFloat64", root) }
+func backendBcast64(_ []float64, root int) error { return checkRoot(root) }
 
-func backendBcastBytes(_ []byte, root int) error { return checkRoot("BroadcastBytes", root) }
+func backendBcastBytes(_ []byte, root int) error { return checkRoot(root) }
 
-func checkRoot(call string, root int) error {
+func checkRoot(root int) error {
 	if root != 0 {
-		return fmt.Errorf("mpi: %s: root %d is not a rank of this one-rank job (built without the mpi tag)", call, root)
+		return fmt.Errorf("mpi: broadcast: root %d is not a rank of this one-rank job (built without the mpi tag)", root)
 	}
 	return nil
 }

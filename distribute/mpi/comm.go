@@ -158,7 +158,13 @@ func (c *Comm) BroadcastFloat64(buf []float64, root int) error {
 
 // BroadcastBytes is [Comm.BroadcastFloat32] for bytes.
 func (c *Comm) BroadcastBytes(buf []byte, root int) error {
-	if err := c.enter("BroadcastBytes", Sum); err != nil {
+	return c.broadcastBytes("BroadcastBytes", buf, root)
+}
+
+// broadcastBytes is BroadcastBytes with the name of the caller's call for
+// its errors.
+func (c *Comm) broadcastBytes(call string, buf []byte, root int) error {
+	if err := c.enter(call, Sum); err != nil {
 		return err
 	}
 	defer c.mu.RUnlock()
@@ -177,7 +183,7 @@ func (c *Comm) BroadcastMessage(msg []byte, root int) ([]byte, error) {
 	if c.rank == root {
 		binary.LittleEndian.PutUint64(head[:], uint64(len(msg)))
 	}
-	if err := c.BroadcastBytes(head[:], root); err != nil {
+	if err := c.broadcastBytes("BroadcastMessage", head[:], root); err != nil {
 		return nil, err
 	}
 	n := binary.LittleEndian.Uint64(head[:])
@@ -187,7 +193,7 @@ func (c *Comm) BroadcastMessage(msg []byte, root int) ([]byte, error) {
 		}
 		msg = make([]byte, n)
 	}
-	if err := c.BroadcastBytes(msg, root); err != nil {
+	if err := c.broadcastBytes("BroadcastMessage", msg, root); err != nil {
 		return nil, err
 	}
 	return msg, nil
