@@ -106,7 +106,8 @@ func (c *Comm) Size() int {
 
 // AllreduceFloat32 replaces buf, on every rank, with op applied across the
 // ranks' bufs element by element. Every rank must pass a buf of the same
-// length.
+// length; an empty buf makes no MPI call. Sums of float32 are computed in
+// float32, in an order MPI chooses.
 func (c *Comm) AllreduceFloat32(buf []float32, op Op) error {
 	if err := c.enter("AllreduceFloat32", op); err != nil {
 		return err
@@ -138,7 +139,8 @@ func (c *Comm) AllreduceFloat64(buf []float64, op Op) error {
 
 // BroadcastFloat32 copies the root rank's buf into every other rank's buf.
 // Every rank must pass the same root and a buf of the same length. A root
-// outside [0, Size()) is an error on every rank.
+// outside [0, Size()) is an error on every rank (unless buf is empty: then
+// no MPI call is made).
 func (c *Comm) BroadcastFloat32(buf []float32, root int) error {
 	if err := c.enter("BroadcastFloat32", Sum); err != nil {
 		return err

@@ -194,3 +194,38 @@ func TestStandInAbort(t *testing.T) {
 		t.Errorf("child calling Abort(7) ended with %v, want exit status 7", err)
 	}
 }
+
+// Calls racing with Finalize either complete or fail with ErrFinalized
+// (run under -race: the Comm's state is guarded).
+func TestStandInConcurrentFinalize(t *testing.T) {
+	c := initForTest(t)
+	const workers = 4
+	errs := make(chan error, workers)
+	started := make(chan struct{}, workers)
+	for range workers {
+		go func() {
+			buf := make([]float32, 64)
+			for i := 0; ; i++ {
+				err := c.AllreduceFloat32(buf, Average)
+				if i == 0 {
+					started <- struct{}{}
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	for range workers {
+		<-started
+	}
+	if err := c.Finalize(); err != nil {
+		t.Fatal(err)
+	}
+	for range workers {
+		if err := <-errs; !errors.Is(err, ErrFinalized) {
+			t.Errorf("a call racing with Finalize: err = %v, want ErrFinalized", err)
+		}
+	}
+}
