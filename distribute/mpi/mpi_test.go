@@ -41,6 +41,7 @@ func TestMain(m *testing.M) {
 	if *wantSize > 0 && c.Size() != *wantSize {
 		fmt.Fprintf(os.Stderr, "rank %d: the job has %d ranks, -mpi.size wants %d\n", c.Rank(), c.Size(), *wantSize)
 		c.Abort(2)
+		os.Exit(2)
 	}
 	code := m.Run()
 	if code != 0 {
