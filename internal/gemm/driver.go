@@ -22,11 +22,11 @@ type edgeFunc[T float] func(k int, a *T, ars, acs int, b *T, bs int, c *T, ldc i
 
 // kernel is a micro-kernel with the blocking that suits it.
 type kernel[T float] struct {
-	name       string
-	mr, nr     int // register tile
-	mc, nc     int // cache blocks: blockK×nc of B, mc×blockK of A
-	fn         kernelFunc[T]
-	half       kernelFunc[T] // optional MR×(NR/2) tile, for narrow last panels
+	name   string
+	mr, nr int // register tile
+	mc, nc int // cache blocks: blockK×nc of B, mc×blockK of A
+	fn     kernelFunc[T]
+	half   kernelFunc[T] // optional MR×(NR/2) tile, for narrow last panels
 	// edge and edgeHalf, when not nil, write partial tiles straight into C:
 	// only the first mr rows, only the columns set in mask, and they read
 	// only those columns of B. Entry i computes 3*(i+1) rows.
