@@ -39,6 +39,10 @@ func (t *Tensor) FillValue(value float64) {
 		fillSlice(d, uint8(value))
 	case []bool:
 		fillSlice(d, value != 0)
+	case []Float16Value:
+		fillSlice(d, Float16FromFloat64(value))
+	case []BFloat16Value:
+		fillSlice(d, BFloat16FromFloat64(value))
 	}
 }
 

@@ -46,7 +46,9 @@ func determinismCases() []determinismCase {
 		// Reductions, every layout.
 		add(d+"Sum all", func() *Tensor { return Sum(big, nil, false) })
 		add(d+"Mean all", func() *Tensor { return Mean(big, nil, false) })
-		add(d+"Prod all", func() *Tensor { return Prod(Add(Scalar(1.0).castTo(dt), Mul(big, Scalar(1e-3).castTo(dt))), nil, false) })
+		add(d+"Prod all", func() *Tensor {
+			return Prod(Add(Scalar(1.0).castTo(dt), Mul(big, Scalar(1e-3).castTo(dt))), nil, false)
+		})
 		add(d+"Sum axis 0", func() *Tensor { return Sum(x, []int{0}, false) })
 		add(d+"Sum axis 1", func() *Tensor { return Sum(x, []int{1}, false) })
 		add(d+"Mean axes 0,2", func() *Tensor { return Mean(x3, []int{0, 2}, true) })

@@ -609,6 +609,10 @@ func whereDispatch(j *job, lo, hi int) {
 		whereRange(d, c, j.in[1].data.([]uint8), j.in[2].data.([]uint8), &j.geo, lo, hi)
 	case []bool:
 		whereRange(d, c, j.in[1].data.([]bool), j.in[2].data.([]bool), &j.geo, lo, hi)
+	case []Float16Value:
+		whereRange(d, c, j.in[1].data.([]Float16Value), j.in[2].data.([]Float16Value), &j.geo, lo, hi)
+	case []BFloat16Value:
+		whereRange(d, c, j.in[1].data.([]BFloat16Value), j.in[2].data.([]BFloat16Value), &j.geo, lo, hi)
 	}
 }
 
