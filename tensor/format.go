@@ -208,7 +208,18 @@ func fitFloat(vals []float64, bits int, o PrintOptions) floatFormat {
 		}
 	}
 	if maxAbs > 0 {
-		f.sci = maxAbs >= 1e8 || !o.Suppress && (minAbs < 1e-4 || maxAbs/minAbs > 1e3)
+		// NumPy divides in the array's own type: float16's 100/0.09998 is
+		// exactly 1000, not above it.
+		ratio := maxAbs / minAbs
+		switch bits {
+		case 32:
+			ratio = float64(float32(ratio))
+		case 16:
+			ratio = roundFloat16(ratio)
+		case -16:
+			ratio = roundBFloat16(ratio)
+		}
+		f.sci = maxAbs >= 1e8 || !o.Suppress && (minAbs < 1e-4 || ratio > 1e3)
 	}
 	switch {
 	case len(finite) == 0:
@@ -248,7 +259,13 @@ func (f *floatFormat) format(v float64) string {
 	}
 	if f.sci {
 		m, frac, exp := scientific(v, f.bits, f.precision)
-		frac += strings.Repeat("0", max(0, f.minDigits-len(frac)))
+		if len(frac) < f.minDigits {
+			// NumPy's min_digits: more digits of the exact value, not zeros
+			// (float16 0.1 prints as 9.998e-02 beside values needing three).
+			mant, e, _ := strings.Cut(strconv.FormatFloat(v, 'e', f.minDigits, 64), "e")
+			m, frac, _ = strings.Cut(mant, ".")
+			exp = e
+		}
 		digits := exp[1:]
 		exp = exp[:1] + strings.Repeat("0", max(0, f.expDigits-len(digits))) + digits
 		return strings.Repeat(" ", max(0, f.padLeft-len(m))) + m + "." + frac + "e" + exp
