@@ -109,6 +109,11 @@ func TestPrintingMatchesNumPy(t *testing.T) {
 		{From([]float64{-1e-300, 5e-324}),
 			"[-1.e-300  5.e-324]",
 			nil},
+		// The max/min ratio is 1000.0000031 in float64 but exactly 1000 in
+		// float32, where NumPy divides: fixed point.
+		{From([]float32{1.0000001192092896, 1000.0001220703125}),
+			"[   1.0000001 1000.0001   ]",
+			nil},
 	}
 	for _, c := range cases {
 		o := DefaultPrintOptions()

@@ -1,6 +1,12 @@
 package cpu
 
-import "testing"
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+)
 
 func TestParse(t *testing.T) {
 	for _, tc := range []struct {
@@ -32,5 +38,29 @@ func TestSetClamps(t *testing.T) {
 	av := Available()
 	if av[0] != Best || av[len(av)-1] != Generic {
 		t.Errorf("Available() = %v; want from %v down to generic", av, Best)
+	}
+}
+
+// TestEnvironment runs this test binary again with TENSORGO_ISA set and
+// checks the setting it starts with.
+func TestEnvironment(t *testing.T) {
+	if os.Getenv("TENSORGO_ISA_CHILD") != "" {
+		fmt.Printf("selected=%v\n", Selected())
+		return
+	}
+	for _, c := range []struct{ env, want string }{
+		{"generic", "generic"},
+		{"avx512", Best.String()}, // never wider than the machine
+		{"bogus", Best.String()},  // unknown names leave the default
+	} {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestEnvironment$")
+		cmd.Env = append(os.Environ(), "TENSORGO_ISA_CHILD=1", "TENSORGO_ISA="+c.env)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("child: %v\n%s", err, out)
+		}
+		if !strings.Contains(string(out), "selected="+c.want+"\n") {
+			t.Errorf("TENSORGO_ISA=%s: child says %q, want selected=%s", c.env, out, c.want)
+		}
 	}
 }
