@@ -72,5 +72,12 @@ func store[T float](c *T, alpha, bet, v T) {
 		*c = alpha * v
 		return
 	}
-	*c = fmaT(bet, *c, alpha*v)
+	t := T(alpha * v) // the conversion keeps alpha*v rounded: no fusion
+	if bet == 1 {
+		// 1*c is exact, so the fused step is one rounded addition (the
+		// common case: every K block after the first).
+		*c += t
+		return
+	}
+	*c = fmaT(bet, *c, t)
 }
