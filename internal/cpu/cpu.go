@@ -9,7 +9,9 @@
 //
 // Every path gives the same bits: the kernels that have vector versions keep
 // one accumulation order and one rounding per operation whatever the
-// vector width, so the setting changes speed, not results.
+// vector width, so the setting changes speed, not results. FMA32 is the
+// portable float32 fused multiply-add that scalar tails and generic paths
+// use to match vector FMA instructions.
 package cpu
 
 import (

@@ -21,8 +21,8 @@ var determinismShapes = [][3]int{
 // orderRef computes C the way every kernel must: each element is a chain of
 // fused multiply-adds over k in order, restarted at every K block of
 // kcStep(k) and added into C with one more rounding (store). It is written
-// from that rule, not from the kernels; fma32 is checked against math/big in
-// TestFMA32MatchesExactRounding.
+// from that rule, not from the kernels; cpu.FMA32 is checked against math/big in
+// internal/cpu's TestFMA32MatchesExactRounding.
 func orderRef(tc gemmCase, a, b, c []float32) {
 	step := kcStep(tc.k)
 	for i := 0; i < tc.m; i++ {
@@ -42,13 +42,13 @@ func orderRef(tc gemmCase, a, b, c []float32) {
 					} else {
 						bv = b[p*tc.ldb+j]
 					}
-					acc = fma32(av, bv, acc)
+					acc = cpu.FMA32(av, bv, acc)
 				}
 				x := &c[i*tc.ldc+j]
 				if bet == 0 {
 					*x = float32(tc.alpha) * acc
 				} else {
-					*x = fma32(bet, *x, float32(tc.alpha)*acc)
+					*x = cpu.FMA32(bet, *x, float32(tc.alpha)*acc)
 				}
 				bet = 1
 			}
@@ -163,7 +163,7 @@ func TestDotLayout(t *testing.T) {
 		}
 		var acc [32]float32
 		for i := range x {
-			acc[i%32] = fma32Exact(x[i], y[i], acc[i%32])
+			acc[i%32] = cpu.FMA32(x[i], y[i], acc[i%32])
 		}
 		for w := 16; w > 0; w /= 2 {
 			for l := 0; l < w; l++ {

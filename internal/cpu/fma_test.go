@@ -1,4 +1,4 @@
-package gemm
+package cpu
 
 import (
 	"math"
@@ -31,12 +31,12 @@ func TestFMA32MatchesExactRounding(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 7))
 	check := func(x, y, z float32) {
 		t.Helper()
-		got, want := fma32(x, y, z), fma32Exact(x, y, z)
+		got, want := FMA32(x, y, z), fma32Exact(x, y, z)
 		if got != got && want != want {
 			return
 		}
 		if math.Float32bits(got) != math.Float32bits(want) {
-			t.Fatalf("fma32(%g, %g, %g) = %g (%#x), want %g (%#x)", x, y, z, got, math.Float32bits(got), want, math.Float32bits(want))
+			t.Fatalf("FMA32(%g, %g, %g) = %g (%#x), want %g (%#x)", x, y, z, got, math.Float32bits(got), want, math.Float32bits(want))
 		}
 	}
 	// Double-rounding cases: x*y + z lands a hair off a float32 midpoint.
