@@ -201,3 +201,52 @@ func sameBits32(t *testing.T, label string, got, want []float32) {
 		}
 	}
 }
+
+// TestRowChunksMatchWhole multiplies row blocks of A (1, 2, 5 and 13 rows,
+// as a caller splitting a batch would) by B and wants the rows of the whole
+// product, bit for bit. A single row with B as stored takes the
+// matrix-vector path, which follows the tiles' order; a single row times a
+// transposed B is the dot-product form, which has its own order
+// (TestDotLayout) and is left out.
+func TestRowChunksMatchWhole(t *testing.T) {
+	oldISA := cpu.Selected()
+	defer cpu.Set(oldISA)
+	r := rand.New(rand.NewPCG(14, 0))
+	for _, transA := range []bool{false, true} {
+		for _, transB := range []bool{false, true} {
+			for _, isa := range cpu.Available() {
+				cpu.Set(isa)
+				tc := gemmCase{transA: transA, transB: transB, m: 41, n: 67, k: 600, alpha: 1}
+				tc.lda, tc.ldb, tc.ldc = tc.k, tc.n, tc.n
+				if transA {
+					tc.lda = tc.m
+				}
+				if transB {
+					tc.ldb = tc.k
+				}
+				a64, b64, _ := tc.operands(r)
+				a, b := to32(a64), to32(b64)
+				whole := make([]float32, tc.m*tc.n)
+				runCase32(tc, a, b, whole)
+				for _, rows := range []int{1, 2, 5, 13} {
+					for i0 := 0; i0 < tc.m; i0 += rows {
+						i1 := min(i0+rows, tc.m)
+						if i1-i0 == 1 && transB {
+							continue
+						}
+						part := make([]float32, (i1-i0)*tc.n)
+						sub := tc
+						sub.m = i1 - i0
+						pa := a[i0*tc.lda:]
+						if transA {
+							pa = a[i0:]
+						}
+						runCase32(sub, pa, b, part)
+						label := fmt.Sprintf("isa %v tA=%v tB=%v rows [%d,%d)", isa, transA, transB, i0, i1)
+						sameBits32(t, label, part, whole[i0*tc.n:i1*tc.n])
+					}
+				}
+			}
+		}
+	}
+}
