@@ -45,9 +45,11 @@ func trainBits(t *testing.T, optimizer string, x, y *tensor.Tensor) []uint32 {
 // kernels, and wants the same final weights, bit for bit, every time
 // (DESIGN.md's reproducibility: same seed, same bits). With "sgd" the
 // update is an elementwise kernel; with "adam" it is tf's fused Adam
-// kernel, whose vector body and scalar tail must round alike wherever
-// the thread count puts the chunk boundaries (at 3 threads the 100,352
-// first-layer weights split at 33,450, inside a vector).
+// kernel (tf/internal/kernels: AdamF32, called per chunk by AdamUpdate),
+// whose vector body and scalar tail must round alike wherever the thread
+// count puts the chunk boundaries (at 3 threads the 100,352 first-layer
+// weights split at 33,450, inside a vector). The generic run also wants tf's
+// kernels to follow internal/cpu's setting.
 func TestTrainingBitIdenticalAcrossThreadsAndISAs(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains on MNIST 10 times")
