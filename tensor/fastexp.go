@@ -23,10 +23,13 @@ func expf(x float64) float64 {
 	kf := (float64(x*math.Log2E) + round) - round
 	r := x - float64(kf*math.Ln2)
 	// Taylor series of e^r to r^7: error below 5e-9 relative for |r| <= 0.35.
-	p := 1.0 / 5040
-	for _, c := range [...]float64{1.0 / 720, 1.0 / 120, 1.0 / 24, 1.0 / 6, 1.0 / 2, 1, 1} {
-		p = c + float64(r*p)
-	}
+	p := 1.0/720 + float64(r*(1.0/5040))
+	p = 1.0/120 + float64(r*p)
+	p = 1.0/24 + float64(r*p)
+	p = 1.0/6 + float64(r*p)
+	p = 1.0/2 + float64(r*p)
+	p = 1 + float64(r*p)
+	p = 1 + float64(r*p)
 	return p * math.Float64frombits(uint64(int64(kf)+1023)<<52)
 }
 
