@@ -24,7 +24,7 @@ var float16Known = []struct {
 	{5.960464477539063e-08, 0x0001},  // 2^-24, the smallest subnormal
 	{2.9802322387695312e-08, 0x0000}, // 2^-25: a tie, to even (zero)
 	{2.980232536792755e-08, 0x0001},  // just above the tie
-	{4.470348358154297e-08, 0x0001},  // 1.5 * 2^-25... 3*2^-26: rounds to 2^-24
+	{4.470348358154297e-08, 0x0001},  // 3 * 2^-26 = 0.75 * 2^-24: rounds up to 2^-24
 	{6.103515625e-05, 0x0400},        // 2^-14, the smallest normal
 	{6.1005353927612305e-05, 0x0400}, // rounds up from the subnormals into the normals
 	{6.1e-05, 0x03ff},
