@@ -17,5 +17,5 @@ func ExampleSetNumThreads() {
 	x := tensor.Ones(tensor.Float32, 1000, 1000)
 	fmt.Println(tensorgo.NumThreads(), tensor.Sum(x, nil, false))
 	// Output:
-	// 2 tensor(1000000., shape=(), dtype=float32)
+	// 2 tensor(1000000.0, shape=(), dtype=float32)
 }

@@ -4,7 +4,10 @@ import "fmt"
 
 // Cast converts x to dtype, as tf.cast: floats become integers by truncation
 // toward zero (out-of-range values saturate), anything becomes Bool as != 0,
-// and Bool becomes 1 or 0. The result is always a new tensor.
+// and Bool becomes 1 or 0. Conversions to Float16 and BFloat16 round once to
+// nearest, ties to even (overflow to infinity, gradual underflow, NaN kept);
+// conversions from them are exact into Float32 and Float64. The result is
+// always a new tensor.
 func Cast(x *Tensor, dtype DType) *Tensor {
 	if !dtype.Valid() {
 		panic(fmt.Sprintf("Cast: invalid target dtype %v (want %s)", dtype, dtypeList(allTypes...)))
@@ -48,8 +51,16 @@ func castDispatch(j *job, lo, hi int) {
 		castFrom(d, s[lo:hi], lo, hi)
 	case []uint8:
 		castFrom(d, s[lo:hi], lo, hi)
+	case []Float16Value:
+		castFromHalf(d, s[lo:hi], lo)
+	case []BFloat16Value:
+		castFromHalf(d, s[lo:hi], lo)
 	case []bool:
 		switch d := d.(type) {
+		case []Float16Value:
+			halfFromBool(d[lo:hi], s[lo:hi], Float16FromFloat64(1))
+		case []BFloat16Value:
+			halfFromBool(d[lo:hi], s[lo:hi], BFloat16FromFloat64(1))
 		case []float32:
 			fromBool(d[lo:hi], s[lo:hi])
 		case []float64:
@@ -81,6 +92,49 @@ func castFrom[S Number](dst any, s []S, lo, hi int) {
 		d = d[:len(s)]
 		for i, v := range s {
 			d[i] = v != 0
+		}
+	case []Float16Value:
+		d = d[lo:hi]
+		d = d[:len(s)]
+		for i, v := range s {
+			d[i] = Float16FromFloat64(float64(v))
+		}
+	case []BFloat16Value:
+		d = d[lo:hi]
+		d = d[:len(s)]
+		for i, v := range s {
+			d[i] = BFloat16FromFloat64(float64(v))
+		}
+	}
+}
+
+// castFromHalf converts 16-bit floats (exactly) to float32 a block at a time
+// and casts those on to dst's elements [lo, lo+len(s)).
+func castFromHalf[H Float16Value | BFloat16Value](dst any, s []H, lo int) {
+	var buf [256]float32
+	for off := 0; off < len(s); off += len(buf) {
+		n := min(len(buf), len(s)-off)
+		switch s := any(s[off : off+n]).(type) {
+		case []Float16Value:
+			for i, v := range s {
+				buf[i] = v.Float32()
+			}
+		case []BFloat16Value:
+			for i, v := range s {
+				buf[i] = v.Float32()
+			}
+		}
+		castFrom(dst, buf[:n], lo+off, lo+off+n)
+	}
+}
+
+func halfFromBool[H Float16Value | BFloat16Value](d []H, s []bool, one H) {
+	d = d[:len(s)]
+	for i, v := range s {
+		if v {
+			d[i] = one
+		} else {
+			d[i] = 0
 		}
 	}
 }

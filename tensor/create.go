@@ -39,6 +39,10 @@ func (t *Tensor) FillValue(value float64) {
 		fillSlice(d, uint8(value))
 	case []bool:
 		fillSlice(d, value != 0)
+	case []Float16Value:
+		fillSlice(d, Float16FromFloat64(value))
+	case []BFloat16Value:
+		fillSlice(d, BFloat16FromFloat64(value))
 	}
 }
 
@@ -60,7 +64,7 @@ func Range(dtype DType, start, limit, delta float64) *Tensor {
 	}
 	t := New(dtype, n)
 	for i := 0; i < n; i++ {
-		t.SetFloat(i, start+float64(i)*delta)
+		t.SetFloat(i, start+float64(float64(i)*delta))
 	}
 	return t
 }
@@ -75,7 +79,7 @@ func Linspace(dtype DType, start, stop float64, num int) *Tensor {
 	for i := 0; i < num; i++ {
 		v := start
 		if num > 1 {
-			v = start + (stop-start)*float64(i)/float64(num-1)
+			v = start + float64((stop-start)*float64(i)/float64(num-1))
 		}
 		t.SetFloat(i, v)
 	}

@@ -5,13 +5,20 @@
 // # Values
 //
 // A *Tensor has a DType (Float32, the default everywhere, Float64, Int32,
-// Int64, Uint8 or Bool) and a Shape. Create one from Go data with From
+// Int64, Uint8, Bool, or the 16-bit storage types Float16 and BFloat16) and
+// a Shape. Create one from Go data with From
 // (nested slices, copied) or FromSlice (a flat slice, shared), or with
 // Zeros, Ones, Fill, Range, Linspace, Eye and the seeded random generators
 // RandomUniform, RandomNormal and TruncatedNormal (SetSeed sets the global
 // seed; a per-call seed may follow, as in TensorFlow). Data[T] and
-// Float32s, ... return the backing slice; fmt.Println prints a tensor as
-// NumPy does, with its shape and dtype.
+// Float32s, ... return the backing slice, Bytes and FromBytes the raw
+// little-endian bytes; fmt.Println prints a tensor as NumPy does, with its
+// shape and dtype (SetPrintOptions and StringWith as numpy.set_printoptions).
+//
+// Float16 and BFloat16 tensors hold Float16Value and BFloat16Value elements.
+// They can be created, copied, reshaped, sliced, gathered, printed and Cast
+// to and from every other dtype (rounding to nearest even); arithmetic is
+// float32-only, so Cast them to Float32 first.
 //
 // # Ops
 //
@@ -44,8 +51,9 @@
 // Kernels split large tensors across the shared worker pool (see
 // tensorgo.SetNumThreads); tensors of a few thousand elements stay on the
 // calling goroutine. Results are bit-for-bit identical for the same inputs
-// and thread count, and reductions do not depend on the thread count at
-// all. Ops may be called from many goroutines at once, and from inside work
+// whatever the thread count and whichever instruction set the matrix
+// kernels use (tensorgo.SetISA): splits never change an element's order of
+// operations, and reductions block their inputs the same way every time. Ops may be called from many goroutines at once, and from inside work
 // the pool is already running. A tensor may be read from many goroutines at
 // once; writing one while others read it is a data race.
 package tensor

@@ -56,7 +56,7 @@ func sigmoid64(v float64) float64 {
 func tanh64(v float64) float64 {
 	if a := math.Abs(v); a < 0.03 {
 		v2 := v * v
-		return v * (1 + v2*(-1.0/3+v2*(2.0/15+v2*(-17.0/315))))
+		return v * (1 + float64(v2*(-1.0/3+float64(v2*(2.0/15+float64(v2*(-17.0/315)))))))
 	} else if a > 20 {
 		return math.Copysign(1, v)
 	}
@@ -75,7 +75,7 @@ func sigmoidf(v float64) float64 {
 func tanhf(v float64) float64 {
 	if a := math.Abs(v); a < 0.03 {
 		v2 := v * v
-		return v * (1 + v2*(-1.0/3+v2*(2.0/15)))
+		return v * (1 + float64(v2*(-1.0/3+float64(v2*(2.0/15)))))
 	} else if a > 10 {
 		return math.Copysign(1, v)
 	}
@@ -263,7 +263,7 @@ func unaryLoop[T Number](op UnaryOp, d, x []T) {
 		}
 	case OpHardSigmoid:
 		for i, v := range x {
-			d[i] = T(min(max(0.2*float64(v)+0.5, 0), 1))
+			d[i] = T(min(max(float64(0.2*float64(v))+0.5, 0), 1))
 		}
 	}
 }
@@ -499,7 +499,7 @@ func arithVV[T Number](op BinaryOp, d, a, b []T) {
 	case OpTanhGrad:
 		for i := range d {
 			y := a[i]
-			d[i] = b[i] * (1 - y*y)
+			d[i] = b[i] * (1 - T(y*y)) // T(): no fused multiply-add, whatever the build
 		}
 	}
 }
@@ -609,6 +609,10 @@ func whereDispatch(j *job, lo, hi int) {
 		whereRange(d, c, j.in[1].data.([]uint8), j.in[2].data.([]uint8), &j.geo, lo, hi)
 	case []bool:
 		whereRange(d, c, j.in[1].data.([]bool), j.in[2].data.([]bool), &j.geo, lo, hi)
+	case []Float16Value:
+		whereRange(d, c, j.in[1].data.([]Float16Value), j.in[2].data.([]Float16Value), &j.geo, lo, hi)
+	case []BFloat16Value:
+		whereRange(d, c, j.in[1].data.([]BFloat16Value), j.in[2].data.([]BFloat16Value), &j.geo, lo, hi)
 	}
 }
 

@@ -52,8 +52,8 @@ func ExampleRandomNormal() {
 	fmt.Println(tensor.Equal(a, b))
 	// Output:
 	// tensor(
-	// [[True True True]
-	//  [True True True]], shape=(2, 3), dtype=bool)
+	// [[ True  True  True]
+	//  [ True  True  True]], shape=(2, 3), dtype=bool)
 }
 
 func ExampleMatMul() {
@@ -92,7 +92,7 @@ func ExampleSum() {
 	fmt.Println(tensor.Sum(x, []int{0}, false))
 	fmt.Println(tensor.Mean(x, []int{-1}, true))
 	// Output:
-	// tensor(21., shape=(), dtype=float32)
+	// tensor(21.0, shape=(), dtype=float32)
 	// tensor([5. 7. 9.], shape=(3,), dtype=float32)
 	// tensor(
 	// [[2.]

@@ -17,10 +17,19 @@ func expf(x float64) float64 {
 	}
 	// x = k*ln2 + r with |r| <= ln2/2; e^x = 2^k * e^r.
 	const round = 0x1.8p52 // adding and subtracting rounds to an integer
-	kf := (x*math.Log2E + round) - round
-	r := x - kf*math.Ln2
+	// (The float64 conversions round every product before the sum, so that
+	// no compiler fuses them into FMAs: the bits must not depend on the
+	// build's GOAMD64 level or GOARCH.)
+	kf := (float64(x*math.Log2E) + round) - round
+	r := x - float64(kf*math.Ln2)
 	// Taylor series of e^r to r^7: error below 5e-9 relative for |r| <= 0.35.
-	p := 1 + r*(1+r*(1.0/2+r*(1.0/6+r*(1.0/24+r*(1.0/120+r*(1.0/720+r*(1.0/5040)))))))
+	p := 1.0/720 + float64(r*(1.0/5040))
+	p = 1.0/120 + float64(r*p)
+	p = 1.0/24 + float64(r*p)
+	p = 1.0/6 + float64(r*p)
+	p = 1.0/2 + float64(r*p)
+	p = 1 + float64(r*p)
+	p = 1 + float64(r*p)
 	return p * math.Float64frombits(uint64(int64(kf)+1023)<<52)
 }
 

@@ -108,6 +108,10 @@ func gatherIdx[I int32 | int64](j *job, ix []I, lo, hi int) {
 		gatherRows(d, j.in[0].data.([]uint8), ix, g, lo, hi)
 	case []bool:
 		gatherRows(d, j.in[0].data.([]bool), ix, g, lo, hi)
+	case []Float16Value:
+		gatherRows(d, j.in[0].data.([]Float16Value), ix, g, lo, hi)
+	case []BFloat16Value:
+		gatherRows(d, j.in[0].data.([]BFloat16Value), ix, g, lo, hi)
 	}
 }
 

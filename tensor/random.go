@@ -54,7 +54,7 @@ func RandomUniform(dtype DType, shape Shape, minval, maxval float64, seed ...int
 	r := NewRNG(seed...)
 	t := New(dtype, shape...)
 	for i := 0; i < t.Size(); i++ {
-		t.SetFloat(i, minval+(maxval-minval)*r.Float64())
+		t.SetFloat(i, minval+float64((maxval-minval)*r.Float64()))
 	}
 	return t
 }
@@ -64,7 +64,7 @@ func RandomNormal(dtype DType, shape Shape, mean, stddev float64, seed ...int64)
 	r := NewRNG(seed...)
 	t := New(dtype, shape...)
 	for i := 0; i < t.Size(); i++ {
-		t.SetFloat(i, mean+stddev*r.NormFloat64())
+		t.SetFloat(i, mean+float64(stddev*r.NormFloat64()))
 	}
 	return t
 }
@@ -79,7 +79,7 @@ func TruncatedNormal(dtype DType, shape Shape, mean, stddev float64, seed ...int
 		for math.Abs(v) > 2 {
 			v = r.NormFloat64()
 		}
-		t.SetFloat(i, mean+stddev*v)
+		t.SetFloat(i, mean+float64(stddev*v))
 	}
 	return t
 }

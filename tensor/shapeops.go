@@ -47,6 +47,10 @@ func copyDispatch(j *job, lo, hi int) {
 		copyRange(d, j.in[0].data.([]uint8), g, lo, hi)
 	case []bool:
 		copyRange(d, j.in[0].data.([]bool), g, lo, hi)
+	case []Float16Value:
+		copyRange(d, j.in[0].data.([]Float16Value), g, lo, hi)
+	case []BFloat16Value:
+		copyRange(d, j.in[0].data.([]BFloat16Value), g, lo, hi)
 	}
 }
 
@@ -65,6 +69,10 @@ func transposeDispatch(j *job, lo, hi int) {
 		transpose2D(d, j.in[0].data.([]uint8), g, lo, hi)
 	case []bool:
 		transpose2D(d, j.in[0].data.([]bool), g, lo, hi)
+	case []Float16Value:
+		transpose2D(d, j.in[0].data.([]Float16Value), g, lo, hi)
+	case []BFloat16Value:
+		transpose2D(d, j.in[0].data.([]BFloat16Value), g, lo, hi)
 	}
 }
 

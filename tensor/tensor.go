@@ -45,6 +45,10 @@ func makeData(dtype DType, n int) any {
 		return make([]uint8, n)
 	case Bool:
 		return make([]bool, n)
+	case Float16:
+		return make([]Float16Value, n)
+	case BFloat16:
+		return make([]BFloat16Value, n)
 	}
 	panic(fmt.Sprintf("tensor: unsupported dtype %v", dtype))
 }
@@ -72,8 +76,8 @@ func Scalar[T Elem](v T) *Tensor {
 }
 
 // From builds a tensor from a Go value: a scalar, a slice, or nested slices
-// (which must be rectangular) of float32, float64, int, int32, int64, uint8 or
-// bool. Go int becomes int64 and untyped float constants float64, as in NumPy.
+// (which must be rectangular) of float32, float64, int, int32, int64, uint8,
+// bool, Float16Value or BFloat16Value. Go int becomes int64 and untyped float constants float64, as in NumPy.
 // The data is copied.
 func From(v any) *Tensor {
 	t, err := FromValue(v)
@@ -105,6 +109,15 @@ func FromValue(v any) (*Tensor, error) {
 	}
 	var dt DType
 	switch elemType.Kind() {
+	case reflect.Uint16:
+		switch elemType {
+		case reflect.TypeFor[Float16Value]():
+			dt = Float16
+		case reflect.TypeFor[BFloat16Value]():
+			dt = BFloat16
+		default:
+			return nil, fmt.Errorf("tensor.From: unsupported element type %v", elemType)
+		}
 	case reflect.Float32:
 		dt = Float32
 	case reflect.Float64:
@@ -162,6 +175,10 @@ func (t *Tensor) setFromReflect(i int, v reflect.Value) {
 		d[i] = uint8(v.Uint())
 	case []bool:
 		d[i] = v.Bool()
+	case []Float16Value:
+		d[i] = Float16Value(v.Uint())
+	case []BFloat16Value:
+		d[i] = BFloat16Value(v.Uint())
 	}
 }
 
@@ -230,6 +247,10 @@ func (t *Tensor) Float(i int) float64 {
 			return 1
 		}
 		return 0
+	case []Float16Value:
+		return d[i].Float64()
+	case []BFloat16Value:
+		return d[i].Float64()
 	}
 	panic("tensor: empty tensor value")
 }
@@ -250,6 +271,10 @@ func (t *Tensor) SetFloat(i int, v float64) {
 		d[i] = uint8(v)
 	case []bool:
 		d[i] = v != 0
+	case []Float16Value:
+		d[i] = Float16FromFloat64(v)
+	case []BFloat16Value:
+		d[i] = BFloat16FromFloat64(v)
 	}
 }
 
@@ -301,6 +326,10 @@ func copyData(dst, src any) int {
 		return copy(d, src.([]uint8))
 	case []bool:
 		return copy(d, src.([]bool))
+	case []Float16Value:
+		return copy(d, src.([]Float16Value))
+	case []BFloat16Value:
+		return copy(d, src.([]BFloat16Value))
 	}
 	return 0
 }

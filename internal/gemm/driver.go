@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 	"unsafe"
 
+	"github.com/tensorgo/tensorgo/internal/cpu"
 	"github.com/tensorgo/tensorgo/internal/parallel"
 )
 
@@ -21,11 +22,11 @@ type edgeFunc[T float] func(k int, a *T, ars, acs int, b *T, bs int, c *T, ldc i
 
 // kernel is a micro-kernel with the blocking that suits it.
 type kernel[T float] struct {
-	name       string
-	mr, nr     int // register tile
-	kc, mc, nc int // cache blocks: kc×nc of B, mc×kc of A
-	fn         kernelFunc[T]
-	half       kernelFunc[T] // optional MR×(NR/2) tile, for narrow last panels
+	name   string
+	mr, nr int // register tile
+	mc, nc int // cache blocks: blockK×nc of B, mc×blockK of A
+	fn     kernelFunc[T]
+	half   kernelFunc[T] // optional MR×(NR/2) tile, for narrow last panels
 	// edge and edgeHalf, when not nil, write partial tiles straight into C:
 	// only the first mr rows, only the columns set in mask, and they read
 	// only those columns of B. Entry i computes 3*(i+1) rows.
@@ -40,17 +41,33 @@ type kernel[T float] struct {
 	tpack8 func(kc int, src *T, ld int, dst *T, ldd int)
 }
 
-// impl is the per-type GEMM: the kernel in use and reusable buffers.
+// impl is the per-type GEMM: the kernel for each instruction-set path and
+// reusable buffers.
 type impl[T float] struct {
-	kern *kernel[T]
-	ws   sync.Pool // *workspace[T]
-	jobs sync.Pool // *job[T]
+	byISA  [cpu.AVX512 + 1]*kernel[T] // indexed by cpu.ISA
+	forced *kernel[T]                 // tests: this kernel whatever the setting
+	ws     sync.Pool                  // *workspace[T]
+	jobs   sync.Pool                  // *job[T]
 }
 
 var (
-	s32 = &impl[float32]{kern: &goKernel32}
-	s64 = &impl[float64]{kern: &goKernel64}
+	s32 = &impl[float32]{byISA: [...]*kernel[float32]{&goKernel32, &goKernel32, &goKernel32}}
+	s64 = &impl[float64]{byISA: [...]*kernel[float64]{&goKernel64, &goKernel64, &goKernel64}}
 )
+
+// kernel returns the kernel of the path internal/cpu selects.
+func (g *impl[T]) kernel() *kernel[T] {
+	if g.forced != nil {
+		return g.forced
+	}
+	return g.byISA[cpu.Selected()]
+}
+
+// blockK is the most K steps a micro-kernel accumulates in registers before
+// adding into C. Every kernel shares it, and it never depends on the thread
+// count: each element of C is then the same sequence of fused multiply-adds
+// whichever kernel, tile or thread computes it.
+const blockK = 256
 
 // workspace holds one goroutine's packed panels and an edge tile.
 type workspace[T float] struct {
@@ -105,7 +122,7 @@ func (g *impl[T]) gemm(transA, transB bool, m, n, k int, alpha T, a []T, lda int
 		scale(m, n, beta, c, ldc)
 		return
 	}
-	kern := g.kern
+	kern := g.kernel()
 	if m == 1 || n == 1 {
 		ws := g.getWS()
 		gemv(ws, kern, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
@@ -194,26 +211,28 @@ func (p *call[T]) setBlock(blk *block[T], bp []T, jc, pc int) {
 	}
 }
 
-// kcStep is the depth of the blocks: k cut into equal parts of at most KC,
-// so that no pass over C is a short one.
-func (p *call[T]) kcStep() int {
-	parts := (p.k + p.kern.kc - 1) / p.kern.kc
-	return (p.k + parts - 1) / parts
+// kcStep is the depth of the blocks: k cut into equal parts of at most
+// blockK, so that no pass over C is a short one.
+func (p *call[T]) kcStep() int { return kcStep(p.k) }
+
+func kcStep(k int) int {
+	parts := (k + blockK - 1) / blockK
+	return (k + parts - 1) / parts
 }
 
 // bSize is the packed-B buffer a block needs.
 func (p *call[T]) bSize(directB bool) int {
 	if directB {
-		return p.kern.nr * min(p.kern.kc, p.k)
+		return p.kern.nr * min(blockK, p.k)
 	}
-	return roundUp(min(p.kern.nc, p.n), p.kern.nr) * min(p.kern.kc, p.k)
+	return roundUp(min(p.kern.nc, p.n), p.kern.nr) * min(blockK, p.k)
 }
 
 // sizeWS makes ws's A panel and edge tile buffers big enough for rows
 // blocks of up to mRows rows.
 func (p *call[T]) sizeWS(ws *workspace[T], directA bool, mRows int) {
 	kern := p.kern
-	kcMax := min(kern.kc, p.k)
+	kcMax := min(blockK, p.k)
 	if directA {
 		ws.a = aligned(ws.a, kern.mr*kcMax)
 	} else {
@@ -429,14 +448,8 @@ func (p *call[T]) rows(ws *workspace[T], blk *block[T], i0, i1 int) {
 				for i := 0; i < mr; i++ {
 					row := c[ci+i*ldc : ci+i*ldc+nr]
 					t := ws.t[i*NR : i*NR+nr]
-					if bet == 0 {
-						for j, v := range t {
-							row[j] = alpha * v
-						}
-					} else {
-						for j, v := range t {
-							row[j] = alpha*v + bet*row[j]
-						}
+					for j, v := range t {
+						store(&row[j], alpha, bet, v)
 					}
 				}
 			}
@@ -560,29 +573,29 @@ func gemv[T float](ws *workspace[T], kern *kernel[T], transA, transB bool, m, n,
 		x = ws.x
 	}
 	x = x[:k]
-	write := func(i int, s T) {
-		if beta == 0 {
-			c[i*incy] = alpha * s
-		} else {
-			c[i*incy] = alpha*s + beta*c[i*incy]
-		}
-	}
 	if dotForm {
 		for i := 0; i < ny; i++ {
 			row := mat[i*ld : i*ld+cols]
-			write(i, kern.dot(cols, &row[0], &x[0]))
+			store(&c[i*incy], alpha, beta, kern.dot(cols, &row[0], &x[0]))
 		}
 		return
 	}
+	// Sums of scaled rows accumulate each element over k in order, in the
+	// tiles' K blocks, so they give the bits a tile kernel would.
 	ws.y = aligned(ws.y, cols)
 	acc := ws.y
-	clear(acc)
-	for p := 0; p < rows; p++ {
-		row := mat[p*ld : p*ld+cols]
-		kern.axpy(cols, x[p], &row[0], &acc[0])
-	}
-	for i, s := range acc {
-		write(i, s)
+	step := kcStep(rows)
+	bet := beta
+	for p0 := 0; p0 < rows; p0 += step {
+		clear(acc)
+		for p := p0; p < min(p0+step, rows); p++ {
+			row := mat[p*ld : p*ld+cols]
+			kern.axpy(cols, x[p], &row[0], &acc[0])
+		}
+		for i, s := range acc {
+			store(&c[i*incy], alpha, bet, s)
+		}
+		bet = 1
 	}
 }
 

@@ -10,15 +10,23 @@
 // packing would cost more than it saves, an operand is read in place.
 //
 // On amd64 the micro-kernels are assembly (kernels_amd64.s, written by
-// gen.go), picked at start from the CPU's features: AVX-512 FMA with a
+// gen.go), picked from the CPU's features (and internal/cpu's setting): AVX-512 FMA with a
 // 12×32 float32 tile (12×16 for float64) or AVX2 FMA with 6×16 (6×8).
 // Partial tiles at the right and bottom edges go through masked AVX-512
 // kernels straight into C, or elsewhere through a small temporary tile.
 // Other platforms use a portable 4×4 Go kernel. Matrix-vector products
 // (m == 1 or n == 1) use dot products or axpys instead of tiles.
 //
-// Products of more than about 2^25 multiply-adds are cut along M or N into
+// Products of more than about 2^20 multiply-adds are cut along M or N into
 // units that the internal/parallel workers take in turn.
+//
+// Results are the same bits on every kernel and at every thread count: each
+// element of C is a chain of fused multiply-adds over k in order, restarted
+// every blockK steps (one constant for all kernels) and added into C with
+// one rounding; K is never split across threads; the Go kernels fuse with
+// math.FMA (and a correctly rounded float32 FMA); dot products keep a fixed
+// 32-lane (16 for float64) layout. internal/cpu picks the kernel family
+// (TENSORGO_ISA, cpu.Set; the purego build tag leaves only the Go kernels).
 package gemm
 
 import "fmt"

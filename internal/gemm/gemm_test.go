@@ -22,14 +22,14 @@ func splitSmall() func() {
 // withKernel runs f with the float32 and float64 kernels forced to the given
 // ones, restoring the defaults afterwards.
 func withKernel(k32 *kernel[float32], k64 *kernel[float64], f func()) {
-	o32, o64 := s32.kern, s64.kern
+	o32, o64 := s32.forced, s64.forced
 	if k32 != nil {
-		s32.kern = k32
+		s32.forced = k32
 	}
 	if k64 != nil {
-		s64.kern = k64
+		s64.forced = k64
 	}
-	defer func() { s32.kern, s64.kern = o32, o64 }()
+	defer func() { s32.forced, s64.forced = o32, o64 }()
 	f()
 }
 

@@ -1,8 +1,12 @@
-//go:build amd64
+//go:build amd64 && !purego
 
 package gemm
 
-import "golang.org/x/sys/cpu"
+import (
+	"unsafe"
+
+	"github.com/tensorgo/tensorgo/internal/cpu"
+)
 
 //go:generate go run gen.go
 
@@ -80,11 +84,37 @@ func dgemmAVX512EdgeHalf9(k int, a *float64, ars, acs int, b *float64, bs int, c
 //go:noescape
 func dgemmAVX512EdgeHalf12(k int, a *float64, ars, acs int, b *float64, bs int, c *float64, ldc int, alpha, beta float64, mr int, mask uint32)
 
+// sdotAVX2 and ddotAVX2 accumulate x[i]*y[i] into acc[i mod len(acc)]
+// (dotLanes partials) over n elements, n a multiple of len(acc).
+//
 //go:noescape
-func sdotAVX2(n int, x, y *float32) float32
+func sdotAVX2(n int, x, y *float32, acc *[32]float32)
 
 //go:noescape
-func ddotAVX2(n int, x, y *float64) float64
+func ddotAVX2(n int, x, y *float64, acc *[16]float64)
+
+// sdot is x·y in goDot's layout: the assembly takes the whole 32-element
+// blocks, dotFinish the rest.
+func sdot(n int, x, y *float32) float32 {
+	var acc [32]float32
+	full := n &^ 31
+	if full > 0 {
+		sdotAVX2(full, x, y, &acc)
+	}
+	xs, ys := unsafe.Slice(x, n), unsafe.Slice(y, n)
+	return dotFinish(acc[:], xs[full:], ys[full:])
+}
+
+// ddot is sdot for float64, 16 elements a block.
+func ddot(n int, x, y *float64) float64 {
+	var acc [16]float64
+	full := n &^ 15
+	if full > 0 {
+		ddotAVX2(full, x, y, &acc)
+	}
+	xs, ys := unsafe.Slice(x, n), unsafe.Slice(y, n)
+	return dotFinish(acc[:], xs[full:], ys[full:])
+}
 
 //go:noescape
 func saxpyAVX2(n int, alpha float32, x, y *float32)
@@ -105,62 +135,52 @@ func transpose8x8s(kc int, src *float32, ld int, dst *float32, ldd int)
 // block in L2 (1 MiB) and the KC×NC B block in L3.
 var (
 	avx512Kernel32 = kernel[float32]{
-		name: "avx512", mr: 12, nr: 32, kc: 256, mc: 384, nc: 2048,
+		name: "avx512", mr: 12, nr: 32, mc: 384, nc: 2048,
 		fn: sgemmAVX512, half: sgemmAVX512Half,
 		edge:     []edgeFunc[float32]{sgemmAVX512Edge3, sgemmAVX512Edge6, sgemmAVX512Edge9, sgemmAVX512Edge12},
 		edgeHalf: []edgeFunc[float32]{sgemmAVX512EdgeHalf3, sgemmAVX512EdgeHalf6, sgemmAVX512EdgeHalf9, sgemmAVX512EdgeHalf12},
-		dot:      sdotAVX2, axpy: saxpyAVX2, tpack: transpose4x4s, tpack8: transpose8x8s,
+		dot:      sdot, axpy: saxpyAVX2, tpack: transpose4x4s, tpack8: transpose8x8s,
 	}
 	avx512Kernel64 = kernel[float64]{
-		name: "avx512", mr: 12, nr: 16, kc: 256, mc: 192, nc: 2048,
+		name: "avx512", mr: 12, nr: 16, mc: 192, nc: 2048,
 		fn: dgemmAVX512, half: dgemmAVX512Half,
 		edge:     []edgeFunc[float64]{dgemmAVX512Edge3, dgemmAVX512Edge6, dgemmAVX512Edge9, dgemmAVX512Edge12},
 		edgeHalf: []edgeFunc[float64]{dgemmAVX512EdgeHalf3, dgemmAVX512EdgeHalf6, dgemmAVX512EdgeHalf9, dgemmAVX512EdgeHalf12},
-		dot:      ddotAVX2, axpy: daxpyAVX2, tpack: transpose4x4d,
+		dot:      ddot, axpy: daxpyAVX2, tpack: transpose4x4d,
 	}
 	avx2Kernel32 = kernel[float32]{
-		name: "avx2", mr: 6, nr: 16, kc: 256, mc: 192, nc: 2048,
+		name: "avx2", mr: 6, nr: 16, mc: 192, nc: 2048,
 		fn: sgemmAVX2, half: sgemmAVX2Half,
-		dot: sdotAVX2, axpy: saxpyAVX2, tpack: transpose4x4s, tpack8: transpose8x8s,
+		dot: sdot, axpy: saxpyAVX2, tpack: transpose4x4s, tpack8: transpose8x8s,
 	}
 	avx2Kernel64 = kernel[float64]{
-		name: "avx2", mr: 6, nr: 8, kc: 256, mc: 192, nc: 2048,
+		name: "avx2", mr: 6, nr: 8, mc: 192, nc: 2048,
 		fn: dgemmAVX2, half: dgemmAVX2Half,
-		dot: ddotAVX2, axpy: daxpyAVX2, tpack: transpose4x4d,
+		dot: ddot, axpy: daxpyAVX2, tpack: transpose4x4d,
 	}
 )
 
-// The kernels need FMA with AVX2 (or AVX-512F); x/sys/cpu also checks that
-// the OS saves the wide registers.
-var (
-	hasAVX2   = cpu.X86.HasAVX2 && cpu.X86.HasFMA
-	hasAVX512 = hasAVX2 && cpu.X86.HasAVX512F
-)
-
+// Each path's kernels; internal/cpu never selects a path wider than the
+// machine runs.
 func init() {
-	s32.kern, s64.kern = kernels32()[0], kernels64()[0]
+	s32.byISA[cpu.AVX2], s64.byISA[cpu.AVX2] = &avx2Kernel32, &avx2Kernel64
+	s32.byISA[cpu.AVX512], s64.byISA[cpu.AVX512] = &avx512Kernel32, &avx512Kernel64
 }
 
 // kernels32 lists the float32 kernels this CPU can run, the default first.
 func kernels32() []*kernel[float32] {
 	var ks []*kernel[float32]
-	if hasAVX512 {
-		ks = append(ks, &avx512Kernel32)
+	for _, isa := range cpu.Available() {
+		ks = append(ks, s32.byISA[isa])
 	}
-	if hasAVX2 {
-		ks = append(ks, &avx2Kernel32)
-	}
-	return append(ks, &goKernel32)
+	return ks
 }
 
 // kernels64 lists the float64 kernels this CPU can run, the default first.
 func kernels64() []*kernel[float64] {
 	var ks []*kernel[float64]
-	if hasAVX512 {
-		ks = append(ks, &avx512Kernel64)
+	for _, isa := range cpu.Available() {
+		ks = append(ks, s64.byISA[isa])
 	}
-	if hasAVX2 {
-		ks = append(ks, &avx2Kernel64)
-	}
-	return append(ks, &goKernel64)
+	return ks
 }

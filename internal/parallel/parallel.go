@@ -166,9 +166,34 @@ func For(n, grain int, fn func(lo, hi int)) {
 // n < chunks) and runs them in parallel, the first on the caller. If a chunk
 // panics, ForChunks waits for the others and then panics on the caller's
 // goroutine with the first panic's value.
-func ForChunks(n, chunks int, fn func(lo, hi int)) {
-	if chunks > n {
-		chunks = n
+func ForChunks(n, chunks int, fn func(lo, hi int)) { forChunks(n, chunks, 1, fn) }
+
+// ForAligned is For with every range boundary but n a multiple of align, so
+// that a kernel with a vector body and a scalar tail takes the tail only at
+// the end of [0, n), whatever the thread count: its results then cannot
+// depend on where the ranges fall.
+func ForAligned(n, grain, align int, fn func(lo, hi int)) {
+	if n <= 0 {
+		return
+	}
+	if align < 1 {
+		align = 1
+	}
+	units := (n + align - 1) / align
+	chunks := min(n/max(grain, 1), NumThreads(), units)
+	if chunks <= 1 {
+		fn(0, n)
+		return
+	}
+	forChunks(n, chunks, align, fn)
+}
+
+// forChunks runs chunks ranges of [0, n) whose inner boundaries are
+// multiples of align.
+func forChunks(n, chunks, align int, fn func(lo, hi int)) {
+	units := (n + align - 1) / align
+	if chunks > units {
+		chunks = units
 	}
 	if chunks <= 1 {
 		if n > 0 {
@@ -176,12 +201,13 @@ func ForChunks(n, chunks int, fn func(lo, hi int)) {
 		}
 		return
 	}
+	bound := func(c int) int { return min(n, c*units/chunks*align) }
 	g := groups.Get().(*group)
 	g.pending.Store(int32(chunks - 1))
 	for c := 1; c < chunks; c++ {
-		queue <- task{fn: fn, lo: c * n / chunks, hi: (c + 1) * n / chunks, g: g}
+		queue <- task{fn: fn, lo: bound(c), hi: bound(c + 1), g: g}
 	}
-	g.runFirst(fn, 0, n/chunks)
+	g.runFirst(fn, 0, bound(1))
 	wait(g)
 	p := g.panicked.Swap(nil)
 	groups.Put(g)

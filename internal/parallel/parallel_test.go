@@ -112,3 +112,38 @@ func TestForDoesNotAllocate(t *testing.T) {
 		t.Errorf("For allocates %v times per call", a)
 	}
 }
+
+func TestForAlignedBoundaries(t *testing.T) {
+	old := NumThreads()
+	defer SetNumThreads(old)
+	for _, threads := range []int{1, 2, 3, 4, 7} {
+		SetNumThreads(threads)
+		for _, n := range []int{0, 1, 15, 16, 17, 100, 1001, 100352} {
+			for _, align := range []int{0, 1, 8, 16} {
+				hits := make([]int32, n)
+				var ranges atomic.Int32
+				ForAligned(n, 4, align, func(lo, hi int) {
+					ranges.Add(1)
+					if lo >= hi {
+						t.Errorf("empty range [%d,%d)", lo, hi)
+					}
+					a := max(align, 1)
+					if lo%a != 0 || hi != n && hi%a != 0 {
+						t.Errorf("threads=%d n=%d align=%d: range [%d,%d) not aligned", threads, n, align, lo, hi)
+					}
+					for i := lo; i < hi; i++ {
+						atomic.AddInt32(&hits[i], 1)
+					}
+				})
+				for i, h := range hits {
+					if h != 1 {
+						t.Fatalf("threads=%d n=%d align=%d: index %d visited %d times", threads, n, align, i, h)
+					}
+				}
+				if n >= 1000 && threads > 1 && ranges.Load() < 2 {
+					t.Errorf("threads=%d n=%d: %d ranges, want the work split", threads, n, ranges.Load())
+				}
+			}
+		}
+	}
+}

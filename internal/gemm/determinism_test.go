@@ -1,0 +1,252 @@
+package gemm
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/tensorgo/tensorgo/internal/cpu"
+	"github.com/tensorgo/tensorgo/internal/parallel"
+)
+
+// determinismShapes have odd sizes around every kernel's tile (4×4, 6×16,
+// 12×32), depths past one K block (blockK), matrix-vector products, and
+// products big enough to be split into several units per thread.
+var determinismShapes = [][3]int{
+	{1, 37, 300}, {45, 1, 513}, {1, 1, 77}, {5, 7, 3}, {13, 33, 257}, {25, 65, 600},
+	{97, 31, 7}, {130, 70, 260}, {7, 300, 129}, {333, 129, 301},
+}
+
+// orderRef computes C the way every kernel must: each element is a chain of
+// fused multiply-adds over k in order, restarted at every K block of
+// kcStep(k) and added into C with one more rounding (store). It is written
+// from that rule, not from the kernels; cpu.FMA32 is checked against math/big in
+// internal/cpu's TestFMA32MatchesExactRounding.
+func orderRef(tc gemmCase, a, b, c []float32) {
+	step := kcStep(tc.k)
+	for i := 0; i < tc.m; i++ {
+		for j := 0; j < tc.n; j++ {
+			bet := float32(tc.beta)
+			for p0 := 0; p0 < tc.k; p0 += step {
+				var acc float32
+				for p := p0; p < min(p0+step, tc.k); p++ {
+					var av, bv float32
+					if tc.transA {
+						av = a[p*tc.lda+i]
+					} else {
+						av = a[i*tc.lda+p]
+					}
+					if tc.transB {
+						bv = b[j*tc.ldb+p]
+					} else {
+						bv = b[p*tc.ldb+j]
+					}
+					acc = cpu.FMA32(av, bv, acc)
+				}
+				x := &c[i*tc.ldc+j]
+				if bet == 0 {
+					*x = float32(tc.alpha) * acc
+				} else {
+					*x = cpu.FMA32(bet, *x, float32(tc.alpha)*acc)
+				}
+				bet = 1
+			}
+		}
+	}
+}
+
+// TestBitIdenticalAcrossThreadsAndISAs runs every shape in every transpose
+// combination at 1, 2, 3, 4 and 7 threads on every instruction-set path this
+// machine has, packed and in place, and wants the same bits each time. Away
+// from the dot-product form of matrix-vector products (which has its own
+// fixed order, TestDotLayout), the bits must also be those of orderRef.
+func TestBitIdenticalAcrossThreadsAndISAs(t *testing.T) {
+	defer splitSmall()()
+	oldThreads, oldISA := parallel.NumThreads(), cpu.Selected()
+	defer parallel.SetNumThreads(oldThreads)
+	defer cpu.Set(oldISA)
+	defer func() { forcePack = false }()
+	r := rand.New(rand.NewPCG(11, 0))
+	for _, s := range determinismShapes {
+		for _, tr := range [][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
+			tc := gemmCase{transA: tr[0], transB: tr[1], m: s[0], n: s[1], k: s[2], alpha: 0.75, beta: -1.25}
+			tc.lda, tc.ldb, tc.ldc = tc.k+1, tc.n+3, tc.n+2
+			if tc.transA {
+				tc.lda = tc.m + 2
+			}
+			if tc.transB {
+				tc.ldb = tc.k
+			}
+			a64, b64, c64 := tc.operands(r)
+			a, b, c := to32(a64), to32(b64), to32(c64)
+			dotForm := tc.n == 1 && !tc.transA || tc.m == 1 && tc.transB
+			for _, beta := range []float64{0, -1.25} {
+				tc.beta = beta
+				var ref []float32
+				if !dotForm {
+					ref = append([]float32(nil), c...)
+					orderRef(tc, a, b, ref)
+				}
+				for _, isa := range cpu.Available() {
+					cpu.Set(isa)
+					for _, threads := range []int{1, 2, 3, 4, 7} {
+						parallel.SetNumThreads(threads)
+						for _, pack := range []bool{false, true} {
+							forcePack = pack
+							got := append([]float32(nil), c...)
+							runCase32(tc, a, b, got)
+							label := fmt.Sprintf("%v isa %v threads %d packed %v", tc, isa, threads, pack)
+							if ref == nil {
+								ref = got
+								continue
+							}
+							sameBits32(t, label, got, ref)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestDgemmBitIdentical is the float64 version, against the first run.
+func TestDgemmBitIdentical(t *testing.T) {
+	defer splitSmall()()
+	oldThreads, oldISA := parallel.NumThreads(), cpu.Selected()
+	defer parallel.SetNumThreads(oldThreads)
+	defer cpu.Set(oldISA)
+	r := rand.New(rand.NewPCG(12, 0))
+	for _, s := range determinismShapes {
+		for _, tr := range [][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
+			tc := gemmCase{transA: tr[0], transB: tr[1], m: s[0], n: s[1], k: s[2], alpha: 1, beta: 0.5}
+			tc.lda, tc.ldb, tc.ldc = tc.k, tc.n, tc.n
+			if tc.transA {
+				tc.lda = tc.m
+			}
+			if tc.transB {
+				tc.ldb = tc.k
+			}
+			a, b, c := tc.operands(r)
+			var ref []float64
+			for _, isa := range cpu.Available() {
+				cpu.Set(isa)
+				for _, threads := range []int{1, 2, 3, 4, 7} {
+					parallel.SetNumThreads(threads)
+					got := append([]float64(nil), c...)
+					Dgemm(tc.transA, tc.transB, tc.m, tc.n, tc.k, tc.alpha, a, tc.lda, b, tc.ldb, tc.beta, got, tc.ldc)
+					if ref == nil {
+						ref = got
+						continue
+					}
+					for i := range got {
+						if math.Float64bits(got[i]) != math.Float64bits(ref[i]) {
+							t.Fatalf("%v isa %v threads %d: C[%d] = %v, first run gave %v", tc, isa, threads, i, got[i], ref[i])
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestDotLayout checks every kernel's dot product against the layout it
+// documents: partial l sums elements l, l+L, l+2L, ... with fused
+// multiply-adds, and the partials are summed pairwise (L/2 apart, then L/4,
+// ...).
+func TestDotLayout(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 0))
+	for _, n := range []int{1, 7, 31, 32, 33, 64, 100, 257} {
+		x, y := make([]float32, n), make([]float32, n)
+		for i := range x {
+			x[i], y[i] = float32(r.NormFloat64()), float32(r.NormFloat64())
+		}
+		var acc [32]float32
+		for i := range x {
+			acc[i%32] = cpu.FMA32(x[i], y[i], acc[i%32])
+		}
+		for w := 16; w > 0; w /= 2 {
+			for l := 0; l < w; l++ {
+				acc[l] += acc[l+w]
+			}
+		}
+		for _, kern := range kernels32() {
+			if got := kern.dot(n, &x[0], &y[0]); math.Float32bits(got) != math.Float32bits(acc[0]) {
+				t.Errorf("kernel %s: dot of %d = %v, want %v", kern.name, n, got, acc[0])
+			}
+		}
+		x64, y64 := widen(x), widen(y)
+		var acc64 [16]float64
+		for i := range x64 {
+			acc64[i%16] = math.FMA(x64[i], y64[i], acc64[i%16])
+		}
+		for w := 8; w > 0; w /= 2 {
+			for l := 0; l < w; l++ {
+				acc64[l] += acc64[l+w]
+			}
+		}
+		for _, kern := range kernels64() {
+			if got := kern.dot(n, &x64[0], &y64[0]); got != acc64[0] {
+				t.Errorf("kernel %s: float64 dot of %d = %v, want %v", kern.name, n, got, acc64[0])
+			}
+		}
+	}
+}
+
+func sameBits32(t *testing.T, label string, got, want []float32) {
+	t.Helper()
+	for i := range got {
+		if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+			t.Fatalf("%s: C[%d] = %v (%#x), want %v (%#x)", label, i, got[i], math.Float32bits(got[i]), want[i], math.Float32bits(want[i]))
+		}
+	}
+}
+
+// TestRowChunksMatchWhole multiplies row blocks of A (1, 2, 5 and 13 rows,
+// as a caller splitting a batch would) by B and wants the rows of the whole
+// product, bit for bit. A single row with B as stored takes the
+// matrix-vector path, which follows the tiles' order; a single row times a
+// transposed B is the dot-product form, which has its own order
+// (TestDotLayout) and is left out.
+func TestRowChunksMatchWhole(t *testing.T) {
+	oldISA := cpu.Selected()
+	defer cpu.Set(oldISA)
+	r := rand.New(rand.NewPCG(14, 0))
+	for _, transA := range []bool{false, true} {
+		for _, transB := range []bool{false, true} {
+			for _, isa := range cpu.Available() {
+				cpu.Set(isa)
+				tc := gemmCase{transA: transA, transB: transB, m: 41, n: 67, k: 600, alpha: 1}
+				tc.lda, tc.ldb, tc.ldc = tc.k, tc.n, tc.n
+				if transA {
+					tc.lda = tc.m
+				}
+				if transB {
+					tc.ldb = tc.k
+				}
+				a64, b64, _ := tc.operands(r)
+				a, b := to32(a64), to32(b64)
+				whole := make([]float32, tc.m*tc.n)
+				runCase32(tc, a, b, whole)
+				for _, rows := range []int{1, 2, 5, 13} {
+					for i0 := 0; i0 < tc.m; i0 += rows {
+						i1 := min(i0+rows, tc.m)
+						if i1-i0 == 1 && transB {
+							continue
+						}
+						part := make([]float32, (i1-i0)*tc.n)
+						sub := tc
+						sub.m = i1 - i0
+						pa := a[i0*tc.lda:]
+						if transA {
+							pa = a[i0:]
+						}
+						runCase32(sub, pa, b, part)
+						label := fmt.Sprintf("isa %v tA=%v tB=%v rows [%d,%d)", isa, transA, transB, i0, i1)
+						sameBits32(t, label, part, whole[i0*tc.n:i1*tc.n])
+					}
+				}
+			}
+		}
+	}
+}
