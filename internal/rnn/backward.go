@@ -22,23 +22,23 @@ import (
 func (k *Kernel[T]) Backward(w Weights[T], in Input[T], reserve []T, dOut Output[T], g Grads[T]) {
 	const op = "rnn.Backward"
 	k.checkCall(op, w, in)
-	k.checkStates(op, "gradient of", dOut, in.Batch, in.Steps)
+	k.checkStates(op, true, dOut, in.Batch, in.Steps)
 	s := k.spec
 	nb, ns := in.Batch, in.Steps
 	u, wd, nf := s.Units, s.width(), s.Features
 	rows := nb * ns
-	needLen(op, "reserve", reserve, s.ReserveLen(nb, ns), false)
-	needLen(op, fmt.Sprintf("gradient of x (%d, %d, %d)", nb, ns, nf), g.X, rows*nf, true)
-	needLen(op, "gradient of the kernel", g.Kernel, s.KernelLen(), true)
-	needLen(op, "gradient of the recurrent kernel", g.Recurrent, s.RecurrentLen(), true)
+	needLen(op, "reserve", reserve, false, s.ReserveLen(nb, ns))
+	needLen(op, "gradient of x", g.X, true, nb, ns, nf)
+	needLen(op, "gradient of the kernel", g.Kernel, true, nf, wd)
+	needLen(op, "gradient of the recurrent kernel", g.Recurrent, true, u, wd)
 	if s.UseBias {
-		needLen(op, "gradient of the bias", g.Bias, s.BiasLen(), true)
+		needLen(op, "gradient of the bias", g.Bias, true, s.BiasLen())
 	} else if g.Bias != nil {
 		panic(fmt.Sprintf("%s: %v without UseBias got a bias gradient of %d elements", op, s.Cell, len(g.Bias)))
 	}
-	needLen(op, "gradient of h0", g.H0, nb*u, true)
+	needLen(op, "gradient of h0", g.H0, true, nb, u)
 	if s.Cell == LSTM {
-		needLen(op, "gradient of c0", g.C0, nb*u, true)
+		needLen(op, "gradient of c0", g.C0, true, nb, u)
 	} else if g.C0 != nil {
 		panic(fmt.Sprintf("%s: %v has no cell state but got a gradient of c0", op, s.Cell))
 	}

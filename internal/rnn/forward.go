@@ -12,7 +12,7 @@ import "github.com/tensorgo/tensorgo/internal/parallel"
 func (k *Kernel[T]) Forward(w Weights[T], in Input[T], reserve []T, out Output[T]) {
 	const op = "rnn.Forward"
 	k.checkCall(op, w, in)
-	k.checkStates(op, "output", out, in.Batch, in.Steps)
+	k.checkStates(op, false, out, in.Batch, in.Steps)
 	s := k.spec
 	nb, ns := in.Batch, in.Steps
 	u, wd, nf := s.Units, s.width(), s.Features
@@ -20,7 +20,7 @@ func (k *Kernel[T]) Forward(w Weights[T], in Input[T], reserve []T, out Output[T
 	if reserve == nil {
 		reserve = grow(&k.infer, s.ReserveLen(nb, ns))
 	} else {
-		needLen(op, "reserve", reserve, s.ReserveLen(nb, ns), false)
+		needLen(op, "reserve", reserve, false, s.ReserveLen(nb, ns))
 	}
 	if nb == 0 {
 		return

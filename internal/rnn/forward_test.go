@@ -172,7 +172,7 @@ func TestPanics(t *testing.T) {
 	mustPanic(t, "rnn.Forward: x (2, 4, 2) has 15 elements, want 16", func() {
 		k.Forward(w, Input[float32]{Batch: 2, Steps: 4, X: in.X[:15]}, res, Output[float32]{})
 	})
-	mustPanic(t, "rnn.Forward: output y has 5 elements, want 6", func() {
+	mustPanic(t, "rnn.Forward: output y (2, 3) has 5 elements, want 6", func() {
 		k.Forward(w, in, res, Output[float32]{Y: make([]float32, 5)})
 	})
 	mustPanic(t, "rnn.Forward: reserve has 3 elements", func() { k.Forward(w, in, res[:3], Output[float32]{}) })

@@ -2,6 +2,8 @@ package rnn
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/tensorgo/tensorgo/internal/gemm"
 )
@@ -144,14 +146,31 @@ func (k *Kernel[T]) view(res []T, rows int) resView[T] {
 	return v
 }
 
-// needLen panics unless buf has exactly n elements; nil passes when nilOK.
-func needLen[T any](op, what string, buf []T, n int, nilOK bool) {
-	if buf == nil && nilOK {
+// needLen panics unless buf has exactly the elements of an array of shape
+// dims; nil passes when nilOK. The message is built only on failure, so
+// that a call that passes allocates nothing.
+func needLen[T any](op, what string, buf []T, nilOK bool, dims ...int) {
+	n := 1
+	for _, d := range dims {
+		n *= d
+	}
+	if (buf == nil && nilOK) || len(buf) == n {
 		return
 	}
-	if len(buf) != n {
-		panic(fmt.Sprintf("%s: %s has %d elements, want %d", op, what, len(buf), n))
+	shape := ""
+	if len(dims) > 1 {
+		var sb strings.Builder
+		sb.WriteString(" (")
+		for i, d := range dims {
+			if i > 0 {
+				sb.WriteString(", ")
+			}
+			sb.WriteString(strconv.Itoa(d))
+		}
+		sb.WriteString(")")
+		shape = sb.String()
 	}
+	panic(fmt.Sprintf("%s: %s%s has %d elements, want %d", op, what, shape, len(buf), n))
 }
 
 // checkCall panics unless the weights and the input fit the Spec.
@@ -160,34 +179,42 @@ func (k *Kernel[T]) checkCall(op string, w Weights[T], in Input[T]) {
 	if in.Batch < 0 || in.Steps < 1 {
 		panic(fmt.Sprintf("%s: %v with batch=%d steps=%d: want batch ≥ 0 and steps ≥ 1", op, s.Cell, in.Batch, in.Steps))
 	}
-	needLen(op, fmt.Sprintf("kernel (%d, %d)", s.Features, s.width()), w.Kernel, s.KernelLen(), false)
-	needLen(op, fmt.Sprintf("recurrent kernel (%d, %d)", s.Units, s.width()), w.Recurrent, s.RecurrentLen(), false)
+	needLen(op, "kernel", w.Kernel, false, s.Features, s.width())
+	needLen(op, "recurrent kernel", w.Recurrent, false, s.Units, s.width())
 	if s.UseBias {
-		needLen(op, "bias", w.Bias, s.BiasLen(), false)
+		needLen(op, "bias", w.Bias, false, s.BiasLen())
 	} else if w.Bias != nil {
 		panic(fmt.Sprintf("%s: %v without UseBias got a bias of %d elements", op, s.Cell, len(w.Bias)))
 	}
 	b, t := in.Batch, in.Steps
-	needLen(op, fmt.Sprintf("x (%d, %d, %d)", b, t, s.Features), in.X, b*t*s.Features, false)
-	needLen(op, fmt.Sprintf("mask (%d, %d)", b, t), in.Mask, b*t, true)
-	needLen(op, fmt.Sprintf("h0 (%d, %d)", b, s.Units), in.H0, b*s.Units, true)
+	needLen(op, "x", in.X, false, b, t, s.Features)
+	needLen(op, "mask", in.Mask, true, b, t)
+	needLen(op, "h0", in.H0, true, b, s.Units)
 	if s.Cell == LSTM {
-		needLen(op, fmt.Sprintf("c0 (%d, %d)", b, s.Units), in.C0, b*s.Units, true)
+		needLen(op, "c0", in.C0, true, b, s.Units)
 	} else if in.C0 != nil {
 		panic(fmt.Sprintf("%s: %v has no cell state but got c0", op, s.Cell))
 	}
 }
 
 // checkStates panics unless the Output's fields fit: Y the outputs, H and
-// C the states; what says whether they are results or gradients.
-func (k *Kernel[T]) checkStates(op, what string, o Output[T], batch, steps int) {
+// C the states. grad says whether they are gradients.
+func (k *Kernel[T]) checkStates(op string, grad bool, o Output[T], batch, steps int) {
 	s := k.spec
-	needLen(op, what+" y", o.Y, s.OutputLen(batch, steps), true)
-	needLen(op, what+" h", o.H, batch*s.Units, true)
+	y, h, c := "output y", "output h", "output c"
+	if grad {
+		y, h, c = "gradient of y", "gradient of h", "gradient of c"
+	}
+	if s.ReturnSequences {
+		needLen(op, y, o.Y, true, batch, steps, s.Units)
+	} else {
+		needLen(op, y, o.Y, true, batch, s.Units)
+	}
+	needLen(op, h, o.H, true, batch, s.Units)
 	if s.Cell == LSTM {
-		needLen(op, what+" c", o.C, batch*s.Units, true)
+		needLen(op, c, o.C, true, batch, s.Units)
 	} else if o.C != nil {
-		panic(fmt.Sprintf("%s: %v has no cell state but got %s c", op, s.Cell, what))
+		panic(fmt.Sprintf("%s: %v has no cell state but got %s", op, s.Cell, c))
 	}
 }
 
