@@ -38,7 +38,7 @@ type Output[T Float] struct {
 }
 
 // Grads receives Backward's gradients: with respect to the inputs X
-// (batch, steps, features), the weights (Weights's layouts) and the initial
+// (batch, steps, features), the weights (in the layouts of Weights) and the initial
 // states H0 and C0 (batch, units). Backward overwrites the fields that are
 // not nil and skips the others.
 type Grads[T Float] struct {
