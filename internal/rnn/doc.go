@@ -49,7 +49,7 @@
 // A Kernel is made once per layer (New) and owns its scratch buffers, which
 // grow to the largest batch and sequence seen; after that Forward and
 // Backward allocate nothing. Forward writes what Backward needs (gate
-// activations and states) into a caller-provided reserve of ReserveLen
+// activations and states) into a caller-provided reserve of Spec.ReserveLen
 // elements, so the two calls may be apart (a graph's forward op and its
 // gradient op). Results do not depend on the number of threads of
 // internal/parallel: every sum runs in a fixed order.
