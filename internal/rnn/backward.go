@@ -142,7 +142,7 @@ func (k *Kernel[T]) backwardRows(lo, hi int) {
 		r := b*c.steps + c.tau
 		dh := k.dh[b*u : (b+1)*u]
 		dhp := k.dhPrev[b*u : (b+1)*u]
-		if c.dy != nil && c.s >= k.first[b] {
+		if c.dy != nil && c.s >= k.first[b] && !(s.ZeroOutputForMask && k.skipped(b)) {
 			var dy []T
 			switch {
 			case s.ReturnSequences:

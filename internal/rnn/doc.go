@@ -39,7 +39,8 @@
 // returns the outputs in processed order: output step s belongs to input
 // step steps−1−s. A mask keeps or skips steps per sample: at a skipped step
 // the states are carried over unchanged and the output repeats the previous
-// output, which is zero until the sample's first kept step. That is the
+// output, which is zero until the sample's first kept step (with
+// ZeroOutputForMask, the output of a skipped step is zero). That is the
 // TensorFlow backend's behaviour (Keras 3's default); the JAX and NumPy
 // backends output the carried state instead, which differs only when a
 // sample starts with skipped steps and a non-zero initial state.

@@ -231,8 +231,9 @@ func (k *Kernel[T]) nextC(b int) []T {
 	return c.cprev[r*u : (r+1)*u]
 }
 
-// emit writes sample b's output of the current step, h after the step, or
-// zeros before the sample's first kept step (see the package doc).
+// emit writes sample b's output of the current step: h after the step, or
+// zeros before the sample's first kept step and, with ZeroOutputForMask, at
+// a skipped step (see the package doc).
 func (k *Kernel[T]) emit(b int, h []T) {
 	c, u := &k.cur, k.spec.Units
 	if c.y == nil {
@@ -248,9 +249,15 @@ func (k *Kernel[T]) emit(b int, h []T) {
 	default:
 		return
 	}
-	if c.s >= k.first[b] {
+	if c.s >= k.first[b] && !(k.spec.ZeroOutputForMask && k.skipped(b)) {
 		copy(y, h)
 	} else {
 		clear(y)
 	}
+}
+
+// skipped reports whether the mask skips sample b's current step.
+func (k *Kernel[T]) skipped(b int) bool {
+	c := &k.cur
+	return c.mask != nil && !c.mask[b*c.steps+c.tau]
 }

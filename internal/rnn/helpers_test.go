@@ -28,6 +28,9 @@ func (tc tcase) String() string {
 	if s.GoBackwards {
 		name += "/backwards"
 	}
+	if s.ZeroOutputForMask {
+		name += "/zeroout"
+	}
 	if tc.h0 {
 		name += "/h0"
 	}
@@ -37,7 +40,8 @@ func (tc tcase) String() string {
 	return fmt.Sprintf("%s/b%d_t%d_f%d_u%d", name, tc.batch, tc.steps, s.Features, s.Units)
 }
 
-// cases lists every cell with each option alone and all together, at
+// cases lists every cell with each option alone, most together, and
+// ZeroOutputForMask with a mask, at
 // small sizes (batch 2-3, steps 3-5, features 2-4, units 2-5).
 func cases() []tcase {
 	type cell struct {
@@ -52,7 +56,7 @@ func cases() []tcase {
 	}
 	var out []tcase
 	for ci, c := range cells {
-		for opt := 0; opt < 7; opt++ {
+		for opt := 0; opt < 9; opt++ {
 			s := NewSpec(c.c, 2+(ci+opt)%3, 2+(ci+2*opt)%4)
 			s.Activation, s.ResetAfter = c.act, c.resetAfter
 			tc := tcase{spec: s, batch: 2 + (ci+opt)%2, steps: 3 + (ci+opt)%3}
@@ -69,6 +73,10 @@ func cases() []tcase {
 				tc.spec.UseBias = false
 			case 6:
 				tc.spec.ReturnSequences, tc.spec.GoBackwards, tc.h0, tc.mask, tc.batch = true, true, true, true, 3
+			case 7:
+				tc.spec.ReturnSequences, tc.spec.ZeroOutputForMask, tc.h0, tc.mask, tc.batch = true, true, true, true, 3
+			case 8:
+				tc.spec.ZeroOutputForMask, tc.spec.GoBackwards, tc.mask, tc.batch = true, true, true, 3
 			}
 			out = append(out, tc)
 		}

@@ -120,7 +120,7 @@ func refForward(s Spec, p refParams, batch, steps int, x []float64, mask []bool,
 			if mask == nil || mask[b*steps+t] {
 				h, c = hn, cn
 				copy(out, h)
-			} else {
+			} else if !s.ZeroOutputForMask {
 				copy(out, prevOut)
 			}
 			prevOut = out

@@ -89,6 +89,9 @@ type Spec struct {
 
 	ReturnSequences bool // outputs for every step, else for the last one only
 	GoBackwards     bool // process the steps from last to first
+	// ZeroOutputForMask makes the output of a skipped step zero instead of
+	// the previous output (Keras: zero_output_for_mask, default false).
+	ZeroOutputForMask bool
 }
 
 // NewSpec returns the Spec of a Keras layer with default arguments: tanh,
