@@ -49,7 +49,9 @@
 //
 // A Kernel is made once per layer (New) and owns its scratch buffers, which
 // grow to the largest batch and sequence seen; after that Forward and
-// Backward allocate nothing. Forward writes what Backward needs (gate
+// Backward allocate nothing themselves (with several threads, the pooled
+// scratch of internal/gemm and internal/parallel still misses now and then,
+// well under one allocation per call). Forward writes what Backward needs (gate
 // activations and states) into a caller-provided reserve of Spec.ReserveLen
 // elements, so the two calls may be apart (a graph's forward op and its
 // gradient op). Results do not depend on the number of threads of
