@@ -1,0 +1,250 @@
+package rnn
+
+import (
+	"fmt"
+
+	"github.com/tensorgo/tensorgo/internal/parallel"
+)
+
+// Backward propagates gradients back through the time steps of the Forward
+// that filled reserve, with the same weights and input (X and Mask; the
+// initial states are read from the reserve). dOut holds the gradients with
+// respect to that Forward's outputs: Y (all steps with ReturnSequences, else
+// the last), H and C (the final states); nil fields count as zeros. Backward
+// overwrites the non-nil fields of g: the gradients with respect to x, the
+// three weights and the initial states.
+//
+// Per step it runs one fused pass and one GEMM (two for GRU without
+// ResetAfter); the gradients with respect to x and the weights are GEMMs
+// over all steps at once at the end. Results do not depend on the number of
+// threads. It panics on lengths that do not fit the Spec, and allocates
+// nothing once the Kernel has seen the sizes.
+func (k *Kernel[T]) Backward(w Weights[T], in Input[T], reserve []T, dOut Output[T], g Grads[T]) {
+	const op = "rnn.Backward"
+	k.checkCall(op, w, in)
+	k.checkStates(op, true, dOut, in.Batch, in.Steps)
+	s := k.spec
+	nb, ns := in.Batch, in.Steps
+	u, wd, nf := s.Units, s.width(), s.Features
+	rows := nb * ns
+	needLen(op, "reserve", reserve, false, s.ReserveLen(nb, ns))
+	needLen(op, "gradient of x", g.X, true, nb, ns, nf)
+	needLen(op, "gradient of the kernel", g.Kernel, true, nf, wd)
+	needLen(op, "gradient of the recurrent kernel", g.Recurrent, true, u, wd)
+	if s.UseBias {
+		needLen(op, "gradient of the bias", g.Bias, true, s.BiasLen())
+	} else if g.Bias != nil {
+		panic(fmt.Sprintf("%s: %v without UseBias got a bias gradient of %d elements", op, s.Cell, len(g.Bias)))
+	}
+	needLen(op, "gradient of h0", g.H0, true, nb, u)
+	if s.Cell == LSTM {
+		needLen(op, "gradient of c0", g.C0, true, nb, u)
+	} else if g.C0 != nil {
+		panic(fmt.Sprintf("%s: %v has no cell state but got a gradient of c0", op, s.Cell))
+	}
+	if nb == 0 {
+		clear(g.Kernel)
+		clear(g.Recurrent)
+		clear(g.Bias)
+		return
+	}
+
+	c := &k.cur
+	*c = call[T]{batch: nb, steps: ns, mask: in.Mask, bias: w.Bias, dy: dOut.Y}
+	c.resView = k.view(reserve, rows)
+	k.firstKept(in)
+	dzx := grow(&k.dzx, rows*wd)
+	dzh := dzx // the recurrent side's pre-activation gradient
+	if s.resetAfter() {
+		dzh = grow(&k.dzh, rows*wd)
+	}
+	dh := grow(&k.dh, nb*u)
+	grow(&k.dhPrev, nb*u)
+	if dOut.H != nil {
+		copy(dh, dOut.H)
+	} else {
+		clear(dh)
+	}
+	if s.Cell == LSTM {
+		dc := grow(&k.dc, nb*u)
+		if dOut.C != nil {
+			copy(dc, dOut.C)
+		} else {
+			clear(dc)
+		}
+	}
+	if s.Cell == GRU && !s.ResetAfter {
+		grow(&k.drh, nb*u)
+	}
+
+	grain := k.grain()
+	ldz := ns * wd
+	for st := ns - 1; st >= 0; st-- {
+		c.s, c.tau = st, k.inputStep(st, ns)
+		parallel.For(nb, grain, k.bwdFn)
+		if s.Cell == GRU && !s.ResetAfter {
+			// d(r·h_{t-1}) = dz_h·U_hᵀ, then dr and the rest of dh_{t-1}.
+			k.gemm(false, true, nb, u, u, 1, dzx[c.tau*wd+2*u:], ldz, w.Recurrent[2*u:], wd, 0, k.drh, u)
+			parallel.For(nb, grain, k.bwd2Fn)
+			k.gemm(false, true, nb, u, 2*u, 1, dzx[c.tau*wd:], ldz, w.Recurrent, wd, 1, k.dhPrev, u)
+		} else {
+			k.gemm(false, true, nb, u, wd, 1, dzh[c.tau*wd:], ldz, w.Recurrent, wd, 1, k.dhPrev, u)
+		}
+		k.dh, k.dhPrev = k.dhPrev, k.dh
+	}
+	if g.H0 != nil {
+		copy(g.H0, k.dh[:nb*u])
+	}
+	if g.C0 != nil {
+		copy(g.C0, k.dc[:nb*u])
+	}
+
+	// Sums over all steps and samples, each one GEMM (or two).
+	if g.X != nil {
+		k.gemm(false, true, rows, nf, wd, 1, dzx, wd, w.Kernel, wd, 0, g.X, nf)
+	}
+	if g.Kernel != nil {
+		k.gemm(true, false, nf, wd, rows, 1, in.X, nf, dzx, wd, 0, g.Kernel, wd)
+	}
+	if g.Recurrent != nil {
+		if s.Cell == GRU && !s.ResetAfter {
+			k.gemm(true, false, u, 2*u, rows, 1, c.hprev, u, dzx, wd, 0, g.Recurrent, wd)
+			k.gemm(true, false, u, u, rows, 1, c.aux, u, dzx[2*u:], wd, 0, g.Recurrent[2*u:], wd)
+		} else {
+			k.gemm(true, false, u, wd, rows, 1, c.hprev, u, dzh, wd, 0, g.Recurrent, wd)
+		}
+	}
+	if g.Bias != nil {
+		sumGrain := 32768 / rows
+		if sumGrain < 8 {
+			sumGrain = 8
+		}
+		c.sumSrc, c.sumDst = dzx, g.Bias[:wd]
+		parallel.For(wd, sumGrain, k.sumFn)
+		if s.resetAfter() {
+			c.sumSrc, c.sumDst = dzh, g.Bias[wd:]
+			parallel.For(wd, sumGrain, k.sumFn)
+		}
+	}
+	*c = call[T]{}
+}
+
+// backwardRows is the fused pass of one step, backwards, over samples
+// [lo, hi): it adds the output's gradient to dh, writes the step's
+// pre-activation gradients, starts dh_{t-1} (the GEMM adds the recurrent
+// term) and, for LSTM, carries dc back. A skipped step passes dh and dc
+// through and has zero pre-activation gradients.
+func (k *Kernel[T]) backwardRows(lo, hi int) {
+	s, c := &k.spec, &k.cur
+	u, wd := s.Units, s.width()
+	act := s.Activation
+	for b := lo; b < hi; b++ {
+		r := b*c.steps + c.tau
+		dh := k.dh[b*u : (b+1)*u]
+		dhp := k.dhPrev[b*u : (b+1)*u]
+		if c.dy != nil && c.s >= k.first[b] && !(s.ZeroOutputForMask && k.skipped(b)) {
+			var dy []T
+			switch {
+			case s.ReturnSequences:
+				q := b*c.steps + c.s
+				dy = c.dy[q*u : (q+1)*u]
+			case c.s == c.steps-1:
+				dy = c.dy[b*u : (b+1)*u]
+			}
+			for j := range dy {
+				dh[j] += dy[j]
+			}
+		}
+		dz := k.dzx[r*wd : (r+1)*wd]
+		if c.mask != nil && !c.mask[r] {
+			clear(dz)
+			if s.resetAfter() {
+				clear(k.dzh[r*wd : (r+1)*wd])
+			}
+			copy(dhp, dh)
+			continue
+		}
+		g := c.gates[r*wd : (r+1)*wd]
+		switch s.Cell {
+		case SimpleRNN:
+			for j := range dz {
+				dz[j] = dh[j] * slope(act, g[j])
+			}
+			clear(dhp)
+		case LSTM:
+			cp := c.cprev[r*u : (r+1)*u]
+			tc := c.tc[r*u : (r+1)*u]
+			dc := k.dc[b*u : (b+1)*u]
+			for j := 0; j < u; j++ {
+				i, f, cc, o := g[j], g[u+j], g[2*u+j], g[3*u+j]
+				dct := dc[j] + dh[j]*o*slope(act, tc[j])
+				dz[j] = dct * cc * i * (1 - i)
+				dz[u+j] = dct * cp[j] * f * (1 - f)
+				dz[2*u+j] = dct * i * slope(act, cc)
+				dz[3*u+j] = dh[j] * tc[j] * o * (1 - o)
+				dc[j] = dct * f
+			}
+			clear(dhp)
+		case GRU:
+			hp := c.hprev[r*u : (r+1)*u]
+			aux := c.aux[r*u : (r+1)*u]
+			var dzr []T
+			if s.ResetAfter {
+				dzr = k.dzh[r*wd : (r+1)*wd]
+			}
+			for j := 0; j < u; j++ {
+				z, rg, hh := g[j], g[u+j], g[2*u+j]
+				dpz := dh[j] * (hp[j] - hh) * z * (1 - z)
+				dph := dh[j] * (1 - z) * slope(act, hh)
+				dz[j], dz[2*u+j] = dpz, dph
+				dhp[j] = dh[j] * z
+				if s.ResetAfter {
+					dpr := dph * aux[j] * rg * (1 - rg)
+					dz[u+j] = dpr
+					dzr[j], dzr[u+j], dzr[2*u+j] = dpz, dpr, dph*rg
+				} else {
+					dz[u+j] = 0 // backwardRows2, once d(r·h_{t-1}) is known
+				}
+			}
+		}
+	}
+}
+
+// backwardRows2 finishes a backward step of a GRU without ResetAfter over
+// samples [lo, hi): from d(r·h_{t-1}) it writes the reset gate's
+// pre-activation gradient and adds r·d(r·h_{t-1}) to dh_{t-1}.
+func (k *Kernel[T]) backwardRows2(lo, hi int) {
+	s, c := &k.spec, &k.cur
+	u, wd := s.Units, s.width()
+	for b := lo; b < hi; b++ {
+		r := b*c.steps + c.tau
+		if c.mask != nil && !c.mask[r] {
+			continue
+		}
+		g := c.gates[r*wd : (r+1)*wd]
+		dz := k.dzx[r*wd : (r+1)*wd]
+		hp := c.hprev[r*u : (r+1)*u]
+		drh := k.drh[b*u : (b+1)*u]
+		dhp := k.dhPrev[b*u : (b+1)*u]
+		for j := 0; j < u; j++ {
+			rg := g[u+j]
+			dz[u+j] = drh[j] * hp[j] * rg * (1 - rg)
+			dhp[j] += drh[j] * rg
+		}
+	}
+}
+
+// sumColumns sums the rows of cur.sumSrc into cur.sumDst for columns
+// [lo, hi), each column in row order whatever the split.
+func (k *Kernel[T]) sumColumns(lo, hi int) {
+	c := &k.cur
+	wd := k.spec.width()
+	dst := c.sumDst[lo:hi]
+	clear(dst)
+	for r := 0; r+wd <= len(c.sumSrc); r += wd {
+		src := c.sumSrc[r+lo : r+hi]
+		for j := range dst {
+			dst[j] += src[j]
+		}
+	}
+}

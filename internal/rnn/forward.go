@@ -1,0 +1,263 @@
+package rnn
+
+import "github.com/tensorgo/tensorgo/internal/parallel"
+
+// Forward runs the layer over a batch of sequences: the input projection of
+// every step as one GEMM, then per step one recurrent GEMM and one fused pass
+// over the gates. It writes the non-nil fields of out (Y: Spec.OutputLen
+// elements, H and C: the final states). reserve receives what Backward
+// needs (Spec.ReserveLen elements); pass nil when no Backward follows and
+// the Kernel keeps one of its own. Forward panics on lengths that do not fit
+// the Spec. After a first call with the largest sizes it allocates nothing.
+func (k *Kernel[T]) Forward(w Weights[T], in Input[T], reserve []T, out Output[T]) {
+	const op = "rnn.Forward"
+	k.checkCall(op, w, in)
+	k.checkStates(op, false, out, in.Batch, in.Steps)
+	s := k.spec
+	nb, ns := in.Batch, in.Steps
+	u, wd, nf := s.Units, s.width(), s.Features
+	rows := nb * ns
+	if reserve == nil {
+		reserve = grow(&k.infer, s.ReserveLen(nb, ns))
+	} else {
+		needLen(op, "reserve", reserve, false, s.ReserveLen(nb, ns))
+	}
+	if nb == 0 {
+		return
+	}
+	c := &k.cur
+	*c = call[T]{batch: nb, steps: ns, mask: in.Mask, bias: w.Bias, y: out.Y}
+	c.resView = k.view(reserve, rows)
+	k.firstKept(in)
+	grow(&k.hLast, nb*u)
+	if s.Cell == LSTM {
+		grow(&k.cLast, nb*u)
+	}
+	if s.resetAfter() {
+		grow(&k.rstep, nb*wd)
+	}
+
+	// Every step's input projection at once: (batch·steps, features)·(features, gates·units).
+	k.gemm(false, false, rows, wd, nf, 1, in.X, nf, w.Kernel, wd, 0, c.gates, wd)
+
+	t0 := k.inputStep(0, ns)
+	for b := 0; b < nb; b++ {
+		dst := c.hprev[(b*ns+t0)*u:][:u]
+		if in.H0 != nil {
+			copy(dst, in.H0[b*u:(b+1)*u])
+		} else {
+			clear(dst)
+		}
+		if s.Cell == LSTM {
+			dst := c.cprev[(b*ns+t0)*u:][:u]
+			if in.C0 != nil {
+				copy(dst, in.C0[b*u:(b+1)*u])
+			} else {
+				clear(dst)
+			}
+		}
+	}
+
+	grain := k.grain()
+	ldh, ldg := ns*u, ns*wd
+	for st := 0; st < ns; st++ {
+		c.s, c.tau, c.next = st, k.inputStep(st, ns), -1
+		if st+1 < ns {
+			c.next = k.inputStep(st+1, ns)
+		}
+		hp := c.hprev[c.tau*u:]
+		g := c.gates[c.tau*wd:]
+		switch {
+		case s.resetAfter():
+			k.gemm(false, false, nb, wd, u, 1, hp, ldh, w.Recurrent, wd, 0, k.rstep, wd)
+		case s.Cell == GRU:
+			k.gemm(false, false, nb, 2*u, u, 1, hp, ldh, w.Recurrent, wd, 1, g, ldg)
+		default:
+			k.gemm(false, false, nb, wd, u, 1, hp, ldh, w.Recurrent, wd, 1, g, ldg)
+		}
+		parallel.For(nb, grain, k.fwdFn)
+		if s.Cell == GRU && !s.ResetAfter {
+			// The candidate's recurrent term (r·h_{t-1})·U_h, once r is known.
+			k.gemm(false, false, nb, u, u, 1, c.aux[c.tau*u:], ldh, w.Recurrent[2*u:], wd, 1, g[2*u:], ldg)
+			parallel.For(nb, grain, k.fwd2Fn)
+		}
+	}
+	if out.H != nil {
+		copy(out.H, k.hLast[:nb*u])
+	}
+	if out.C != nil {
+		copy(out.C, k.cLast[:nb*u])
+	}
+	*c = call[T]{}
+}
+
+// forwardRows is the fused pass of one step over samples [lo, hi): gate
+// nonlinearities, the new states and the outputs (for GRU without
+// ResetAfter, only the gates z and r: forwardRows2 finishes the step).
+func (k *Kernel[T]) forwardRows(lo, hi int) {
+	s, c := &k.spec, &k.cur
+	u, wd := s.Units, s.width()
+	act := s.Activation
+	for b := lo; b < hi; b++ {
+		r := b*c.steps + c.tau
+		g := c.gates[r*wd : (r+1)*wd]
+		hp := c.hprev[r*u : (r+1)*u]
+		hn := k.nextH(b)
+		keep := c.mask == nil || c.mask[r]
+		switch s.Cell {
+		case SimpleRNN:
+			for j := range g {
+				v := g[j]
+				if c.bias != nil {
+					v += c.bias[j]
+				}
+				g[j] = apply(act, v)
+			}
+			if keep {
+				copy(hn, g)
+			} else {
+				copy(hn, hp)
+			}
+		case LSTM:
+			if c.bias != nil {
+				for j := range g {
+					g[j] += c.bias[j]
+				}
+			}
+			gi, gf, gc, gout := g[:u], g[u:2*u], g[2*u:3*u], g[3*u:]
+			cp := c.cprev[r*u : (r+1)*u]
+			tc := c.tc[r*u : (r+1)*u]
+			cn := k.nextC(b)
+			for j := 0; j < u; j++ {
+				i, f, cc, o := sigmoid(gi[j]), sigmoid(gf[j]), apply(act, gc[j]), sigmoid(gout[j])
+				gi[j], gf[j], gc[j], gout[j] = i, f, cc, o
+				cnew := f*cp[j] + i*cc
+				t := apply(act, cnew)
+				tc[j] = t
+				if keep {
+					cn[j], hn[j] = cnew, o*t
+				} else {
+					cn[j], hn[j] = cp[j], hp[j]
+				}
+			}
+		case GRU:
+			gz, gr, gh := g[:u], g[u:2*u], g[2*u:]
+			if !s.ResetAfter {
+				aux := c.aux[r*u : (r+1)*u]
+				for j := 0; j < u; j++ {
+					vz, vr := gz[j], gr[j]
+					if c.bias != nil {
+						vz += c.bias[j]
+						vr += c.bias[u+j]
+					}
+					gz[j], gr[j] = sigmoid(vz), sigmoid(vr)
+					aux[j] = gr[j] * hp[j]
+				}
+				continue // forwardRows2 writes h and the outputs
+			}
+			rs := k.rstep[b*wd : (b+1)*wd]
+			rz, rr, rh := rs[:u], rs[u:2*u], rs[2*u:]
+			aux := c.aux[r*u : (r+1)*u]
+			for j := 0; j < u; j++ {
+				vz, vr, vh, wh := gz[j]+rz[j], gr[j]+rr[j], gh[j], rh[j]
+				if c.bias != nil {
+					bi, br := c.bias[:wd], c.bias[wd:]
+					vz += bi[j] + br[j]
+					vr += bi[u+j] + br[u+j]
+					vh += bi[2*u+j]
+					wh += br[2*u+j]
+				}
+				z, rg := sigmoid(vz), sigmoid(vr)
+				hh := apply(act, vh+rg*wh)
+				gz[j], gr[j], gh[j], aux[j] = z, rg, hh, wh
+				if keep {
+					hn[j] = z*hp[j] + (1-z)*hh
+				} else {
+					hn[j] = hp[j]
+				}
+			}
+		}
+		k.emit(b, hn)
+	}
+}
+
+// forwardRows2 finishes a step of a GRU without ResetAfter over samples
+// [lo, hi): the candidate, the new state and the outputs.
+func (k *Kernel[T]) forwardRows2(lo, hi int) {
+	s, c := &k.spec, &k.cur
+	u, wd := s.Units, s.width()
+	for b := lo; b < hi; b++ {
+		r := b*c.steps + c.tau
+		g := c.gates[r*wd : (r+1)*wd]
+		gz, gh := g[:u], g[2*u:]
+		hp := c.hprev[r*u : (r+1)*u]
+		hn := k.nextH(b)
+		keep := c.mask == nil || c.mask[r]
+		for j := 0; j < u; j++ {
+			v := gh[j]
+			if c.bias != nil {
+				v += c.bias[2*u+j]
+			}
+			hh := apply(s.Activation, v)
+			gh[j] = hh
+			if keep {
+				hn[j] = gz[j]*hp[j] + (1-gz[j])*hh
+			} else {
+				hn[j] = hp[j]
+			}
+		}
+		k.emit(b, hn)
+	}
+}
+
+// nextH returns where sample b's state after the current step goes: the
+// next step's h_{t-1} slot of the reserve, or hLast after the last step.
+func (k *Kernel[T]) nextH(b int) []T {
+	c, u := &k.cur, k.spec.Units
+	if c.next < 0 {
+		return k.hLast[b*u : (b+1)*u]
+	}
+	r := b*c.steps + c.next
+	return c.hprev[r*u : (r+1)*u]
+}
+
+// nextC is nextH for LSTM's c.
+func (k *Kernel[T]) nextC(b int) []T {
+	c, u := &k.cur, k.spec.Units
+	if c.next < 0 {
+		return k.cLast[b*u : (b+1)*u]
+	}
+	r := b*c.steps + c.next
+	return c.cprev[r*u : (r+1)*u]
+}
+
+// emit writes sample b's output of the current step: h after the step, or
+// zeros before the sample's first kept step and, with ZeroOutputForMask, at
+// a skipped step (see the package doc).
+func (k *Kernel[T]) emit(b int, h []T) {
+	c, u := &k.cur, k.spec.Units
+	if c.y == nil {
+		return
+	}
+	var y []T
+	switch {
+	case k.spec.ReturnSequences:
+		r := b*c.steps + c.s
+		y = c.y[r*u : (r+1)*u]
+	case c.s == c.steps-1:
+		y = c.y[b*u : (b+1)*u]
+	default:
+		return
+	}
+	if c.s >= k.first[b] && !(k.spec.ZeroOutputForMask && k.skipped(b)) {
+		copy(y, h)
+	} else {
+		clear(y)
+	}
+}
+
+// skipped reports whether the mask skips sample b's current step.
+func (k *Kernel[T]) skipped(b int) bool {
+	c := &k.cur
+	return c.mask != nil && !c.mask[b*c.steps+c.tau]
+}
