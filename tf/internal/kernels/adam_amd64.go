@@ -1,4 +1,4 @@
-//go:build amd64
+//go:build amd64 && !purego
 
 package kernels
 
@@ -10,7 +10,8 @@ var useAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 // useAVX512 reports AVX-512F with OS support for the ZMM registers.
 var useAVX512 = useAVX2 && cpu.X86.HasAVX512F
 
-// adamAVX2 runs the Adam step on the first n (a multiple of 8) elements.
+// adamAVX2 runs the Adam step on the first n (a multiple of 8) elements,
+// flushing denormals to zero.
 //
 //go:noescape
 func adamAVX2(w, m, v, gr *float32, n int, lrt, b1, c1, b2, c2, eps float32)

@@ -1,9 +1,18 @@
-//go:build amd64
+//go:build amd64 && !purego
 
 #include "textflag.h"
 
 // func adamAVX2(w, m, v, gr *float32, n int, lrt, b1, c1, b2, c2, eps float32)
-TEXT ·adamAVX2(SB), NOSPLIT, $0-64
+//
+// Denormal inputs and results are flushed to zero (MXCSR DAZ|FTZ, restored
+// on return), as in adamAVX512, so that both give the same bits.
+TEXT ·adamAVX2(SB), NOSPLIT, $8-64
+	STMXCSR 0(SP)
+	MOVL    0(SP), AX
+	MOVL    AX, 4(SP)
+	ORL     $0x8040, AX
+	MOVL    AX, 0(SP)
+	LDMXCSR 0(SP)
 	MOVQ w+0(FP), DI
 	MOVQ m+8(FP), SI
 	MOVQ v+16(FP), DX
@@ -51,6 +60,7 @@ loop:
 
 done:
 	VZEROUPPER
+	LDMXCSR 4(SP)
 	RET
 
 // func adamAVX512(w, m, v, gr *float32, n int, lrt, b1, c1, b2, c2, eps float32)
