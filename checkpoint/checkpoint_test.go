@@ -19,6 +19,8 @@ func sample(step int64) *State {
 		"pixels":       tensor.FromSlice([]uint8{0, 255}),
 		"counts":       tensor.FromSlice([]int32{7}),
 		"empty":        tensor.New(tensor.Float32, 0, 4),
+		"half":         tensor.Cast(tensor.FromSlice([]float32{1.5, -2, 65504}), tensor.Float16),
+		"brain":        tensor.Cast(tensor.FromSlice([]float32{3.25, 1e30}), tensor.BFloat16),
 	}}
 	s.SetValue("epoch", 3)
 	s.SetValue("rng", map[string]uint64{"hi": 1 << 63, "lo": 42})
@@ -32,7 +34,7 @@ func equal(t *testing.T, a, b *State) {
 	}
 	for k, x := range a.Tensors {
 		y := b.Tensors[k]
-		if y == nil || x.DType() != y.DType() || !x.Shape().Equal(y.Shape()) || string(raw(x)) != string(raw(y)) {
+		if y == nil || x.DType() != y.DType() || !x.Shape().Equal(y.Shape()) || string(x.Bytes()) != string(y.Bytes()) {
 			t.Fatalf("tensor %q differs: %v vs %v", k, x, y)
 		}
 	}

@@ -9,7 +9,6 @@ import (
 	"io"
 	"math"
 	"sort"
-	"unsafe"
 
 	"github.com/tensorgo/tensorgo/tensor"
 )
@@ -97,42 +96,8 @@ func (s *State) Value(key string, v any) (bool, error) {
 	return true, nil
 }
 
-// raw returns the bytes of t's elements (little-endian on every platform
-// Go supports that tensorgo builds for).
-func raw(t *tensor.Tensor) []byte {
-	n := t.Size()
-	switch t.DType() {
-	case tensor.Float32:
-		d := t.Float32s()
-		return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(d))), 4*n)
-	case tensor.Float64:
-		d := t.Float64s()
-		return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(d))), 8*n)
-	case tensor.Int32:
-		d := t.Int32s()
-		return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(d))), 4*n)
-	case tensor.Int64:
-		d := t.Int64s()
-		return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(d))), 8*n)
-	case tensor.Uint8:
-		return t.Uint8s()
-	case tensor.Bool:
-		d := t.Bools()
-		return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(d))), n)
-	}
-	panic(fmt.Sprintf("checkpoint: tensors of dtype %v cannot be saved", t.DType()))
-}
-
-func isLittleEndian() bool {
-	x := uint16(1)
-	return *(*byte)(unsafe.Pointer(&x)) == 1
-}
-
 // encode writes s in the checkpoint format.
 func encode(w io.Writer, s *State) error {
-	if !isLittleEndian() {
-		return fmt.Errorf("checkpoint: big-endian machines are not supported")
-	}
 	keys := make([]string, 0, len(s.Tensors))
 	for k, t := range s.Tensors {
 		if t == nil {
@@ -146,9 +111,11 @@ func encode(w io.Writer, s *State) error {
 	sort.Strings(keys)
 	h := fileHeader{Format: formatVersion, Step: s.Step, Values: s.Values}
 	var off int64
-	for _, k := range keys {
+	data := make([][]byte, len(keys))
+	for i, k := range keys {
 		t := s.Tensors[k]
-		b := raw(t)
+		b := t.Bytes()
+		data[i] = b
 		h.Tensors = append(h.Tensors, tensorEntry{Key: k, DType: t.DType().String(),
 			Shape: append([]int{}, t.Shape()...), Offset: off, Size: int64(len(b)), CRC: crc32.Checksum(b, crcTab)})
 		off += int64(len(b))
@@ -168,8 +135,8 @@ func encode(w io.Writer, s *State) error {
 			return err
 		}
 	}
-	for _, k := range keys {
-		if _, err := mw.Write(raw(s.Tensors[k])); err != nil {
+	for _, b := range data {
+		if _, err := mw.Write(b); err != nil {
 			return err
 		}
 	}
@@ -257,8 +224,10 @@ func decode(path string, b []byte) (*State, error) {
 		if crc32.Checksum(chunk, crcTab) != e.CRC {
 			return nil, bad("tensor %q: checksum mismatch", e.Key)
 		}
-		t := tensor.New(dt, e.Shape...)
-		copy(raw(t), chunk)
+		t, err := tensor.FromBytes(dt, chunk, e.Shape...)
+		if err != nil {
+			return nil, bad("tensor %q: %v", e.Key, err)
+		}
 		s.Tensors[e.Key] = t
 		next = e.Offset + e.Size
 	}

@@ -21,7 +21,10 @@ import (
 // input_K.pb and output_K.pb).
 const nodeTestDir = "/usr/share/libonnx-testdata/data/node"
 
-func readTensorPB(t *testing.T, path string) *tensor.Tensor {
+// readTensorPB reads a test's TensorProto. ONNX's test data stores 16-bit
+// float values as UINT16 bits; want (when not Invalid) is the dtype the
+// model declares, which such a tensor is read as.
+func readTensorPB(t *testing.T, path string, want tensor.DType) *tensor.Tensor {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -31,11 +34,26 @@ func readTensorPB(t *testing.T, path string) *tensor.Tensor {
 	if err := proto.Unmarshal(b, &tp); err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
+	if tp.GetDataType() == int32(onnxpb.TensorProto_UINT16) && (want == tensor.Float16 || want == tensor.BFloat16) {
+		tp.DataType = onnxType(want)
+	}
 	v, err := decodeTensor(&tp, Limits{}.withDefaults())
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
 	return v
+}
+
+// knownDifferences are node tests whose expected outputs tensorgo does not
+// reproduce on purpose, with the reason.
+var knownDifferences = map[string]string{
+	// ONNX 1.12's reference truncates float32 to bfloat16; ONNX 1.13 and
+	// later, TensorFlow and tensorgo round to nearest even.
+	"test_cast_FLOAT_to_BFLOAT16": "ONNX 1.12 truncates to bfloat16; tensorgo rounds to nearest even, as ONNX 1.13+ and TensorFlow do",
+	// The data sets feed a 1-element "like" tensor to an input the model
+	// declares as 3×4; tensorgo holds inputs to their declared shapes.
+	"test_castlike_BFLOAT16_to_FLOAT_expanded": "the test data contradicts the model's declared input shape",
+	"test_castlike_FLOAT_to_BFLOAT16_expanded": "the test data contradicts the model's declared input shape",
 }
 
 // TestONNXNodeConformance runs every ONNX node test whose operators Import
@@ -50,7 +68,7 @@ func TestONNXNodeConformance(t *testing.T) {
 	passed := map[string]int{}
 	failed := map[string][]string{}
 	var notImported int
-	var random []string
+	var random, differ []string
 	for _, d := range dirs {
 		dir := filepath.Join(nodeTestDir, d.Name())
 		b, err := os.ReadFile(filepath.Join(dir, "model.onnx"))
@@ -74,6 +92,10 @@ func TestONNXNodeConformance(t *testing.T) {
 		}
 		if !ok || len(m.Graph.Nodes) == 0 {
 			notImported++
+			continue
+		}
+		if why, ok := knownDifferences[d.Name()]; ok {
+			differ = append(differ, d.Name()+" ("+why+")")
 			continue
 		}
 		if msg := runNodeTest(t, dir, m); msg == errSkipRandom {
@@ -104,6 +126,9 @@ func TestONNXNodeConformance(t *testing.T) {
 	t.Logf("ONNX node tests of imported operators: %d passed, %d failed, of %d; %d tests of other operators not run",
 		total-bad, bad, total, notImported)
 	t.Logf("per operator: %s", strings.Join(report, ", "))
+	if len(differ) > 0 {
+		t.Logf("known differences, not run: %s", strings.Join(differ, "; "))
+	}
 	if len(random) > 0 {
 		t.Logf("not comparable (random outputs of training-mode Dropout, which tensorgo does not import): %s", strings.Join(random, ", "))
 	}
@@ -127,7 +152,7 @@ func runNodeTest(t *testing.T, dir string, m *Model) (msg string) {
 			// data set's inputs after the first into constants.
 			consts := map[string]*tensor.Tensor{}
 			for i, v := range m.Graph.Inputs[1:] {
-				consts[v.Name] = readTensorPB(t, filepath.Join(set, fmt.Sprintf("input_%d.pb", i+1)))
+				consts[v.Name] = readTensorPB(t, filepath.Join(set, fmt.Sprintf("input_%d.pb", i+1)), v.DType)
 			}
 			im, err = ImportWith(m, ImportOptions{Constants: consts})
 		}
@@ -140,7 +165,7 @@ func runNodeTest(t *testing.T, dir string, m *Model) (msg string) {
 		var ins []*tensor.Tensor
 		for i, v := range m.Graph.Inputs {
 			if im.isInput(v.Name) {
-				ins = append(ins, readTensorPB(t, filepath.Join(set, fmt.Sprintf("input_%d.pb", i))))
+				ins = append(ins, readTensorPB(t, filepath.Join(set, fmt.Sprintf("input_%d.pb", i)), v.DType))
 			}
 		}
 		outs, err := im.Predict(ins...)
@@ -148,7 +173,7 @@ func runNodeTest(t *testing.T, dir string, m *Model) (msg string) {
 			return err.Error()
 		}
 		for i, got := range outs {
-			want := readTensorPB(t, filepath.Join(set, fmt.Sprintf("output_%d.pb", i)))
+			want := readTensorPB(t, filepath.Join(set, fmt.Sprintf("output_%d.pb", i)), m.Graph.Outputs[i].DType)
 			if !got.Shape().Equal(want.Shape()) {
 				return fmt.Sprintf("output %d has shape %v, want %v", i, got.Shape(), want.Shape())
 			}

@@ -1,9 +1,7 @@
 package onnx
 
 import (
-	"encoding/binary"
 	"fmt"
-	"math"
 	"sort"
 
 	"google.golang.org/protobuf/proto"
@@ -121,34 +119,7 @@ func encodeTensor(name string, t *tensor.Tensor) (*onnxpb.TensorProto, error) {
 	for _, d := range t.Shape() {
 		tp.Dims = append(tp.Dims, int64(d))
 	}
-	n := t.Size()
-	raw := make([]byte, n*t.DType().Size())
-	switch t.DType() {
-	case tensor.Float32:
-		for i, v := range t.Float32s() {
-			binary.LittleEndian.PutUint32(raw[4*i:], math.Float32bits(v))
-		}
-	case tensor.Float64:
-		for i, v := range t.Float64s() {
-			binary.LittleEndian.PutUint64(raw[8*i:], math.Float64bits(v))
-		}
-	case tensor.Int32:
-		for i, v := range t.Int32s() {
-			binary.LittleEndian.PutUint32(raw[4*i:], uint32(v))
-		}
-	case tensor.Int64:
-		for i, v := range t.Int64s() {
-			binary.LittleEndian.PutUint64(raw[8*i:], uint64(v))
-		}
-	case tensor.Uint8:
-		copy(raw, t.Uint8s())
-	case tensor.Bool:
-		for i, v := range t.Bools() {
-			if v {
-				raw[i] = 1
-			}
-		}
-	}
+	raw := t.Bytes()
 	tp.RawData = raw
 	return tp, nil
 }

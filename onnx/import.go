@@ -256,22 +256,55 @@ func scalarLike(x *tf.Tensor, v float64) *tf.Tensor {
 	return tf.Const(x.Graph(), tensor.Fill(x.DType(), v))
 }
 
+// half16 reports a 16-bit float dtype, which tensorgo stores but computes
+// in float32.
+func half16(d tensor.DType) bool { return d == tensor.Float16 || d == tensor.BFloat16 }
+
+// widen casts 16-bit float inputs to float32, as ONNX Runtime's CPU kernels
+// compute them, and returns the cast that brings a result back.
+func widen(ins []*tf.Tensor) ([]*tf.Tensor, func(*tf.Tensor) *tf.Tensor) {
+	if len(ins) == 0 || ins[0] == nil || !half16(ins[0].DType()) {
+		return ins, func(t *tf.Tensor) *tf.Tensor { return t }
+	}
+	dt := ins[0].DType()
+	out := make([]*tf.Tensor, len(ins))
+	for i, x := range ins {
+		if x != nil && half16(x.DType()) {
+			x = tf.Cast(x, tensor.Float32)
+		}
+		out[i] = x
+	}
+	return out, func(t *tf.Tensor) *tf.Tensor {
+		if t.DType() == tensor.Float32 {
+			return tf.Cast(t, dt)
+		}
+		return t
+	}
+}
+
 func unary(f func(*tf.Tensor) *tf.Tensor) importFunc {
-	return func(c *importer, n *Node, ins []*tf.Tensor) ([]*tf.Tensor, error) { return one(f(ins[0])), nil }
+	return func(c *importer, n *Node, ins []*tf.Tensor) ([]*tf.Tensor, error) {
+		ins, back := widen(ins)
+		return one(back(f(ins[0]))), nil
+	}
 }
 
 func binaryOp(f func(a, b *tf.Tensor) *tf.Tensor) importFunc {
-	return func(c *importer, n *Node, ins []*tf.Tensor) ([]*tf.Tensor, error) { return one(f(ins[0], ins[1])), nil }
+	return func(c *importer, n *Node, ins []*tf.Tensor) ([]*tf.Tensor, error) {
+		ins, back := widen(ins)
+		return one(back(f(ins[0], ins[1]))), nil
+	}
 }
 
 // variadic folds f over every input (Sum, Max, Min).
 func variadic(f func(a, b *tf.Tensor) *tf.Tensor) importFunc {
 	return func(c *importer, n *Node, ins []*tf.Tensor) ([]*tf.Tensor, error) {
+		ins, back := widen(ins)
 		acc := ins[0]
 		for _, x := range ins[1:] {
 			acc = f(acc, x)
 		}
-		return one(acc), nil
+		return one(back(acc)), nil
 	}
 }
 

@@ -305,6 +305,10 @@ func dtypeOf(t int32) (tensor.DType, bool) {
 		return tensor.Uint8, true
 	case onnxpb.TensorProto_BOOL:
 		return tensor.Bool, true
+	case onnxpb.TensorProto_FLOAT16:
+		return tensor.Float16, true
+	case onnxpb.TensorProto_BFLOAT16:
+		return tensor.BFloat16, true
 	}
 	return tensor.Invalid, false
 }
@@ -323,6 +327,10 @@ func onnxType(d tensor.DType) int32 {
 		return int32(onnxpb.TensorProto_UINT8)
 	case tensor.Bool:
 		return int32(onnxpb.TensorProto_BOOL)
+	case tensor.Float16:
+		return int32(onnxpb.TensorProto_FLOAT16)
+	case tensor.BFloat16:
+		return int32(onnxpb.TensorProto_BFLOAT16)
 	}
 	return 0
 }
@@ -395,8 +403,10 @@ func decodeTensor(t *onnxpb.TensorProto, lim Limits) (*tensor.Tensor, error) {
 		if int64(len(raw)) != n*int64(dt.Size()) {
 			return nil, errorf(where, "raw data of %d bytes for shape %v of %v (want %d)", len(raw), t.GetDims(), dt, n*int64(dt.Size()))
 		}
-		out := tensor.New(dt, shape...)
-		fillRaw(out, raw)
+		out, err := tensor.FromBytes(dt, raw, shape...)
+		if err != nil {
+			return nil, errorf(where, "%v", err)
+		}
 		return out, nil
 	}
 	out := tensor.New(dt, shape...)
@@ -425,43 +435,24 @@ func decodeTensor(t *onnxpb.TensorProto, lim Limits) (*tensor.Tensor, error) {
 				out.SetFloat(i, float64(v))
 			}
 		}
+	case tensor.Float16, tensor.BFloat16:
+		// ... and 16-bit floats as their bits.
+		have = len(t.GetInt32Data())
+		if have == count {
+			b := make([]byte, 2*count)
+			for i, v := range t.GetInt32Data() {
+				binary.LittleEndian.PutUint16(b[2*i:], uint16(v))
+			}
+			var err error
+			if out, err = tensor.FromBytes(dt, b, shape...); err != nil {
+				return nil, errorf(where, "%v", err)
+			}
+		}
 	}
 	if have != count {
 		return nil, errorf(where, "%d values for shape %v (want %d)", have, t.GetDims(), count)
 	}
 	return out, nil
-}
-
-func fillRaw(t *tensor.Tensor, raw []byte) {
-	switch t.DType() {
-	case tensor.Float32:
-		d := t.Float32s()
-		for i := range d {
-			d[i] = math.Float32frombits(binary.LittleEndian.Uint32(raw[4*i:]))
-		}
-	case tensor.Float64:
-		d := t.Float64s()
-		for i := range d {
-			d[i] = math.Float64frombits(binary.LittleEndian.Uint64(raw[8*i:]))
-		}
-	case tensor.Int32:
-		d := t.Int32s()
-		for i := range d {
-			d[i] = int32(binary.LittleEndian.Uint32(raw[4*i:]))
-		}
-	case tensor.Int64:
-		d := t.Int64s()
-		for i := range d {
-			d[i] = int64(binary.LittleEndian.Uint64(raw[8*i:]))
-		}
-	case tensor.Uint8:
-		copy(t.Uint8s(), raw)
-	case tensor.Bool:
-		d := t.Bools()
-		for i := range d {
-			d[i] = raw[i] != 0
-		}
-	}
 }
 
 func decodeAttr(node string, a *onnxpb.AttributeProto, lim Limits) (Attr, error) {
