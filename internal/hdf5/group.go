@@ -1,0 +1,411 @@
+package hdf5
+
+import (
+	"bytes"
+	"sort"
+	"strings"
+)
+
+// Group is a group of a file being read: named child groups and datasets,
+// and attributes.
+type Group struct {
+	// Name is the group's last path component ("" for the root).
+	Name string
+	// Path is the group's absolute path ("/", "/layers/dense").
+	Path string
+	// Attrs are the group's attributes, sorted by name.
+	Attrs []Attr
+
+	groups   []*Group
+	datasets []*Dataset
+}
+
+// Groups returns the child groups, sorted by name.
+func (g *Group) Groups() []*Group { return g.groups }
+
+// Datasets returns the datasets directly in g, sorted by name.
+func (g *Group) Datasets() []*Dataset { return g.datasets }
+
+// Attr returns the attribute called name and whether it exists.
+func (g *Group) Attr(name string) (Attr, bool) { return findAttr(g.Attrs, name) }
+
+// Group returns the group at path, relative to g ("a/b") or absolute from
+// g when g is the root ("/a/b").
+func (g *Group) Group(path string) (*Group, bool) {
+	cur := g
+	for _, part := range splitPath(path) {
+		var next *Group
+		for _, c := range cur.groups {
+			if c.Name == part {
+				next = c
+				break
+			}
+		}
+		if next == nil {
+			return nil, false
+		}
+		cur = next
+	}
+	return cur, true
+}
+
+// Dataset returns the dataset at path, relative to g ("vars/0").
+func (g *Group) Dataset(path string) (*Dataset, bool) {
+	parts := splitPath(path)
+	if len(parts) == 0 {
+		return nil, false
+	}
+	parent, ok := g.Group(strings.Join(parts[:len(parts)-1], "/"))
+	if !ok {
+		return nil, false
+	}
+	for _, d := range parent.datasets {
+		if d.Name == parts[len(parts)-1] {
+			return d, true
+		}
+	}
+	return nil, false
+}
+
+// Walk calls fn for g and for every group below it, parents before children,
+// children in name order, stopping at the first error fn returns.
+func (g *Group) Walk(fn func(*Group) error) error {
+	if err := fn(g); err != nil {
+		return err
+	}
+	for _, c := range g.groups {
+		if err := c.Walk(fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func splitPath(p string) []string {
+	var out []string
+	for _, s := range strings.Split(p, "/") {
+		if s != "" && s != "." {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func joinPath(parent, name string) string {
+	if parent == "/" {
+		return "/" + name
+	}
+	return parent + "/" + name
+}
+
+// link is one named child of a group: its object header's address.
+type link struct {
+	name string
+	addr uint64
+}
+
+// loadGroup fills g from the object header at addr. ancestors holds the
+// headers of the groups above g, to catch a group that contains itself.
+func (f *File) loadGroup(g *Group, addr, rootAddr uint64, ancestors []uint64) error {
+	for _, a := range ancestors {
+		if a == addr {
+			return errorf("group %q contains itself (a cycle in the group graph)", g.Path)
+		}
+	}
+	ancestors = append(ancestors, addr)
+	if len(ancestors) > 256 {
+		return errorf("group %q: groups nested more than 256 deep", g.Path)
+	}
+	msgs, err := f.readHeader(addr)
+	if err != nil {
+		return err
+	}
+	attrs, err := f.attributes(msgs, g.Path)
+	if err != nil {
+		return err
+	}
+	g.Attrs = attrs
+	links, err := f.groupLinks(msgs, g.Path)
+	if err != nil {
+		return err
+	}
+	for _, l := range links {
+		f.nodesLeft--
+		if f.nodesLeft < 0 {
+			return errorf("group %q: more objects than a file of %d bytes can hold", g.Path, f.size)
+		}
+		path := joinPath(g.Path, l.name)
+		cm, err := f.readHeader(l.addr)
+		if err != nil {
+			return errorf("%s: %v", path, unwrap(err))
+		}
+		switch kindOf(cm) {
+		case kindGroup:
+			child := &Group{Name: l.name, Path: path}
+			if err := f.loadGroup(child, l.addr, rootAddr, ancestors); err != nil {
+				return err
+			}
+			g.groups = append(g.groups, child)
+		case kindDataset:
+			d, err := f.loadDataset(l.name, path, cm)
+			if err != nil {
+				return err
+			}
+			g.datasets = append(g.datasets, d)
+		default:
+			// Committed datatypes and unknown objects are skipped.
+		}
+	}
+	return nil
+}
+
+func unwrap(err error) string {
+	return strings.TrimPrefix(err.Error(), "hdf5: ")
+}
+
+const (
+	kindOther = iota
+	kindGroup
+	kindDataset
+)
+
+func kindOf(msgs []message) int {
+	has := map[uint16]bool{}
+	for _, m := range msgs {
+		has[m.typ] = true
+	}
+	switch {
+	case has[msgSymbolTable] || has[msgLinkInfo] || has[msgGroupInfo] || has[msgLink]:
+		return kindGroup
+	case has[msgDataspace] && has[msgDatatype] && has[msgLayout]:
+		return kindDataset
+	}
+	return kindOther
+}
+
+// groupLinks returns a group's hard links, sorted by name, from either a
+// symbol table or link messages.
+func (f *File) groupLinks(msgs []message, path string) ([]link, error) {
+	var links []link
+	for _, m := range msgs {
+		switch m.typ {
+		case msgSymbolTable:
+			c := f.cursor(m.data)
+			btree, heap := c.addr(), c.addr()
+			if c.err != nil {
+				return nil, errorf("group %q: symbol table message is truncated", path)
+			}
+			l, err := f.symbolTable(btree, heap)
+			if err != nil {
+				return nil, errorf("group %q: %v", path, unwrap(err))
+			}
+			links = append(links, l...)
+		case msgLinkInfo:
+			c := f.cursor(m.data)
+			version, flags := c.u8(), c.u8()
+			if flags&1 != 0 {
+				c.skip(8)
+			}
+			heap := c.addr()
+			if c.err != nil || version != 0 {
+				return nil, errorf("group %q: bad link info message", path)
+			}
+			if heap != undef {
+				return nil, errorf("group %q: dense link storage (a fractal heap, used by newer HDF5 for groups with many members) is not supported", path)
+			}
+		case msgLink:
+			l, ok, err := f.parseLink(m.data)
+			if err != nil {
+				return nil, errorf("group %q: %v", path, unwrap(err))
+			}
+			if ok {
+				links = append(links, l)
+			}
+		}
+	}
+	sort.Slice(links, func(i, j int) bool { return links[i].name < links[j].name })
+	for i, l := range links {
+		if l.name == "" || l.name == "." || strings.Contains(l.name, "/") {
+			return nil, errorf("group %q: invalid member name %q", path, l.name)
+		}
+		if i > 0 && links[i-1].name == l.name {
+			return nil, errorf("group %q: member %q appears twice", path, l.name)
+		}
+	}
+	return links, nil
+}
+
+// parseLink decodes a link message; ok is false for soft and external
+// links, which the reader does not follow.
+func (f *File) parseLink(b []byte) (link, bool, error) {
+	c := f.cursor(b)
+	version, flags := c.u8(), c.u8()
+	if version != 1 {
+		return link{}, false, errorf("unsupported link message version %d", version)
+	}
+	typ := uint8(0)
+	if flags&0x08 != 0 {
+		typ = c.u8()
+	}
+	if flags&0x04 != 0 {
+		c.skip(8)
+	}
+	if flags&0x10 != 0 {
+		c.skip(1)
+	}
+	n := c.uintN(1 << (flags & 3))
+	if n > uint64(c.remaining()) {
+		return link{}, false, errorf("link name of %d bytes runs past its message", n)
+	}
+	name := string(c.take(int(n)))
+	if typ != 0 {
+		return link{}, false, nil
+	}
+	a := c.addr()
+	if c.err != nil {
+		return link{}, false, errorf("link message is truncated")
+	}
+	return link{name, a}, true, nil
+}
+
+// symbolTable returns the links of an old-style group: a version 1 B-tree of
+// symbol table nodes whose names live in a local heap.
+func (f *File) symbolTable(btree, heapAddr uint64) ([]link, error) {
+	heap, err := f.localHeap(heapAddr)
+	if err != nil {
+		return nil, err
+	}
+	var links []link
+	seen := map[uint64]bool{}
+	var walk func(addr uint64, depth int) error
+	walk = func(addr uint64, depth int) error {
+		if depth > 64 || seen[addr] {
+			return errorf("group B-tree has a cycle or is too deep")
+		}
+		seen[addr] = true
+		head, err := f.readUpTo(addr, 8+2*uint64(f.offSize))
+		if err != nil {
+			return err
+		}
+		c := f.cursor(head)
+		if !bytes.Equal(c.take(4), []byte("TREE")) {
+			return errorf("group B-tree node at %#x has no TREE signature", addr)
+		}
+		typ, level, n := c.u8(), c.u8(), int(c.u16())
+		if c.err != nil || typ != 0 {
+			return errorf("group B-tree node at %#x is not a group node", addr)
+		}
+		entry := uint64(f.offSize + f.lenSize)
+		b, err := f.readAddr(addr, uint64(len(head))+uint64(n)*entry+uint64(f.lenSize))
+		if err != nil {
+			return err
+		}
+		c = f.cursor(b)
+		c.off = len(head)
+		for i := 0; i < n; i++ {
+			c.length() // key: heap offset of the largest name so far
+			child := c.addr()
+			if c.err != nil {
+				return errShort
+			}
+			if level > 0 {
+				if err := walk(child, depth+1); err != nil {
+					return err
+				}
+				continue
+			}
+			l, err := f.symbolNode(child, heap)
+			if err != nil {
+				return err
+			}
+			links = append(links, l...)
+			if len(links) > f.nodesLeft {
+				return errorf("group has more members than the file can hold")
+			}
+		}
+		return nil
+	}
+	if err := walk(btree, 0); err != nil {
+		return nil, err
+	}
+	return links, nil
+}
+
+// symbolNode reads one SNOD (symbol table node) and returns its entries.
+func (f *File) symbolNode(addr uint64, heap []byte) ([]link, error) {
+	head, err := f.readUpTo(addr, 8)
+	if err != nil {
+		return nil, err
+	}
+	c := f.cursor(head)
+	if !bytes.Equal(c.take(4), []byte("SNOD")) {
+		return nil, errorf("symbol table node at %#x has no SNOD signature", addr)
+	}
+	c.skip(2)
+	n := uint64(c.u16())
+	if c.err != nil {
+		return nil, errShort
+	}
+	esize := uint64(2*f.offSize + 24)
+	b, err := f.readAddr(addr, 8+n*esize)
+	if err != nil {
+		return nil, err
+	}
+	c = f.cursor(b)
+	c.off = 8
+	links := make([]link, 0, n)
+	for i := uint64(0); i < n; i++ {
+		e := f.entry(c)
+		if c.err != nil {
+			return nil, errShort
+		}
+		name, err := heapString(heap, e.name)
+		if err != nil {
+			return nil, err
+		}
+		links = append(links, link{name, e.header})
+	}
+	return links, nil
+}
+
+// symEntry is a symbol table entry: a name's heap offset and the object's
+// header address.
+type symEntry struct{ name, header uint64 }
+
+func (f *File) entry(c *cursor) symEntry {
+	e := symEntry{name: c.length(), header: c.addr()}
+	c.skip(4 + 4 + 16) // cache type, reserved, scratch pad
+	return e
+}
+
+// localHeap returns the data segment of the local heap at addr.
+func (f *File) localHeap(addr uint64) ([]byte, error) {
+	head, err := f.readUpTo(addr, 8+2*uint64(f.lenSize)+uint64(f.offSize))
+	if err != nil {
+		return nil, err
+	}
+	c := f.cursor(head)
+	if !bytes.Equal(c.take(4), []byte("HEAP")) {
+		return nil, errorf("local heap at %#x has no HEAP signature", addr)
+	}
+	c.skip(4)
+	size := c.length()
+	c.length() // free list
+	data := c.addr()
+	if c.err != nil {
+		return nil, errShort
+	}
+	return f.readAddr(data, size)
+}
+
+func heapString(heap []byte, off uint64) (string, error) {
+	if off >= uint64(len(heap)) {
+		return "", errorf("name offset %d is outside the %d-byte local heap", off, len(heap))
+	}
+	s := heap[off:]
+	i := bytes.IndexByte(s, 0)
+	if i < 0 {
+		return "", errorf("name at local heap offset %d is not terminated", off)
+	}
+	return string(s[:i]), nil
+}
