@@ -48,15 +48,16 @@ with h5py.File("basic_latest.h5", "w", libver="latest") as f:
 
 # Keras 3 layout (saving_lib.H5IOStore): one group per object path, a "vars"
 # group holding datasets "0", "1", ... in layer.weights order.
-rng = np.random.default_rng(0)
+# Values: kernel[i, j] = (i*n_out + j + 1) / 8 * (-1)**j, bias[j] = -(j + 1) / 4.
 with h5py.File("keras_weights.h5", "w") as f:
     v = f.create_group("vars")
     v.attrs["name"] = "sequential"
     for name, (n_in, n_out) in [("dense", (4, 3)), ("dense_1", (3, 2))]:
         g = f.create_group(f"layers/{name}/vars")
         g.attrs["name"] = name
-        g.create_dataset("0", data=rng.standard_normal((n_in, n_out)).astype(np.float32))
-        g.create_dataset("1", data=rng.standard_normal((n_out,)).astype(np.float32))
+        k = (np.arange(n_in * n_out).reshape(n_in, n_out) + 1) / 8 * (-1.0) ** np.arange(n_out)
+        g.create_dataset("0", data=k.astype(np.float32))
+        g.create_dataset("1", data=(-(np.arange(n_out) + 1) / 4).astype(np.float32))
     o = f.create_group("optimizer/vars")
     o.attrs["name"] = "adam"
     o.create_dataset("0", data=np.int64(10))
