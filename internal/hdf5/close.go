@@ -34,6 +34,12 @@ func (w *Writer) finish() error {
 	if err != nil {
 		return err
 	}
+	return w.writeSuperblock(root)
+}
+
+// writeSuperblock writes a version 2 superblock at offset 0 naming the root
+// group's object header.
+func (w *Writer) writeSuperblock(root uint64) error {
 	var e enc
 	e.bytes(signature)
 	e.bytes([]byte{2, 8, 8, 0}) // version 2, 8-byte offsets and lengths, no flags

@@ -267,6 +267,16 @@ func (d *Dataset) readChunked(want uint64) ([]byte, error) {
 	if chunkBytes > f.maxChunkedBytes() {
 		return nil, errorf("%s: chunk is too large", d.Path)
 	}
+	// A well-formed file stores each chunk of the grid once; the decoded
+	// work is then at most grid × chunkBytes.
+	grid := uint64(1)
+	for i, c := range d.layout.chunk {
+		grid *= (uint64(d.Shape[i]) + c - 1) / c
+		if grid*chunkBytes > 2*f.maxChunkedBytes() {
+			return nil, errorf("%s: chunk grid is too large", d.Path)
+		}
+	}
+	placed := uint64(0)
 	strides := make([]uint64, rank)
 	s := uint64(1)
 	for i := rank - 1; i >= 0; i-- {
@@ -277,7 +287,7 @@ func (d *Dataset) readChunked(want uint64) ([]byte, error) {
 	budget := f.maxChunkedBytes()
 	var walk func(addr uint64, depth int) error
 	walk = func(addr uint64, depth int) error {
-		if depth > 64 || seen[addr] {
+		if depth > 64 || seen[addr] || len(seen) > int(grid)+64 {
 			return errorf("%s: chunk B-tree has a cycle or is too deep", d.Path)
 		}
 		seen[addr] = true
@@ -317,6 +327,9 @@ func (d *Dataset) readChunked(want uint64) ([]byte, error) {
 					return err
 				}
 				continue
+			}
+			if placed++; placed > grid {
+				return errorf("%s: more chunks than the dataset's chunk grid holds", d.Path)
 			}
 			if size > budget {
 				return errorf("%s: chunks hold more bytes than the file", d.Path)
@@ -410,29 +423,28 @@ func (d *Dataset) place(out, chunk []byte, offs, strides []uint64, es uint64) er
 		copy(out, chunk)
 		return nil
 	}
-	// Copy rows along the last dimension.
+	// Copy rows along the last dimension, visiting only the part of the
+	// chunk that lies inside the dataset.
+	ext := make([]uint64, rank)
+	for k := range ext {
+		ext[k] = min(cd[k], uint64(d.Shape[k])-offs[k])
+	}
 	last := rank - 1
-	rowLen := min(cd[last], uint64(d.Shape[last])-offs[last])
+	rowLen := ext[last]
 	idx := make([]uint64, rank) // position within the chunk
 	for {
 		var src, dst uint64
 		cs := uint64(1)
-		inside := true
 		for k := rank - 1; k >= 0; k-- {
 			src += idx[k] * cs
 			cs *= cd[k]
-			if offs[k]+idx[k] >= uint64(d.Shape[k]) {
-				inside = false
-			}
 			dst += (offs[k] + idx[k]) * strides[k]
 		}
-		if inside {
-			copy(out[dst*es:(dst+rowLen)*es], chunk[src*es:(src+rowLen)*es])
-		}
+		copy(out[dst*es:(dst+rowLen)*es], chunk[src*es:(src+rowLen)*es])
 		k := last - 1
 		for ; k >= 0; k-- {
 			idx[k]++
-			if idx[k] < cd[k] {
+			if idx[k] < ext[k] {
 				break
 			}
 			idx[k] = 0

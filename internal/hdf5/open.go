@@ -28,8 +28,8 @@ type File struct {
 	root *Group
 
 	// Budgets for untrusted input, set by Open.
-	nodesLeft int            // group and dataset nodes still allowed
-	headers   map[uint64]int // object headers being or already parsed (cycle check)
+	nodesLeft int   // group and dataset nodes still allowed
+	readLeft  int64 // metadata bytes Open may still read; -1 after Open
 	gheaps    map[uint64]map[uint16][]byte
 }
 
@@ -38,12 +38,16 @@ func Open(r io.ReaderAt, size int64) (*File, error) {
 	if size < 0 {
 		return nil, errorf("negative file size %d", size)
 	}
-	f := &File{r: r, size: uint64(size), headers: map[uint64]int{}, gheaps: map[uint64]map[uint16][]byte{}}
+	f := &File{r: r, size: uint64(size), gheaps: map[uint64]map[uint16][]byte{}}
 	// Every group or dataset needs at least a link (or symbol-table entry)
 	// and an object header in the file, so a legitimate tree has far fewer
 	// nodes than size/8; the bound stops shared subgroups from making a
 	// small file expand to an exponential tree.
 	f.nodesLeft = int(min(uint64(size)/8+64, 1<<24))
+	// Reading the structure of a well-formed file touches each metadata
+	// byte a few times at most; the bound stops corrupt B-trees and shared
+	// subgroups from making Open read the same bytes over and over.
+	f.readLeft = min(size, 1<<40)*32 + 1<<20
 	rootAddr, err := f.readSuperblock()
 	if err != nil {
 		return nil, err
@@ -53,7 +57,7 @@ func Open(r io.ReaderAt, size int64) (*File, error) {
 		return nil, err
 	}
 	f.root = root
-	f.headers = nil
+	f.readLeft = -1
 	return f, nil
 }
 
@@ -85,6 +89,12 @@ func (f *File) Root() *Group { return f.root }
 func (f *File) readAt(off, n uint64) ([]byte, error) {
 	if off > f.size || n > f.size-off {
 		return nil, errorf("range [%d, +%d) is outside the %d-byte file", off, n, f.size)
+	}
+	if f.readLeft >= 0 {
+		f.readLeft -= int64(n) + 64
+		if f.readLeft < 0 {
+			return nil, errorf("reading the file's structure needs more than %d times its size (corrupt B-tree or heap?)", 32)
+		}
 	}
 	b := make([]byte, n)
 	if _, err := f.r.ReadAt(b, int64(off)); err != nil && !(err == io.EOF && n == 0) {
