@@ -240,8 +240,10 @@ func (f *File) setBase(base, at, eof uint64) error {
 		base = at
 	}
 	f.base = base
-	if eof != undef && eof > f.size-base {
-		return errorf("superblock: file is truncated (end of file %d, size %d)", eof+base, f.size)
+	// The end-of-file address counts the user block too (h5py writes the
+	// file's full size).
+	if eof != undef && eof > f.size {
+		return errorf("superblock: file is truncated (end of file %d, size %d)", eof, f.size)
 	}
 	return nil
 }

@@ -183,3 +183,12 @@ func TestDenseLinksUnsupported(t *testing.T) {
 		t.Fatalf("Open = %v, want a dense link storage error", err)
 	}
 }
+
+// TestReadBigEndianWithUserBlock reads big-endian data (converted to
+// little-endian) from a file whose superblock follows a 512-byte user block.
+func TestReadBigEndianWithUserBlock(t *testing.T) {
+	f := openTestdata(t, "bigendian.h5")
+	expectDataset(t, f, "i32", Int32, []int{3}, []int32{1, -2, 70000})
+	expectDataset(t, f, "f64", Float64, []int{1, 2}, []float64{0.5, -1.5})
+	expectAttr(t, f.Root().Attrs, "u16", []int{2}, []uint16{1, 513})
+}

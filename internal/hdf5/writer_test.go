@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -187,5 +188,73 @@ func TestCreateFile(t *testing.T) {
 	if os.Getenv("HDF5_KEEP") != "" {
 		b, _ := os.ReadFile(p)
 		os.WriteFile(os.Getenv("HDF5_KEEP"), b, 0o644)
+	}
+}
+
+func TestWriterErrors(t *testing.T) {
+	w := Create(&memFile{})
+	if _, err := w.CreateDataset("a/d", Float32, []int{2}, []float32{1, 2}); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		err  error
+		want string
+	}{}
+	add := func(name string, err error, want string) {
+		cases = append(cases, struct {
+			name string
+			err  error
+			want string
+		}{name, err, want})
+	}
+	_, err := w.CreateDataset("a/d", Float32, []int{2}, []float32{1, 2})
+	add("duplicate", err, "already exists")
+	_, err = w.Group("a/d/x")
+	add("dataset in the way", err, "is a dataset")
+	_, err = w.CreateDataset("b", Float32, []int{3}, []float32{1, 2})
+	add("short data", err, "2 values")
+	_, err = w.CreateDataset("c", Float64, []int{2}, []float32{1, 2})
+	add("wrong type", err, "[]float32 for a float64")
+	_, err = w.CreateDataset("e", Int32, []int{2}, []byte{1, 2, 3})
+	add("short bytes", err, "3 bytes")
+	_, err = w.CreateDataset("f", Int32, []int{-1}, nil)
+	add("negative dim", err, "negative")
+	_, err = w.CreateDataset("g", Invalid, []int{1}, nil)
+	add("invalid dtype", err, "invalid dtype")
+	_, err = w.Group("bad\x00name")
+	add("bad name", err, "invalid group name")
+	add("bad attr", w.SetAttr("x", struct{}{}), "unsupported value type")
+	add("huge attr", w.SetAttr("big", make([]float64, 1<<14)), "")
+	for _, c := range cases {
+		if c.want == "" {
+			continue
+		}
+		if c.err == nil || !strings.Contains(c.err.Error(), c.want) {
+			t.Errorf("%s: err = %v, want one containing %q", c.name, c.err, c.want)
+		}
+	}
+	// A 128 KiB attribute does not fit in an object header message.
+	if err := w.Close(); err == nil || !strings.Contains(err.Error(), "exceeds 65535") {
+		t.Errorf("Close = %v, want a message-size error", err)
+	}
+}
+
+// TestSetAttrReplaces checks that setting an attribute twice keeps the
+// second value only.
+func TestSetAttrReplaces(t *testing.T) {
+	var m memFile
+	w := Create(&m)
+	w.SetAttr("k", "first")
+	w.SetAttr("k", int32(2))
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Open(bytes.NewReader(m.b), int64(len(m.b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Root().Attrs) != 1 || f.Root().Attrs[0].Value != int32(2) {
+		t.Errorf("attrs = %#v, want k=int32(2) only", f.Root().Attrs)
 	}
 }

@@ -13,6 +13,7 @@ Files:
   keras_weights.h5 laid out the way Keras 3 writes model.weights.h5 for
                    Sequential([Input((4,)), Dense(3), Dense(2)]) compiled with Adam.
   chunked.h5       chunked datasets, plain and gzip-compressed.
+  bigendian.h5     big-endian datasets and attributes, after a 512-byte user block.
   dense_links.h5   libver="latest" group with 20 children (dense link storage,
                    which the Go reader reports as unsupported).
 """
@@ -73,3 +74,8 @@ with h5py.File("chunked.h5", "w") as f:
 with h5py.File("dense_links.h5", "w", libver="latest") as f:
     for i in range(20):
         f.create_dataset(f"d{i:02d}", data=np.array([i], np.int32))
+
+with h5py.File("bigendian.h5", "w", userblock_size=512) as f:
+    f.create_dataset("i32", data=np.array([1, -2, 70000], ">i4"))
+    f.create_dataset("f64", data=np.array([[0.5, -1.5]], ">f8"))
+    f.attrs["u16"] = np.array([1, 513], ">u2")
