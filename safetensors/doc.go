@@ -16,7 +16,9 @@
 // their bytes, and File.Tensor reports that the tensor package cannot hold
 // them.
 //
-// Write produces the same bytes as the reference writer: tensors ordered by
-// dtype size (largest first) and then name, and the header padded with
-// spaces so that the data starts at a multiple of 8.
+// Write lays files out as the reference writer (v0.5.3) does, byte for byte
+// when metadata has at most one key (the reference orders metadata keys at
+// random; Write sorts them): tensors ordered by dtype (I64, F64, F32, I32,
+// U8, BOOL) and then by name, and the header padded with spaces so that the
+// data starts at a multiple of 8.
 package safetensors

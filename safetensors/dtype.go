@@ -41,3 +41,9 @@ func byteSize(dtype string, n uint64) (uint64, bool) {
 	}
 	return n * bits / 8, true
 }
+
+// dtypeRank is the position of each dtype this package writes in the
+// reference implementation's Dtype enum (safetensors v0.5.3: BOOL, U8, I8,
+// F8_E5M2, F8_E4M3, I16, U16, F16, BF16, I32, U32, F32, F64, I64, U64), by
+// which its writer orders tensors.
+var dtypeRank = map[string]int{"BOOL": 0, "U8": 1, "I32": 9, "F32": 11, "F64": 12, "I64": 13}

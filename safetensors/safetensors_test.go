@@ -199,3 +199,28 @@ func TestWriteErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestMatchesReferenceWriter compares Encode's output with a file the
+// reference Rust crate's serialize() wrote for the same tensors
+// (testdata/st_write/main.rs).
+func TestMatchesReferenceWriter(t *testing.T) {
+	want, err := os.ReadFile("testdata/reference_written.safetensors")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Encode(sample(), map[string]string{"note": "<a & b> ✓"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("Encode differs from the reference writer:\n got %q\nwant %q", got, want)
+	}
+	ts, meta, err := Decode(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkEqual(t, ts, sample())
+	if meta["note"] != "<a & b> ✓" {
+		t.Errorf("metadata %v", meta)
+	}
+}

@@ -38,11 +38,12 @@ func Write(w io.Writer, tensors map[string]*tensor.Tensor, metadata map[string]s
 		}
 		entries = append(entries, entry{name, t, dt})
 	}
-	// The reference writer's order: larger elements first, then by name.
+	// The reference writer's order: dtypes in descending order of its Dtype
+	// enum, then names.
 	sort.Slice(entries, func(i, j int) bool {
-		si, sj := entries[i].t.DType().Size(), entries[j].t.DType().Size()
-		if si != sj {
-			return si > sj
+		ri, rj := dtypeRank[entries[i].dtype], dtypeRank[entries[j].dtype]
+		if ri != rj {
+			return ri > rj
 		}
 		return entries[i].name < entries[j].name
 	})

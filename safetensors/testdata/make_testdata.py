@@ -1,8 +1,7 @@
 #!/usr/bin/python3
-"""Write the safetensors test files read by the Go tests, byte for byte as
-the reference writer (huggingface/safetensors) lays them out: tensors sorted
-by (dtype size descending, name), the JSON header padded with spaces to a
-multiple of 8. The reference Python package is not packaged for Debian 12,
+"""Write the safetensors test files read by the Go tests, laid out by the
+format's rules: tensors sorted by (dtype size descending, name), the JSON
+header padded with spaces to a multiple of 8. The reference Python package is not packaged for Debian 12,
 so this uses json + numpy (python3-numpy):
 
     cd safetensors/testdata && /usr/bin/python3 make_testdata.py
@@ -10,6 +9,9 @@ so this uses json + numpy (python3-numpy):
 Every file was then checked with the reference Rust crate (safetensors
 v0.5.3's SafeTensors::deserialize, built offline as st_check; see
 /work/shared/formats/REPORT.md section 3):  st_check FILE  ->  OK
+
+(reference_written.safetensors, beside this script, was written by the
+reference crate itself: see st_write/main.rs.)
 
 Files:
   tiny.safetensors      F32 kernel and bias, an I64 scalar, an empty [0,3]
