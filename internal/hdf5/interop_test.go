@@ -222,3 +222,110 @@ func describe(t *testing.T, path string) string {
 	})
 	return s.String()
 }
+
+// TestH5pyReadsManyLinks writes a group with more members than HDF5's
+// default compact-storage limit (8), all as link messages in the group's
+// header, and checks that h5py lists and reads them all.
+func TestH5pyReadsManyLinks(t *testing.T) {
+	needH5py(t)
+	p := filepath.Join(t.TempDir(), "many.h5")
+	w, err := CreateFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 40; i++ {
+		if _, err := w.CreateDataset(fmt.Sprintf("layers/d%02d/vars/0", i), Int32, []int{1}, []int32{int32(i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(python, "testdata/h5py_dump.py", p).Output()
+	if err != nil {
+		t.Fatalf("h5py could not read the file: %v\n%s", err, stderrOf(err))
+	}
+	var dump h5pyDump
+	if err := json.Unmarshal(out, &dump); err != nil {
+		t.Fatal(err)
+	}
+	if len(dump.Datasets) != 40 {
+		t.Fatalf("h5py sees %d datasets, want 40", len(dump.Datasets))
+	}
+	for i := 0; i < 40; i++ {
+		d := dump.Datasets[fmt.Sprintf("/layers/d%02d/vars/0", i)]
+		if got := asStrings(t, d.Values); !reflect.DeepEqual(got, []string{strconv.Itoa(i)}) {
+			t.Errorf("d%02d = %v, want [%d]", i, got, i)
+		}
+	}
+}
+
+// TestKerasLoadsWriterOutput writes a weights file the way Keras 3 lays out
+// model.weights.h5 and has real Keras load it into the model of
+// testdata/keras_real.py. Keras 3 is not packaged for Debian; set
+// KERAS_PYTHONPATH to a source setup (/work/shared/formats/keras/setup_keras.sh)
+// to run it.
+func TestKerasLoadsWriterOutput(t *testing.T) {
+	pp := os.Getenv("KERAS_PYTHONPATH")
+	if pp == "" {
+		t.Skip("skipping: set KERAS_PYTHONPATH to a Keras 3 source setup to run it")
+	}
+	p := filepath.Join(t.TempDir(), "go.weights.h5")
+	w, err := CreateFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]float32{}
+	for _, l := range []struct {
+		name      string
+		nIn, nOut int
+	}{{"dense", 4, 3}, {"dense_1", 3, 2}} {
+		g, err := w.Group("layers/" + l.name + "/vars")
+		if err != nil {
+			t.Fatal(err)
+		}
+		g.SetAttr("name", l.name)
+		// Negated, so that a file Keras ignored cannot pass.
+		kernel, bias := denseWeights(l.nIn, l.nOut)
+		for i := range kernel {
+			kernel[i] = -kernel[i]
+		}
+		for i := range bias {
+			bias[i] = -bias[i]
+		}
+		if _, err := g.CreateDataset("0", Float32, []int{l.nIn, l.nOut}, kernel); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := g.CreateDataset("1", Float32, []int{l.nOut}, bias); err != nil {
+			t.Fatal(err)
+		}
+		want["sequential/"+l.name+"/kernel"], want["sequential/"+l.name+"/bias"] = kernel, bias
+	}
+	v, _ := w.Group("vars")
+	v.SetAttr("name", "sequential")
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(python, "testdata/keras_real.py", p)
+	cmd.Env = append(os.Environ(), "KERAS_BACKEND=numpy", "PYTHONPATH="+pp)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("Keras could not load the file: %v\n%s", err, stderrOf(err))
+	}
+	var got map[string]h5pyValue
+	if err := json.Unmarshal(out[bytes.LastIndexByte(bytes.TrimSpace(out), '\n')+1:], &got); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if len(got) != len(want) {
+		t.Errorf("Keras reports %d weights, want %d", len(got), len(want))
+	}
+	for path, w := range want {
+		vals := make([]string, len(w))
+		for i, x := range w {
+			vals[i] = fmt.Sprint(float64(x))
+		}
+		if g := asStrings(t, got[path].Values); !reflect.DeepEqual(g, vals) {
+			t.Errorf("Keras loaded %s = %v, want %v", path, g, vals)
+		}
+	}
+}

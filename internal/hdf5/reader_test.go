@@ -122,6 +122,48 @@ func TestReadH5pyBasic(t *testing.T) {
 	}
 }
 
+// denseWeights returns the weights make_testdata.py and keras_real.py give
+// a Dense layer: kernel[i, j] = (i*nOut + j + 1) / 8 * (-1)^j and
+// bias[j] = -(j + 1) / 4.
+func denseWeights(nIn, nOut int) (kernel, bias []float32) {
+	kernel = make([]float32, nIn*nOut)
+	for i := 0; i < nIn; i++ {
+		for j := 0; j < nOut; j++ {
+			v := float32(i*nOut+j+1) / 8
+			if j%2 == 1 {
+				v = -v
+			}
+			kernel[i*nOut+j] = v
+		}
+	}
+	bias = make([]float32, nOut)
+	for j := range bias {
+		bias[j] = -float32(j+1) / 4
+	}
+	return kernel, bias
+}
+
+// TestReadRealKerasFile reads a weights file written by real Keras 3
+// (model.save_weights, testdata/keras_real.py).
+func TestReadRealKerasFile(t *testing.T) {
+	f := openTestdata(t, "keras_real.weights.h5")
+	for _, l := range []struct {
+		name      string
+		nIn, nOut int
+	}{{"dense", 4, 3}, {"dense_1", 3, 2}} {
+		kernel, bias := denseWeights(l.nIn, l.nOut)
+		expectDataset(t, f, "layers/"+l.name+"/vars/0", Float32, []int{l.nIn, l.nOut}, kernel)
+		expectDataset(t, f, "layers/"+l.name+"/vars/1", Float32, []int{l.nOut}, bias)
+		g, _ := f.Root().Group("layers/" + l.name + "/vars")
+		expectAttr(t, g.Attrs, "name", nil, l.name)
+	}
+	v, ok := f.Root().Group("vars")
+	if !ok {
+		t.Fatal("no root vars group")
+	}
+	expectAttr(t, v.Attrs, "name", nil, "sequential")
+}
+
 // TestReadKerasLayout reads a file laid out as Keras 3's model.weights.h5.
 func TestReadKerasLayout(t *testing.T) {
 	f := openTestdata(t, "keras_weights.h5")
@@ -130,20 +172,7 @@ func TestReadKerasLayout(t *testing.T) {
 		nIn, nOut   int
 		wantAttrVal string
 	}{{"dense", 4, 3, "dense"}, {"dense_1", 3, 2, "dense_1"}} {
-		kernel := make([]float32, l.nIn*l.nOut)
-		for i := 0; i < l.nIn; i++ {
-			for j := 0; j < l.nOut; j++ {
-				v := float32(i*l.nOut+j+1) / 8
-				if j%2 == 1 {
-					v = -v
-				}
-				kernel[i*l.nOut+j] = v
-			}
-		}
-		bias := make([]float32, l.nOut)
-		for j := range bias {
-			bias[j] = -float32(j+1) / 4
-		}
+		kernel, bias := denseWeights(l.nIn, l.nOut)
 		expectDataset(t, f, "layers/"+l.name+"/vars/0", Float32, []int{l.nIn, l.nOut}, kernel)
 		expectDataset(t, f, "layers/"+l.name+"/vars/1", Float32, []int{l.nOut}, bias)
 		g, _ := f.Root().Group("layers/" + l.name + "/vars")
