@@ -2,6 +2,7 @@ package hdf5
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 )
@@ -16,8 +17,9 @@ var signature = []byte("\x89HDF\r\n\x1a\n")
 // io.ReaderAt is (an *os.File is).
 type File struct {
 	r       io.ReaderAt
-	size    uint64 // bytes in the file
-	base    uint64 // base address: every address is relative to it
+	closer  io.Closer // set by OpenFile
+	size    uint64    // bytes in the file
+	base    uint64    // base address: every address is relative to it
 	offSize int
 	lenSize int
 
@@ -61,24 +63,35 @@ func Open(r io.ReaderAt, size int64) (*File, error) {
 	return f, nil
 }
 
-// OpenFile opens the HDF5 file at path. Close the returned *os.File when the
-// File is no longer needed.
-func OpenFile(path string) (*File, *os.File, error) {
+// OpenFile opens the HDF5 file at path; Close closes it.
+func OpenFile(path string) (*File, error) {
 	fh, err := os.Open(path)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	st, err := fh.Stat()
 	if err != nil {
 		fh.Close()
-		return nil, nil, err
+		return nil, err
 	}
 	f, err := Open(fh, st.Size())
 	if err != nil {
 		fh.Close()
-		return nil, nil, err
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return f, fh, nil
+	f.closer = fh
+	return f, nil
+}
+
+// Close closes the file OpenFile opened; for a File from Open it does
+// nothing. Datasets cannot be read after Close.
+func (f *File) Close() error {
+	if f.closer == nil {
+		return nil
+	}
+	c := f.closer
+	f.closer = nil
+	return c.Close()
 }
 
 // Root returns the file's root group, "/".

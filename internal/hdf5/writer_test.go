@@ -173,11 +173,11 @@ func TestCreateFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeSample(t, w)
-	f, fh, err := OpenFile(p)
+	f, err := OpenFile(p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer fh.Close()
+	defer f.Close()
 	checkSample(t, f)
 	if err := w.Close(); err == nil {
 		t.Error("second Close succeeded")
