@@ -104,9 +104,10 @@ type link struct {
 	addr uint64
 }
 
-// loadGroup fills g from the object header at addr. ancestors holds the
-// headers of the groups above g, to catch a group that contains itself.
-func (f *File) loadGroup(g *Group, addr, rootAddr uint64, ancestors []uint64) error {
+// loadGroup fills g from the object header at addr, whose messages are msgs
+// (read here when nil). ancestors holds the headers of the groups above g,
+// to catch a group that contains itself.
+func (f *File) loadGroup(g *Group, addr uint64, msgs []message, ancestors []uint64) error {
 	for _, a := range ancestors {
 		if a == addr {
 			return errorf("group %q contains itself (a cycle in the group graph)", g.Path)
@@ -116,9 +117,11 @@ func (f *File) loadGroup(g *Group, addr, rootAddr uint64, ancestors []uint64) er
 	if len(ancestors) > 256 {
 		return errorf("group %q: groups nested more than 256 deep", g.Path)
 	}
-	msgs, err := f.readHeader(addr)
-	if err != nil {
-		return err
+	if msgs == nil {
+		var err error
+		if msgs, err = f.readHeader(addr); err != nil {
+			return err
+		}
 	}
 	attrs, err := f.attributes(msgs, g.Path)
 	if err != nil {
@@ -142,7 +145,7 @@ func (f *File) loadGroup(g *Group, addr, rootAddr uint64, ancestors []uint64) er
 		switch kindOf(cm) {
 		case kindGroup:
 			child := &Group{Name: l.name, Path: path}
-			if err := f.loadGroup(child, l.addr, rootAddr, ancestors); err != nil {
+			if err := f.loadGroup(child, l.addr, cm, ancestors); err != nil {
 				return err
 			}
 			g.groups = append(g.groups, child)

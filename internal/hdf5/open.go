@@ -55,7 +55,7 @@ func Open(r io.ReaderAt, size int64) (*File, error) {
 		return nil, err
 	}
 	root := &Group{Path: "/"}
-	if err := f.loadGroup(root, rootAddr, rootAddr, nil); err != nil {
+	if err := f.loadGroup(root, rootAddr, nil, nil); err != nil {
 		return nil, err
 	}
 	f.root = root
