@@ -44,12 +44,23 @@ func (f *File) attributes(msgs []message, path string) ([]Attr, error) {
 			if flags&1 != 0 {
 				c.skip(2)
 			}
-			heap := c.addr()
+			heap, index := c.addr(), c.addr()
 			if c.err != nil || version != 0 {
 				return nil, errorf("%s: bad attribute info message", path)
 			}
-			if heap != undef {
-				return nil, errorf("%s: dense attribute storage (a fractal heap) is not supported", path)
+			if heap == undef {
+				continue
+			}
+			msgs, err := f.denseMessages(heap, index, 0)
+			if err != nil {
+				return nil, errorf("%s: dense attribute storage: %v", path, unwrap(err))
+			}
+			for _, m := range msgs {
+				a, err := f.parseAttr(m)
+				if err != nil {
+					return nil, errorf("%s: %v", path, unwrap(err))
+				}
+				out = append(out, a)
 			}
 		case msgAttribute:
 			if m.flags&0x02 != 0 {

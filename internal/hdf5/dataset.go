@@ -399,6 +399,9 @@ func (d *Dataset) unfilter(b []byte, mask uint32, want uint64) ([]byte, error) {
 
 func unshuffle(b []byte, es int) []byte {
 	n := len(b) / es
+	if n <= 1 {
+		return b // fewer than two whole elements: nothing was shuffled
+	}
 	out := make([]byte, len(b))
 	for j := 0; j < es; j++ {
 		for i := 0; i < n; i++ {

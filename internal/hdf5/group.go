@@ -138,6 +138,13 @@ func (f *File) loadGroup(g *Group, addr uint64, msgs []message, ancestors []uint
 			return errorf("group %q: more objects than a file of %d bytes can hold", g.Path, f.size)
 		}
 		path := joinPath(g.Path, l.name)
+		if d, ok := f.datasets[l.addr]; ok {
+			// Another hard link to a dataset already read.
+			c := *d
+			c.Name, c.Path = l.name, path
+			g.datasets = append(g.datasets, &c)
+			continue
+		}
 		cm, err := f.readHeader(l.addr)
 		if err != nil {
 			return errorf("%s: %v", path, unwrap(err))
@@ -154,6 +161,7 @@ func (f *File) loadGroup(g *Group, addr uint64, msgs []message, ancestors []uint
 			if err != nil {
 				return err
 			}
+			f.datasets[l.addr] = d
 			g.datasets = append(g.datasets, d)
 		default:
 			// Committed datatypes and unknown objects are skipped.
@@ -173,14 +181,20 @@ const (
 )
 
 func kindOf(msgs []message) int {
-	has := map[uint16]bool{}
+	var space, dtype, layout bool
 	for _, m := range msgs {
-		has[m.typ] = true
+		switch m.typ {
+		case msgSymbolTable, msgLinkInfo, msgGroupInfo, msgLink:
+			return kindGroup
+		case msgDataspace:
+			space = true
+		case msgDatatype:
+			dtype = true
+		case msgLayout:
+			layout = true
+		}
 	}
-	switch {
-	case has[msgSymbolTable] || has[msgLinkInfo] || has[msgGroupInfo] || has[msgLink]:
-		return kindGroup
-	case has[msgDataspace] && has[msgDatatype] && has[msgLayout]:
+	if space && dtype && layout {
 		return kindDataset
 	}
 	return kindOther
@@ -209,12 +223,28 @@ func (f *File) groupLinks(msgs []message, path string) ([]link, error) {
 			if flags&1 != 0 {
 				c.skip(8)
 			}
-			heap := c.addr()
+			heap, index := c.addr(), c.addr()
 			if c.err != nil || version != 0 {
 				return nil, errorf("group %q: bad link info message", path)
 			}
-			if heap != undef {
-				return nil, errorf("group %q: dense link storage (a fractal heap, used by newer HDF5 for groups with many members) is not supported", path)
+			if heap == undef {
+				continue
+			}
+			msgs, err := f.denseMessages(heap, index, 4)
+			if err != nil {
+				return nil, errorf("group %q: dense link storage: %v", path, unwrap(err))
+			}
+			for _, m := range msgs {
+				l, ok, err := f.parseLink(m)
+				if err != nil {
+					return nil, errorf("group %q: %v", path, unwrap(err))
+				}
+				if ok {
+					links = append(links, l)
+				}
+				if len(links) > f.nodesLeft {
+					return nil, errorf("group %q has more members than the file can hold", path)
+				}
 			}
 		case msgLink:
 			l, ok, err := f.parseLink(m.data)

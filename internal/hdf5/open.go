@@ -33,6 +33,7 @@ type File struct {
 	nodesLeft int   // group and dataset nodes still allowed
 	readLeft  int64 // metadata bytes Open may still read; -1 after Open
 	gheaps    map[uint64]map[uint16][]byte
+	datasets  map[uint64]*Dataset // by object header address, during Open
 }
 
 // Open reads the structure of the HDF5 file r, which holds size bytes.
@@ -40,7 +41,7 @@ func Open(r io.ReaderAt, size int64) (*File, error) {
 	if size < 0 {
 		return nil, errorf("negative file size %d", size)
 	}
-	f := &File{r: r, size: uint64(size), gheaps: map[uint64]map[uint16][]byte{}}
+	f := &File{r: r, size: uint64(size), gheaps: map[uint64]map[uint16][]byte{}, datasets: map[uint64]*Dataset{}}
 	// Every group or dataset needs at least a link (or symbol-table entry)
 	// and an object header in the file, so a legitimate tree has far fewer
 	// nodes than size/8; the bound stops shared subgroups from making a
@@ -60,6 +61,7 @@ func Open(r io.ReaderAt, size int64) (*File, error) {
 	}
 	f.root = root
 	f.readLeft = -1
+	f.datasets = nil
 	return f, nil
 }
 

@@ -2,10 +2,10 @@ package hdf5
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"os"
 	"reflect"
-	"strings"
 	"testing"
 )
 
@@ -202,15 +202,40 @@ func TestReadChunked(t *testing.T) {
 	expectDataset(t, f, "shuffle", Int64, []int{100}, s)
 }
 
-func TestDenseLinksUnsupported(t *testing.T) {
-	b, err := os.ReadFile("testdata/dense_links.h5")
-	if err != nil {
-		t.Fatal(err)
+// TestReadDenseStorage reads groups and attributes that newer HDF5 keeps in
+// fractal heaps indexed by version 2 B-trees (libver="latest" with more than
+// 8 members): 20 datasets and 13 attributes on the root, and 1500 hard links
+// to one dataset in /many (a B-tree of depth 2, an indirect heap block).
+func TestReadDenseStorage(t *testing.T) {
+	f := openTestdata(t, "dense_links.h5")
+	root := f.Root()
+	if len(root.Datasets()) != 20 {
+		t.Errorf("root has %d datasets, want 20", len(root.Datasets()))
 	}
-	_, err = Open(bytes.NewReader(b), int64(len(b)))
-	if err == nil || !strings.Contains(err.Error(), "dense link storage") {
-		t.Fatalf("Open = %v, want a dense link storage error", err)
+	for i := 0; i < 20; i++ {
+		expectDataset(t, f, fmt.Sprintf("d%02d", i), Int32, []int{1}, []int32{int32(i)})
 	}
+	if len(root.Attrs) != 13 {
+		t.Errorf("root has %d attributes, want 13", len(root.Attrs))
+	}
+	for i := 0; i < 12; i++ {
+		expectAttr(t, root.Attrs, fmt.Sprintf("a%02d", i), nil, int64(i*i))
+	}
+	expectAttr(t, root.Attrs, "s", nil, "dense string")
+	m, ok := root.Group("many")
+	if !ok {
+		t.Fatal("no group /many")
+	}
+	if n := len(m.Datasets()); n != 1501 {
+		t.Fatalf("/many has %d datasets, want 1501", n)
+	}
+	for i, d := range m.Datasets()[:1500] {
+		if want := fmt.Sprintf("link%04d", i); d.Name != want {
+			t.Fatalf("dataset %d is %q, want %q", i, d.Name, want)
+		}
+	}
+	expectDataset(t, f, "many/link1499", Float64, []int{2}, []float64{2.5, -1})
+	expectDataset(t, f, "many/target", Float64, []int{2}, []float64{2.5, -1})
 }
 
 // TestReadBigEndianWithUserBlock reads big-endian data (converted to

@@ -14,8 +14,10 @@ Files:
                    Sequential([Input((4,)), Dense(3), Dense(2)]) compiled with Adam.
   chunked.h5       chunked datasets, plain and gzip-compressed.
   bigendian.h5     big-endian datasets and attributes, after a 512-byte user block.
-  dense_links.h5   libver="latest" group with 20 children (dense link storage,
-                   which the Go reader reports as unsupported).
+  dense_links.h5   libver="latest" groups stored densely (a fractal heap
+                   indexed by a version 2 B-tree): the root with 20 datasets
+                   and 12 attributes, and /many with 1500 hard links to one
+                   dataset (a deeper B-tree and an indirect heap block).
 """
 import h5py
 import numpy as np
@@ -74,6 +76,13 @@ with h5py.File("chunked.h5", "w") as f:
 with h5py.File("dense_links.h5", "w", libver="latest") as f:
     for i in range(20):
         f.create_dataset(f"d{i:02d}", data=np.array([i], np.int32))
+    for i in range(12):
+        f.attrs[f"a{i:02d}"] = np.int64(i * i)
+    f.attrs["s"] = "dense string"
+    m = f.create_group("many")
+    m.create_dataset("target", data=np.array([2.5, -1], np.float64))
+    for i in range(1500):
+        m[f"link{i:04d}"] = m["target"]
 
 with h5py.File("bigendian.h5", "w", userblock_size=512) as f:
     f.create_dataset("i32", data=np.array([1, -2, 70000], ">i4"))
