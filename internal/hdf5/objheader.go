@@ -53,7 +53,7 @@ func (f *File) readHeaderV1(addr uint64, prefix []byte) ([]message, error) {
 	c := f.cursor(prefix)
 	version := c.u8()
 	c.skip(1)
-	nmsgs := int(c.u16())
+	c.skip(2) // message count: includes continuation and nil messages; not needed
 	c.skip(4) // reference count
 	size := uint64(c.u32())
 	if c.err != nil || version != 1 {
@@ -102,7 +102,6 @@ func (f *File) readHeaderV1(addr uint64, prefix []byte) ([]message, error) {
 			msgs = append(msgs, m)
 		}
 	}
-	_ = nmsgs // the count includes continuation and nil messages; not needed
 	return msgs, nil
 }
 

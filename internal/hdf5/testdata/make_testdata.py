@@ -14,10 +14,10 @@ Files:
                    Sequential([Input((4,)), Dense(3), Dense(2)]) compiled with Adam.
   chunked.h5       chunked datasets, plain and gzip-compressed.
   bigendian.h5     big-endian datasets and attributes, after a 512-byte user block.
-  dense_links.h5   libver="latest" groups stored densely (a fractal heap
-                   indexed by a version 2 B-tree): the root with 20 datasets
-                   and 12 attributes, and /many with 1500 hard links to one
-                   dataset (a deeper B-tree and an indirect heap block).
+  dense_links.h5   libver="latest" root group stored densely (a fractal heap
+                   indexed by a version 2 B-tree): 20 datasets, 13 attributes.
+  many_links.h5    libver="latest" group with 1500 hard links to one dataset
+                   (a B-tree of depth 2, an indirect heap block).
 """
 import h5py
 import numpy as np
@@ -79,6 +79,8 @@ with h5py.File("dense_links.h5", "w", libver="latest") as f:
     for i in range(12):
         f.attrs[f"a{i:02d}"] = np.int64(i * i)
     f.attrs["s"] = "dense string"
+
+with h5py.File("many_links.h5", "w", libver="latest") as f:
     m = f.create_group("many")
     m.create_dataset("target", data=np.array([2.5, -1], np.float64))
     for i in range(1500):
