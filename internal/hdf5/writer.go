@@ -162,7 +162,8 @@ func (g *GroupWriter) Group(path string) (*GroupWriter, error) {
 // the values' little-endian bytes in row-major order ([]byte of
 // prod(shape)×dtype.Size() bytes) or a slice of the matching Go type
 // ([]float32 for Float32, []int64 for Int64, []uint16 of raw bits for
-// Float16, ...) with prod(shape) elements.
+// Float16, ...) with prod(shape) elements; a scalar dataset may also take a
+// single value (float32(7.5)).
 func (g *GroupWriter) CreateDataset(path string, dtype DType, shape []int, data any) (*DatasetWriter, error) {
 	if err := g.w.usable(); err != nil {
 		return nil, err
@@ -221,6 +222,9 @@ func datasetBytes(dtype DType, n uint64, data any) ([]byte, error) {
 	}
 	if data == nil && n == 0 {
 		return nil, nil
+	}
+	if s, ok := sliceOf(data); ok {
+		data = s // a scalar value
 	}
 	raw, dt, ok := appendNumbers(nil, data)
 	if dtype == Float16 && dt == Uint16 {

@@ -69,7 +69,7 @@ func writeSample(t *testing.T, w *Writer) {
 	must(err)
 	_, err = w.CreateDataset("types/f16", Float16, []int{3}, sampleF16)
 	must(err)
-	_, err = w.CreateDataset("types/scalar", Float32, nil, []float32{7.5})
+	_, err = w.CreateDataset("types/scalar", Float32, nil, float32(7.5))
 	must(err)
 	_, err = w.CreateDataset("types/empty", Float32, []int{0, 3}, []float32{})
 	must(err)
