@@ -8,15 +8,14 @@ import (
 // enc appends little-endian fields to a byte slice.
 type enc struct{ b []byte }
 
-func (e *enc) u8(v uint8)      { e.b = append(e.b, v) }
-func (e *enc) u16(v uint16)    { e.b = binary.LittleEndian.AppendUint16(e.b, v) }
-func (e *enc) u32(v uint32)    { e.b = binary.LittleEndian.AppendUint32(e.b, v) }
-func (e *enc) u64(v uint64)    { e.b = binary.LittleEndian.AppendUint64(e.b, v) }
-func (e *enc) bytes(p []byte)  { e.b = append(e.b, p...) }
-func (e *enc) zeros(n int)     { e.b = append(e.b, make([]byte, n)...) }
-func (e *enc) str(s string)    { e.b = append(e.b, s...) }
-func (e *enc) cksum()          { e.u32(lookup3(e.b)) }
-func (e *enc) cksumFrom(i int) { e.u32(lookup3(e.b[i:])) }
+func (e *enc) u8(v uint8)     { e.b = append(e.b, v) }
+func (e *enc) u16(v uint16)   { e.b = binary.LittleEndian.AppendUint16(e.b, v) }
+func (e *enc) u32(v uint32)   { e.b = binary.LittleEndian.AppendUint32(e.b, v) }
+func (e *enc) u64(v uint64)   { e.b = binary.LittleEndian.AppendUint64(e.b, v) }
+func (e *enc) bytes(p []byte) { e.b = append(e.b, p...) }
+func (e *enc) zeros(n int)    { e.b = append(e.b, make([]byte, n)...) }
+func (e *enc) str(s string)   { e.b = append(e.b, s...) }
+func (e *enc) cksum()         { e.u32(lookup3(e.b)) }
 
 // encodeDatatype returns the datatype message for a numeric DType.
 func encodeDatatype(d DType) []byte {

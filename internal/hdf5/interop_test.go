@@ -108,6 +108,11 @@ func TestH5pyReadsWriterOutput(t *testing.T) {
 		"/types/scalar":        {"float32", []int{}, f64([]float64{7.5})},
 		"/types/empty":         {"float32", []int{0, 3}, []string{}},
 		"/types/raw":           {"int32", []int{2}, ints(1, 2)},
+		"/ints/i8":             {"int8", []int{2}, ints(-128, 127)},
+		"/ints/名前":             {"int16", []int{2}, ints(-300, 32767)},
+		"/ints/u16":            {"uint16", []int{1}, ints(65535)},
+		"/ints/u32":            {"uint32", []int{1}, ints(4294967295)},
+		"/ints/u64":            {"uint64", []int{2}, []string{"0", "18446744073709551615"}},
 	}
 	if len(dump.Datasets) != len(want) {
 		t.Errorf("h5py sees %d datasets, want %d", len(dump.Datasets), len(want))

@@ -73,6 +73,16 @@ func writeSample(t *testing.T, w *Writer) {
 	must(err)
 	_, err = w.CreateDataset("types/empty", Float32, []int{0, 3}, []float32{})
 	must(err)
+	_, err = w.CreateDataset("ints/i8", Int8, []int{2}, []int8{math.MinInt8, math.MaxInt8})
+	must(err)
+	_, err = w.CreateDataset("ints/名前", Int16, []int{2}, []int16{-300, math.MaxInt16})
+	must(err)
+	_, err = w.CreateDataset("ints/u16", Uint16, []int{1}, []uint16{math.MaxUint16})
+	must(err)
+	_, err = w.CreateDataset("ints/u32", Uint32, []int{1}, []uint32{math.MaxUint32})
+	must(err)
+	_, err = w.CreateDataset("ints/u64", Uint64, []int{2}, []uint64{0, math.MaxUint64})
+	must(err)
 	raw := []byte{1, 0, 0, 0, 2, 0, 0, 0}
 	_, err = w.CreateDataset("types/raw", Int32, []int{2}, raw)
 	must(err)
@@ -96,6 +106,11 @@ func checkSample(t *testing.T, f *File) {
 		"/types/scalar":        {Float32, []int{}, []float32{7.5}},
 		"/types/empty":         {Float32, []int{0, 3}, []float32{}},
 		"/types/raw":           {Int32, []int{2}, []int32{1, 2}},
+		"/ints/i8":             {Int8, []int{2}, []int8{math.MinInt8, math.MaxInt8}},
+		"/ints/名前":             {Int16, []int{2}, []int16{-300, math.MaxInt16}},
+		"/ints/u16":            {Uint16, []int{1}, []uint16{math.MaxUint16}},
+		"/ints/u32":            {Uint32, []int{1}, []uint32{math.MaxUint32}},
+		"/ints/u64":            {Uint64, []int{2}, []uint64{0, math.MaxUint64}},
 	}
 	seen := 0
 	f.Root().Walk(func(g *Group) error {
