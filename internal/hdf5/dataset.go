@@ -39,6 +39,14 @@ type layout struct {
 	size   uint64
 	inline []byte   // compact data
 	chunk  []uint64 // chunk dimensions (chunked)
+
+	// Chunked, version 4: the chunk index's type (1 single chunk, 2
+	// implicit, 3 fixed array, 4 extensible array, 5 version 2 B-tree; 0 for
+	// version 3's version 1 B-tree) and, for a single filtered chunk, its
+	// stored size and filter mask.
+	index      int
+	singleSize uint64
+	singleMask uint32
 }
 
 type filter struct {
@@ -117,7 +125,7 @@ func (f *File) parseLayout(b []byte) (layout, error) {
 		l.size = c.length()
 	case 2:
 		if version == 4 {
-			return layout{}, errorf("chunked layout version 4 (new chunk indexes) is not supported")
+			return f.parseLayoutV4(c)
 		}
 		nd := int(c.u8())
 		if nd < 1 || nd > maxRank+1 {
@@ -239,120 +247,6 @@ func (d *Dataset) Read() (any, error) {
 		return nil, err
 	}
 	return decodeNumbers(d.DType, raw), nil
-}
-
-// maxChunkedBytes bounds what a chunked dataset may decode to, given the
-// file's size: deflate expands at most about 1032 times.
-func (f *File) maxChunkedBytes() uint64 { return 1032*f.size + 1<<20 }
-
-func (d *Dataset) readChunked(want uint64) ([]byte, error) {
-	f := d.f
-	if want > f.maxChunkedBytes() {
-		return nil, errorf("%s: %d bytes of chunked data cannot come from a %d-byte file", d.Path, want, f.size)
-	}
-	out := make([]byte, want)
-	if want == 0 || d.layout.addr == undef {
-		return out, nil // no chunk written: every value is the fill value 0
-	}
-	es := uint64(d.dt.size)
-	rank := len(d.Shape)
-	chunkElems := uint64(1)
-	for _, c := range d.layout.chunk {
-		if chunkElems > f.maxChunkedBytes()/c {
-			return nil, errorf("%s: chunk is too large", d.Path)
-		}
-		chunkElems *= c
-	}
-	chunkBytes := chunkElems * es
-	if chunkBytes > f.maxChunkedBytes() {
-		return nil, errorf("%s: chunk is too large", d.Path)
-	}
-	// A well-formed file stores each chunk of the grid once; the decoded
-	// work is then at most grid × chunkBytes.
-	grid := uint64(1)
-	for i, c := range d.layout.chunk {
-		grid *= (uint64(d.Shape[i]) + c - 1) / c
-		if grid*chunkBytes > 2*f.maxChunkedBytes() {
-			return nil, errorf("%s: chunk grid is too large", d.Path)
-		}
-	}
-	placed := uint64(0)
-	strides := make([]uint64, rank)
-	s := uint64(1)
-	for i := rank - 1; i >= 0; i-- {
-		strides[i] = s
-		s *= uint64(d.Shape[i])
-	}
-	seen := map[uint64]bool{}
-	budget := f.maxChunkedBytes()
-	var walk func(addr uint64, depth int) error
-	walk = func(addr uint64, depth int) error {
-		if depth > 64 || seen[addr] || len(seen) > int(grid)+64 {
-			return errorf("%s: chunk B-tree has a cycle or is too deep", d.Path)
-		}
-		seen[addr] = true
-		head, err := f.readUpTo(addr, 8+2*uint64(f.offSize))
-		if err != nil {
-			return err
-		}
-		c := f.cursor(head)
-		if !bytes.Equal(c.take(4), []byte("TREE")) {
-			return errorf("%s: chunk B-tree node at %#x has no TREE signature", d.Path, addr)
-		}
-		typ, level, n := c.u8(), c.u8(), uint64(c.u16())
-		if c.err != nil || typ != 1 {
-			return errorf("%s: chunk B-tree node at %#x is not a chunk node", d.Path, addr)
-		}
-		keySize := uint64(8 + 8*(rank+1))
-		b, err := f.readAddr(addr, uint64(len(head))+n*(keySize+uint64(f.offSize))+keySize)
-		if err != nil {
-			return err
-		}
-		c = f.cursor(b)
-		c.off = len(head)
-		for i := uint64(0); i < n; i++ {
-			size := uint64(c.u32())
-			mask := c.u32()
-			offs := make([]uint64, rank)
-			for j := range offs {
-				offs[j] = c.u64()
-			}
-			c.u64()
-			child := c.addr()
-			if c.err != nil {
-				return errShort
-			}
-			if level > 0 {
-				if err := walk(child, depth+1); err != nil {
-					return err
-				}
-				continue
-			}
-			if placed++; placed > grid {
-				return errorf("%s: more chunks than the dataset's chunk grid holds", d.Path)
-			}
-			if size > budget {
-				return errorf("%s: chunks hold more bytes than the file", d.Path)
-			}
-			budget -= size
-			raw, err := f.readAddr(child, size)
-			if err != nil {
-				return err
-			}
-			data, err := d.unfilter(raw, mask, chunkBytes)
-			if err != nil {
-				return err
-			}
-			if err := d.place(out, data, offs, strides, es); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	if err := walk(d.layout.addr, 0); err != nil {
-		return nil, errorf("%s: %v", d.Path, unwrap(err))
-	}
-	return out, nil
 }
 
 // unfilter undoes the filter pipeline on one chunk; filters whose bit is set

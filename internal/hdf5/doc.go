@@ -7,11 +7,12 @@
 // version 1 and 2 object headers, groups stored as symbol tables (a version 1
 // B-tree with a local heap) or as link messages, links and attributes kept
 // densely (in a fractal heap indexed by a version 2 B-tree), contiguous,
-// compact and chunked data (chunked with a version 1 B-tree index, and the
-// deflate, shuffle and fletcher32 filters), and variable-length strings kept
-// in global heaps. It does not follow soft or external links, and it reports
-// the newer chunk indexes (data layout version 4), committed datatypes and
-// compound types as unsupported.
+// compact and chunked data (chunks indexed by a version 1 B-tree, a fixed
+// array, a single chunk or implicitly; the deflate, shuffle and fletcher32
+// filters), and variable-length strings kept in global heaps. It does not
+// follow soft or external links, and it reports extensible-array and
+// version 2 B-tree chunk indexes (datasets with unlimited dimensions),
+// committed datatypes and compound types as unsupported.
 //
 // The reader treats its input as untrusted: every size, offset and count read
 // from the file is checked against the file's size before anything is

@@ -187,19 +187,33 @@ func TestReadKerasLayout(t *testing.T) {
 	expectAttr(t, v.Attrs, "name", nil, "sequential")
 }
 
+// TestReadChunked reads chunked datasets (edge chunks included, plain,
+// deflated and shuffled) indexed by a version 1 B-tree (chunked.h5) and by
+// the data layout version 4 indexes (chunked_latest.h5: fixed arrays, paged
+// for 2100 chunks, and single chunks).
 func TestReadChunked(t *testing.T) {
-	f := openTestdata(t, "chunked.h5")
 	a := make([]float32, 60)
 	for i := range a {
 		a[i] = float32(i - 20)
 	}
-	expectDataset(t, f, "plain", Float32, []int{6, 10}, a)
-	expectDataset(t, f, "gzip", Float32, []int{6, 10}, a)
 	s := make([]int64, 100)
 	for i := range s {
 		s[i] = int64(i)
 	}
-	expectDataset(t, f, "shuffle", Int64, []int{100}, s)
+	for _, name := range []string{"chunked.h5", "chunked_latest.h5"} {
+		f := openTestdata(t, name)
+		expectDataset(t, f, "plain", Float32, []int{6, 10}, a)
+		expectDataset(t, f, "gzip", Float32, []int{6, 10}, a)
+		expectDataset(t, f, "shuffle", Int64, []int{100}, s)
+	}
+	f := openTestdata(t, "chunked_latest.h5")
+	expectDataset(t, f, "single", Float32, []int{6, 10}, a)
+	expectDataset(t, f, "single_gzip", Float32, []int{6, 10}, a)
+	p := make([]uint8, 2100)
+	for i := range p {
+		p[i] = uint8(i % 251)
+	}
+	expectDataset(t, f, "paged", Uint8, []int{2100}, p)
 }
 
 // TestReadDenseStorage reads groups and attributes that newer HDF5 keeps in

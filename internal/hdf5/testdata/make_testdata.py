@@ -13,6 +13,9 @@ Files:
   keras_weights.h5 laid out the way Keras 3 writes model.weights.h5 for
                    Sequential([Input((4,)), Dense(3), Dense(2)]) compiled with Adam.
   chunked.h5       chunked datasets, plain and gzip-compressed.
+  chunked_latest.h5 the same with libver="latest" (data layout version 4:
+                   fixed-array and single-chunk indexes), plus a 2100-chunk
+                   dataset (a fixed array in pages of 1024).
   bigendian.h5     big-endian datasets and attributes, after a 512-byte user block.
   dense_links.h5   libver="latest" root group stored densely (a fractal heap
                    indexed by a version 2 B-tree): 20 datasets, 13 attributes.
@@ -66,12 +69,17 @@ with h5py.File("keras_weights.h5", "w") as f:
     o.create_dataset("0", data=np.int64(10))
     o.create_dataset("1", data=np.float32(0.001))
 
-with h5py.File("chunked.h5", "w") as f:
+for name, lv in [("chunked.h5", "earliest"), ("chunked_latest.h5", "latest")]:
+  with h5py.File(name, "w", libver=lv) as f:
     a = np.arange(60, dtype=np.float32).reshape(6, 10) - 20
     f.create_dataset("plain", data=a, chunks=(4, 4))
     f.create_dataset("gzip", data=a, chunks=(3, 5), compression="gzip", compression_opts=6)
     f.create_dataset("shuffle", data=np.arange(100, dtype=np.int64), chunks=(16,),
                      compression="gzip", shuffle=True)
+    if lv == "latest":
+        f.create_dataset("single", data=a, chunks=(6, 10))
+        f.create_dataset("single_gzip", data=a, chunks=(6, 10), compression="gzip")
+        f.create_dataset("paged", data=(np.arange(2100) % 251).astype(np.uint8), chunks=(1,))
 
 with h5py.File("dense_links.h5", "w", libver="latest") as f:
     for i in range(20):
