@@ -39,6 +39,51 @@ func (s Shape) Equal(o Shape) bool {
 	return true
 }
 
+// CompatibleWith reports whether s and o can describe the same tensor:
+// equal ranks, and equal sizes wherever both are known (-1, an unknown
+// size, matches any).
+func (s Shape) CompatibleWith(o Shape) bool {
+	if len(s) != len(o) {
+		return false
+	}
+	for i := range s {
+		if s[i] >= 0 && o[i] >= 0 && s[i] != o[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// SplitSizes checks the sizes of the pieces a dimension of size dim is cut
+// into (Split's sizes) and resolves a -1 to the rest. dim may be -1
+// (unknown while a graph is built); then only the last size may be -1 and
+// the sizes are returned unresolved. The error says what is wrong, for the
+// caller to report with its op's name and shapes.
+func SplitSizes(dim int, sizes []int) ([]int, error) {
+	sizes = append([]int(nil), sizes...)
+	sum, unknown := 0, -1
+	for i, s := range sizes {
+		switch {
+		case s == -1 && unknown < 0:
+			unknown = i
+		case s < 0:
+			return nil, fmt.Errorf("sizes %v: at most one -1 and no other negative size", sizes)
+		default:
+			sum += s
+		}
+	}
+	switch {
+	case dim < 0 && unknown >= 0 && unknown != len(sizes)-1:
+		return nil, fmt.Errorf("sizes %v: along an unknown dimension only the last size may be -1", sizes)
+	case dim < 0:
+	case unknown >= 0 && sum <= dim:
+		sizes[unknown] = dim - sum
+	case sum != dim || unknown >= 0:
+		return nil, fmt.Errorf("sizes %v add up to %d", sizes, sum)
+	}
+	return sizes, nil
+}
+
 // Clone returns a copy that does not share memory with s.
 func (s Shape) Clone() Shape {
 	if s == nil {

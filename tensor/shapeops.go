@@ -295,25 +295,9 @@ func Split(x *Tensor, axis int, sizes ...int) []*Tensor {
 		panic("Split: cannot split a scalar")
 	}
 	axis = NormAxis("Split", axis, x.Rank())
-	dim := x.shape[axis]
-	sizes = slices.Clone(sizes)
-	known, unknown := 0, -1
-	for i, s := range sizes {
-		switch {
-		case s == -1 && unknown < 0:
-			unknown = i
-		case s < 0:
-			panic(fmt.Sprintf("Split: invalid sizes %v (at most one -1, no other negatives)", sizes))
-		default:
-			known += s
-		}
-	}
-	if unknown >= 0 && known <= dim {
-		sizes[unknown] = dim - known
-		known = dim
-	}
-	if known != dim {
-		panic(fmt.Sprintf("Split: sizes %v add up to %d but axis %d of shape %v has %d", sizes, known, axis, x.shape, dim))
+	sizes, err := SplitSizes(x.shape[axis], sizes)
+	if err != nil {
+		panic(fmt.Sprintf("Split: %v, but axis %d of shape %v has %d", err, axis, x.shape, x.shape[axis]))
 	}
 	out := make([]*Tensor, len(sizes))
 	off := 0

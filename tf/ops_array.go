@@ -257,7 +257,7 @@ func Stack(axis int, xs ...*Tensor) *Tensor {
 	r := len(xs[0].shape) + 1
 	axis = normAxis("Stack", axis, r)
 	for _, x := range xs[1:] {
-		if x.dtype != xs[0].dtype || !unknownCompatible(x.shape, xs[0].shape) {
+		if x.dtype != xs[0].dtype || !x.shape.CompatibleWith(xs[0].shape) {
 			panic(opErr("Stack", "inputs must have one dtype and shape, got %v %v and %v %v", xs[0].dtype, xs[0].shape, x.dtype, x.shape))
 		}
 	}
@@ -272,7 +272,10 @@ func Stack(axis int, xs ...*Tensor) *Tensor {
 // to the dimension; one size may be -1 (the rest), as in tf.split.
 func Split(x *Tensor, axis int, sizes ...int) []*Tensor {
 	ax := normAxis("Split", axis, len(x.shape))
-	sizes = splitSizes(x.shape, ax, sizes)
+	sizes, err := tensor.SplitSizes(x.shape[ax], sizes)
+	if err != nil {
+		panic(opErr("Split", "%v, but axis %d of %v has %d", err, ax, x.shape, x.shape[ax]))
+	}
 	var out []*Tensor
 	off := 0
 	for _, s := range sizes {
@@ -286,34 +289,6 @@ func Split(x *Tensor, axis int, sizes ...int) []*Tensor {
 		off += s
 	}
 	return out
-}
-
-// splitSizes checks Split's sizes and resolves a -1; with an unknown
-// dimension only the last size may be -1 (the slice then runs to the end).
-func splitSizes(shape tensor.Shape, ax int, sizes []int) []int {
-	dim := shape[ax]
-	sizes = append([]int(nil), sizes...)
-	sum, unknown := 0, -1
-	for i, s := range sizes {
-		switch {
-		case s == -1 && unknown < 0:
-			unknown = i
-		case s < 0:
-			panic(opErr("Split", "sizes %v: at most one -1 and no other negative size", sizes))
-		default:
-			sum += s
-		}
-	}
-	switch {
-	case dim < 0 && unknown >= 0 && unknown != len(sizes)-1:
-		panic(opErr("Split", "sizes %v: along the unknown axis %d of %v only the last size may be -1", sizes, ax, shape))
-	case dim < 0:
-	case unknown >= 0 && sum <= dim:
-		sizes[unknown] = dim - sum
-	case sum != dim || unknown >= 0:
-		panic(opErr("Split", "sizes %v add up to %d, but axis %d of %v has %d", sizes, sum, ax, shape, dim))
-	}
-	return sizes
 }
 
 func isPerm(p []int, rank int) bool {

@@ -45,7 +45,7 @@ func init() {
 	})
 	assignInfer := func(op *Operation, in []TensorSpec) []TensorSpec {
 		v := op.variable
-		if in[0].DType != v.dtype || !compatible(in[0].Shape, v.shape) && !unknownCompatible(in[0].Shape, v.shape) {
+		if in[0].DType != v.dtype || !in[0].Shape.CompatibleWith(v.shape) {
 			shapePanic(op, in, "cannot assign to variable %s of %v %v", v.name, v.dtype, v.shape)
 		}
 		return []TensorSpec{{v.dtype, v.shape}}
@@ -181,19 +181,6 @@ func init() {
 func known(s tensor.Shape) bool {
 	for _, d := range s {
 		if d < 0 {
-			return false
-		}
-	}
-	return true
-}
-
-// unknownCompatible reports whether two static shapes may match at run time.
-func unknownCompatible(a, b tensor.Shape) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] >= 0 && b[i] >= 0 && a[i] != b[i] {
 			return false
 		}
 	}

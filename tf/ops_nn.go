@@ -43,10 +43,10 @@ func init() {
 			}
 			lead := z.Shape[:len(z.Shape)-1]
 			if sparse {
-				if !l.DType.IsInteger() || !unknownCompatible(l.Shape, lead) {
+				if !l.DType.IsInteger() || !l.Shape.CompatibleWith(lead) {
 					shapePanic(op, in, "labels must be integers of shape %v", lead)
 				}
-			} else if l.DType != z.DType || !unknownCompatible(l.Shape, z.Shape) {
+			} else if l.DType != z.DType || !l.Shape.CompatibleWith(z.Shape) {
 				shapePanic(op, in, "labels must match the logits' dtype and shape")
 			}
 			return []TensorSpec{{z.DType, lead.Clone()}, z}

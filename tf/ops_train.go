@@ -17,7 +17,7 @@ func init() {
 	noOutputs := func(op *Operation, in []TensorSpec) []TensorSpec {
 		v := op.variable
 		g := in[len(in)-1]
-		if g.DType != v.dtype || !unknownCompatible(g.Shape, v.shape) {
+		if g.DType != v.dtype || !g.Shape.CompatibleWith(v.shape) {
 			shapePanic(op, in, "gradient does not match variable %s (%v %v)", v.name, v.dtype, v.shape)
 		}
 		return nil

@@ -184,24 +184,11 @@ func (s *Session) check(feeds Feeds, fetches []*Tensor, targets []*Operation) er
 		if v.DType() != t.dtype {
 			return fmt.Errorf("tf: Session.Run: cannot feed a %v value to %s, which is %v", v.DType(), t.Name(), t.dtype)
 		}
-		if !compatible(v.Shape(), t.shape) {
+		if !v.Shape().CompatibleWith(t.shape) {
 			return fmt.Errorf("tf: Session.Run: cannot feed a value of shape %v to %s, which has shape %v", v.Shape(), t.Name(), t.shape)
 		}
 	}
 	return nil
-}
-
-// compatible reports whether a concrete shape fits a static one.
-func compatible(v, static tensor.Shape) bool {
-	if len(v) != len(static) {
-		return false
-	}
-	for i, d := range static {
-		if d >= 0 && d != v[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func mix(h uint64) uint64 {

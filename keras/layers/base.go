@@ -318,7 +318,7 @@ func ApplyTraining(l Layer, training bool, xs ...*tf.Tensor) *tf.Tensor {
 		panic(fmt.Sprintf("layers: %s (%s) takes one input, got %d", name, b.className, len(xs)))
 	}
 	if b.inputShape != nil && len(xs) == 1 {
-		if !compatible(shapes[0][min(1, len(shapes[0])):], b.inputShape) || len(shapes[0]) != len(b.inputShape)+1 {
+		if !shapes[0][min(1, len(shapes[0])):].CompatibleWith(b.inputShape) || len(shapes[0]) != len(b.inputShape)+1 {
 			panic(fmt.Sprintf("layers: %s (%s) expects input shape %v, got %v", name, b.className, b.BatchInputShape(), shapes[0]))
 		}
 	}
@@ -379,18 +379,4 @@ func invoke(l Layer, g *tf.Graph, training bool, xs []*tf.Tensor) (y *tf.Tensor,
 		return multi.CallN(xs, training), parent
 	}
 	return l.Call(xs[0], training), parent
-}
-
-// compatible reports whether shape s fits the declared shape d (-1 matches
-// anything).
-func compatible(s, d tensor.Shape) bool {
-	if len(s) != len(d) {
-		return false
-	}
-	for i := range s {
-		if s[i] >= 0 && d[i] >= 0 && s[i] != d[i] {
-			return false
-		}
-	}
-	return true
 }

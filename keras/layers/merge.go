@@ -41,7 +41,7 @@ func (a *AddLayer) ComputeOutputShape(in tensor.Shape) tensor.Shape { return in.
 // ComputeOutputShapeN implements MultiInputLayer.
 func (a *AddLayer) ComputeOutputShapeN(shapes []tensor.Shape) tensor.Shape {
 	for _, s := range shapes[1:] {
-		if !compatible(s, shapes[0]) {
+		if !s.CompatibleWith(shapes[0]) {
 			panic(fmt.Sprintf("layers: %s (Add): input shapes differ: %v", a.Name(), shapes))
 		}
 	}
