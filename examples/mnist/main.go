@@ -3,6 +3,7 @@
 //
 //	go run ./examples/mnist                 # 5 epochs, about 0.98 test accuracy
 //	go run ./examples/mnist -epochs 1 -threads 1 -json
+//	go run ./examples/mnist -logdir logs -plot curves.png   # then: go run ./cmd/tensorgo board logs
 //
 // The network: Flatten, Dense(128, relu), Dropout(0.2), Dense(10, softmax);
 // Adam; sparse categorical cross-entropy; accuracy. The data comes through

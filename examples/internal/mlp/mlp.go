@@ -15,6 +15,7 @@ import (
 	"github.com/tensorgo/tensorgo/data"
 	"github.com/tensorgo/tensorgo/keras"
 	"github.com/tensorgo/tensorgo/keras/layers"
+	"github.com/tensorgo/tensorgo/plot"
 	"github.com/tensorgo/tensorgo/tensor"
 )
 
@@ -35,6 +36,12 @@ type Config struct {
 	Progress  io.Writer // where Keras's progress bar goes (nil: Out, or Err with JSON)
 	LoadData  Loader
 	SkipPrint bool // no summary or accuracy line (tests)
+	// LogDir, when set, is where the TensorBoard callback writes its train
+	// and validation runs; Plot, when set, is the PNG (or SVG, PDF) file of
+	// the loss and accuracy curves. Either validates on the test set after
+	// every epoch, as the course does (validation_freq=1).
+	LogDir string
+	Plot   string
 }
 
 // logs is where everything but the JSON line goes: Out, or with JSON Err
@@ -59,6 +66,8 @@ func Flags(fs *flag.FlagSet, name string, epochs int) *Config {
 	fs.Int64Var(&c.Seed, "seed", 0, "random seed (weights, shuffling, dropout)")
 	fs.BoolVar(&c.JSON, "json", false, "print a JSON line with the results (alone on standard output; the rest goes to standard error)")
 	fs.IntVar(&c.Verbose, "verbose", 1, "Keras verbosity: 0 silent, 1 progress bar, 2 one line per epoch")
+	fs.StringVar(&c.LogDir, "logdir", "", "write TensorBoard logs (train and validation runs) to this directory")
+	fs.StringVar(&c.Plot, "plot", "", "draw the loss and accuracy curves to this file (.png, .svg, .pdf)")
 	return c
 }
 
@@ -138,9 +147,22 @@ func Run(c Config) (*Result, error) {
 		fitOpts = append(fitOpts, keras.Output(progress))
 		evalOpts = append(evalOpts, keras.Output(progress))
 	}
+	if c.LogDir != "" || c.Plot != "" {
+		fitOpts = append(fitOpts, keras.ValidationData(xTest, yTest), keras.ValidationFreq(1))
+	}
+	if c.LogDir != "" {
+		tb := keras.NewTensorBoard(c.LogDir)
+		tb.HistogramFreq = 1
+		fitOpts = append(fitOpts, keras.Callbacks(tb))
+	}
 	history, err := model.Fit(xTrain, yTrain, fitOpts...)
 	if err != nil {
 		return nil, err
+	}
+	if c.Plot != "" {
+		if err := plot.History(history.History, c.Plot); err != nil {
+			return nil, err
+		}
 	}
 	testLoss, metrics, err := model.Evaluate(xTest, yTest, evalOpts...)
 	if err != nil {
