@@ -155,9 +155,8 @@ func mergeKernel(op *tf.Operation, in, out []*tensor.Tensor) error {
 	return nil
 }
 
-// summaryTags appends the tags of the values of the serialized Summary b to
-// tags, checking that b is a well-formed Summary as far as this package
-// reads it.
+// summaryTags appends the tag of each value of the serialized Summary b to
+// tags, checking that b is well-formed protobuf wire data.
 func summaryTags(tags [][]byte, b []byte) ([][]byte, error) {
 	for len(b) > 0 {
 		num, typ, n := protowire.ConsumeTag(b)
@@ -178,6 +177,9 @@ func summaryTags(tags [][]byte, b []byte) ([][]byte, error) {
 			return tags, protowire.ParseError(n)
 		}
 		b = b[n:]
+		// A value without a tag has the empty one; of several tag
+		// fields the last counts, as in every protobuf decoder.
+		tag := v[:0]
 		for len(v) > 0 {
 			num, typ, n := protowire.ConsumeTag(v)
 			if n < 0 {
@@ -185,11 +187,11 @@ func summaryTags(tags [][]byte, b []byte) ([][]byte, error) {
 			}
 			v = v[n:]
 			if num == fieldValueTag && typ == protowire.BytesType {
-				tag, n := protowire.ConsumeBytes(v)
+				t, n := protowire.ConsumeBytes(v)
 				if n < 0 {
 					return tags, protowire.ParseError(n)
 				}
-				tags = append(tags, tag)
+				tag = t
 				v = v[n:]
 				continue
 			}
@@ -199,6 +201,7 @@ func summaryTags(tags [][]byte, b []byte) ([][]byte, error) {
 			}
 			v = v[n:]
 		}
+		tags = append(tags, tag)
 	}
 	return tags, nil
 }

@@ -234,6 +234,12 @@ func TestMergeRuntimeChecks(t *testing.T) {
 	if err := run(one, one); err == nil || !strings.Contains(err.Error(), "duplicate tag a") {
 		t.Errorf("merging a and a: %v, want a duplicate-tag error", err)
 	}
+	// Values without a tag have the empty one: two of them clash, as in
+	// TensorFlow.
+	untagged := []byte{0x0a, 0x05, 0x15, 0, 0, 0x80, 0x3f} // Value{simple_value: 1}
+	if err := run(untagged, untagged); err == nil || !strings.Contains(err.Error(), "duplicate tag") {
+		t.Errorf("merging two untagged values: %v, want a duplicate-tag error", err)
+	}
 	if err := run(one, []byte{0x0a, 0x05, 1}); err == nil || !strings.Contains(err.Error(), "could not parse summary input 1") {
 		t.Errorf("merging a and garbage: %v, want a parse error", err)
 	}
@@ -353,5 +359,29 @@ func TestAddSummaryErrors(t *testing.T) {
 	}
 	if _, err := os.Stat(fw.Path()); err != nil {
 		t.Error(err)
+	}
+}
+
+// A training step that also computes merged scalar and histogram summaries
+// allocates nothing once its plan and buffers exist (the summaries' bytes
+// are written into the previous run's buffers when the size is the same).
+func TestSummaryOpsSteadyStateAllocs(t *testing.T) {
+	g := tf.NewGraph()
+	x := tf.Placeholder(g, tf.Float32, tf.Shape{4}, tf.Name("x"))
+	m := Merge([]*tf.Tensor{Scalar("sum", tf.ReduceSum(x, nil, false)), Histogram("x", x)})
+	sess := tf.NewSession(g)
+	feeds := tf.Feeds{x: tensor.FromSlice([]float32{1, 2, 3, 4})}
+	dst := make([]*tensor.Tensor, 1)
+	run := func() {
+		if err := sess.RunInto(dst, feeds, []*tf.Tensor{m}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run()
+	if n := testing.AllocsPerRun(20, run); n != 0 {
+		t.Errorf("%v allocations per step, want 0", n)
+	}
+	if len(decodeSummary(t, dst[0]).Value) != 2 {
+		t.Error("the merged summary lost a value")
 	}
 }
