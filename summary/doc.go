@@ -16,6 +16,24 @@
 //	}
 //	w.Close()
 //
+// Graph mode is TensorFlow 1's: Scalar and Histogram add summary ops to a
+// tf.Graph, Merge and MergeAll merge them, a tf.Session runs them with the
+// training step, and a FileWriter (NewFileWriter(logdir, graph), which
+// writes the graph too) writes what they computed with AddSummary. These
+// summaries take TensorBoard's first forms: simple values, and
+// HistogramProtos over TensorFlow's default exponential buckets. GraphDef
+// turns a tf.Graph into the GraphDef that TensorBoard's Graphs tab draws.
+//
+//	summary.Scalar("error", loss)
+//	summary.Histogram("weights", w.Tensor())
+//	merged := summary.MergeAll(g)
+//	fw, err := summary.NewFileWriter("logs/run1", g)
+//	...
+//	out, err := sess.Run(feeds, []*tf.Tensor{merged}, train)
+//	fw.AddSummary(out[0], int64(step))
+//
+// The Keras TensorBoard callback (keras.TensorBoard) writes with a Writer.
+//
 // A Reader (or ReadFile) decodes such files again, from TensorBoard's TF1
 // forms (simple values, HistogramProto) as well as its TF2 forms (tensors
 // with plugin metadata), checking every record's checksums.
