@@ -296,3 +296,28 @@ func TestTensorBoardErrorStopsFit(t *testing.T) {
 		t.Errorf("%d epochs ran after the error", epochs)
 	}
 }
+
+func TestTensorBoardStepsPerSecond(t *testing.T) {
+	x, y := blobs(20, 4)
+	m := smallModel(t, 0.05)
+	dir := filepath.Join(t.TempDir(), "logs")
+	tb := &keras.TensorBoard{LogDir: dir, WriteStepsPerSecond: true, UpdateFreq: keras.UpdateBatch}
+	// 20 samples at batch 5: 4 steps per epoch, 8 in all.
+	if _, err := m.Fit(x, y, keras.Epochs(2), keras.BatchSize(5), keras.Verbose(0), keras.Callbacks(tb)); err != nil {
+		t.Fatal(err)
+	}
+	got := scalars(readRun(t, filepath.Join(dir, "train")))
+	if b := got["batch_steps_per_second"]; len(b) != 8 || b[0].step != 1 || b[7].step != 8 {
+		t.Errorf("batch_steps_per_second %v, want steps 1 to 8", b)
+	}
+	if e := got["epoch_steps_per_second"]; len(e) != 2 || e[0].step != 0 || e[1].step != 1 {
+		t.Errorf("epoch_steps_per_second %v, want steps 0 and 1", e)
+	}
+	for _, tag := range []string{"batch_steps_per_second", "epoch_steps_per_second"} {
+		for _, p := range got[tag] {
+			if !(p.value > 0) || math.IsInf(p.value, 0) {
+				t.Errorf("%s = %v, want a positive rate", tag, p.value)
+			}
+		}
+	}
+}
