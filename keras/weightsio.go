@@ -74,8 +74,8 @@ func weightsFormat(what, path string) (WeightsFormat, error) {
 // The values of a tensorgo weights or training-state file that say what it
 // holds.
 const (
-	kindKey          = "kind"
-	kindWeights      = "weights"
+	kindKey           = "kind"
+	kindWeights       = "weights"
 	kindTrainingState = "training_state"
 )
 
