@@ -35,6 +35,9 @@ type Config struct {
 	Progress  io.Writer // where Keras's progress bar goes (nil: Out, or Err with JSON)
 	LoadData  Loader
 	SkipPrint bool // no summary or accuracy line (tests)
+	// Checkpoint, if set, is a directory to resume from and save to
+	// (checkpoint.go).
+	Checkpoint string
 }
 
 // logs is where everything but the JSON line goes: Out, or with JSON Err
@@ -59,6 +62,7 @@ func Flags(fs *flag.FlagSet, name string, epochs int) *Config {
 	fs.Int64Var(&c.Seed, "seed", 0, "random seed (weights, shuffling, dropout)")
 	fs.BoolVar(&c.JSON, "json", false, "print a JSON line with the results (alone on standard output; the rest goes to standard error)")
 	fs.IntVar(&c.Verbose, "verbose", 1, "Keras verbosity: 0 silent, 1 progress bar, 2 one line per epoch")
+	fs.StringVar(&c.Checkpoint, "checkpoint", "", "directory to resume training from (its best weights, if any) and to save the best weights and the weights as text to (断点续训, 参数提取)")
 	return c
 }
 
@@ -138,9 +142,21 @@ func Run(c Config) (*Result, error) {
 		fitOpts = append(fitOpts, keras.Output(progress))
 		evalOpts = append(evalOpts, keras.Output(progress))
 	}
+	if c.Checkpoint != "" {
+		opts, err := resume(model, c, xTest, yTest)
+		if err != nil {
+			return nil, err
+		}
+		fitOpts = append(fitOpts, opts...)
+	}
 	history, err := model.Fit(xTrain, yTrain, fitOpts...)
 	if err != nil {
 		return nil, err
+	}
+	if c.Checkpoint != "" {
+		if err := writeWeightsText(model, c); err != nil {
+			return nil, err
+		}
 	}
 	testLoss, metrics, err := model.Evaluate(xTest, yTest, evalOpts...)
 	if err != nil {
