@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/tensorgo/tensorgo/checkpoint"
+	"github.com/tensorgo/tensorgo/tensor"
 )
 
 // BackupAndRestore makes a training run that is interrupted (killed,
@@ -34,7 +35,10 @@ import (
 //
 // Saves go through a checkpoint.Manager (atomic, checksummed files and an
 // index naming the latest), so a kill during a save leaves the previous
-// backup readable. A save happens after every callback's hook for the
+// backup readable. A save copies the state (a memory copy) and writes the
+// copy in the background while training goes on, so training stalls only
+// for the copy; the next save and the end of Fit wait for the write, and
+// a write's error stops Fit there. A save happens after every callback's hook for the
 // batch or epoch, so it includes their changes; a batch save due at an
 // epoch's last batch waits for the epoch's end (validation, callbacks).
 // The model must be built when Fit begins (give it an input shape).
@@ -55,6 +59,10 @@ type BackupAndRestore struct {
 
 	mgr     *checkpoint.Manager
 	pending bool // a batch save waits for the epoch's end
+	// writing receives the result of the save being written in the
+	// background (nil when none is).
+	writing chan error
+	snap    map[string]*tensor.Tensor // the copies saves are written from, reused
 }
 
 // NewBackupAndRestore returns a BackupAndRestore callback with Keras's
@@ -146,14 +154,50 @@ func (b *BackupAndRestore) afterEpoch() error {
 	return b.save()
 }
 
+// save copies the training state and writes it in the background, so
+// that training stalls only for the copy; the next save, and the end of
+// Fit, first wait for this one and return its error.
 func (b *BackupAndRestore) save() error {
+	if err := b.wait(); err != nil {
+		return err
+	}
 	s, err := b.Model.trainingState()
 	if err != nil {
 		return err
 	}
-	_, err = b.mgr.Save(s)
+	if b.snap == nil {
+		b.snap = map[string]*tensor.Tensor{}
+	}
+	for k, t := range s.Tensors {
+		c := b.snap[k]
+		if c == nil || c.DType() != t.DType() || !c.Shape().Equal(t.Shape()) {
+			c = tensor.New(t.DType(), t.Shape()...)
+			b.snap[k] = c
+		}
+		c.CopyFrom(t)
+		s.Tensors[k] = c
+	}
+	done := make(chan error, 1)
+	b.writing = done
+	go func() {
+		_, err := b.mgr.Save(s)
+		done <- err
+	}()
+	return nil
+}
+
+// wait waits for the save being written, if any, and returns its error.
+func (b *BackupAndRestore) wait() error {
+	if b.writing == nil {
+		return nil
+	}
+	err := <-b.writing
+	b.writing = nil
 	return err
 }
+
+// fitDone waits for the last save.
+func (b *BackupAndRestore) fitDone() error { return b.wait() }
 
 // OnTrainEnd implements Callback: training completed, so the backup is
 // deleted unless KeepCheckpoint.

@@ -85,6 +85,10 @@ type fitHook interface {
 	afterBatch(last bool) error
 	// afterEpoch runs after every OnEpochEnd.
 	afterEpoch() error
+	// fitDone runs when Fit's loop returns, however it ends, before the
+	// train-end hooks when training completes; an error it returns is
+	// Fit's if Fit has none.
+	fitDone() error
 }
 
 func (cs callbackList) afterTrainBegin() error {
@@ -118,4 +122,16 @@ func (cs callbackList) afterEpoch() error {
 		}
 	}
 	return nil
+}
+
+func (cs callbackList) fitDone() error {
+	var first error
+	for _, cb := range cs {
+		if h, ok := cb.(fitHook); ok {
+			if err := h.fitDone(); err != nil && first == nil {
+				first = cbError(cb, "saving", err)
+			}
+		}
+	}
+	return first
 }

@@ -150,7 +150,14 @@ func (m *Model) arraySource(a *arrays, size int, shuffle bool) *arraySource {
 
 // fitLoop is the training loop, whatever the data: epochs of batches from
 // train, validation on val, callbacks around each.
-func (m *Model) fitLoop(train, val source, c *fitConfig, cbs callbackList) error {
+func (m *Model) fitLoop(train, val source, c *fitConfig, cbs callbackList) (err error) {
+	// Saves still being written (BackupAndRestore writes in the
+	// background) finish before Fit returns.
+	defer func() {
+		if derr := cbs.fitDone(); err == nil {
+			err = derr
+		}
+	}()
 	ep := newEpochIterator(train, c.stepsPerEpoch)
 	defer ep.close()
 	if val != nil {
@@ -302,6 +309,9 @@ func (m *Model) fitLoop(train, val source, c *fitConfig, cbs callbackList) error
 		if err := m.comp.opt.FinalizeVariableValues(m.TrainableWeights()); err != nil {
 			return fmt.Errorf("keras: Fit: %w", err)
 		}
+	}
+	if err := cbs.fitDone(); err != nil {
+		return err
 	}
 	return cbs.trainEnd(logs)
 }
