@@ -83,7 +83,10 @@ func TestBackupAndRestoreResumesExactly(t *testing.T) {
 	callbacks := func() []keras.Callback {
 		p := keras.NewReduceLROnPlateau()
 		p.Patience, p.Factor, p.Monitor = 1, 0.5, "loss"
-		return []keras.Callback{p, &keras.EarlyStopping{Monitor: "val_loss", Patience: 10, RestoreBestWeights: true}}
+		// The scheduler runs at every epoch's start, a resumed epoch's
+		// too: the saved rate must win over its second change.
+		s := &keras.LearningRateScheduler{Schedule: func(_ int, lr float64) float64 { return lr * 0.9 }}
+		return []keras.Callback{s, p, &keras.EarlyStopping{Monitor: "val_loss", Patience: 10, RestoreBestWeights: true}}
 	}
 	want, err := runWithBackup(t, t.TempDir(), 0, callbacks)
 	if err != nil {
@@ -224,4 +227,42 @@ func TestNewBackupAndRestorePanicsOnBadFreq(t *testing.T) {
 		}
 	}()
 	keras.NewBackupAndRestore(t.TempDir(), "batch", true)
+}
+
+// An optimizer with a learning-rate schedule keeps it across a resume (the
+// rate follows the restored iterations; it is not frozen at the saved
+// value).
+func TestBackupAndRestoreKeepsSchedules(t *testing.T) {
+	sched := optimizers.ExponentialDecay(0.05, 4, 0.5, false)
+	run := func(dir string, kill int) (trainRun, error) {
+		tensor.SetSeed(7)
+		x, y := blobs(50, 3)
+		m := resumeModel(t, optimizers.NewAdam(0, optimizers.Schedule(sched)))
+		cbs := []keras.Callback{&keras.BackupAndRestore{BackupDir: dir, SaveFreq: 4}}
+		if kill > 0 {
+			cbs = append(cbs, &killAt{after: kill})
+		}
+		_, err := m.Fit(x, y, keras.Epochs(3), keras.BatchSize(8), keras.Verbose(0), keras.Callbacks(cbs...))
+		return trainRun{weights: m.GetWeights(), lr: m.Optimizer().LearningRate()}, err
+	}
+	want, err := run(t.TempDir(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 21 updates: the schedule's rate at step 21, computed apart.
+	if r := 0.05 * math.Pow(0.5, 21.0/4); math.Abs(want.lr-r) > 1e-12 {
+		t.Fatalf("the uninterrupted run ends at rate %v, want %v", want.lr, r)
+	}
+	dir := t.TempDir()
+	if _, err := run(dir, 10); !errors.Is(err, errKilled) {
+		t.Fatal(err)
+	}
+	got, err := run(dir, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameWeights(t, got.weights, want.weights, "resumed with a schedule")
+	if got.lr != want.lr {
+		t.Fatalf("rate %v after the resume, want %v", got.lr, want.lr)
+	}
 }
