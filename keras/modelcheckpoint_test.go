@@ -148,3 +148,38 @@ func TestModelCheckpointErrors(t *testing.T) {
 		t.Fatalf("a failing save: %v after %d epochs", err, epochs)
 	}
 }
+
+// With BackupAndRestore, a resumed run's ModelCheckpoint saves at the
+// batches, and keeps the best values, of the uninterrupted run: its
+// counters and best value are part of the backup.
+func TestModelCheckpointResumes(t *testing.T) {
+	run := func(dir, ckdir string, kill int) error {
+		tensor.SetSeed(7)
+		x, y := blobs(50, 3)
+		m := resumeModel(t, nil)
+		cp := keras.NewModelCheckpoint(filepath.Join(ckdir, "e{epoch}-b{batch}-{loss:.4f}.tgckpt"))
+		cp.SaveFreq, cp.SaveBestOnly, cp.Monitor = 4, true, "loss"
+		cbs := []keras.Callback{&keras.BackupAndRestore{BackupDir: dir, SaveFreq: 3}, cp}
+		if kill > 0 {
+			cbs = append(cbs, &killAt{after: kill})
+		}
+		_, err := m.Fit(x, y, keras.Epochs(3), keras.BatchSize(8), keras.Verbose(0), keras.Callbacks(cbs...))
+		return err
+	}
+	want := t.TempDir()
+	if err := run(t.TempDir(), want, 0); err != nil {
+		t.Fatal(err)
+	}
+	for _, kill := range []int{5, 10, 17} {
+		dir, got := t.TempDir(), t.TempDir()
+		if err := run(dir, got, kill); err == nil {
+			t.Fatal("not killed")
+		}
+		if err := run(dir, got, 0); err != nil {
+			t.Fatal(err)
+		}
+		if g, w := files(t, got), files(t, want); strings.Join(g, " ") != strings.Join(w, " ") {
+			t.Fatalf("kill at %d: files %v, want %v", kill, g, w)
+		}
+	}
+}
