@@ -17,7 +17,7 @@ type arraySource struct {
 	shuffle bool
 	views   bool // feed views of the rows of one float32 input (no copy; Predict)
 	rng     *rand.Rand
-	pcg     *rand.PCG // rng's source, whose state checkpoints save (resume.go)
+	pcg     *rand.PCG // rng's source, whose state checkpoints save (sourcestate.go)
 	perm    []int
 	pos     int
 	bx, by  *batcher

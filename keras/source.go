@@ -42,7 +42,7 @@ type epochIterator struct {
 	step       int
 	ranOut     bool
 	// resume makes the next begin keep the source where a checkpoint
-	// put it and start counting at resumeStep (resume.go).
+	// put it and start counting at resumeStep (trainstate.go).
 	resume     bool
 	resumeStep int
 }
