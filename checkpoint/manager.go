@@ -20,6 +20,9 @@ import (
 // it was.
 func Write(path string, s *State) error {
 	if err := atomicfile.Write(path, func(w io.Writer) error {
+		if writeDelay > 0 {
+			w = &slowWriter{w: w, delay: writeDelay}
+		}
 		bw := bufio.NewWriterSize(w, 1<<20)
 		if err := encode(bw, s); err != nil {
 			return err

@@ -17,6 +17,7 @@ type arraySource struct {
 	shuffle bool
 	views   bool // feed views of the rows of one float32 input (no copy; Predict)
 	rng     *rand.Rand
+	pcg     *rand.PCG // rng's source, whose state checkpoints save (sourcestate.go)
 	perm    []int
 	pos     int
 	bx, by  *batcher
@@ -33,7 +34,11 @@ func newArraySource(a *arrays, size int, shuffle bool, inDTypes []tensor.DType, 
 		s.perm[i] = i
 	}
 	if shuffle {
-		s.rng = tensor.NewRNG()
+		// A concrete PCG, seeded from the TF-style seeds, so that a
+		// checkpoint can save the shuffle stream's state.
+		r := tensor.NewRNG()
+		s.pcg = rand.NewPCG(r.Uint64(), r.Uint64())
+		s.rng = rand.New(s.pcg)
 	}
 	s.views = !shuffle && len(a.xs) == 1 && len(a.ys) == 0 && a.xs[0].DType() == tensor.Float32 && inDTypes[0] == tensor.Float32
 	if !s.views {

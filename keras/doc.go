@@ -38,10 +38,22 @@
 // # Callbacks
 //
 // Callbacks (EarlyStopping, ReduceLROnPlateau, LearningRateScheduler,
-// CSVLogger, TerminateOnNaN, LambdaCallback or your own embedding
+// CSVLogger, TerminateOnNaN, ModelCheckpoint, BackupAndRestore,
+// LambdaCallback or your own embedding
 // CallbackBase) run around each epoch and batch. A hook that returns an
 // error stops Fit, which returns it. History runs last and records every
 // log.
+//
+// # Saving and resuming
+//
+// SaveWeights and LoadWeights write and read a model's weights by their
+// NamedVariables keys (".tgckpt" files of package checkpoint; other
+// formats register by file ending); WriteWeightsText writes them as text.
+// ModelCheckpoint saves weights during training, as Keras's does.
+// BackupAndRestore saves the whole state of a training run (weights,
+// optimizer state, position in the data and shuffle state, callbacks'
+// state) so that a run killed at any moment and started again continues
+// exactly, bit for bit, where it stopped.
 //
 // # Concurrency
 //

@@ -150,7 +150,14 @@ func (m *Model) arraySource(a *arrays, size int, shuffle bool) *arraySource {
 
 // fitLoop is the training loop, whatever the data: epochs of batches from
 // train, validation on val, callbacks around each.
-func (m *Model) fitLoop(train, val source, c *fitConfig, cbs callbackList) error {
+func (m *Model) fitLoop(train, val source, c *fitConfig, cbs callbackList) (err error) {
+	// Saves still being written (BackupAndRestore writes in the
+	// background) finish before Fit returns.
+	defer func() {
+		if derr := cbs.fitDone(); err == nil {
+			err = derr
+		}
+	}()
 	ep := newEpochIterator(train, c.stepsPerEpoch)
 	defer ep.close()
 	if val != nil {
@@ -162,15 +169,39 @@ func (m *Model) fitLoop(train, val source, c *fitConfig, cbs callbackList) error
 	}
 	logs := Logs{}
 	var r *runner
+	// fp tells the callbacks that save and restore training where the
+	// loop is; a restore in OnTrainBegin leaves a resume point in it.
+	fp := &fitProgress{src: train, ep: ep, cbs: cbs, epoch: c.initialEpoch}
+	m.fit = fp
+	defer func() { m.fit = nil }()
 	if err := cbs.trainBegin(logs); err != nil {
+		return err
+	}
+	if err := cbs.afterTrainBegin(); err != nil {
 		return err
 	}
 	nanStop := cbs.terminateOnNaN()
 	steps := ep.stepsPerEpoch()
-	for epoch := c.initialEpoch; epoch < c.epochs; epoch++ {
+	first := c.initialEpoch
+	rp := fp.resume
+	if rp != nil {
+		first = rp.epoch
+		if rp.stop { // the run had stopped: only the train-end work is left
+			first = c.epochs
+		}
+	}
+	for epoch := first; epoch < c.epochs; epoch++ {
+		fp.epoch, fp.batch = epoch, 0
+		// midEpoch: this epoch resumes after rp.batch batches.
+		midEpoch := rp != nil && epoch == rp.epoch && rp.batch > 0
 		clear(logs) // Keras's on_epoch_begin has no logs yet
 		if err := cbs.epochBegin(epoch, logs); err != nil {
 			return err
+		}
+		if midEpoch {
+			// The saved rate already has this epoch's OnEpochBegin
+			// changes (a scheduler's): put it back over the ones made now.
+			rp.applyLearningRate(m)
 		}
 		if r != nil {
 			r.reset()
@@ -183,6 +214,10 @@ func (m *Model) fitLoop(train, val source, c *fitConfig, cbs callbackList) error
 		}
 		bar := progbar.New(c.out, steps, c.verbose, "step")
 		s := 0
+		if midEpoch {
+			s = rp.batch
+			fp.batch = s
+		}
 		for {
 			b, err := ep.next()
 			if err == io.EOF {
@@ -197,6 +232,9 @@ func (m *Model) fitLoop(train, val source, c *fitConfig, cbs callbackList) error
 					return err
 				}
 				r = m.newRunner(st, logs)
+				if midEpoch {
+					rp.restoreMetrics(r)
+				}
 			}
 			if err := cbs.batchBegin(s, logs); err != nil {
 				return err
@@ -214,15 +252,19 @@ func (m *Model) fitLoop(train, val source, c *fitConfig, cbs callbackList) error
 				return fmt.Errorf("keras: Fit: epoch %d, batch %d: %w", epoch+1, s+1, err)
 			}
 			s++
+			fp.batch, fp.global, fp.r = s, fp.global+1, r
 			bar.Update(s, r.st.names, r.vals, false)
 			if err := cbs.batchEnd(s-1, logs); err != nil {
+				return err
+			}
+			if err := cbs.afterBatch(s == steps); err != nil {
 				return err
 			}
 			if m.StopTraining {
 				break
 			}
 		}
-		if r == nil {
+		if r == nil && !midEpoch {
 			return errors.New("keras: Fit: the dataset is empty")
 		}
 		if ep.ranOut {
@@ -247,8 +289,14 @@ func (m *Model) fitLoop(train, val source, c *fitConfig, cbs callbackList) error
 				logs["val_"+k] = v
 			}
 		}
-		finishBar(bar, s, r)
+		if r != nil { // nil only when a resumed epoch had no batch left
+			finishBar(bar, s, r)
+		}
 		if err := cbs.epochEnd(epoch, logs); err != nil {
+			return err
+		}
+		fp.epoch, fp.batch = epoch+1, 0
+		if err := cbs.afterEpoch(); err != nil {
 			return err
 		}
 		if m.StopTraining {
@@ -261,6 +309,9 @@ func (m *Model) fitLoop(train, val source, c *fitConfig, cbs callbackList) error
 		if err := m.comp.opt.FinalizeVariableValues(m.TrainableWeights()); err != nil {
 			return fmt.Errorf("keras: Fit: %w", err)
 		}
+	}
+	if err := cbs.fitDone(); err != nil {
+		return err
 	}
 	return cbs.trainEnd(logs)
 }

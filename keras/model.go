@@ -35,7 +35,8 @@ type Caller interface {
 // model that is not training may serve Predict, PredictAll and Evaluate
 // from several goroutines at once.
 type Model struct {
-	fitOut io.Writer // Fit's Output while Fit runs, for callbacks' messages
+	fitOut io.Writer    // Fit's Output while Fit runs, for callbacks' messages
+	fit    *fitProgress // where a running Fit is, for checkpoints (resume.go)
 
 	name string
 	kind modelKind

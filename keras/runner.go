@@ -17,8 +17,8 @@ type runner struct {
 	st      *step
 	feeds   tf.Feeds
 	logs    Logs
-	loss    *metrics.Mean
-	outL    []*metrics.Mean // per-output losses (several outputs only)
+	loss    *lossMean
+	outL    []*lossMean // per-output losses (several outputs only)
 	metrics [][]metrics.Metric
 	vals    []float64
 	out     []*tensor.Tensor
@@ -30,10 +30,10 @@ func (m *Model) newRunner(st *step, logs Logs) *runner {
 	if logs == nil {
 		logs = Logs{}
 	}
-	r := &runner{m: m, st: st, feeds: tf.Feeds{}, logs: logs, loss: metrics.NewMean("loss"),
+	r := &runner{m: m, st: st, feeds: tf.Feeds{}, logs: logs, loss: &lossMean{},
 		metrics: st.newMetrics(), vals: make([]float64, len(st.names)), out: make([]*tensor.Tensor, len(st.fetches))}
-	for i := range st.outLosses {
-		r.outL = append(r.outL, metrics.NewMean(st.names[1+i]))
+	for range st.outLosses {
+		r.outL = append(r.outL, &lossMean{})
 	}
 	return r
 }

@@ -41,6 +41,10 @@ type epochIterator struct {
 	started    bool
 	step       int
 	ranOut     bool
+	// resume makes the next begin keep the source where a checkpoint
+	// put it and start counting at resumeStep (trainstate.go).
+	resume     bool
+	resumeStep int
 }
 
 func newEpochIterator(src source, stepsPerEpoch int) *epochIterator {
@@ -62,6 +66,10 @@ func (e *epochIterator) stepsPerEpoch() int {
 // begin starts an epoch.
 func (e *epochIterator) begin() error {
 	e.step = 0
+	if e.resume {
+		e.resume, e.step = false, e.resumeStep
+		return nil
+	}
 	if e.persistent && e.started {
 		return nil
 	}

@@ -4,6 +4,12 @@
 //	go run ./examples/mnist                 # 5 epochs, about 0.98 test accuracy
 //	go run ./examples/mnist -epochs 1 -threads 1 -json
 //	go run ./examples/mnist -logdir logs -plot curves.png   # then: go run ./cmd/tensorgo board logs
+//	go run ./examples/mnist -checkpoint ckpt    # resume from ckpt's best weights, if any (断点续训)
+//
+// With -checkpoint DIR the run starts from DIR/mnist_mlp.tgckpt when it
+// exists, validates on the test set after every epoch, keeps the best
+// weights (lowest val_loss) in that file, and writes every trainable
+// weight's name, shape and values to DIR/weights.txt (参数提取).
 //
 // The network: Flatten, Dense(128, relu), Dropout(0.2), Dense(10, softmax);
 // Adam; sparse categorical cross-entropy; accuracy. The data comes through

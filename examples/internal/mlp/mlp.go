@@ -42,6 +42,9 @@ type Config struct {
 	// every epoch, as the course does (validation_freq=1).
 	LogDir string
 	Plot   string
+	// Checkpoint, if set, is a directory to resume from and save to
+	// (checkpoint.go).
+	Checkpoint string
 }
 
 // logs is where everything but the JSON line goes: Out, or with JSON Err
@@ -68,6 +71,7 @@ func Flags(fs *flag.FlagSet, name string, epochs int) *Config {
 	fs.IntVar(&c.Verbose, "verbose", 1, "Keras verbosity: 0 silent, 1 progress bar, 2 one line per epoch")
 	fs.StringVar(&c.LogDir, "logdir", "", "write TensorBoard logs (train and validation runs) to this directory")
 	fs.StringVar(&c.Plot, "plot", "", "draw the loss and accuracy curves to this file (.png, .svg, .pdf)")
+	fs.StringVar(&c.Checkpoint, "checkpoint", "", "directory to resume training from (its best weights, if any) and to save the best weights and the weights as text to (断点续训, 参数提取)")
 	return c
 }
 
@@ -155,12 +159,24 @@ func Run(c Config) (*Result, error) {
 		tb.HistogramFreq = 1
 		fitOpts = append(fitOpts, keras.Callbacks(tb))
 	}
+	if c.Checkpoint != "" {
+		opts, err := resume(model, c, xTest, yTest)
+		if err != nil {
+			return nil, err
+		}
+		fitOpts = append(fitOpts, opts...)
+	}
 	history, err := model.Fit(xTrain, yTrain, fitOpts...)
 	if err != nil {
 		return nil, err
 	}
 	if c.Plot != "" {
 		if err := plot.History(history.History, c.Plot); err != nil {
+			return nil, err
+		}
+	}
+	if c.Checkpoint != "" {
+		if err := writeWeightsText(model, c); err != nil {
 			return nil, err
 		}
 	}
