@@ -58,11 +58,11 @@ func crashTrain(dir string, progress io.Writer) (string, error) {
 		x.Float32s()[i] = float32(v) / 255
 	}
 	y := tensor.FromSlice(append([]uint8(nil), ys.Uint8s()[:n]...), n)
-	// No Dropout: its masks' generators cannot be saved until tf offers
-	// them (keras.RandomGenerators).
+	// Dropout's masks continue exactly too: the backup holds its stream.
 	m := keras.NewSequential(
 		layers.Flatten(layers.InputShape(28, 28)),
 		layers.Dense(64, layers.Activation("relu")),
+		layers.Dropout(0.2),
 		layers.Dense(10, layers.Activation("softmax")),
 	)
 	if err := m.Compile("adam", "sparse_categorical_crossentropy", keras.Metrics("accuracy")); err != nil {
@@ -71,7 +71,11 @@ func crashTrain(dir string, progress io.Writer) (string, error) {
 	fmt.Fprintln(progress, "training")
 	b := &keras.BackupAndRestore{BackupDir: dir, SaveFreq: 7}
 	es := &keras.EarlyStopping{Monitor: "loss", Patience: 5}
-	if _, err := m.Fit(x, y, keras.Epochs(3), keras.BatchSize(32), keras.Verbose(0), keras.Callbacks(b, es)); err != nil {
+	// A millisecond per batch (which changes no number) makes the run last
+	// long enough on a fast machine for the parent's kills to land before
+	// it ends.
+	slow := &keras.LambdaCallback{OnBatchEndFn: func(int, keras.Logs) error { time.Sleep(time.Millisecond); return nil }}
+	if _, err := m.Fit(x, y, keras.Epochs(3), keras.BatchSize(32), keras.Verbose(0), keras.Callbacks(b, es, slow)); err != nil {
 		return "", err
 	}
 	return weightsHash(m), nil
@@ -171,9 +175,11 @@ func TestCrashResumeBitIdentical(t *testing.T) {
 		cmd, started, done := crashRun(t, dir, delay)
 		<-started
 		// Let the run get past a point further on each time (spread over
-		// the 189 batches), then kill it at a random moment soon after:
+		// the first 140 of the 189 batches, so that at a millisecond a
+		// batch a kill 30 ms later still lands before the end), then kill
+		// it at a random moment soon after:
 		// within a save, or between saves.
-		target := int64(min(runs*17, 170))
+		target := int64(min(runs*13, 140))
 		deadline := time.Now().Add(time.Minute)
 	poll:
 		for backupStep(dir) < target {

@@ -67,10 +67,11 @@ func (f fakeGen) UnmarshalBinary(b []byte) error { return f.pcg.UnmarshalBinary(
 // restore puts it back before training goes on.
 func TestBackupAndRestoreRandomGenerators(t *testing.T) {
 	gen := fakeGen{rand.NewPCG(1, 2)}
+	old := keras.RandomGenerators
 	keras.RandomGenerators = func(*tf.Graph) map[string]keras.RandomGenerator {
 		return map[string]keras.RandomGenerator{"sequential/dropout/Dropout": gen}
 	}
-	defer func() { keras.RandomGenerators = nil }()
+	defer func() { keras.RandomGenerators = old }()
 	dir := t.TempDir()
 	// The generator draws once a batch, as a Dropout op would.
 	draw := &keras.LambdaCallback{OnBatchEndFn: func(int, keras.Logs) error { gen.pcg.Uint64(); return nil }}
@@ -133,6 +134,9 @@ func TestBackupAndRestoreRandomGenerators(t *testing.T) {
 // Without RandomGenerators, a model with Dropout resumes with a warning
 // that its masks start afresh.
 func TestBackupAndRestoreWarnsAboutDropout(t *testing.T) {
+	old := keras.RandomGenerators
+	keras.RandomGenerators = nil // as where no op offers its stream
+	defer func() { keras.RandomGenerators = old }()
 	dir := t.TempDir()
 	x, y := blobs(50, 3)
 	mk := func() *keras.Model {

@@ -3,6 +3,7 @@ package keras
 import (
 	"encoding"
 	"encoding/json"
+	"fmt"
 
 	"github.com/tensorgo/tensorgo/tensor"
 	"github.com/tensorgo/tensorgo/tf"
@@ -24,8 +25,25 @@ type RandomGenerator interface {
 // that a resumed run draws what the uninterrupted run would have drawn.
 // While it is nil, a model whose graph has Dropout ops resumes with fresh
 // masks (restoring says so once): its resumed run is a valid run, but not
-// the same bits as an uninterrupted one.
-var RandomGenerators func(g *tf.Graph) map[string]RandomGenerator
+// the same bits as an uninterrupted one. The default takes tf's streams
+// (tf.RandomStates), keyed by op type and position among the graph's random
+// ops ("Dropout/0", "Dropout/1", ...), which are the same wherever the same
+// code builds the model, even where automatic layer names differ.
+var RandomGenerators = tfRandomGenerators
+
+func tfRandomGenerators(g *tf.Graph) map[string]RandomGenerator {
+	out := map[string]RandomGenerator{}
+	if g == nil {
+		return out
+	}
+	n := map[string]int{}
+	for _, r := range tf.RandomStates(g) {
+		typ := r.Op.Type()
+		out[fmt.Sprintf("%s/%d", typ, n[typ])] = r.State
+		n[typ]++
+	}
+	return out
+}
 
 // randomOpTypes are the op types that draw at run time.
 var randomOpTypes = map[string]bool{"Dropout": true}
