@@ -1,0 +1,47 @@
+package tf
+
+import (
+	"github.com/tensorgo/tensorgo/tensor"
+	"github.com/tensorgo/tensorgo/tf/internal/kernels/ref"
+)
+
+// The reference device's kernels of the convolution, pooling and
+// normalisation ops: direct loops from tf/internal/kernels/ref.
+
+func init() {
+	same := func(op *Operation, i int) bool { return op.aString(i) == "SAME" }
+	refKernel("Conv2D", func(op *Operation, in, out []*tensor.Tensor) error {
+		g := ref.NewConvGeom(in[0].Shape(), in[1].Shape(), out[0].Shape(), op.aInts(convStrides), op.aInts(convDilations), same(op, convPadding))
+		ref.Conv2D(g, in[0], in[1], out[0])
+		return nil
+	})
+	refKernel("Conv2DBackpropInput", func(op *Operation, in, out []*tensor.Tensor) error {
+		g := ref.NewConvGeom(out[0].Shape(), in[0].Shape(), in[1].Shape(), op.aInts(convStrides), op.aInts(convDilations), same(op, convPadding))
+		ref.Conv2DBackpropInput(g, in[0], in[1], out[0])
+		return nil
+	})
+	refKernel("Conv2DBackpropFilter", func(op *Operation, in, out []*tensor.Tensor) error {
+		g := ref.NewConvGeom(in[0].Shape(), out[0].Shape(), in[1].Shape(), op.aInts(convStrides), op.aInts(convDilations), same(op, convPadding))
+		ref.Conv2DBackpropFilter(g, in[0], in[1], out[0])
+		return nil
+	})
+	pool := func(op *Operation, x, y tensor.Shape) ref.PoolGeom {
+		return ref.NewPoolGeom(x, y, op.aInts(poolKsize), op.aInts(poolStrides), same(op, poolPadding))
+	}
+	refKernel("MaxPool", func(op *Operation, in, out []*tensor.Tensor) error {
+		ref.MaxPool(pool(op, in[0].Shape(), out[0].Shape()), in[0], out[0])
+		return nil
+	})
+	refKernel("MaxPoolGrad", func(op *Operation, in, out []*tensor.Tensor) error {
+		ref.MaxPoolGrad(pool(op, in[0].Shape(), in[1].Shape()), in[0], in[1], out[0])
+		return nil
+	})
+	refKernel("AvgPool", func(op *Operation, in, out []*tensor.Tensor) error {
+		ref.AvgPool(pool(op, in[0].Shape(), out[0].Shape()), in[0], out[0])
+		return nil
+	})
+	refKernel("AvgPoolGrad", func(op *Operation, in, out []*tensor.Tensor) error {
+		ref.AvgPoolGrad(pool(op, out[0].Shape(), in[0].Shape()), in[0], out[0])
+		return nil
+	})
+}

@@ -1,0 +1,210 @@
+package tf
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/tensorgo/tensorgo/internal/conv"
+	"github.com/tensorgo/tensorgo/tensor"
+)
+
+// 2-D pooling of NHWC tensors, with TensorFlow's padding: max pooling pads
+// with -inf (padding never wins), "SAME" average pooling leaves the padded
+// cells out of each window's divisor.
+
+const (
+	poolKsize = iota
+	poolStrides
+	poolPadding
+	poolSizes // AvgPoolGrad's input_sizes
+)
+
+// poolState is a pooling op's scratch (see convState).
+type poolState struct {
+	mu  sync.Mutex
+	w32 conv.PoolWorkspace[float32]
+	w64 conv.PoolWorkspace[float64]
+}
+
+func poolStateOf(op *Operation) *poolState {
+	if st, ok := op.state.(*poolState); ok {
+		return st
+	}
+	return &poolState{}
+}
+
+func poolAttrs(op string, ksize, strides []int, padding string) attrs {
+	k := pair(op, "ksize", ksize, 1)
+	s := k
+	if len(strides) > 0 {
+		s = pair(op, "strides", strides, 1)
+	}
+	return attrs{k, s, normPadding(op, padding)}
+}
+
+// MaxPool takes the maximum of each ksize window (height, width; one value
+// for both) of x (NHWC), moving by strides (nil: the window size), as
+// tf.nn.max_pool2d.
+func MaxPool(x *Tensor, ksize, strides []int, padding string) *Tensor {
+	return applyState("MaxPool", poolAttrs("MaxPool", ksize, strides, padding), &poolState{}, x)
+}
+
+// AvgPool averages each ksize window of x (NHWC), as tf.nn.avg_pool2d;
+// with "same" padding each window's mean counts only its cells inside x.
+func AvgPool(x *Tensor, ksize, strides []int, padding string) *Tensor {
+	return applyState("AvgPool", poolAttrs("AvgPool", ksize, strides, padding), &poolState{}, x)
+}
+
+func poolInfer(op *Operation, in []TensorSpec, x tensor.Shape) tensor.Shape {
+	if len(x) != 4 {
+		shapePanic(op, in, "want an NHWC input of rank 4, got %v", x)
+	}
+	k, st := op.aInts(poolKsize), op.aInts(poolStrides)
+	for i := 0; i < 2; i++ {
+		if k[i] < 1 || st[i] < 1 {
+			shapePanic(op, in, "pool size %v and strides %v must be at least 1", k, st)
+		}
+	}
+	out := tensor.Shape{x[0], -1, -1, x[3]}
+	for i := 0; i < 2; i++ {
+		if x[1+i] < 0 {
+			continue
+		}
+		o, _, _, err := conv.Window(x[1+i], k[i], st[i], 1, conv.Padding(op.aString(poolPadding)))
+		if err != nil {
+			shapePanic(op, in, "%s of input %v with pool size %v: %v", [2]string{"height", "width"}[i], x, k, err)
+		}
+		out[1+i] = o
+	}
+	return out
+}
+
+func poolParamsOf(op *Operation, x tensor.Shape) (conv.PoolParams, error) {
+	k, st := op.aInts(poolKsize), op.aInts(poolStrides)
+	p, err := conv.NewPoolParams(shape4(x), [2]int{k[0], k[1]}, [2]int{st[0], st[1]}, conv.Padding(op.aString(poolPadding)))
+	if err != nil {
+		return p, fmt.Errorf("%s: input %v: %w", op.def.Type, x, err)
+	}
+	return p, nil
+}
+
+func init() {
+	pa := []AttrDef{{"ksize", AttrInts, nil}, {"strides", AttrInts, nil}, {"padding", AttrString, "VALID"}}
+	floatIn := func(op *Operation, in []TensorSpec) {
+		for _, s := range in {
+			if !s.DType.IsFloat() || s.DType != in[0].DType {
+				dtypePanic(op, in, "want float tensors of one dtype")
+			}
+		}
+	}
+	RegisterOp(&OpDef{Type: "MaxPool", Attrs: pa,
+		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
+			floatIn(op, in)
+			return []TensorSpec{{in[0].DType, poolInfer(op, in, in[0].Shape)}}
+		},
+		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
+			p, err := poolParamsOf(op, in[0].Shape())
+			if err != nil {
+				return err
+			}
+			st := poolStateOf(op)
+			st.mu.Lock()
+			defer st.mu.Unlock()
+			if in[0].DType() == Float32 {
+				conv.MaxPool(&p, in[0].Float32s(), out[0].Float32s(), &st.w32)
+			} else {
+				conv.MaxPool(&p, in[0].Float64s(), out[0].Float64s(), &st.w64)
+			}
+			return nil
+		},
+		Grad: g1(func(op *Operation, dy *Tensor) *Tensor {
+			return applyState("MaxPoolGrad", attrs{op.attrVals[0], op.attrVals[1], op.attrVals[2]}, &poolState{}, in0(op), dy)
+		}),
+	})
+	// MaxPoolGrad(x, dy) routes dy to the first maximum of each window.
+	// It has no gradient of its own (second derivatives of max pooling
+	// are not supported).
+	RegisterOp(&OpDef{Type: "MaxPoolGrad", Attrs: pa,
+		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
+			floatIn(op, in)
+			if o := poolInfer(op, in, in[0].Shape); !unknownCompatible(o, in[1].Shape) {
+				shapePanic(op, in, "pooling input %v gives %v, the output gradient is %v", in[0].Shape, o, in[1].Shape)
+			}
+			return []TensorSpec{in[0]}
+		},
+		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
+			p, err := poolParamsOf(op, in[0].Shape())
+			if err != nil {
+				return err
+			}
+			st := poolStateOf(op)
+			st.mu.Lock()
+			defer st.mu.Unlock()
+			if in[0].DType() == Float32 {
+				conv.MaxPoolGrad(&p, in[0].Float32s(), in[1].Float32s(), out[0].Float32s(), &st.w32)
+			} else {
+				conv.MaxPoolGrad(&p, in[0].Float64s(), in[1].Float64s(), out[0].Float64s(), &st.w64)
+			}
+			return nil
+		},
+	})
+	RegisterOp(&OpDef{Type: "AvgPool", Attrs: pa,
+		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
+			floatIn(op, in)
+			return []TensorSpec{{in[0].DType, poolInfer(op, in, in[0].Shape)}}
+		},
+		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
+			p, err := poolParamsOf(op, in[0].Shape())
+			if err != nil {
+				return err
+			}
+			st := poolStateOf(op)
+			st.mu.Lock()
+			defer st.mu.Unlock()
+			if in[0].DType() == Float32 {
+				conv.AvgPool(&p, in[0].Float32s(), out[0].Float32s(), &st.w32)
+			} else {
+				conv.AvgPool(&p, in[0].Float64s(), out[0].Float64s(), &st.w64)
+			}
+			return nil
+		},
+		Grad: g1(func(op *Operation, dy *Tensor) *Tensor {
+			return applyState("AvgPoolGrad", attrs{op.attrVals[0], op.attrVals[1], op.attrVals[2], in0(op).shape.Clone()}, &poolState{}, dy)
+		}),
+	})
+	// AvgPoolGrad(dy) spreads dy over the windows of an input of shape
+	// input_sizes (the batch may be -1: dy's is used). It is linear, and
+	// its gradient is AvgPool.
+	RegisterOp(&OpDef{Type: "AvgPoolGrad", Attrs: append(append([]AttrDef(nil), pa...), AttrDef{"input_sizes", AttrShape, nil}),
+		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
+			floatIn(op, in)
+			s := op.aShape(poolSizes)
+			if len(s) != 4 || len(in[0].Shape) != 4 {
+				shapePanic(op, in, "input_sizes %v and the output gradient must have rank 4", s)
+			}
+			x := tensor.Shape{in[0].Shape[0], s[1], s[2], s[3]}
+			if o := poolInfer(op, in, x); !unknownCompatible(o, in[0].Shape) {
+				shapePanic(op, in, "pooling input %v gives %v, the output gradient is %v", x, o, in[0].Shape)
+			}
+			return []TensorSpec{{in[0].DType, x}}
+		},
+		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
+			p, err := poolParamsOf(op, out[0].Shape())
+			if err != nil {
+				return err
+			}
+			st := poolStateOf(op)
+			st.mu.Lock()
+			defer st.mu.Unlock()
+			if in[0].DType() == Float32 {
+				conv.AvgPoolGrad(&p, in[0].Float32s(), out[0].Float32s(), &st.w32)
+			} else {
+				conv.AvgPoolGrad(&p, in[0].Float64s(), out[0].Float64s(), &st.w64)
+			}
+			return nil
+		},
+		Grad: g1(func(op *Operation, g *Tensor) *Tensor {
+			return applyState("AvgPool", attrs{op.attrVals[0], op.attrVals[1], op.attrVals[2]}, &poolState{}, g)
+		}),
+	})
+}
