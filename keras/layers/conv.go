@@ -206,7 +206,7 @@ func (l *ConvLayer) outputSpatial(in tensor.Shape) []int {
 		o, _, _, err := conv.Window(n, k, s, d, pad)
 		if err != nil {
 			panic(fmt.Sprintf("layers: %s (%s): input shape %v, kernel size %v, strides %v, dilation rate %v, padding %q: %v",
-				l.Name(), l.className, in, l.KernelSize, l.Strides, l.DilationRate, l.Padding, err))
+				l.Name(), l.className, in, tensor.Shape(l.KernelSize), tensor.Shape(l.Strides), tensor.Shape(l.DilationRate), l.Padding, err))
 		}
 		out[i] = o
 	}

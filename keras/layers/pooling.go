@@ -89,7 +89,7 @@ func (l *PoolingLayer) ComputeOutputShape(in tensor.Shape) tensor.Shape {
 		o, _, _, err := conv.Window(in[1+i], l.PoolSize[i], l.Strides[i], 1, pad)
 		if err != nil {
 			panic(fmt.Sprintf("layers: %s (%s): input shape %v, pool size %v, strides %v, padding %q: %v",
-				l.Name(), l.className, in, l.PoolSize, l.Strides, l.Padding, err))
+				l.Name(), l.className, in, tensor.Shape(l.PoolSize), tensor.Shape(l.Strides), l.Padding, err))
 		}
 		out = append(out, o)
 	}
