@@ -45,3 +45,18 @@ func init() {
 		return nil
 	})
 }
+
+func init() {
+	refKernel("FusedBatchNorm", func(op *Operation, in, out []*tensor.Tensor) error {
+		ref.BatchNormTrain(in[0], in[1], in[2], op.aFloat(0), out[0], out[1], out[2])
+		return nil
+	})
+	refKernel("FusedBatchNormGrad", func(op *Operation, in, out []*tensor.Tensor) error {
+		ref.BatchNormGrad(in[0], in[1], in[2], in[3], in[4], op.aFloat(0), out[0], out[1], out[2])
+		return nil
+	})
+	refKernel("FusedBatchNormInference", func(op *Operation, in, out []*tensor.Tensor) error {
+		ref.BatchNormInfer(in[0], in[1], in[2], in[3], in[4], op.aFloat(0), out[0])
+		return nil
+	})
+}

@@ -38,6 +38,7 @@ func Dilations(d ...int) ConvOption { return func(o *convOpts) { o.dilations = d
 // (Predict) take turns on it.
 type convState struct {
 	mu  sync.Mutex
+	p   conv.Params // the run's geometry (kept here: the kernels hold on to it)
 	w32 conv.Workspace[float32]
 	w64 conv.Workspace[float64]
 }
@@ -143,18 +144,20 @@ func convInfer(op *Operation, in []TensorSpec, x, w tensor.Shape) tensor.Shape {
 	return out
 }
 
-func convParamsOf(op *Operation, x, w tensor.Shape) (conv.Params, error) {
-	st, dil := op.aInts(convStrides), op.aInts(convDilations)
+// convParamsOf sets st.p to the geometry of a convolution of an input x
+// by a filter w. The caller holds st.mu.
+func convParamsOf(op *Operation, st *convState, x, w [4]int) error {
+	s, dil := op.aInts(convStrides), op.aInts(convDilations)
 	groups := 1
 	if w[2] > 0 {
 		groups = x[3] / w[2]
 	}
-	p, err := conv.NewParams(shape4(x), shape4(w), [2]int{st[0], st[1]}, [2]int{dil[0], dil[1]},
-		conv.Padding(op.aString(convPadding)), groups)
+	var err error
+	st.p, err = conv.NewParams(x, w, [2]int{s[0], s[1]}, [2]int{dil[0], dil[1]}, conv.Padding(op.aString(convPadding)), groups)
 	if err != nil {
-		return p, fmt.Errorf("%s: input %v, filter %v: %w", op.def.Type, x, w, err)
+		return fmt.Errorf("%s: input %v, filter %v: %w", op.def.Type, x, w, err)
 	}
-	return p, nil
+	return nil
 }
 
 func convStateOf(op *Operation) *convState {
@@ -165,9 +168,9 @@ func convStateOf(op *Operation) *convState {
 }
 
 // backpropSizes is the input_sizes attribute with the batch taken from dy.
-func backpropSizes(op *Operation, batch int) tensor.Shape {
+func backpropSizes(op *Operation, batch int) [4]int {
 	s := op.aShape(convSizes)
-	return tensor.Shape{batch, s[1], s[2], s[3]}
+	return [4]int{batch, s[1], s[2], s[3]}
 }
 
 func init() {
@@ -183,17 +186,17 @@ func init() {
 			return []TensorSpec{{in[0].DType, convInfer(op, in, in[0].Shape, in[1].Shape)}}
 		},
 		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
-			p, err := convParamsOf(op, in[0].Shape(), in[1].Shape())
-			if err != nil {
-				return err
-			}
 			st := convStateOf(op)
 			st.mu.Lock()
 			defer st.mu.Unlock()
+			if err := convParamsOf(op, st, shape4(in[0].Shape()), shape4(in[1].Shape())); err != nil {
+				return err
+			}
+			p := &st.p
 			if in[0].DType() == Float32 {
-				conv.Forward(&p, in[0].Float32s(), in[1].Float32s(), nil, out[0].Float32s(), conv.Linear, &st.w32)
+				conv.Forward(p, in[0].Float32s(), in[1].Float32s(), nil, out[0].Float32s(), conv.Linear, &st.w32)
 			} else {
-				conv.Forward(&p, in[0].Float64s(), in[1].Float64s(), nil, out[0].Float64s(), conv.Linear, &st.w64)
+				conv.Forward(p, in[0].Float64s(), in[1].Float64s(), nil, out[0].Float64s(), conv.Linear, &st.w64)
 			}
 			return nil
 		},
@@ -226,17 +229,17 @@ func init() {
 			return []TensorSpec{{in[0].DType, x}}
 		},
 		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
-			p, err := convParamsOf(op, backpropSizes(op, in[1].Shape()[0]), in[0].Shape())
-			if err != nil {
-				return err
-			}
 			st := convStateOf(op)
 			st.mu.Lock()
 			defer st.mu.Unlock()
+			if err := convParamsOf(op, st, backpropSizes(op, in[1].Shape()[0]), shape4(in[0].Shape())); err != nil {
+				return err
+			}
+			p := &st.p
 			if in[0].DType() == Float32 {
-				conv.BackwardInput(&p, in[1].Float32s(), in[0].Float32s(), out[0].Float32s(), &st.w32)
+				conv.BackwardInput(p, in[1].Float32s(), in[0].Float32s(), out[0].Float32s(), &st.w32)
 			} else {
-				conv.BackwardInput(&p, in[1].Float64s(), in[0].Float64s(), out[0].Float64s(), &st.w64)
+				conv.BackwardInput(p, in[1].Float64s(), in[0].Float64s(), out[0].Float64s(), &st.w64)
 			}
 			return nil
 		},
@@ -266,17 +269,17 @@ func init() {
 			return []TensorSpec{{in[0].DType, s.Clone()}}
 		},
 		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
-			p, err := convParamsOf(op, in[0].Shape(), out[0].Shape())
-			if err != nil {
-				return err
-			}
 			st := convStateOf(op)
 			st.mu.Lock()
 			defer st.mu.Unlock()
+			if err := convParamsOf(op, st, shape4(in[0].Shape()), shape4(out[0].Shape())); err != nil {
+				return err
+			}
+			p := &st.p
 			if in[0].DType() == Float32 {
-				conv.BackwardFilter(&p, in[0].Float32s(), in[1].Float32s(), out[0].Float32s(), nil, &st.w32)
+				conv.BackwardFilter(p, in[0].Float32s(), in[1].Float32s(), out[0].Float32s(), nil, &st.w32)
 			} else {
-				conv.BackwardFilter(&p, in[0].Float64s(), in[1].Float64s(), out[0].Float64s(), nil, &st.w64)
+				conv.BackwardFilter(p, in[0].Float64s(), in[1].Float64s(), out[0].Float64s(), nil, &st.w64)
 			}
 			return nil
 		},

@@ -22,6 +22,7 @@ const (
 // poolState is a pooling op's scratch (see convState).
 type poolState struct {
 	mu  sync.Mutex
+	p   conv.PoolParams // the run's geometry (kept here: the kernels hold on to it)
 	w32 conv.PoolWorkspace[float32]
 	w64 conv.PoolWorkspace[float64]
 }
@@ -79,13 +80,16 @@ func poolInfer(op *Operation, in []TensorSpec, x tensor.Shape) tensor.Shape {
 	return out
 }
 
-func poolParamsOf(op *Operation, x tensor.Shape) (conv.PoolParams, error) {
-	k, st := op.aInts(poolKsize), op.aInts(poolStrides)
-	p, err := conv.NewPoolParams(shape4(x), [2]int{k[0], k[1]}, [2]int{st[0], st[1]}, conv.Padding(op.aString(poolPadding)))
+// poolParamsOf sets st.p to the geometry of pooling an input x. The
+// caller holds st.mu.
+func poolParamsOf(op *Operation, st *poolState, x tensor.Shape) error {
+	k, s := op.aInts(poolKsize), op.aInts(poolStrides)
+	var err error
+	st.p, err = conv.NewPoolParams(shape4(x), [2]int{k[0], k[1]}, [2]int{s[0], s[1]}, conv.Padding(op.aString(poolPadding)))
 	if err != nil {
-		return p, fmt.Errorf("%s: input %v: %w", op.def.Type, x, err)
+		return fmt.Errorf("%s: input %v: %w", op.def.Type, x, err)
 	}
-	return p, nil
+	return nil
 }
 
 func init() {
@@ -103,17 +107,17 @@ func init() {
 			return []TensorSpec{{in[0].DType, poolInfer(op, in, in[0].Shape)}}
 		},
 		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
-			p, err := poolParamsOf(op, in[0].Shape())
-			if err != nil {
-				return err
-			}
 			st := poolStateOf(op)
 			st.mu.Lock()
 			defer st.mu.Unlock()
+			if err := poolParamsOf(op, st, in[0].Shape()); err != nil {
+				return err
+			}
+			p := &st.p
 			if in[0].DType() == Float32 {
-				conv.MaxPool(&p, in[0].Float32s(), out[0].Float32s(), &st.w32)
+				conv.MaxPool(p, in[0].Float32s(), out[0].Float32s(), &st.w32)
 			} else {
-				conv.MaxPool(&p, in[0].Float64s(), out[0].Float64s(), &st.w64)
+				conv.MaxPool(p, in[0].Float64s(), out[0].Float64s(), &st.w64)
 			}
 			return nil
 		},
@@ -133,17 +137,17 @@ func init() {
 			return []TensorSpec{in[0]}
 		},
 		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
-			p, err := poolParamsOf(op, in[0].Shape())
-			if err != nil {
-				return err
-			}
 			st := poolStateOf(op)
 			st.mu.Lock()
 			defer st.mu.Unlock()
+			if err := poolParamsOf(op, st, in[0].Shape()); err != nil {
+				return err
+			}
+			p := &st.p
 			if in[0].DType() == Float32 {
-				conv.MaxPoolGrad(&p, in[0].Float32s(), in[1].Float32s(), out[0].Float32s(), &st.w32)
+				conv.MaxPoolGrad(p, in[0].Float32s(), in[1].Float32s(), out[0].Float32s(), &st.w32)
 			} else {
-				conv.MaxPoolGrad(&p, in[0].Float64s(), in[1].Float64s(), out[0].Float64s(), &st.w64)
+				conv.MaxPoolGrad(p, in[0].Float64s(), in[1].Float64s(), out[0].Float64s(), &st.w64)
 			}
 			return nil
 		},
@@ -154,17 +158,17 @@ func init() {
 			return []TensorSpec{{in[0].DType, poolInfer(op, in, in[0].Shape)}}
 		},
 		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
-			p, err := poolParamsOf(op, in[0].Shape())
-			if err != nil {
-				return err
-			}
 			st := poolStateOf(op)
 			st.mu.Lock()
 			defer st.mu.Unlock()
+			if err := poolParamsOf(op, st, in[0].Shape()); err != nil {
+				return err
+			}
+			p := &st.p
 			if in[0].DType() == Float32 {
-				conv.AvgPool(&p, in[0].Float32s(), out[0].Float32s(), &st.w32)
+				conv.AvgPool(p, in[0].Float32s(), out[0].Float32s(), &st.w32)
 			} else {
-				conv.AvgPool(&p, in[0].Float64s(), out[0].Float64s(), &st.w64)
+				conv.AvgPool(p, in[0].Float64s(), out[0].Float64s(), &st.w64)
 			}
 			return nil
 		},
@@ -189,17 +193,17 @@ func init() {
 			return []TensorSpec{{in[0].DType, x}}
 		},
 		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
-			p, err := poolParamsOf(op, out[0].Shape())
-			if err != nil {
-				return err
-			}
 			st := poolStateOf(op)
 			st.mu.Lock()
 			defer st.mu.Unlock()
+			if err := poolParamsOf(op, st, out[0].Shape()); err != nil {
+				return err
+			}
+			p := &st.p
 			if in[0].DType() == Float32 {
-				conv.AvgPoolGrad(&p, in[0].Float32s(), out[0].Float32s(), &st.w32)
+				conv.AvgPoolGrad(p, in[0].Float32s(), out[0].Float32s(), &st.w32)
 			} else {
-				conv.AvgPoolGrad(&p, in[0].Float64s(), out[0].Float64s(), &st.w64)
+				conv.AvgPoolGrad(p, in[0].Float64s(), out[0].Float64s(), &st.w64)
 			}
 			return nil
 		},

@@ -1,0 +1,40 @@
+package tf
+
+import (
+	"testing"
+
+	"github.com/tensorgo/tensorgo/tensor"
+)
+
+// A compiled step through every convolution, pooling and normalisation
+// kernel (forward and gradients) allocates nothing once its workspaces
+// have grown: they live in the ops' state.
+func TestConvStepAllocatesNothing(t *testing.T) {
+	g := NewGraph()
+	x := Placeholder(g, Float32, tensor.Shape{-1, 12, 12, 3})
+	w := Const(g, tensor.RandomUniform(Float32, tensor.Shape{3, 3, 3, 8}, -1, 1, 1))
+	gamma := Const(g, tensor.RandomUniform(Float32, tensor.Shape{8}, 0.5, 1.5, 2))
+	beta := Const(g, tensor.RandomUniform(Float32, tensor.Shape{8}, -1, 1, 3))
+	h := Relu(Conv2D(x, w, []int{1}, "same"))
+	h, _, _ = FusedBatchNorm(h, gamma, beta, 1e-3)
+	h = MaxPool(h, []int{2}, nil, "valid")
+	h = AvgPool(h, []int{3}, []int{2}, "same")
+	h = FusedBatchNormInference(h, gamma, beta, beta, gamma, 1e-3)
+	h = Conv2DTranspose(h, Const(g, tensor.RandomUniform(Float32, tensor.Shape{2, 2, 4, 8}, -1, 1, 4)), []int{-1, 6, 6, 4}, []int{2}, "valid")
+	loss := ReduceSum(Square(h), nil, false)
+	grads := Gradients([]*Tensor{loss}, []*Tensor{x, w, gamma, beta})
+	fetches := append([]*Tensor{loss}, grads...)
+	sess := NewSession(g)
+	feeds := Feeds{x: tensor.RandomUniform(Float32, tensor.Shape{4, 12, 12, 3}, 0, 1, 5)}
+	dst := make([]*tensor.Tensor, len(fetches))
+	if err := sess.RunInto(dst, feeds, fetches); err != nil {
+		t.Fatal(err)
+	}
+	if a := testing.AllocsPerRun(10, func() {
+		if err := sess.RunInto(dst, feeds, fetches); err != nil {
+			t.Fatal(err)
+		}
+	}); a != 0 {
+		t.Errorf("a compiled convolution step allocates %v times, want 0", a)
+	}
+}
