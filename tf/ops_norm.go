@@ -198,3 +198,26 @@ func init() {
 		},
 	})
 }
+
+// LayerNormalization normalises x over its last axis, per sample:
+// y = gamma·(x − mean)/sqrt(variance + epsilon) + beta, with gamma and
+// beta (nil: 1 and 0) vectors of the last dimension. It is built from
+// reductions, so its gradient and those of any order come with them.
+func LayerNormalization(x, gamma, beta *Tensor, epsilon float64) *Tensor {
+	if len(x.shape) < 1 {
+		panic(&ShapeError{Op: "LayerNormalization", Type: "LayerNormalization", Inputs: []TensorSpec{{x.dtype, x.shape}},
+			Msg: "want an input of rank >= 1"})
+	}
+	last := []int{len(x.shape) - 1}
+	mean := ReduceMean(x, last, true)
+	xc := Sub(x, mean)
+	variance := ReduceMean(Square(xc), last, true)
+	y := Mul(xc, Rsqrt(Add(variance, scalarLike(x, epsilon))))
+	if gamma != nil {
+		y = Mul(y, gamma)
+	}
+	if beta != nil {
+		y = Add(y, beta)
+	}
+	return y
+}

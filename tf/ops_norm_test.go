@@ -88,3 +88,16 @@ func TestBatchNormGradients(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) { checkGrad(t, c) })
 	}
 }
+
+// Layer normalisation by hand: the row (1, 3) has mean 2 and variance 1.
+func TestLayerNormalization(t *testing.T) {
+	x := f64([]float64{1, 3, 10, 10}, 2, 2)
+	gamma, beta := f64([]float64{2, 1}, 2), f64([]float64{0, 5}, 2)
+	s := 1 / math.Sqrt(1+1e-3)
+	expect(t, "LayerNormalization", runBoth(t, "LayerNormalization", func(xs []*Tensor) *Tensor {
+		return LayerNormalization(xs[0], xs[1], xs[2], 1e-3)
+	}, x, gamma, beta), Float64, []int{2, 2}, []float64{-2 * s, 5 + s, 0, 5}, 1e-15)
+	checkGrad(t, gradCase{name: "LayerNormalization", shapes: [][]int{{3, 2, 4}, {4}, {4}}, f: func(xs []*Tensor) *Tensor {
+		return LayerNormalization(xs[0], xs[1], xs[2], 1e-3)
+	}})
+}
