@@ -60,3 +60,16 @@ func init() {
 		return nil
 	})
 }
+
+func init() {
+	refKernel("Pad", func(op *Operation, in, out []*tensor.Tensor) error {
+		p := op.aInts(0)
+		begin := make([]int, in[0].Rank())
+		for d := range begin {
+			begin[d] = p[2*d]
+		}
+		ref.Fill(out[0], 0)
+		ref.Block(in[0], out[0], begin, true)
+		return nil
+	})
+}
