@@ -223,7 +223,7 @@ func init() {
 				shapePanic(op, in, "input_sizes %v and the output gradient must have rank 4", s)
 			}
 			x := tensor.Shape{in[1].Shape[0], s[1], s[2], s[3]}
-			if o := convInfer(op, in, x, in[0].Shape); !unknownCompatible(o, in[1].Shape) {
+			if o := convInfer(op, in, x, in[0].Shape); !o.CompatibleWith(in[1].Shape) {
 				shapePanic(op, in, "a convolution of input %v by filter %v gives %v, the output gradient is %v", x, in[0].Shape, o, in[1].Shape)
 			}
 			return []TensorSpec{{in[0].DType, x}}
@@ -263,7 +263,7 @@ func init() {
 			if len(s) != 4 || !known(s) {
 				shapePanic(op, in, "filter_sizes %v must be a known shape of rank 4", s)
 			}
-			if o := convInfer(op, in, in[0].Shape, s); !unknownCompatible(o, in[1].Shape) {
+			if o := convInfer(op, in, in[0].Shape, s); !o.CompatibleWith(in[1].Shape) {
 				shapePanic(op, in, "a convolution of input %v by filter %v gives %v, the output gradient is %v", in[0].Shape, s, o, in[1].Shape)
 			}
 			return []TensorSpec{{in[0].DType, s.Clone()}}

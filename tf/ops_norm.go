@@ -129,7 +129,7 @@ func init() {
 	RegisterOp(&OpDef{Type: "FusedBatchNormGrad", Attrs: eps,
 		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
 			c := normInfer(op, in, []int{2, 3, 4})
-			if !unknownCompatible(in[0].Shape, in[1].Shape) || in[0].DType != in[1].DType {
+			if !in[0].Shape.CompatibleWith(in[1].Shape) || in[0].DType != in[1].DType {
 				shapePanic(op, in, "the output gradient must have the input's shape")
 			}
 			v := TensorSpec{in[0].DType, tensor.Shape{c}}

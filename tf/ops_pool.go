@@ -131,7 +131,7 @@ func init() {
 	RegisterOp(&OpDef{Type: "MaxPoolGrad", Attrs: pa,
 		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
 			floatIn(op, in)
-			if o := poolInfer(op, in, in[0].Shape); !unknownCompatible(o, in[1].Shape) {
+			if o := poolInfer(op, in, in[0].Shape); !o.CompatibleWith(in[1].Shape) {
 				shapePanic(op, in, "pooling input %v gives %v, the output gradient is %v", in[0].Shape, o, in[1].Shape)
 			}
 			return []TensorSpec{in[0]}
@@ -187,7 +187,7 @@ func init() {
 				shapePanic(op, in, "input_sizes %v and the output gradient must have rank 4", s)
 			}
 			x := tensor.Shape{in[0].Shape[0], s[1], s[2], s[3]}
-			if o := poolInfer(op, in, x); !unknownCompatible(o, in[0].Shape) {
+			if o := poolInfer(op, in, x); !o.CompatibleWith(in[0].Shape) {
 				shapePanic(op, in, "pooling input %v gives %v, the output gradient is %v", x, o, in[0].Shape)
 			}
 			return []TensorSpec{{in[0].DType, x}}

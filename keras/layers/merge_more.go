@@ -80,7 +80,7 @@ func (l *MergeLayer) ComputeOutputShapeN(shapes []tensor.Shape) tensor.Shape {
 		panic(fmt.Sprintf("layers: %s (Subtract) takes exactly 2 inputs, got %d", l.Name(), len(shapes)))
 	}
 	for _, s := range shapes[1:] {
-		if !compatible(s, shapes[0]) {
+		if !s.CompatibleWith(shapes[0]) {
 			panic(fmt.Sprintf("layers: %s (%s): input shapes differ: %v", l.Name(), l.className, shapes))
 		}
 	}
