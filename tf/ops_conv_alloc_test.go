@@ -18,7 +18,7 @@ func TestConvStepAllocatesNothing(t *testing.T) {
 	w := Const(g, tensor.RandomUniform(Float32, tensor.Shape{3, 3, 3, 8}, -1, 1, 1))
 	gamma := Const(g, tensor.RandomUniform(Float32, tensor.Shape{8}, 0.5, 1.5, 2))
 	beta := Const(g, tensor.RandomUniform(Float32, tensor.Shape{8}, -1, 1, 3))
-	h := Relu(Conv2D(x, w, []int{1}, "same"))
+	h := Add(Relu(Conv2D(x, w, []int{1}, "same")), FusedConv2D(x, w, beta, []int{1}, "same", "relu"))
 	h, _, _ = FusedBatchNorm(h, gamma, beta, 1e-3)
 	h = MaxPool(h, []int{2}, nil, "valid")
 	h = AvgPool(h, []int{3}, []int{2}, "same")
