@@ -130,7 +130,7 @@ func convInfer(op *Operation, in []TensorSpec, x, w tensor.Shape) tensor.Shape {
 			shapePanic(op, in, "filter %v: %d output channels are not divisible into %d groups", w, w[3], g)
 		}
 	}
-	pad := conv.Padding(op.Attr("padding").(string))
+	pad := conv.Padding(op.aString(convPadding))
 	for i := 0; i < 2; i++ {
 		if x[1+i] < 0 || w[i] < 0 {
 			continue

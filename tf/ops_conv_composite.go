@@ -1,6 +1,10 @@
 package tf
 
-import "github.com/tensorgo/tensorgo/tensor"
+import (
+	"fmt"
+
+	"github.com/tensorgo/tensorgo/tensor"
+)
 
 // Convolutions built from Conv2D and its gradients, as TensorFlow builds
 // them.
@@ -83,4 +87,26 @@ func pool1D(f func(*Tensor, []int, []int, string) *Tensor, x *Tensor, k, stride 
 		stride = k
 	}
 	return Squeeze(f(ExpandDims(x, 1), []int{1, k}, []int{1, stride}, padding), 1)
+}
+
+// UpSampling2D repeats each row of x (NHWC, known height, width and
+// channels) sh times and each column sw times: nearest-neighbour
+// up-sampling, built from Concat and Reshape.
+func UpSampling2D(x *Tensor, sh, sw int) *Tensor {
+	s := x.shape
+	if len(s) != 4 || s[1] < 0 || s[2] < 0 || s[3] < 0 || sh < 1 || sw < 1 {
+		panic(&ShapeError{Op: "UpSampling2D", Type: "UpSampling2D", Inputs: []TensorSpec{{x.dtype, s}},
+			Msg: fmt.Sprintf("want an NHWC input with known height, width and channels and factors >= 1, got (%d, %d)", sh, sw)})
+	}
+	h, w, c := s[1], s[2], s[3]
+	rep := func(t *Tensor, axis, n int) *Tensor {
+		xs := make([]*Tensor, n)
+		for i := range xs {
+			xs[i] = t
+		}
+		return Concat(axis, xs...)
+	}
+	// (N, H, W, C) → (N, H, sh, W, C) → (N, H·sh, W, C) → (N, H·sh, W, sw, C).
+	y := Reshape(rep(ExpandDims(x, 2), 2, sh), -1, h*sh, w, c)
+	return Reshape(rep(ExpandDims(y, 3), 3, sw), -1, h*sh, w*sw, c)
 }

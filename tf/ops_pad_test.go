@@ -26,3 +26,10 @@ func TestForwardPad(t *testing.T) {
 		t.Error("negative padding: no error")
 	}
 }
+
+func TestUpSampling2D(t *testing.T) {
+	expect(t, "UpSampling2D", runBoth(t, "UpSampling2D", x0(func(x *Tensor) *Tensor { return UpSampling2D(x, 2, 1) }), seq(1, 2, 2, 1)),
+		Float64, []int{1, 4, 2, 1}, []float64{1, 2, 1, 2, 3, 4, 3, 4}, 0)
+	checkGrad(t, gradCase{name: "UpSampling2D", shapes: [][]int{{2, 2, 3, 2}}, unknownBatch: true,
+		f: x0(func(x *Tensor) *Tensor { return Square(UpSampling2D(x, 2, 3)) })})
+}

@@ -222,6 +222,10 @@ func (l *ConvLayer) Call(x *tf.Tensor, training bool) *tf.Tensor {
 	case "Conv1D":
 		y = tf.Conv1D(x, k, l.Strides[0], l.Padding, dil)
 	case "Conv2D":
+		if l.UseBias && (l.ActivationName == "relu" || l.ActivationName == "linear") {
+			// One pass writes conv + bias, relu'd.
+			return tf.FusedConv2D(x, k, read(l.Bias, x), l.Strides, l.Padding, l.ActivationName, dil)
+		}
 		y = tf.Conv2D(x, k, l.Strides, l.Padding, dil)
 	case "Conv2DTranspose":
 		out := l.ComputeOutputShape(x.Shape())

@@ -142,3 +142,23 @@ func TestSpatialLayerErrors(t *testing.T) {
 		}
 	}
 }
+
+// A Conv2D with a bias and relu (or no activation) is one fused op; with
+// another activation, the three ops.
+func TestConv2DLayerFusesBiasRelu(t *testing.T) {
+	types := func(l Layer) map[string]bool {
+		g := tf.NewGraph()
+		Apply(l, tf.Placeholder(g, tensor.Float32, tensor.Shape{-1, 5, 5, 2}))
+		m := map[string]bool{}
+		for _, op := range g.Operations() {
+			m[op.Type()] = true
+		}
+		return m
+	}
+	if m := types(Conv2D(3, []int{3}, Activation("relu"))); !m["FusedConv2D"] || m["Conv2D"] || m["Relu"] {
+		t.Errorf("Conv2D relu builds %v, want FusedConv2D alone", m)
+	}
+	if m := types(Conv2D(3, []int{3}, Activation("tanh"))); m["FusedConv2D"] || !m["Conv2D"] || !m["BiasAdd"] || !m["Tanh"] {
+		t.Errorf("Conv2D tanh builds %v, want Conv2D, BiasAdd, Tanh", m)
+	}
+}

@@ -148,17 +148,7 @@ func (l *UpSampling2DLayer) Call(x *tf.Tensor, training bool) *tf.Tensor {
 	if s[1] < 0 || s[2] < 0 || s[3] < 0 {
 		panic(fmt.Sprintf("layers: %s (UpSampling2D) needs known height, width and channels, got %v", l.Name(), s))
 	}
-	h, w, c := s[1], s[2], s[3]
-	rep := func(t *tf.Tensor, axis, n int) *tf.Tensor {
-		xs := make([]*tf.Tensor, n)
-		for i := range xs {
-			xs[i] = t
-		}
-		return tf.Concat(axis, xs...)
-	}
-	// (N, H, W, C) → (N, H, s, W, C) → (N, H·s, W, C) → (N, H·s, W, t, C).
-	y := tf.Reshape(rep(tf.ExpandDims(x, 2), 2, l.Size[0]), -1, h*l.Size[0], w, c)
-	return tf.Reshape(rep(tf.ExpandDims(y, 3), 3, l.Size[1]), -1, h*l.Size[0], w*l.Size[1], c)
+	return tf.UpSampling2D(x, l.Size[0], l.Size[1])
 }
 
 // ComputeOutputShape implements Layer.
