@@ -66,3 +66,47 @@ func TestBatchNormalizationInFit(t *testing.T) {
 		t.Errorf("moving mean %v not updated by Fit", mm)
 	}
 }
+
+// A residual block in a functional model — convolutions, batch
+// normalisation, an Add merge, global pooling — trains with Fit, and
+// Predict runs it in inference mode (the moving statistics).
+func TestResidualBlockFits(t *testing.T) {
+	keras.ClearSession()
+	in := keras.Input(8, 8, 3)
+	h := layers.Conv2D(4, []int{3}, layers.Padding("same"), layers.Activation("relu")).Apply(in)
+	h = layers.BatchNormalization().Apply(h)
+	short := layers.Conv2D(4, []int{1}).Apply(in)
+	h = layers.Add().Apply(h, short)
+	h = layers.MaxPooling2D(layers.Padding("same"), layers.PoolSize(3), layers.Strides(2)).Apply(h)
+	out := layers.Dense(2, layers.Activation("softmax")).Apply(layers.GlobalAveragePooling2D().Apply(h))
+	m := keras.NewModel(in, out)
+	if err := m.Compile("adam", "sparse_categorical_crossentropy", keras.Metrics("accuracy")); err != nil {
+		t.Fatal(err)
+	}
+	if n := m.CountParams(); n != (3*3*3+1)*4+4*4+(3+1)*4+(4+1)*2 {
+		t.Errorf("%d parameters, want 158", n)
+	}
+	n := 64
+	x := tensor.RandomUniform(tensor.Float32, tensor.Shape{n, 8, 8, 3}, 0, 1, 9)
+	y := tensor.New(tensor.Int64, n)
+	for i := 1; i < n; i += 2 { // class 1: a bright first channel
+		y.SetFloat(i, 1)
+		for p := 0; p < 64; p++ {
+			x.SetFloat(i*192+p*3, x.Float(i*192+p*3)+1)
+		}
+	}
+	h2, err := m.Fit(x, y, keras.Epochs(40), keras.BatchSize(8), keras.Verbose(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if acc := h2.History["accuracy"]; acc[len(acc)-1] < 0.9 {
+		t.Errorf("training accuracy %v, want >= 0.9 at the end", acc)
+	}
+	p, err := m.Predict(x, keras.Verbose(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.Shape().Equal(tensor.Shape{n, 2}) {
+		t.Errorf("Predict shape %v", p.Shape())
+	}
+}
