@@ -10,7 +10,7 @@ import (
 // kernel (forward and gradients) allocates nothing once its workspaces
 // have grown: they live in the ops' state.
 func TestConvStepAllocatesNothing(t *testing.T) {
-	if raceEnabled {
+	if convRaceEnabled {
 		t.Skip("allocation counts are meaningless under the race detector")
 	}
 	g := NewGraph()

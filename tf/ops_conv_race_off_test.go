@@ -2,4 +2,4 @@
 
 package tf
 
-const raceEnabled = false
+const convRaceEnabled = false
