@@ -89,3 +89,11 @@ func init() {
 		return nil
 	})
 }
+
+func init() {
+	refKernel("MaxPoolGradGrad", func(op *Operation, in, out []*tensor.Tensor) error {
+		g := ref.NewPoolGeom(in[0].Shape(), out[0].Shape(), op.aInts(poolKsize), op.aInts(poolStrides), op.aString(poolPadding) == "SAME")
+		ref.MaxPoolGradGrad(g, in[0], in[1], out[0])
+		return nil
+	})
+}

@@ -291,3 +291,32 @@ func TestConvShapeErrors(t *testing.T) {
 		t.Errorf("padding full: %v", err)
 	}
 }
+
+// Max pooling's second derivatives: MaxPoolGrad is linear in dy, its
+// gradient MaxPoolGradGrad picks g at each window's maximum.
+func TestMaxPoolSecondOrder(t *testing.T) {
+	pa := attrs{[]int{2, 2}, []int{2, 2}, "SAME"}
+	ggrad := func(xs []*Tensor) *Tensor { return applyState("MaxPoolGradGrad", pa, &poolState{}, xs[0], xs[1]) }
+	g := seq(1, 3, 3, 1)
+	for i := range g.Float64s() {
+		g.Float64s()[i] *= 10
+	}
+	expect(t, "MaxPoolGradGrad", runBoth(t, "MaxPoolGradGrad", ggrad, seq(1, 3, 3, 1), g), Float64, []int{1, 2, 2, 1}, []float64{50, 60, 80, 90}, 0)
+	r := rand.New(rand.NewPCG(13, 14))
+	xc := f64(vals(r, 2*5*4*2, uniform(-1, 1)), 2, 5, 4, 2)
+	for _, c := range []gradCase{
+		{name: "MaxPoolGrad in dy", shapes: [][]int{{2, 3, 2, 2}}, f: x0(func(dy *Tensor) *Tensor {
+			x := Const(dy.Graph(), xc)
+			x.watched = x.Graph() == nil // eagerly, a recorded constant
+			return Gradients([]*Tensor{MaxPool(x, []int{2}, nil, "same")}, []*Tensor{x}, dy)[0]
+		})},
+		{name: "MaxPoolGradGrad in g", shapes: [][]int{{2, 5, 4, 2}}, f: x0(func(g *Tensor) *Tensor {
+			return applyState("MaxPoolGradGrad", attrs{[]int{3, 2}, []int{2, 1}, "VALID"}, &poolState{}, Const(g.Graph(), xc), g)
+		})},
+		{name: "d/dx MaxPool²", shapes: [][]int{{2, 5, 4, 2}}, f: gradOf(x0(func(x *Tensor) *Tensor {
+			return Square(MaxPool(x, []int{2}, nil, "same"))
+		}), []int{2, 3, 2, 2})},
+	} {
+		t.Run(c.name, func(t *testing.T) { checkGrad(t, c) })
+	}
+}

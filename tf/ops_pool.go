@@ -125,10 +125,17 @@ func init() {
 			return applyState("MaxPoolGrad", attrs{op.attrVals[0], op.attrVals[1], op.attrVals[2]}, &poolState{}, in0(op), dy)
 		}),
 	})
-	// MaxPoolGrad(x, dy) routes dy to the first maximum of each window.
-	// It has no gradient of its own (second derivatives of max pooling
-	// are not supported).
+	// MaxPoolGrad(x, dy) routes dy to the first maximum of each window. It
+	// is linear in dy (its gradient is MaxPoolGradGrad) and piecewise
+	// constant in x (no gradient flows to x).
 	RegisterOp(&OpDef{Type: "MaxPoolGrad", Attrs: pa,
+		Grad: func(op *Operation, dys []*Tensor, need []bool) []*Tensor {
+			if !need[1] {
+				return []*Tensor{nil, nil}
+			}
+			a := attrs{op.attrVals[0], op.attrVals[1], op.attrVals[2]}
+			return []*Tensor{nil, applyState("MaxPoolGradGrad", a, &poolState{}, in0(op), dys[0])}
+		},
 		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
 			floatIn(op, in)
 			if o := poolInfer(op, in, in[0].Shape); !o.CompatibleWith(in[1].Shape) {
@@ -150,6 +157,39 @@ func init() {
 				conv.MaxPoolGrad(p, in[0].Float64s(), in[1].Float64s(), out[0].Float64s(), &st.w64)
 			}
 			return nil
+		},
+	})
+	// MaxPoolGradGrad(x, g) gives, for each pooling output, g at its
+	// window's first maximum in x: MaxPoolGrad's gradient with respect to
+	// dy, linear in g (its gradient is MaxPoolGrad).
+	RegisterOp(&OpDef{Type: "MaxPoolGradGrad", Attrs: pa,
+		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
+			floatIn(op, in)
+			if !in[0].Shape.CompatibleWith(in[1].Shape) {
+				shapePanic(op, in, "the gradient must have the input's shape")
+			}
+			return []TensorSpec{{in[0].DType, poolInfer(op, in, in[0].Shape)}}
+		},
+		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
+			st := poolStateOf(op)
+			st.mu.Lock()
+			defer st.mu.Unlock()
+			if err := poolParamsOf(op, st, in[0].Shape()); err != nil {
+				return err
+			}
+			if in[0].DType() == Float32 {
+				conv.MaxPoolGradGrad(&st.p, in[0].Float32s(), in[1].Float32s(), out[0].Float32s(), &st.w32)
+			} else {
+				conv.MaxPoolGradGrad(&st.p, in[0].Float64s(), in[1].Float64s(), out[0].Float64s(), &st.w64)
+			}
+			return nil
+		},
+		Grad: func(op *Operation, dys []*Tensor, need []bool) []*Tensor {
+			if !need[1] {
+				return []*Tensor{nil, nil}
+			}
+			a := attrs{op.attrVals[0], op.attrVals[1], op.attrVals[2]}
+			return []*Tensor{nil, applyState("MaxPoolGrad", a, &poolState{}, in0(op), dys[0])}
 		},
 	})
 	RegisterOp(&OpDef{Type: "AvgPool", Attrs: pa,

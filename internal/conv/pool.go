@@ -45,11 +45,13 @@ type PoolWorkspace[T Float] struct {
 	p                                  *PoolParams
 	x, y, dy, dx                       []T
 	maxFn, maxGradFn, avgFn, avgGradFn func(lo, hi int)
+	maxGradGradFn                      func(lo, hi int)
 }
 
 func (ws *PoolWorkspace[T]) bind(p *PoolParams, x, y, dy, dx []T) {
 	if ws.maxFn == nil {
 		ws.maxFn, ws.maxGradFn, ws.avgFn, ws.avgGradFn = ws.max, ws.maxGrad, ws.avg, ws.avgGrad
+		ws.maxGradGradFn = ws.maxGradGrad
 	}
 	ws.p, ws.x, ws.y, ws.dy, ws.dx = p, x, y, dy, dx
 }
@@ -118,21 +120,56 @@ func (ws *PoolWorkspace[T]) maxGrad(lo, hi int) {
 	for n := lo; n < hi; n++ {
 		for oh := 0; oh < p.OH; oh++ {
 			for ow := 0; ow < p.OW; ow++ {
-				h0, h1, w0, w1 := p.window(oh, ow)
 				g := dy[((n*p.OH+oh)*p.OW+ow)*p.C:][:p.C]
 				for c := 0; c < p.C; c++ {
-					best, at := T(math.Inf(-1)), -1
-					for ih := h0; ih < h1; ih++ {
-						for iw := w0; iw < w1; iw++ {
-							i := ((n*p.H+ih)*p.W+iw)*p.C + c
-							if v := x[i]; at < 0 || v > best || (v != v && best == best) {
-								best, at = v, i
-							}
-						}
-					}
-					if at >= 0 {
+					if at := argmax(p, x, n, oh, ow, c); at >= 0 {
 						dx[at] += g[c]
 					}
+				}
+			}
+		}
+	}
+}
+
+// argmax returns the index in x of the first maximum (rows, then columns;
+// a NaN wins) of output cell (n, oh, ow)'s window in channel c, or -1 for
+// a window with no cell inside the input.
+func argmax[T Float](p *PoolParams, x []T, n, oh, ow, c int) int {
+	h0, h1, w0, w1 := p.window(oh, ow)
+	best, at := T(math.Inf(-1)), -1
+	for ih := h0; ih < h1; ih++ {
+		for iw := w0; iw < w1; iw++ {
+			i := ((n*p.H+ih)*p.W+iw)*p.C + c
+			if v := x[i]; at < 0 || v > best || (v != v && best == best) {
+				best, at = v, i
+			}
+		}
+	}
+	return at
+}
+
+// MaxPoolGradGrad is the gradient of MaxPoolGrad with respect to its dy:
+// each output cell of y (overwritten, the pooling's output shape) takes
+// g (the input's shape) at its window's first maximum in x, the cell
+// MaxPoolGrad routes that output's gradient to.
+func MaxPoolGradGrad[T Float](p *PoolParams, x, g, y []T, ws *PoolWorkspace[T]) {
+	p.check("input", len(x), p.InSize())
+	p.check("input-shaped gradient", len(g), p.InSize())
+	p.check("output", len(y), p.OutSize())
+	ws.bind(p, x, y, g, nil)
+	parallel.For(p.N*p.OH, 4, ws.maxGradGradFn)
+}
+
+func (ws *PoolWorkspace[T]) maxGradGrad(lo, hi int) {
+	p, x, g, y := ws.p, ws.x, ws.dy, ws.y
+	for row := lo; row < hi; row++ {
+		n, oh := row/p.OH, row%p.OH
+		for ow := 0; ow < p.OW; ow++ {
+			dst := y[((n*p.OH+oh)*p.OW+ow)*p.C:][:p.C]
+			for c := range dst {
+				dst[c] = 0
+				if at := argmax(p, x, n, oh, ow, c); at >= 0 {
+					dst[c] = g[at]
 				}
 			}
 		}

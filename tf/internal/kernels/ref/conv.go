@@ -164,6 +164,17 @@ func MaxPoolGrad(g PoolGeom, x, dy, dx *tensor.Tensor) {
 	})
 }
 
+// MaxPoolGradGrad sets each y cell to g at its window's first maximum in x.
+func MaxPoolGradGrad(geom PoolGeom, x, g, y *tensor.Tensor) {
+	geom.each(func(yi int, cells []int) {
+		v := 0.0
+		if at := argmax(x, cells); at >= 0 {
+			v = g.Float(at)
+		}
+		y.SetFloat(yi, v)
+	})
+}
+
 // AvgPool sets each y cell to the mean of its window's cells inside x.
 func AvgPool(g PoolGeom, x, y *tensor.Tensor) {
 	g.each(func(yi int, cells []int) {
