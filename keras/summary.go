@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/tensorgo/tensorgo/keras/layers"
 	"github.com/tensorgo/tensorgo/tensor"
 	"github.com/tensorgo/tensorgo/tf"
 )
@@ -37,23 +38,35 @@ func (m *Model) SummaryString() (string, error) {
 	if m.g == nil {
 		return "", fmt.Errorf("keras: model %s is not built yet: give the first layer an InputShape, call Build, or fit it first", m.name)
 	}
-	type row struct{ name, shape, params string }
-	var rows []row
+	// A functional model whose layers do not form one chain gets Keras's
+	// "Connected to" column.
+	conns := m.connections()
+	var rows [][]string
 	if m.kind == functionalModel {
 		for i, in := range m.fnInputs {
-			rows = append(rows, row{in.Op().Name() + " (InputLayer)", shapeString(m.inputs[i]), "0"})
+			rows = append(rows, []string{in.Op().Name() + " (InputLayer)", shapeString(m.inputs[i]), "0", "-"})
 		}
 	}
 	for _, l := range m.layerList {
 		b := l.LayerBase()
-		rows = append(rows, row{b.Name() + " (" + b.ClassName() + ")", shapeString(b.OutputShape()), thousands(b.CountParams())})
+		c := "-"
+		if cs := conns[l]; len(cs) > 0 {
+			c = strings.Join(cs, ", ")
+		}
+		rows = append(rows, []string{b.Name() + " (" + b.ClassName() + ")", shapeString(b.OutputShape()), thousands(b.CountParams()), c})
 	}
-	// Keras 3's widths for a Sequential-like table; wider when a cell needs it.
-	w := [3]int{31, 22, 13}
+	header := []string{"Layer (type)", "Output Shape", "Param #", "Connected to"}
+	// Keras 3's widths (on an 80-column console) for a Sequential-like
+	// table and for one with connections; wider when a cell needs it.
+	w := []int{31, 22, 13}
+	if conns != nil {
+		w = []int{19, 17, 10, 17}
+	}
+	header = header[:len(w)]
 	for _, r := range rows {
-		w[0] = max(w[0], utf8.RuneCountInString(r.name))
-		w[1] = max(w[1], utf8.RuneCountInString(r.shape))
-		w[2] = max(w[2], utf8.RuneCountInString(r.params))
+		for i := range w {
+			w[i] = max(w[i], utf8.RuneCountInString(r[i]))
+		}
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Model: %q\n", m.name)
@@ -67,17 +80,26 @@ func (m *Model) SummaryString() (string, error) {
 		}
 		b.WriteString(r + "\n")
 	}
-	cells := func(sep string, a, c, p string) {
-		b.WriteString(sep + " " + pad(a, w[0]) + " " + sep + " " + pad(c, w[1]) + " " + sep + " " + padLeft(p, w[2]) + " " + sep + "\n")
+	cells := func(sep string, c []string) {
+		for i, n := range w {
+			b.WriteString(sep + " ")
+			if i == 2 { // parameter counts align right
+				b.WriteString(padLeft(c[i], n))
+			} else {
+				b.WriteString(pad(c[i], n))
+			}
+			b.WriteString(" ")
+		}
+		b.WriteString(sep + "\n")
 	}
 	line("┏", "┳", "┓", "━")
-	cells("┃", "Layer (type)", "Output Shape", "Param #")
+	cells("┃", header)
 	line("┡", "╇", "┩", "━")
 	for i, r := range rows {
 		if i > 0 {
 			line("├", "┼", "┤", "─")
 		}
-		cells("│", r.name, r.shape, r.params)
+		cells("│", r)
 	}
 	line("└", "┴", "┘", "─")
 	var trainable, frozen, tBytes, fBytes int
@@ -99,6 +121,57 @@ func (m *Model) SummaryString() (string, error) {
 	fmt.Fprintf(&b, " Trainable params: %s (%s)\n", thousands(trainable), memSize(tBytes))
 	fmt.Fprintf(&b, " Non-trainable params: %s (%s)\n\n", thousands(frozen), memSize(fBytes))
 	return b.String(), nil
+}
+
+// connections returns, for a functional model whose layers are not one
+// chain, each layer's inbound tensors as Keras names them:
+// "<layer>[<node>][<tensor>]", the node counting the producing layer's
+// calls in this model. It returns nil for a Sequential-like model (no
+// "Connected to" column), as Keras decides.
+func (m *Model) connections() map[layers.Layer][]string {
+	if m.kind != functionalModel || m.chain() {
+		return nil
+	}
+	type source struct {
+		layer string
+		node  int
+	}
+	made := map[*tf.Tensor]source{}
+	calls := map[layers.Layer]int{}
+	for _, in := range m.fnInputs {
+		made[in] = source{in.Op().Name(), 0}
+	}
+	out := map[layers.Layer][]string{}
+	for _, n := range m.nodes {
+		l := n.Layer.(layers.Layer)
+		for _, t := range n.Inputs {
+			if s, ok := made[t]; ok {
+				out[l] = append(out[l], fmt.Sprintf("%s[%d][0]", s.layer, s.node))
+			}
+		}
+		made[n.Output] = source{l.LayerBase().Name(), calls[l]}
+		calls[l]++
+	}
+	return out
+}
+
+// chain reports whether the functional model's layers form one chain
+// from its one input to its one output, each called once on the previous
+// one's output (Keras's "sequential-like").
+func (m *Model) chain() bool {
+	if len(m.fnInputs) != 1 || len(m.fnOutputs) != 1 {
+		return false
+	}
+	prev := m.fnInputs[0]
+	seen := map[any]bool{}
+	for _, n := range m.nodes {
+		if len(n.Inputs) != 1 || n.Inputs[0] != prev || seen[n.Layer] {
+			return false
+		}
+		seen[n.Layer] = true
+		prev = n.Output
+	}
+	return true
 }
 
 func shapeString(s tensor.Shape) string {
