@@ -58,13 +58,11 @@ func TestSummaryMatchesKeras(t *testing.T) {
 	}
 }
 
-// Two epochs on real MNIST with the default seed. Issue 10 asks for 0.988;
-// this network gets 0.9838 with seed 0 (0.9839 before the convolutions'
-// bias and relu were fused; 0.9869 with seed 1, 0.9877 with seed 2; the
-// same bits at 1 and 2 threads), with training loss and accuracy 0.143,
-// 0.956 after the first epoch and 0.048, 0.985 after the second. The bar
-// below leaves a margin for changes of the random streams; a convolution
-// that learned nothing would leave the network near the dense one's 0.97.
+// The issue's bar: 2 epochs on real MNIST with the default seed reach
+// 0.988 test accuracy. Measured: 0.9882 (training loss and accuracy 0.145,
+// 0.956 after the first epoch, 0.049, 0.985 after the second). The margin
+// is small and the result follows the random streams: with those of an
+// earlier tree seed 0 gave 0.9838, seeds 1 and 2 0.9869 and 0.9877.
 func TestDefaultRunReachesAccuracy(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains a CNN on MNIST for 2 epochs")
@@ -79,8 +77,8 @@ func TestDefaultRunReachesAccuracy(t *testing.T) {
 	if len(r.TrainLoss) != 2 || r.TrainLoss[1] >= r.TrainLoss[0] {
 		t.Errorf("training loss per epoch %v: want 2 epochs, falling", r.TrainLoss)
 	}
-	if r.TestAccuracy < 0.98 {
-		t.Fatalf("test accuracy %.4f after 2 epochs, want >= 0.98", r.TestAccuracy)
+	if r.TestAccuracy < 0.988 {
+		t.Fatalf("test accuracy %.4f after 2 epochs, want >= 0.988", r.TestAccuracy)
 	}
 	// -json: one line on standard output with the results.
 	var line map[string]any
