@@ -2,6 +2,7 @@ package layers
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/tensorgo/tensorgo/internal/conv"
 	"github.com/tensorgo/tensorgo/keras/activations"
@@ -23,7 +24,7 @@ type ConvLayer struct {
 	Filters      int
 	KernelSize   []int  // one value per spatial dimension
 	Strides      []int  // one value per spatial dimension
-	Padding      string // "valid" or "same"
+	Padding      string // "valid", "same", or for Conv1D "causal"
 	DilationRate []int
 	Groups       int
 	// DepthMultiplier is the filters per input channel of the depthwise
@@ -57,7 +58,11 @@ func newConv(class string, rank, filters int, kernelSize []int, extra []string, 
 	l.KernelSize = tuple(class, "kernel size", kernelSize, rank, 0, 1)
 	l.Strides = tuple(class, "strides", s.strides, rank, 1, 1)
 	l.DilationRate = tuple(class, "dilation rate", s.dilation, rank, 1, 1)
-	l.Padding = paddingOf(class, s.padding)
+	if class == "Conv1D" && strings.ToLower(s.padding) == "causal" {
+		l.Padding = "causal" // left padding only: output t sees inputs up to t
+	} else {
+		l.Padding = paddingOf(class, s.padding)
+	}
 	l.Groups = 1
 	if s.groups != 0 {
 		if s.groups < 1 || filters%s.groups != 0 {
@@ -108,7 +113,9 @@ func Conv2D(filters int, kernelSize []int, opts ...Option) *ConvLayer {
 }
 
 // Conv1D returns Keras's 1-D (temporal) convolution of (batch, steps,
-// channels) inputs; it takes Conv2D's options.
+// channels) inputs; it takes Conv2D's options, and Padding also takes
+// "causal": (k − 1)·dilation zeros before the first step only, so that
+// output t depends on inputs up to t.
 func Conv1D(filters, kernelSize int, opts ...Option) *ConvLayer {
 	return newConv("Conv1D", 1, filters, []int{kernelSize}, []string{optGroups}, opts)
 }
@@ -203,6 +210,9 @@ func (l *ConvLayer) outputSpatial(in tensor.Shape) []int {
 		if l.Padding == "same" {
 			pad = conv.Same
 		}
+		if l.Padding == "causal" {
+			n += (k - 1) * d
+		}
 		o, _, _, err := conv.Window(n, k, s, d, pad)
 		if err != nil {
 			panic(fmt.Sprintf("layers: %s (%s): input shape %v, kernel size %v, strides %v, dilation rate %v, padding %q: %v",
@@ -220,6 +230,11 @@ func (l *ConvLayer) Call(x *tf.Tensor, training bool) *tf.Tensor {
 	var y *tf.Tensor
 	switch l.className {
 	case "Conv1D":
+		if l.Padding == "causal" {
+			x = tf.Pad(x, [][2]int{{0, 0}, {(l.KernelSize[0] - 1) * l.DilationRate[0], 0}, {0, 0}})
+			y = tf.Conv1D(x, k, l.Strides[0], "valid", dil)
+			break
+		}
 		y = tf.Conv1D(x, k, l.Strides[0], l.Padding, dil)
 	case "Conv2D":
 		if l.UseBias && (l.ActivationName == "relu" || l.ActivationName == "linear") {

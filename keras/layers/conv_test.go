@@ -162,3 +162,30 @@ func TestConv2DLayerFusesBiasRelu(t *testing.T) {
 		t.Errorf("Conv2D tanh builds %v, want Conv2D, BiasAdd, Tanh", m)
 	}
 }
+
+// Causal Conv1D: output t sums inputs t−2..t (a kernel of three ones),
+// zeros before the first step.
+func TestConv1DCausal(t *testing.T) {
+	l := Conv1D(1, 3, Padding("causal"), KernelInitializer(initializers.Constant(1)), UseBias(false))
+	x := tf.Constant(tensor.From([][][]float32{{{1}, {2}, {3}, {4}, {5}}}))
+	y := Apply(l, x).Value()
+	for i, w := range []float64{1, 3, 6, 9, 12} {
+		if y.Float(i) != w {
+			t.Fatalf("causal Conv1D %v, want [1 3 6 9 12]", y)
+		}
+	}
+	d := Conv1D(1, 2, Padding("causal"), DilationRate(2), Strides(2), KernelInitializer(initializers.Constant(1)), UseBias(false))
+	// taps t−2 and t at t = 0, 2, 4: 1, 1+3, 3+5
+	yd := Apply(d, x).Value()
+	for i, w := range []float64{1, 4, 8} {
+		if yd.Float(i) != w || yd.Size() != 3 {
+			t.Fatalf("causal dilated strided Conv1D %v, want [1 4 8]", yd)
+		}
+	}
+	if s := d.ComputeOutputShape(tensor.Shape{-1, 10, 4}); !s.Equal(tensor.Shape{-1, 5, 1}) {
+		t.Errorf("causal stride 2 on 10 steps: %v, want (None, 5, 1)", s)
+	}
+	if panicMessage(func() { Conv2D(1, []int{3}, Padding("causal")) }) == "" {
+		t.Error("causal Conv2D: no panic")
+	}
+}
