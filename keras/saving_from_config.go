@@ -309,4 +309,3 @@ func functionalFromConfig(cfg map[string]any) (*Model, []weightGroup, error) {
 	}
 	return m, saved, nil
 }
-
