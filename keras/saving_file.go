@@ -198,17 +198,6 @@ func DecodeModelFile(r io.ReaderAt, size int64) (*ModelFile, error) {
 		}
 		mf.KerasVersion, mf.DateSaved, mf.ClassNames = meta.KerasVersion, meta.DateSaved, meta.ClassNames
 	}
-	m, groups, err := modelFromConfig(cfg)
-	if err != nil {
-		return nil, err
-	}
-	var opt Optimizer
-	if cc, ok := cfg["compile_config"].(map[string]any); ok && len(cc) > 0 {
-		if err := m.compileFromConfig(cc); err != nil {
-			return nil, err
-		}
-		opt = m.comp.opt
-	}
 	wf := members["model.weights.h5"]
 	if wf == nil {
 		if members["model.weights.npz"] != nil {
@@ -219,6 +208,17 @@ func DecodeModelFile(r io.ReaderAt, size int64) (*ModelFile, error) {
 	h5, err := openWeightsMember(r, size, wf)
 	if err != nil {
 		return nil, err
+	}
+	m, groups, err := modelFromConfig(cfg, h5)
+	if err != nil {
+		return nil, err
+	}
+	var opt Optimizer
+	if cc, ok := cfg["compile_config"].(map[string]any); ok && len(cc) > 0 {
+		if err := m.compileFromConfig(cc); err != nil {
+			return nil, err
+		}
+		opt = m.comp.opt
 	}
 	if err := readWeights(h5, "model.weights.h5", groups, opt); err != nil {
 		return nil, err

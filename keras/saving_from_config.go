@@ -3,14 +3,20 @@ package keras
 import (
 	"fmt"
 
+	"github.com/tensorgo/tensorgo/internal/hdf5"
 	"github.com/tensorgo/tensorgo/keras/layers"
+	"github.com/tensorgo/tensorgo/tensor"
 	"github.com/tensorgo/tensorgo/tf"
 )
 
 // modelFromConfig rebuilds a Sequential or functional model from its
 // config.json object. Graph-building panics (a layer that does not fit its
 // input) come back as errors: the file is untrusted input.
-func modelFromConfig(obj map[string]any) (m *Model, saved []weightGroup, err error) {
+//
+// Before a layer is built, the shapes of the variables it would create are
+// checked against h5 (the weights file), so that a corrupt config cannot
+// make it allocate more than the file holds.
+func modelFromConfig(obj map[string]any, h5 *hdf5.File) (m *Model, saved []weightGroup, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			m, saved, err = nil, nil, fmt.Errorf("keras: config.json describes a model tensorgo cannot build: %v", p)
@@ -23,9 +29,9 @@ func modelFromConfig(obj map[string]any) (m *Model, saved []weightGroup, err err
 	}
 	switch cls {
 	case "Sequential":
-		return sequentialFromConfig(cfg)
+		return sequentialFromConfig(cfg, h5)
 	case "Functional", "Model":
-		return functionalFromConfig(cfg)
+		return functionalFromConfig(cfg, h5)
 	case "":
 		return nil, nil, fmt.Errorf("keras: config.json: no model \"class_name\"")
 	}
@@ -49,7 +55,7 @@ func layerEntry(v any, i int) (string, map[string]any, map[string]any, error) {
 	return cls, cfg, obj, nil
 }
 
-func sequentialFromConfig(cfg map[string]any) (*Model, []weightGroup, error) {
+func sequentialFromConfig(cfg map[string]any, h5 *hdf5.File) (*Model, []weightGroup, error) {
 	list, ok := cfg["layers"].([]any)
 	if !ok {
 		return nil, nil, fmt.Errorf("keras: config.json: Sequential config has no \"layers\" list")
@@ -77,20 +83,42 @@ func sequentialFromConfig(cfg map[string]any) (*Model, []weightGroup, error) {
 			classes = append(classes, cls)
 		}
 	}
+	keys := weightKeys(classes)
+	// The input shape: an InputLayer's, the first layer's declared one, or
+	// the build_input_shape.
+	r := layers.NewConfigReader("Sequential", cfg)
+	build := r.Ints("build_input_shape")
+	if err := r.Err(); err != nil {
+		return nil, nil, err
+	}
+	var cur tensor.Shape
+	if len(ls) > 0 {
+		cur = ls[0].LayerBase().BatchInputShape()
+	}
+	if cur == nil && len(build) > 1 {
+		cur = build
+	}
+	if cur != nil {
+		k := 0
+		for _, l := range ls {
+			if _, isInput := l.(*layers.InputLayer); isInput {
+				continue
+			}
+			if err := checkPlanned(h5, keys[k], l, []tensor.Shape{cur}); err != nil {
+				return nil, nil, err
+			}
+			cur = l.ComputeOutputShape(cur)
+			k++
+		}
+	}
 	for _, l := range ls {
 		m.Add(l)
 	}
-	if !m.Built() {
-		r := layers.NewConfigReader("Sequential", cfg)
-		if s := r.Ints("build_input_shape"); len(s) > 1 {
-			if err := m.Build(s[1:]...); err != nil {
-				return nil, nil, err
-			}
-		} else if err := r.Err(); err != nil {
+	if !m.Built() && len(build) > 1 {
+		if err := m.Build(build[1:]...); err != nil {
 			return nil, nil, err
 		}
 	}
-	keys := weightKeys(classes)
 	var saved []weightGroup
 	for i, l := range m.seq {
 		saved = append(saved, weightGroup{key: keys[i], name: l.LayerBase().Name(), layer: l})
@@ -147,13 +175,23 @@ func tensorArgs(v any, out []historyKey, depth int) ([]historyKey, error) {
 	return nil, fmt.Errorf("argument %v is not a Keras tensor (tensorgo takes tensors only)", v)
 }
 
-func functionalFromConfig(cfg map[string]any) (*Model, []weightGroup, error) {
+func functionalFromConfig(cfg map[string]any, h5 *hdf5.File) (*Model, []weightGroup, error) {
 	list, ok := cfg["layers"].([]any)
 	if !ok {
 		return nil, nil, fmt.Errorf("keras: config.json: Functional config has no \"layers\" list")
 	}
+	var classes []string
+	for i, v := range list {
+		cls, _, _, err := layerEntry(v, i)
+		if err != nil {
+			return nil, nil, err
+		}
+		classes = append(classes, cls)
+	}
+	keys := weightKeys(classes)
 	type pending struct {
 		name  string
+		key   string
 		layer layers.Layer
 		nodes [][]historyKey
 		done  int
@@ -161,7 +199,6 @@ func functionalFromConfig(cfg map[string]any) (*Model, []weightGroup, error) {
 	tensors := map[historyKey]*tf.Tensor{}
 	var all []*pending
 	var saved []weightGroup
-	var classes []string
 	names := map[string]bool{}
 	for i, v := range list {
 		cls, lc, obj, err := layerEntry(v, i)
@@ -176,7 +213,6 @@ func functionalFromConfig(cfg map[string]any) (*Model, []weightGroup, error) {
 			return nil, nil, fmt.Errorf("keras: config.json: layer %d has no name or a repeated one (%q)", i, name)
 		}
 		names[name] = true
-		classes = append(classes, cls)
 		if cls == "InputLayer" {
 			r := layers.NewConfigReader(cls, lc)
 			s := r.Ints("batch_shape")
@@ -201,7 +237,7 @@ func functionalFromConfig(cfg map[string]any) (*Model, []weightGroup, error) {
 		if got := l.LayerBase().Name(); got != name {
 			return nil, nil, fmt.Errorf("keras: config.json: layer %q has config name %q", name, got)
 		}
-		p := &pending{name: name, layer: l}
+		p := &pending{name: name, key: keys[i], layer: l}
 		nodes, _ := obj["inbound_nodes"].([]any)
 		for j, nv := range nodes {
 			node, ok := nv.(map[string]any)
@@ -244,6 +280,15 @@ func functionalFromConfig(cfg map[string]any) (*Model, []weightGroup, error) {
 				}
 				if !ready {
 					break
+				}
+				if p.done == 0 {
+					shapes := make([]tensor.Shape, len(xs))
+					for i, x := range xs {
+						shapes[i] = x.Shape()
+					}
+					if err := checkPlanned(h5, p.key, p.layer, shapes); err != nil {
+						return nil, nil, err
+					}
 				}
 				tensors[historyKey{p.name, p.done, 0}] = layers.Apply(p.layer, xs...)
 				p.done++
@@ -303,9 +348,41 @@ func functionalFromConfig(cfg map[string]any) (*Model, []weightGroup, error) {
 		opts = append(opts, ModelName(n))
 	}
 	m := NewModel(ins, outs, opts...)
-	keys := weightKeys(classes)
 	for i := range saved {
 		saved[i].key = keys[i]
 	}
 	return m, saved, nil
+}
+
+// checkPlanned compares the shapes of the variables l would create for
+// inputs of the given shapes with the datasets of its group in the
+// weights file, before l is built.
+func checkPlanned(h5 *hdf5.File, key string, l layers.Layer, in []tensor.Shape) error {
+	if h5 == nil {
+		return nil
+	}
+	shapes, ok := layers.PlannedWeightShapes(l, in)
+	if !ok {
+		return nil
+	}
+	name := l.LayerBase().Name()
+	path := "layers/" + key + "/vars"
+	var ds []*hdf5.Dataset
+	if g, ok := h5.Root().Group(path); ok {
+		ds = g.Datasets()
+	}
+	if len(ds) != len(shapes) {
+		return fmt.Errorf("keras: layer %s (%s) of config.json has %d variables for input %v, but model.weights.h5 holds %d in /%s", name, l.LayerBase().ClassName(), len(shapes), in, len(ds), path)
+	}
+	for i, s := range shapes {
+		d, ok := h5.Root().Dataset(fmt.Sprintf("%s/%d", path, i))
+		if !ok || !sameShape(d.Shape, s) {
+			var got any = "nothing"
+			if ok {
+				got = d.Shape
+			}
+			return fmt.Errorf("keras: layer %s (%s) of config.json has a variable %d of shape %v for input %v, but model.weights.h5 holds %v", name, l.LayerBase().ClassName(), i, []int(s), in, got)
+		}
+	}
+	return nil
 }

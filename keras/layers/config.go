@@ -56,6 +56,13 @@ type Serializer struct {
 	// kernel, bias; BatchNormalization: gamma, beta, moving_mean,
 	// moving_variance).
 	Variables func(l Layer) []*tf.Variable
+	// WeightShapes, if set, returns the shapes of the variables an unbuilt
+	// layer will create for inputs of the given shapes (batch first), in
+	// Keras's order, without creating them. LoadModel checks them against
+	// the weights file before it builds the layer, so that a corrupt config
+	// (Dense(units=10¹²)) is an error instead of an allocation. A layer
+	// with weights should provide it; one without weights need not.
+	WeightShapes func(l Layer, inputs []tensor.Shape) []tensor.Shape
 }
 
 var (
@@ -153,6 +160,17 @@ func KerasVariables(l Layer) []*tf.Variable {
 		}
 	}
 	return append(train, frozen...)
+}
+
+// PlannedWeightShapes returns the shapes of the variables l will create
+// when built for inputs of the given shapes (see Serializer.WeightShapes)
+// and true, or false when its serializer cannot tell.
+func PlannedWeightShapes(l Layer, inputs []tensor.Shape) ([]tensor.Shape, bool) {
+	s, ok := SerializerOf(l.LayerBase().ClassName())
+	if !ok || s.WeightShapes == nil {
+		return nil, false
+	}
+	return s.WeightShapes(l, inputs), true
 }
 
 // DTypePolicy returns Keras's JSON object for a dtype policy of the given

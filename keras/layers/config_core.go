@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/tensorgo/tensorgo/keras/regularizers"
+	"github.com/tensorgo/tensorgo/tensor"
 )
 
 // The serializers of the layers of this package, with the entries Keras
@@ -15,7 +16,7 @@ import (
 // the initializer entries.
 func init() {
 	RegisterSerializer(Serializer{ClassName: "InputLayer", GetConfig: inputConfig, FromConfig: inputFromConfig})
-	RegisterSerializer(Serializer{ClassName: "Dense", GetConfig: denseConfig, FromConfig: denseFromConfig})
+	RegisterSerializer(Serializer{ClassName: "Dense", GetConfig: denseConfig, FromConfig: denseFromConfig, WeightShapes: denseWeightShapes})
 	RegisterSerializer(Serializer{
 		ClassName: "Flatten",
 		GetConfig: func(Layer) (map[string]any, error) { return map[string]any{"data_format": "channels_last"}, nil },
@@ -193,6 +194,19 @@ func denseConfig(l Layer) (map[string]any, error) {
 		"kernel_regularizer": kr, "bias_regularizer": br,
 		"kernel_constraint": nil, "bias_constraint": nil,
 	}, nil
+}
+
+// denseWeightShapes: kernel (in, units), bias (units).
+func denseWeightShapes(l Layer, in []tensor.Shape) []tensor.Shape {
+	d := l.(*DenseLayer)
+	if len(in) != 1 || len(in[0]) < 2 {
+		return nil
+	}
+	out := []tensor.Shape{{in[0][len(in[0])-1], d.Units}}
+	if d.UseBias {
+		out = append(out, tensor.Shape{d.Units})
+	}
+	return out
 }
 
 func denseFromConfig(r *ConfigReader) (Layer, error) {
