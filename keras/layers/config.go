@@ -44,6 +44,10 @@ type Serializer struct {
 	// nil, []any, []int, map[string]any. It returns an error for a layer
 	// that cannot be saved (Lambda's Go function).
 	GetConfig func(l Layer) (map[string]any, error)
+	// OwnBase says GetConfig writes the whole config, "name" aside:
+	// "trainable" and "dtype" are not added (InputLayer, whose Keras
+	// config has a dtype name and no trainable flag).
+	OwnBase bool
 	// FromConfig makes a new, unbuilt layer from a config (the whole
 	// "config" object, base entries included: use r.BaseOptions()). It
 	// returns an error naming the entry that is missing or wrong.
@@ -119,7 +123,10 @@ func GetConfig(l Layer) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg := map[string]any{"name": b.Name(), "trainable": b.Trainable(), "dtype": DTypePolicy(b.DType().String())}
+	cfg := map[string]any{"name": b.Name()}
+	if !s.OwnBase {
+		cfg["trainable"], cfg["dtype"] = b.Trainable(), DTypePolicy(b.DType().String())
+	}
 	for k, v := range own {
 		cfg[k] = v
 	}

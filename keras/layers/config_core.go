@@ -15,7 +15,7 @@ import (
 // saved model's weights hold the trained values anyway. Reading ignores
 // the initializer entries.
 func init() {
-	RegisterSerializer(Serializer{ClassName: "InputLayer", GetConfig: inputConfig, FromConfig: inputFromConfig})
+	RegisterSerializer(Serializer{ClassName: "InputLayer", GetConfig: inputConfig, FromConfig: inputFromConfig, OwnBase: true})
 	RegisterSerializer(Serializer{ClassName: "Dense", GetConfig: denseConfig, FromConfig: denseFromConfig, WeightShapes: denseWeightShapes})
 	RegisterSerializer(Serializer{
 		ClassName: "Flatten",
