@@ -9,6 +9,7 @@ import (
 
 	"github.com/tensorgo/tensorgo/keras"
 	"github.com/tensorgo/tensorgo/keras/layers"
+	"github.com/tensorgo/tensorgo/keras/regularizers"
 	"github.com/tensorgo/tensorgo/tensor"
 )
 
@@ -102,7 +103,7 @@ func TestKerasLoadsTensorgoFunctional(t *testing.T) {
 	tensor.SetSeed(12)
 	in := keras.Input(4)
 	a := layers.Dense(6, layers.Activation("tanh")).Apply(in)
-	b := layers.Dense(6, layers.UseBias(false)).Apply(in)
+	b := layers.Dense(6, layers.UseBias(false), layers.KernelRegularizer(regularizers.L1L2(1e-3, 1e-4))).Apply(in)
 	// A Dense reached through a longer path first: Keras orders it after
 	// the shallower ones, and tensorgo must write the weights that way.
 	deep := layers.Dense(6, layers.Activation("relu")).Apply(layers.Dense(6).Apply(a))
