@@ -67,7 +67,7 @@ type ModelFile struct {
 // Sequential and functional models can be saved if every layer's class has
 // a registered layers.Serializer; a subclassed model (its Call is Go code)
 // or a Lambda layer (a Go function) is an error, as is a path that does
-// not end in ".keras".
+// not end in ".keras". SaveModel must not run while the model trains.
 func SaveModel(m *Model, path string, opts ...SaveOption) error {
 	if !strings.HasSuffix(path, ".keras") {
 		return fmt.Errorf("keras: SaveModel: the path must end in .keras, got %q (use SaveKerasWeights for .weights.h5)", path)
@@ -137,6 +137,10 @@ func SaveModel(m *Model, path string, opts ...SaveOption) error {
 // when the file has a compile config tensorgo understands. A file that is
 // not a .keras archive, or whose config or weights are corrupt or use
 // layers tensorgo does not have, is an error naming what is wrong.
+//
+// Several goroutines may call LoadModel at once (they take turns to build
+// their models); like any building of a functional model, it must not run
+// while another goroutine builds one with keras.Input.
 func LoadModel(path string) (*Model, error) {
 	mf, err := ReadModelFile(path)
 	if err != nil {

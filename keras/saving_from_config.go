@@ -2,6 +2,7 @@ package keras
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/tensorgo/tensorgo/internal/hdf5"
 	"github.com/tensorgo/tensorgo/keras/layers"
@@ -17,6 +18,10 @@ import (
 // checked against h5 (the weights file), so that a corrupt config cannot
 // make it allocate more than the file holds.
 func modelFromConfig(obj map[string]any, h5 *hdf5.File) (m *Model, saved []weightGroup, err error) {
+	// Functional models are traced in the one graph keras.Input uses,
+	// which is built by one goroutine at a time: loads take turns.
+	loadMu.Lock()
+	defer loadMu.Unlock()
 	defer func() {
 		if p := recover(); p != nil {
 			m, saved, err = nil, nil, fmt.Errorf("keras: config.json describes a model tensorgo cannot build: %v", p)
@@ -125,6 +130,9 @@ func sequentialFromConfig(cfg map[string]any, h5 *hdf5.File) (*Model, []weightGr
 	}
 	return m, saved, nil
 }
+
+// loadMu serialises the model building of concurrent LoadModel calls.
+var loadMu sync.Mutex
 
 // historyKey is a Keras tensor's place: the operation that made it, the
 // node (call) index and the output index.

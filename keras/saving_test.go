@@ -2,6 +2,7 @@ package keras_test
 
 import (
 	"encoding/json"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -343,3 +344,39 @@ type negModel struct {
 }
 
 func (n *negModel) Call(x *tf.Tensor, training bool) *tf.Tensor { return tf.Neg(n.d.Apply(x)) }
+
+// TestLoadModelConcurrently loads the Keras-written files from several
+// goroutines at once (the layer registry and layer naming are shared).
+func TestLoadModelConcurrently(t *testing.T) {
+	e := readExpected(t)
+	errs := make(chan error, 8)
+	for i := 0; i < 8; i++ {
+		go func() {
+			name := []string{"mlp.keras", "layers.keras"}[i%2]
+			m, err := keras.LoadModel(filepath.Join("testdata", "keras3", name))
+			if err == nil && name == "layers.keras" {
+				var y *tensor.Tensor
+				if y, err = m.Predict(floatTensor(e.Layers.XShape, e.Layers.X), keras.Verbose(0)); err == nil && maxDiffNoT(y, e.Layers.Y) > 1e-6 {
+					err = errors.New("wrong predictions")
+				}
+			}
+			errs <- err
+		}()
+	}
+	for i := 0; i < 8; i++ {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+func maxDiffNoT(got *tensor.Tensor, want []float64) float64 {
+	if got.Size() != len(want) {
+		return math.Inf(1)
+	}
+	d := 0.0
+	for i, w := range want {
+		d = math.Max(d, math.Abs(got.Float(i)-w))
+	}
+	return d
+}
