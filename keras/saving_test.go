@@ -380,3 +380,26 @@ func maxDiffNoT(got *tensor.Tensor, want []float64) float64 {
 	}
 	return d
 }
+
+// TestSaveUnbuiltSequential: a Sequential model without an input shape
+// saves its architecture alone and loads unbuilt, as in Keras; the loaded
+// model builds on its first data.
+func TestSaveUnbuiltSequential(t *testing.T) {
+	keras.ClearSession()
+	m := keras.NewSequential(layers.Dense(4, layers.Activation("relu")), layers.Dense(2))
+	path := filepath.Join(t.TempDir(), "unbuilt.keras")
+	if err := keras.SaveModel(m, path); err != nil {
+		t.Fatal(err)
+	}
+	m2, err := keras.LoadModel(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m2.Built() || len(m2.Layers()) != 2 || m2.Layers()[0].(*layers.DenseLayer).Units != 4 {
+		t.Fatalf("loaded: built %v, layers %v", m2.Built(), m2.Layers())
+	}
+	y, err := m2.Predict(randomInput(1, 3, 5), keras.Verbose(0))
+	if err != nil || !y.Shape().Equal(tensor.Shape{3, 2}) {
+		t.Errorf("predict on the loaded model: %v %v", y, err)
+	}
+}

@@ -232,6 +232,40 @@ func TestPredictErrors(t *testing.T) {
 	}
 }
 
+// TestPredictKerasWrittenModel: a model file real Keras 3 wrote (the keras
+// package's testdata: the MNIST MLP architecture, untrained) serves
+// `tensorgo predict`; its softmax outputs come back as they are.
+func TestPredictKerasWrittenModel(t *testing.T) {
+	dir := t.TempDir()
+	pic := filepath.Join(dir, "blank.png")
+	img := image.NewGray(image.Rect(0, 0, 40, 40))
+	for i := range img.Pix {
+		img.Pix[i] = 255
+	}
+	writeImage(t, pic, img)
+	var out, errb bytes.Buffer
+	model := filepath.Join("..", "..", "keras", "testdata", "keras3", "mlp.keras")
+	if code := run([]string{"predict", "-json", "-k", "10", model, pic}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	var res []imageResult
+	if err := json.Unmarshal(out.Bytes(), &res); err != nil || len(res) != 1 || len(res[0].Predictions) != 10 {
+		t.Fatalf("output %q: %v", out.String(), err)
+	}
+	sum := 0.0
+	seen := map[int]bool{}
+	for i, p := range res[0].Predictions {
+		sum += p.Probability
+		seen[p.Index] = true
+		if i > 0 && p.Probability > res[0].Predictions[i-1].Probability {
+			t.Errorf("predictions not sorted: %v", res[0].Predictions)
+		}
+	}
+	if len(seen) != 10 || sum < 0.999 || sum > 1.001 {
+		t.Errorf("10 classes summing to 1 expected, got %v (sum %v)", res[0].Predictions, sum)
+	}
+}
+
 // TestSummaryCommand prints the saved MNIST MLP's summary, which must be
 // Keras's (testdata of the keras package, printed by Keras 3.16).
 func TestSummaryCommand(t *testing.T) {
