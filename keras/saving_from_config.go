@@ -227,7 +227,7 @@ func functionalFromConfig(cfg map[string]any, h5 *hdf5.File) (*Model, []weightGr
 			if s == nil {
 				s = r.Ints("batch_input_shape")
 			}
-			dt := r.DType()
+			dt := r.InputDType()
 			if r.Err() != nil {
 				return nil, nil, r.Err()
 			}

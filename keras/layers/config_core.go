@@ -155,7 +155,7 @@ func inputFromConfig(r *ConfigReader) (Layer, error) {
 	if s[0] > 0 {
 		l.batchSize = s[0]
 	}
-	l.dtype = r.DType()
+	l.dtype = r.InputDType()
 	return l, r.Err()
 }
 

@@ -152,7 +152,13 @@ func (r *ConfigReader) Activation(key string) string {
 // DType returns the layer's dtype: Keras writes a name ("float32") or a
 // DTypePolicy object whose config holds the name. Only float32 and float64
 // are supported for layers.
-func (r *ConfigReader) DType() tensor.DType {
+func (r *ConfigReader) DType() tensor.DType { return r.dtype(false) }
+
+// InputDType is DType for an InputLayer, which may also hold integers
+// (int32, int64: token ids for an Embedding).
+func (r *ConfigReader) InputDType() tensor.DType { return r.dtype(true) }
+
+func (r *ConfigReader) dtype(ints bool) tensor.DType {
 	v := r.Config["dtype"]
 	name := ""
 	switch x := v.(type) {
@@ -170,6 +176,14 @@ func (r *ConfigReader) DType() tensor.DType {
 		return tensor.Float32
 	case "float64":
 		return tensor.Float64
+	case "int32":
+		if ints {
+			return tensor.Int32
+		}
+	case "int64":
+		if ints {
+			return tensor.Int64
+		}
 	}
 	r.Fail("dtype", "unsupported dtype policy %v (tensorgo layers compute in float32 or float64)", v)
 	return tensor.Float32

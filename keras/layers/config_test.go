@@ -209,3 +209,19 @@ func TestRegisterSerializerNeedsFunctions(t *testing.T) {
 	}()
 	RegisterSerializer(Serializer{ClassName: "X", GetConfig: func(Layer) (map[string]any, error) { return nil, nil }})
 }
+
+// TestInputLayerIntegerDType: token inputs (Embedding models) are int32 or
+// int64 in Keras files; other layers compute in floats only.
+func TestInputLayerIntegerDType(t *testing.T) {
+	l, err := FromConfig("InputLayer", map[string]any{"batch_shape": []any{nil, 5.0}, "dtype": "int32", "name": "tokens"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := l.LayerBase()
+	if b.DType() != tensor.Int32 || b.Name() != "tokens" || !b.BatchInputShape().Equal(tensor.Shape{-1, 5}) {
+		t.Errorf("input %v %s %v", b.DType(), b.Name(), b.BatchInputShape())
+	}
+	if _, err := FromConfig("Dense", map[string]any{"units": 2.0, "dtype": "int32"}); err == nil {
+		t.Error("an int32 Dense loaded")
+	}
+}
