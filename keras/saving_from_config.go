@@ -374,7 +374,7 @@ func checkPlanned(h5 *hdf5.File, key string, l layers.Layer, in []tensor.Shape) 
 		return nil
 	}
 	name := l.LayerBase().Name()
-	path := "layers/" + key + "/vars"
+	path := "layers/" + key + "/" + layers.VarsPath(l)
 	var ds []*hdf5.Dataset
 	if g, ok := h5.Root().Group(path); ok {
 		ds = g.Datasets()

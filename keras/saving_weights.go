@@ -23,6 +23,14 @@ type weightGroup struct {
 	layer layers.Layer
 }
 
+// varsPath is the group below /layers/<key> holding the variables.
+func (g weightGroup) varsPath() string {
+	if g.layer == nil {
+		return "vars"
+	}
+	return layers.VarsPath(g.layer)
+}
+
 func (g weightGroup) vars() []*tf.Variable {
 	if g.layer == nil {
 		return nil
@@ -87,6 +95,11 @@ func writeWeights(w *hdf5.Writer, modelName string, groups []weightGroup, opt Op
 		}
 		if err := gw.SetAttr("name", g.name); err != nil {
 			return err
+		}
+		if p := g.varsPath(); p != "vars" {
+			if gw, err = w.Group("layers/" + g.key + "/" + p); err != nil {
+				return err
+			}
 		}
 		for i, v := range g.vars() {
 			if err := writeVar(gw, strconv.Itoa(i), v.Value()); err != nil {
@@ -180,7 +193,7 @@ func readWeights(f *hdf5.File, what string, groups []weightGroup, opt Optimizer)
 	for _, g := range groups {
 		known[g.key] = true
 		vars := g.vars()
-		path := "layers/" + g.key + "/vars"
+		path := "layers/" + g.key + "/" + g.varsPath()
 		grp, ok := root.Group(path)
 		if !ok {
 			if len(vars) == 0 {
@@ -206,8 +219,14 @@ func readWeights(f *hdf5.File, what string, groups []weightGroup, opt Optimizer)
 	if lg, ok := root.Group("layers"); ok {
 		var extra []string
 		for _, sub := range lg.Groups() {
-			if vg, ok := sub.Group("vars"); !known[sub.Name] && ok && len(vg.Datasets()) > 0 {
-				extra = append(extra, sub.Name)
+			if known[sub.Name] {
+				continue
+			}
+			for _, p := range []string{"vars", "cell/vars"} {
+				if vg, ok := sub.Group(p); ok && len(vg.Datasets()) > 0 {
+					extra = append(extra, sub.Name)
+					break
+				}
 			}
 		}
 		if len(extra) > 0 {

@@ -60,6 +60,12 @@ type Serializer struct {
 	// kernel, bias; BatchNormalization: gamma, beta, moving_mean,
 	// moving_variance).
 	Variables func(l Layer) []*tf.Variable
+	// VarsPath is the group, below the layer's /layers/<key> group in the
+	// weights file, that holds its variables; empty means "vars". Keras's
+	// recurrent layers keep theirs in their cell: "cell/vars" (SimpleRNN,
+	// LSTM and GRU: kernel, recurrent_kernel, bias), with an empty "vars"
+	// beside it.
+	VarsPath string
 	// WeightShapes, if set, returns the shapes of the variables an unbuilt
 	// layer will create for inputs of the given shapes (batch first), in
 	// Keras's order, without creating them. LoadModel checks them against
@@ -167,6 +173,15 @@ func KerasVariables(l Layer) []*tf.Variable {
 		}
 	}
 	return append(train, frozen...)
+}
+
+// VarsPath returns the group below a layer's key that holds its variables
+// in Keras's weights file ("vars", or its serializer's VarsPath).
+func VarsPath(l Layer) string {
+	if s, ok := SerializerOf(l.LayerBase().ClassName()); ok && s.VarsPath != "" {
+		return s.VarsPath
+	}
+	return "vars"
 }
 
 // PlannedWeightShapes returns the shapes of the variables l will create
