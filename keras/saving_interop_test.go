@@ -129,3 +129,25 @@ func TestKerasLoadsTensorgoFunctional(t *testing.T) {
 		t.Errorf("Keras's predictions differ from tensorgo's by %g", d)
 	}
 }
+
+// TestKerasLoadsTensorgoWeights: SaveKerasWeights's file loads into the
+// same architecture built in real Keras 3 (model.load_weights), with the
+// same predictions.
+func TestKerasLoadsTensorgoWeights(t *testing.T) {
+	keras.ClearSession()
+	tensor.SetSeed(13)
+	m := mnistMLP()
+	path := filepath.Join(t.TempDir(), "mlp.weights.h5")
+	if err := keras.SaveKerasWeights(m, path); err != nil {
+		t.Fatal(err)
+	}
+	x := randomInput(7, 6, 28, 28)
+	want, err := m.Predict(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := kerasPredict(t, path, x)
+	if d := maxDiff(t, want, got.Y); d > 1e-5 {
+		t.Errorf("Keras's predictions differ from tensorgo's by %g", d)
+	}
+}
