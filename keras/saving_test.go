@@ -113,6 +113,14 @@ func TestLoadKerasWrittenMLP(t *testing.T) {
 			}
 		}
 	}
+	// Training goes on from Keras's state: one more step is step 8.
+	y8 := tensor.New(tensor.Int64, 3)
+	if _, err := m.Fit(floatTensor(e.MLP.XShape, e.MLP.X), y8, keras.Epochs(1), keras.BatchSize(3), keras.Verbose(0)); err != nil {
+		t.Fatal(err)
+	}
+	if opt.Iterations() != e.MLP.OptimizerIterations+1 {
+		t.Errorf("after one more step: %d iterations, want %d", opt.Iterations(), e.MLP.OptimizerIterations+1)
+	}
 }
 
 // TestLoadKerasWrittenFunctional loads a functional model with merge,
