@@ -1,12 +1,14 @@
 // Command tensorgo is tensorgo's tool for what surrounds training: a board
-// that shows TensorBoard event files in a browser, and (as the saving issue
-// lands) predicting pictures with saved models, printing their summaries
-// and inspecting checkpoints.
+// that shows TensorBoard event files in a browser, predicting pictures with
+// saved models (Keras 3 .keras files, from tensorgo or from Keras),
+// printing their summaries and inspecting checkpoints.
 //
 // Usage:
 //
 //	tensorgo board [-addr 127.0.0.1:6006] LOGDIR
 //	tensorgo inspect [-values] CHECKPOINT|DIR
+//	tensorgo predict [-k 3] [-classes NAMES|@FILE] [-json] [-invert auto|yes|no] MODEL.keras IMAGE...
+//	tensorgo summary MODEL.keras
 //
 // Run `tensorgo help COMMAND` for a command's flags.
 package main
@@ -27,6 +29,8 @@ type command struct {
 var commands = []command{
 	{"board", "board [-addr HOST:PORT] LOGDIR      serve the scalars, histograms, images and text of event files", runBoard},
 	{"inspect", "inspect [-values] CHECKPOINT|DIR    list a checkpoint's tensors (and print their values)", runInspect},
+	{"predict", "predict [-k 3] [-json] MODEL IMAGE... classify pictures (PNG, JPEG, GIF) with a saved .keras model", runPredict},
+	{"summary", "summary MODEL                       print a saved .keras model's layers, shapes and parameter counts", runSummary},
 }
 
 func usage(w io.Writer) {
