@@ -51,6 +51,9 @@ func init() {
 
 // weightsFormat returns the format for path, or an error naming the
 // supported endings.
+// kerasWeightsExt is the ending of Keras 3's weights files.
+const kerasWeightsExt = ".weights.h5"
+
 func weightsFormat(what, path string) (WeightsFormat, error) {
 	formatsMu.RLock()
 	defer formatsMu.RUnlock()
@@ -61,7 +64,7 @@ func weightsFormat(what, path string) (WeightsFormat, error) {
 		}
 	}
 	if best == "" {
-		exts := make([]string, 0, len(formats))
+		exts := []string{kerasWeightsExt}
 		for ext := range formats {
 			exts = append(exts, ext)
 		}
@@ -113,11 +116,16 @@ func checkpointWeights(s *checkpoint.State) map[string]*tensor.Tensor {
 
 // SaveWeights writes every weight of the model (trainable or not), keyed
 // by its NamedVariables key, to path, in the format its name's ending
-// selects: WeightsExt (".tgckpt") for tensorgo's checkpoint format, or one
-// added with RegisterWeightsFormat. Other endings are an error that names
-// the supported ones. The file is replaced atomically: a failed save leaves
+// selects: WeightsExt (".tgckpt") for tensorgo's checkpoint format,
+// ".weights.h5" for Keras 3's weights file (SaveKerasWeights), or one added
+// with RegisterWeightsFormat. Other endings are an error that names the
+// supported ones. The file is replaced atomically: a failed save leaves
 // an earlier file at path as it was.
 func (m *Model) SaveWeights(path string) error {
+	// Keras's layout is positional, not keyed: its own writer serves it.
+	if strings.HasSuffix(path, kerasWeightsExt) {
+		return SaveKerasWeights(m, path)
+	}
 	f, err := weightsFormat("SaveWeights", path)
 	if err != nil {
 		return err
@@ -144,6 +152,9 @@ func (m *Model) SaveWeights(path string) error {
 // whose weights do not match the model's one for one is an error listing
 // the missing, extra and mismatched keys, and the model keeps its weights.
 func (m *Model) LoadWeights(path string) error {
+	if strings.HasSuffix(path, kerasWeightsExt) {
+		return LoadKerasWeights(m, path)
+	}
 	f, err := weightsFormat("LoadWeights", path)
 	if err != nil {
 		return err

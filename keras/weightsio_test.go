@@ -96,9 +96,9 @@ var (
 func TestWeightsFileEndings(t *testing.T) {
 	m := keras.NewSequential(layers.Dense(2, layers.InputShape(3)))
 	dir := t.TempDir()
-	for _, name := range []string{"model.weights.h5", "w.ckpt", "w"} {
+	for _, name := range []string{"w.ckpt", "w", "model.weights.h6"} {
 		err := m.SaveWeights(filepath.Join(dir, name))
-		if err == nil || !strings.Contains(err.Error(), "the supported ones are ") || !strings.Contains(err.Error(), ".tgckpt") {
+		if err == nil || !strings.Contains(err.Error(), "the supported ones are ") || !strings.Contains(err.Error(), ".tgckpt") || !strings.Contains(err.Error(), ".weights.h5") {
 			t.Errorf("SaveWeights(%q): %v, want an error naming the supported endings", name, err)
 		}
 		if err := m.LoadWeights(filepath.Join(dir, name)); err == nil || !strings.Contains(err.Error(), ".tgckpt") {
@@ -111,6 +111,17 @@ func TestWeightsFileEndings(t *testing.T) {
 	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
 		t.Fatalf("a refused save wrote %v", ents)
 	}
+	// ".weights.h5" is Keras 3's weights file.
+	h5 := filepath.Join(dir, "model.weights.h5")
+	if err := m.SaveWeights(h5); err != nil {
+		t.Fatal(err)
+	}
+	before := m.GetWeights()[0].Clone()
+	m.SetWeights([]*tensor.Tensor{tensor.Zeros(tensor.Float32, 3, 2), tensor.Zeros(tensor.Float32, 2)})
+	if err := m.LoadWeights(h5); err != nil || m.GetWeights()[0].String() != before.String() {
+		t.Fatalf("LoadWeights(.weights.h5): %v; kernel %v, saved %v", err, m.GetWeights()[0], before)
+	}
+	os.Remove(h5)
 	// A registered format is picked by its ending, the longest first.
 	registerTestFormat.Do(func() {
 		keras.RegisterWeightsFormat(".test.bin", keras.WeightsFormat{

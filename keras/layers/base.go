@@ -350,6 +350,18 @@ func ApplyTraining(l Layer, training bool, xs ...*tf.Tensor) *tf.Tensor {
 	if exit != nil {
 		exit()
 	}
+	// A layer that hands back one of its inputs (Dropout at inference,
+	// Flatten of a 2-D input, Activation("linear")) still gets a tensor of
+	// its own in a graph, so that a functional model can record the call:
+	// layerutil.Record keys calls by their output tensor.
+	if g != nil {
+		for _, x := range xs {
+			if x == y {
+				y = tf.Identity(y)
+				break
+			}
+		}
+	}
 	b.outShape = y.Shape()
 	layerutil.Record(l, xs, y)
 	updates := b.updates
