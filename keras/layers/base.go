@@ -1,6 +1,19 @@
 // Package layers holds Keras's layers: the Layer interface and Base (the
-// state every layer shares), and Dense, Flatten, Reshape, Dropout,
-// Activation, Lambda, Input, Add and Concatenate.
+// state every layer shares), and
+//
+//   - core: Dense, Activation, Dropout, SpatialDropout2D, Lambda, Input;
+//   - convolution: Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D,
+//     SeparableConv2D;
+//   - pooling: MaxPooling1D/2D, AveragePooling1D/2D,
+//     GlobalAveragePooling1D/2D, GlobalMaxPooling1D/2D;
+//   - normalisation: BatchNormalization, LayerNormalization;
+//   - reshaping: Flatten, Reshape, ZeroPadding2D, Cropping2D, UpSampling2D,
+//     Rescaling;
+//   - merging: Add, Subtract, Multiply, Average, Maximum, Minimum,
+//     Concatenate.
+//
+// Each has Keras's name, arguments and defaults, and (through
+// RegisterSerializer) the configuration Keras 3's model files hold.
 //
 // A layer creates its weights the first time it is called, from the shape of
 // its input (Build), as tf Variables that live outside any graph, so the same
