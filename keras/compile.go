@@ -15,7 +15,8 @@ type compiled struct {
 	opt         Optimizer
 	losses      []losses.Loss
 	lossWeights []float64
-	metricSpecs [][]any // per output
+	metricSpecs [][]any  // per output
+	replicas    Replicas // data-parallel training (DataParallel), or nil
 }
 
 // CompileOption configures Compile.
@@ -24,6 +25,7 @@ type CompileOption func(*compileConfig)
 type compileConfig struct {
 	metrics     []any
 	lossWeights []float64
+	replicas    Replicas
 }
 
 // Metrics sets the metrics to report: names ("accuracy", "mae", ...) or
@@ -98,7 +100,7 @@ func (m *Model) Compile(optimizer any, loss any, opts ...CompileOption) error {
 			return fmt.Errorf("keras: Compile: %w", err)
 		}
 	}
-	m.comp = &compiled{opt: opt, losses: ls, lossWeights: cfg.lossWeights, metricSpecs: [][]any{cfg.metrics}}
+	m.comp = &compiled{opt: opt, losses: ls, lossWeights: cfg.lossWeights, metricSpecs: [][]any{cfg.metrics}, replicas: cfg.replicas}
 	m.steps = nil
 	return nil
 }

@@ -31,6 +31,7 @@ func (m *Model) Fit(x, y any, opts ...FitOption) (*History, error) {
 		return nil, ErrNotCompiled
 	}
 	c := newFitConfig(opts)
+	m.quietReplica(c) // data-parallel training: only replica 0 prints
 	m.fitOut = c.out
 	defer func() { m.fitOut = nil }()
 	if c.epochs < 0 || c.batchSize <= 0 {
@@ -88,6 +89,9 @@ func (m *Model) fitSources(x, y any, c *fitConfig) (train, val source, err error
 		}
 		ta, va, err := split(a, c.validationSplit)
 		if err != nil {
+			return nil, nil, err
+		}
+		if ta, err = m.shardArrays(ta); err != nil { // data-parallel training
 			return nil, nil, err
 		}
 		if c.classWeight != nil {
@@ -234,6 +238,9 @@ func (m *Model) fitLoop(train, val source, c *fitConfig, cbs callbackList) (err 
 				r = m.newRunner(st, logs)
 				if midEpoch {
 					rp.restoreMetrics(r)
+				}
+				if err := m.syncReplicas(); err != nil { // data-parallel training
+					return err
 				}
 			}
 			if err := cbs.batchBegin(s, logs); err != nil {

@@ -22,6 +22,7 @@ type runner struct {
 	metrics [][]metrics.Metric
 	vals    []float64
 	out     []*tensor.Tensor
+	seen    float64 // samples run since the last reset
 }
 
 // newRunner returns a runner of st writing its values into logs (a fresh
@@ -39,6 +40,7 @@ func (m *Model) newRunner(st *step, logs Logs) *runner {
 }
 
 func (r *runner) reset() {
+	r.seen = 0
 	r.loss.ResetState()
 	for _, l := range r.outL {
 		l.ResetState()
@@ -102,6 +104,10 @@ func (r *runner) run(b *batch) error {
 			r.vals[k] = mt.Result()
 			k++
 		}
+	}
+	r.seen += float64(n)
+	if err := r.averageLogs(r.seen); err != nil { // data-parallel training only
+		return err
 	}
 	for i, name := range st.names {
 		r.logs[name] = r.vals[i]

@@ -171,6 +171,9 @@ func (m *Model) buildStep(train bool, ys, sws []*tensor.Tensor) (st *step, err e
 		if err := c.opt.Build(vars); err != nil {
 			return nil, fmt.Errorf("keras: %w", err)
 		}
+		// Data-parallel training averages the gradients over the replicas
+		// here, between computing and applying them (replicas.go).
+		gs = m.reduceGradients(gs, vs)
 		st.target = c.opt.ApplyGradientsOp(gs, vs)
 		if len(m.updates) > 0 {
 			st.target = tf.Group(g, append([]*tf.Operation{st.target}, m.updates...), tf.Name("train_step"))
