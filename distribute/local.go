@@ -38,10 +38,10 @@ type localGroup struct {
 	arrived, gen int
 	// each rank's buffer in the call in progress, by type (not as an any:
 	// boxing a slice allocates)
-	f32 [][]float32
-	f64 [][]float64
-	b8  [][]byte
-	call         []localCall // each rank's call, to catch mismatches
+	f32  [][]float32
+	f64  [][]float64
+	b8   [][]byte
+	call []localCall // each rank's call, to catch mismatches
 }
 
 // localCall is a collective call as the ranks must agree on it.
