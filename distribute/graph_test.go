@@ -203,6 +203,9 @@ func TestReduceGradientsBuckets(t *testing.T) {
 // state: the buckets and their views are made once (the local group's
 // scratch too).
 func TestReduceGradientsNoAllocation(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
 	for _, overlap := range []bool{false, true} {
 		const runs = 50
 		var allocs float64
