@@ -137,15 +137,18 @@ mpirun_n 2 -test.run '^$' -test.bench '^BenchmarkTrainStep$' -test.benchtime 1x 
 
 if [ "${DIST_BENCH:-0}" = 1 ]; then
   model=${DIST_MODEL:-mlp}
-  bench() { # bench N: the samples/s and allreduce-% of rank 0
+  bench() { # bench N: rank 0's result line of the last iteration count
     mpirun_n "$1" -test.run '^$' -test.bench '^BenchmarkTrainStep$' -test.benchtime 3x \
-      -dist.model "$model" -dist.threads 1 -dist.steps "${DIST_STEPS:-300}" 2>&1 | grep '^\[1,0\]<stdout>:BenchmarkTrainStep'
+      -dist.model "$model" -dist.threads 1 -dist.steps "${DIST_STEPS:-300}" 2>&1 | grep -o 'DISTBENCH .*' | tail -1
   }
   one=$(bench 1); two=$(bench 2)
   echo "    1 rank:  $one"; echo "    2 ranks: $two"
-  s1=$(echo "$one" | grep -oE '[0-9.]+ samples/s' | cut -d' ' -f1)
-  s2=$(echo "$two" | grep -oE '[0-9.]+ samples/s' | cut -d' ' -f1)
-  ar=$(echo "$two" | grep -oE '[0-9.]+ allreduce-%' | cut -d' ' -f1)
+  s1=$(echo "$one" | grep -oE 'samples_per_s=[0-9.]+' | cut -d= -f2)
+  s2=$(echo "$two" | grep -oE 'samples_per_s=[0-9.]+' | cut -d= -f2)
+  ar=$(echo "$two" | grep -oE 'allreduce_pct=[0-9.]+' | cut -d= -f2)
+  if [ -z "$s1" ] || [ -z "$s2" ] || [ -z "$ar" ]; then
+    echo "FAIL: the benchmark printed no result"; exit 1
+  fi
   /usr/bin/python3 - "$s1" "$s2" "$ar" "${DIST_MIN_SPEEDUP:-1.8}" "${DIST_MAX_ALLREDUCE_PCT:-10}" "$model" <<'PY'
 import sys
 s1, s2, ar, want, maxar, model = float(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]), sys.argv[6]

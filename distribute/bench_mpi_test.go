@@ -4,6 +4,7 @@ package distribute_test
 
 import (
 	"flag"
+	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -80,7 +81,14 @@ func BenchmarkTrainStep(b *testing.B) {
 	}
 	b.StopTimer()
 	elapsed := b.Elapsed().Seconds()
-	b.ReportMetric(float64(b.N*steps*per*s.Size())/elapsed, "samples/s")
-	b.ReportMetric(100*float64(tc.ns.Load())/1e9/elapsed, "allreduce-%")
+	rate, pct := float64(b.N*steps*per*s.Size())/elapsed, 100*float64(tc.ns.Load())/1e9/elapsed
+	b.ReportMetric(rate, "samples/s")
+	b.ReportMetric(pct, "allreduce-%")
 	b.ReportMetric(0, "ns/op")
+	if s.IsChief() {
+		// One line for scripts (mpirun's tagged output may split the
+		// benchmark's own line).
+		fmt.Printf("DISTBENCH model=%s ranks=%d threads=%d iterations=%d samples_per_s=%.1f allreduce_pct=%.2f\n",
+			*modelName, s.Size(), *benchThreads, b.N, rate, pct)
+	}
 }
