@@ -26,7 +26,7 @@ func (f *fakeReplicas) ReduceGradients(gs []*tf.Tensor, _ []*tf.Variable) []*tf.
 	return out
 }
 func (f *fakeReplicas) BroadcastVariables([]*tf.Variable) error { f.broadcasts++; return nil }
-func (f *fakeReplicas) AverageLogs([]float64, float64) error  { f.averaged++; return nil }
+func (f *fakeReplicas) AverageLogs([]float64, float64) error    { f.averaged++; return nil }
 
 // The DataParallel hook adds no allocation to a steady-state training step,
 // and a replica other than 0 prints nothing.
