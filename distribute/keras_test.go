@@ -3,6 +3,7 @@ package distribute_test
 import (
 	"bytes"
 	"math"
+	"strings"
 	"sync"
 	"testing"
 
@@ -270,6 +271,32 @@ func TestBroadcastInt(t *testing.T) {
 	for r, v := range got {
 		if v != -7 {
 			t.Errorf("rank %d got %d, want rank 0's -7", r, v)
+		}
+	}
+}
+
+// Datasets that give the ranks different numbers of batches are an error on
+// the ranks, at the start of Fit, not a job waiting forever.
+func TestFitUnevenDatasetsError(t *testing.T) {
+	x, y := blobs(20)
+	comms := distribute.NewLocalGroup(2)
+	errs := make([]error, 2)
+	var wg sync.WaitGroup
+	for r := range 2 {
+		s, _ := distribute.New(comms[r])
+		m := smallModel(t, s, 0.1)
+		// Rank 0: 12 rows, 3 batches; rank 1: 8 rows, 2 batches.
+		ds := data.FromTensorSlices(x, y).Skip(8 * r).Take(12 - 4*r).Batch(4, false)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[r] = m.Fit(ds, nil, keras.Verbose(0))
+		}()
+	}
+	wg.Wait()
+	for r, err := range errs {
+		if err == nil || !strings.Contains(err.Error(), "same steps") {
+			t.Errorf("rank %d: Fit returned %v, want an error about the replicas' steps", r, err)
 		}
 	}
 }

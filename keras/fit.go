@@ -194,6 +194,9 @@ func (m *Model) fitLoop(train, val source, c *fitConfig, cbs callbackList) (err 
 			first = c.epochs
 		}
 	}
+	if err := m.checkReplicaSteps(steps, c.epochs-first); err != nil { // data-parallel training
+		return err
+	}
 	for epoch := first; epoch < c.epochs; epoch++ {
 		fp.epoch, fp.batch = epoch, 0
 		// midEpoch: this epoch resumes after rp.batch batches.

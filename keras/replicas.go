@@ -158,6 +158,28 @@ func (m *Model) syncReplicas() error {
 	return nil
 }
 
+// checkReplicaSteps makes sure that every replica will run as many steps
+// per epoch and epochs as the others (a replica that ran more would wait
+// forever for the others' gradients): the replicas average the two counts,
+// and a replica whose own differ from the average returns an error (which
+// should end the job). Unknown counts (-1, a Dataset of unknown length)
+// are the caller's to keep equal.
+func (m *Model) checkReplicaSteps(steps, epochs int) error {
+	r := m.parallel()
+	if r == nil {
+		return nil
+	}
+	vals := []float64{float64(steps), float64(epochs)}
+	if err := r.AverageLogs(vals, 1); err != nil {
+		return fmt.Errorf("keras: Fit: comparing the replicas' steps: %w", err)
+	}
+	if vals[0] != float64(steps) || vals[1] != float64(epochs) {
+		return fmt.Errorf("keras: Fit: replica %d of %d would run %d epochs of %d steps, but the replicas average %g epochs of %g steps: every replica must run the same steps (shard the data evenly, or give StepsPerEpoch)",
+			r.Rank(), r.Size(), epochs, steps, vals[1], vals[0])
+	}
+	return nil
+}
+
 // averageLogs averages a training batch's values over the replicas; seen is
 // the number of samples this replica has trained on in the epoch.
 func (r *runner) averageLogs(seen float64) error {
