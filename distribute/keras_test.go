@@ -286,7 +286,7 @@ func TestFitUnevenDatasetsError(t *testing.T) {
 		s, _ := distribute.New(comms[r])
 		m := smallModel(t, s, 0.1)
 		// Rank 0: 12 rows, 3 batches; rank 1: 8 rows, 2 batches.
-		ds := data.FromTensorSlices(x, y).Skip(8 * r).Take(12 - 4*r).Batch(4, false)
+		ds := data.FromTensorSlices(x, y).Skip(8*r).Take(12-4*r).Batch(4, false)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
