@@ -16,8 +16,9 @@
 # one thread each and fails unless 2 ranks reach DIST_MIN_SPEEDUP (1.8)
 # times the throughput of 1; DIST_MODEL picks the network (mlp; the CNN
 # once it is in modelBuilders) and DIST_MAX_ALLREDUCE_PCT (10) bounds the
-# share of a 2-rank step spent in allreduce. Run that on an idle machine
-# with at least 2 free cores.
+# share of a 2-rank step spent in allreduce; DIST_BENCH_ARGS adds flags
+# (e.g. "-dist.overlap -dist.bucket 65536"). Run that on an idle machine
+# with at least 2 free cores (3 with -dist.overlap).
 # Skips (exit 0, saying why) where Open MPI is missing and cannot be
 # installed. Exits non-zero when a check fails.
 set -euo pipefail
@@ -139,7 +140,7 @@ if [ "${DIST_BENCH:-0}" = 1 ]; then
   model=${DIST_MODEL:-mlp}
   bench() { # bench N: rank 0's result line of the last iteration count
     mpirun_n "$1" -test.run '^$' -test.bench '^BenchmarkTrainStep$' -test.benchtime 3x \
-      -dist.model "$model" -dist.threads 1 -dist.steps "${DIST_STEPS:-300}" 2>&1 | grep -o 'DISTBENCH .*' | tail -1
+      -dist.model "$model" -dist.threads 1 -dist.steps "${DIST_STEPS:-300}" ${DIST_BENCH_ARGS:-} 2>&1 | grep -o 'DISTBENCH .*' | tail -1
   }
   one=$(bench 1); two=$(bench 2)
   echo "    1 rank:  $one"; echo "    2 ranks: $two"

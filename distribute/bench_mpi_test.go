@@ -21,6 +21,7 @@ var (
 	benchBatch   = flag.Int("dist.batch", 32, "BenchmarkTrainStep: the per-rank batch size")
 	benchThreads = flag.Int("dist.threads", 1, "BenchmarkTrainStep: kernel threads per rank")
 	benchOverlap = flag.Bool("dist.overlap", false, "BenchmarkTrainStep: overlap the allreduce with the backward pass")
+	benchBucket  = flag.Int("dist.bucket", distribute.DefaultBucketBytes, "BenchmarkTrainStep: the most bytes of gradients in one allreduce")
 )
 
 // timedComm measures the time a communicator spends in allreduce calls.
@@ -56,7 +57,7 @@ func (c *timedComm) AllreduceFloat64(buf []float64, op mpi.Op) error {
 func BenchmarkTrainStep(b *testing.B) {
 	tensorgo.SetNumThreads(*benchThreads)
 	tc := &timedComm{Communicator: world.Comm()}
-	s, err := distribute.New(tc, distribute.Overlap(*benchOverlap))
+	s, err := distribute.New(tc, distribute.Overlap(*benchOverlap), distribute.BucketBytes(*benchBucket))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -88,7 +89,7 @@ func BenchmarkTrainStep(b *testing.B) {
 	if s.IsChief() {
 		// One line for scripts (mpirun's tagged output may split the
 		// benchmark's own line).
-		fmt.Printf("DISTBENCH model=%s ranks=%d threads=%d iterations=%d samples_per_s=%.1f allreduce_pct=%.2f\n",
-			*modelName, s.Size(), *benchThreads, b.N, rate, pct)
+		fmt.Printf("DISTBENCH model=%s ranks=%d threads=%d overlap=%v bucket=%d iterations=%d samples_per_s=%.1f allreduce_pct=%.2f\n",
+			*modelName, s.Size(), *benchThreads, *benchOverlap, *benchBucket, b.N, rate, pct)
 	}
 }

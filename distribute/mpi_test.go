@@ -91,10 +91,26 @@ func TestMPIGraphMode(t *testing.T) {
 }
 
 // Keras across processes: Fit on the ranks equals one process's Fit with
-// the global batch (each rank computes that one itself).
+// the global batch (each rank computes that one itself), with one fused
+// buffer and with small buckets averaged beside the backward pass.
 func TestMPIFitMatchesGlobalBatch(t *testing.T) {
+	over, err := distribute.New(world.Comm(), distribute.Overlap(true), distribute.BucketBytes(64))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer over.Close()
+	// In a fixed order: every rank must make the same calls.
+	for _, c := range []struct {
+		name string
+		s    *distribute.Strategy
+	}{{"fused", world}, {"overlap", over}} {
+		t.Run(c.name, func(t *testing.T) { fitMatchesGlobalBatch(t, c.s) })
+	}
+}
+
+func fitMatchesGlobalBatch(t *testing.T, s *distribute.Strategy) {
 	const per, epochs = 5, 2
-	n, r := world.Size(), world.Rank()
+	n, r := s.Size(), s.Rank()
 	x, y := blobs(n * per * 7)
 	tensor.SetSeed(7) // the same reference model on every rank
 	ref := smallModel(t, nil, 0.1)
@@ -104,7 +120,7 @@ func TestMPIFitMatchesGlobalBatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := ref.GetWeights()
-	m := smallModel(t, world, 0.1)
+	m := smallModel(t, s, 0.1)
 	w := init
 	if r > 0 {
 		w = perturbed(init)
