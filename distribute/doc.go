@@ -56,7 +56,10 @@
 // before Fit (or rank 0 alone: Fit broadcasts rank 0's weights and
 // optimizer state to the others when training starts), and every rank
 // passes the same InitialEpoch; [Strategy.BroadcastInt] shares rank 0's
-// value.
+// value. A callback that restores state and changes where training starts
+// (as Keras's BackupAndRestore does) must run on every rank, unwrapped,
+// reading a checkpoint every rank can reach; only its writing belongs to
+// rank 0. examples/mnist_distributed shows the whole cycle.
 //
 // # Failures
 //
