@@ -37,7 +37,7 @@ func init() {
 				panic(fmt.Sprintf("distribute: %s: %d inputs for a bucket of %d gradients", startOp, len(in), len(b.sizes)))
 			}
 			for i, s := range in {
-				if s.DType != b.dtype || !compatible(s.Shape, b.views[i].Shape()) {
+				if s.DType != b.dtype || !s.Shape.CompatibleWith(b.views[i].Shape()) {
 					panic(fmt.Sprintf("distribute: %s: gradient %d is %v %v, want %v %v", startOp, i, s.DType, s.Shape, b.dtype, b.views[i].Shape()))
 				}
 			}
@@ -72,20 +72,6 @@ func init() {
 			return first
 		},
 	})
-}
-
-// compatible reports whether a shape with possibly unknown (-1) dimensions
-// can be want.
-func compatible(s, want tensor.Shape) bool {
-	if len(s) != len(want) {
-		return false
-	}
-	for i, d := range s {
-		if d >= 0 && d != want[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // reducer is one ReduceGradients call's buckets and outputs.

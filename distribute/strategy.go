@@ -124,7 +124,7 @@ func (s *Strategy) ReduceGradients(grads []*tf.Tensor, vars []*tf.Variable) []*t
 		if g == nil {
 			continue
 		}
-		if g.DType() != vars[i].DType() || !compatible(g.Shape(), vars[i].Shape()) {
+		if g.DType() != vars[i].DType() || !g.Shape().CompatibleWith(vars[i].Shape()) {
 			panic(fmt.Sprintf("distribute: ReduceGradients: gradient %d is %v %v but variable %s is %v %v", i, g.DType(), g.Shape(), vars[i].Name(), vars[i].DType(), vars[i].Shape()))
 		}
 		gs, vs, at = append(gs, g), append(vs, vars[i]), append(at, i)
