@@ -199,9 +199,9 @@ func TestReduceGradientsBuckets(t *testing.T) {
 	}
 }
 
-// A training step with averaged gradients allocates nothing in its steady
-// state: the buckets and their views are made once (the local group's
-// scratch too).
+// A training step with averaged gradients, and the averaging of its logs,
+// allocate nothing in their steady state: the buckets and their views are
+// made once (the local group's scratch too).
 func TestReduceGradientsNoAllocation(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector allocates")
@@ -214,8 +214,13 @@ func TestReduceGradientsNoAllocation(t *testing.T) {
 			xb := tensor.Fill(tensor.Float64, 0.5, 4, 1)
 			yb := tensor.Fill(tensor.Float64, 1, 4, 1)
 			feeds := tf.Feeds{x: xb, y: yb}
+			logs := []float64{1, 2, 3}
 			step := func() {
 				if err := sess.RunInto(nil, feeds, nil, train); err != nil {
+					t.Error(err)
+				}
+				// and the averaging of the logs that Fit adds
+				if err := s.AverageLogs(logs, 1); err != nil {
 					t.Error(err)
 				}
 			}
