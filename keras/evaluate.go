@@ -24,6 +24,7 @@ func (m *Model) Evaluate(x, y any, opts ...FitOption) (loss float64, ms map[stri
 		return 0, nil, ErrNotCompiled
 	}
 	c := newFitConfig(opts)
+	m.quietReplica(c) // data-parallel training: only replica 0 prints
 	if c.batchSize <= 0 {
 		return 0, nil, fmt.Errorf("keras: Evaluate: batch size must be positive, got %d", c.batchSize)
 	}

@@ -31,6 +31,7 @@ func (m *Model) Predict(x any, opts ...FitOption) (*tensor.Tensor, error) {
 // PredictAll is Predict returning every output of the model.
 func (m *Model) PredictAll(x any, opts ...FitOption) ([]*tensor.Tensor, error) {
 	c := newFitConfig(opts)
+	m.quietReplica(c) // data-parallel training: only replica 0 prints
 	if c.batchSize <= 0 {
 		return nil, fmt.Errorf("keras: Predict: batch size must be positive, got %d", c.batchSize)
 	}

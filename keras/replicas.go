@@ -59,12 +59,13 @@ type Replicas interface {
 //   - the loss and metrics in the logs and the progress bar are averaged
 //     over the replicas after every batch, so that callbacks (EarlyStopping,
 //     checkpoints) decide the same on every replica;
-//   - only replica 0 prints: on the others Verbose is 0 and Output discards.
-//     Callbacks run on every replica; wrap those that write files so that
-//     they run on replica 0 alone (distribute.ChiefOnly).
+//   - only replica 0 prints: on the others Verbose is 0 and Output discards
+//     (in Evaluate and Predict too). Callbacks run on every replica; wrap
+//     those that write files so that they run on replica 0 alone
+//     (distribute.ChiefOnly).
 //
-// Evaluate and Predict are not affected: each replica evaluates its own
-// data. A nil r, or one of Size 1, trains as usual.
+// Evaluate and Predict compute as usual, each replica on the data it is
+// given, without communicating. A nil r, or one of Size 1, trains as usual.
 func DataParallel(r Replicas) CompileOption {
 	return func(c *compileConfig) { c.replicas = r }
 }

@@ -85,6 +85,15 @@ func TestDataParallelHook(t *testing.T) {
 	if out.n != 0 {
 		t.Errorf("replica 1 printed %d bytes; only replica 0 prints", out.n)
 	}
+	if _, _, err := m.Evaluate(x, y, Verbose(1), Output(&out)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Predict(x, Verbose(1), Output(&out)); err != nil {
+		t.Fatal(err)
+	}
+	if out.n != 0 {
+		t.Errorf("replica 1's Evaluate and Predict printed %d bytes; only replica 0 prints", out.n)
+	}
 	if f.broadcasts != 1 {
 		t.Errorf("Fit broadcast the variables %d times, want once", f.broadcasts)
 	}
