@@ -13,6 +13,7 @@ import (
 	"github.com/tensorgo/tensorgo/keras/layers"
 	"github.com/tensorgo/tensorgo/optimizers"
 	"github.com/tensorgo/tensorgo/tensor"
+	"github.com/tensorgo/tensorgo/tf"
 )
 
 // blobs is a 3-class problem in 4 features: class c's points lie around
@@ -297,6 +298,35 @@ func TestFitUnevenDatasetsError(t *testing.T) {
 	for r, err := range errs {
 		if err == nil || !strings.Contains(err.Error(), "same steps") {
 			t.Errorf("rank %d: Fit returned %v, want an error about the replicas' steps", r, err)
+		}
+	}
+}
+
+// AverageVariables: rank r's float32 [r, 2r] and float64 [10r] average to
+// [1, 2] and [10] over 3 ranks; a float32 equal on every rank (0.1) keeps
+// its bits; an int64 stays each rank's own.
+func TestAverageVariables(t *testing.T) {
+	type result struct {
+		a []float32
+		b []float64
+		c float32
+		d int64
+	}
+	got := make([]result, 3)
+	onRanks(t, 3, nil, func(s *distribute.Strategy) {
+		r := s.Rank()
+		a := tf.NewVariable(nil, tensor.FromSlice([]float32{float32(r), float32(2 * r)}))
+		b := tf.NewVariable(nil, tensor.FromSlice([]float64{float64(10 * r)}))
+		c := tf.NewVariable(nil, tensor.FromSlice([]float32{0.1}))
+		d := tf.NewVariable(nil, tensor.FromSlice([]int64{int64(r)}))
+		if err := s.AverageVariables([]*tf.Variable{a, d, b, c}); err != nil {
+			t.Error(err)
+		}
+		got[r] = result{a.Value().Float32s(), b.Value().Float64s(), c.Value().Float32s()[0], d.Value().Int64s()[0]}
+	})
+	for r, g := range got {
+		if g.a[0] != 1 || g.a[1] != 2 || g.b[0] != 10 || g.c != 0.1 || g.d != int64(r) {
+			t.Errorf("rank %d: %v %v %v %v; want [1 2] [10] 0.1 %d", r, g.a, g.b, g.c, g.d, r)
 		}
 	}
 }

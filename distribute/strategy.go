@@ -197,6 +197,49 @@ func (s *Strategy) BroadcastVariables(vars []*tf.Variable) error {
 	return nil
 }
 
+// AverageVariables replaces each float32 and float64 variable of vars, on
+// every rank, with its mean over the ranks (one allreduce, in float64, so
+// that a variable equal on every rank keeps its float32 value exactly);
+// variables of other dtypes are left as they are. Every rank must pass
+// variables of the same dtypes and shapes, in the same order. Keras's Fit
+// calls it at the end of every epoch for the model's non-trainable weights
+// (BatchNormalization's moving statistics). It implements keras.Replicas.
+func (s *Strategy) AverageVariables(vars []*tf.Variable) error {
+	total := 0
+	for _, v := range vars {
+		if dt := v.DType(); (dt == tensor.Float32 || dt == tensor.Float64) && v.Value() != nil {
+			total += v.Value().Size()
+		}
+	}
+	if total == 0 {
+		return nil
+	}
+	buf := make([]float64, 0, total)
+	each := func(f func(x *tensor.Tensor)) {
+		for _, v := range vars {
+			if dt := v.DType(); (dt == tensor.Float32 || dt == tensor.Float64) && v.Value() != nil {
+				f(v.Value())
+			}
+		}
+	}
+	each(func(x *tensor.Tensor) {
+		for i := range x.Size() {
+			buf = append(buf, x.Float(i))
+		}
+	})
+	if err := s.comm.AllreduceFloat64(buf, mpi.Sum); err != nil {
+		return fmt.Errorf("distribute: AverageVariables: %w", err)
+	}
+	n := float64(s.Size())
+	each(func(x *tensor.Tensor) {
+		for i := range x.Size() {
+			x.SetFloat(i, buf[0]/n)
+			buf = buf[1:]
+		}
+	})
+	return nil
+}
+
 // BroadcastInt returns rank 0's v on every rank (an epoch to resume from, a
 // seed).
 func (s *Strategy) BroadcastInt(v int64) (int64, error) {

@@ -289,6 +289,9 @@ func (m *Model) fitLoop(train, val source, c *fitConfig, cbs callbackList) (err 
 			// Unknown cardinality: the first epoch counted it, as Keras.
 			steps = s
 		}
+		if err := m.averageReplicaState(); err != nil { // data-parallel training
+			return err
+		}
 		if val != nil && (epoch+1)%c.validationFreq == 0 {
 			vl, vm, err := m.evaluateSource(val, 0, io.Discard, false)
 			if err != nil {

@@ -35,6 +35,10 @@ type Replicas interface {
 	Size() int
 	// BroadcastVariables sets every replica's vars to replica 0's values.
 	BroadcastVariables(vars []*tf.Variable) error
+	// AverageVariables replaces each of vars, on every replica, with its
+	// mean over the replicas: for state each replica updates from its own
+	// batches, such as BatchNormalization's moving statistics.
+	AverageVariables(vars []*tf.Variable) error
 	// AverageLogs replaces vals, on every replica, with the average of the
 	// replicas' vals weighted by weight (the number of samples this
 	// replica's values cover). A steady-state call should not allocate.
@@ -59,6 +63,10 @@ type Replicas interface {
 //   - the loss and metrics in the logs and the progress bar are averaged
 //     over the replicas after every batch, so that callbacks (EarlyStopping,
 //     checkpoints) decide the same on every replica;
+//   - at the end of every epoch (before validation) the non-trainable
+//     weights, such as BatchNormalization's moving mean and variance that
+//     each replica updates from its own batches, are averaged over the
+//     replicas, so that the replicas stay equal;
 //   - only replica 0 prints: on the others Verbose is 0 and Output discards
 //     (in Evaluate and Predict too). Callbacks run on every replica; wrap
 //     those that write files so that they run on replica 0 alone
@@ -155,6 +163,21 @@ func (m *Model) syncReplicas() error {
 	vars := append(m.Weights(), m.comp.opt.Variables()...)
 	if err := r.BroadcastVariables(vars); err != nil {
 		return fmt.Errorf("keras: Fit: broadcasting replica 0's variables: %w", err)
+	}
+	return nil
+}
+
+// averageReplicaState averages the non-trainable weights over the
+// replicas at the end of an epoch.
+func (m *Model) averageReplicaState() error {
+	r := m.parallel()
+	if r == nil {
+		return nil
+	}
+	if vars := m.NonTrainableWeights(); len(vars) > 0 {
+		if err := r.AverageVariables(vars); err != nil {
+			return fmt.Errorf("keras: Fit: averaging the non-trainable weights over the replicas: %w", err)
+		}
 	}
 	return nil
 }

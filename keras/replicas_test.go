@@ -12,7 +12,7 @@ import (
 // same: averaging leaves gradients and logs as they are (through an
 // in-graph Identity), and broadcasting counts its calls.
 type fakeReplicas struct {
-	reduced, broadcasts, averaged int
+	reduced, broadcasts, averaged, averagedVars int
 }
 
 func (f *fakeReplicas) Rank() int { return 1 }
@@ -27,6 +27,7 @@ func (f *fakeReplicas) ReduceGradients(gs []*tf.Tensor, _ []*tf.Variable) []*tf.
 }
 func (f *fakeReplicas) BroadcastVariables([]*tf.Variable) error { f.broadcasts++; return nil }
 func (f *fakeReplicas) AverageLogs([]float64, float64) error    { f.averaged++; return nil }
+func (f *fakeReplicas) AverageVariables([]*tf.Variable) error   { f.averagedVars++; return nil }
 
 // The DataParallel hook adds no allocation to a steady-state training step,
 // and a replica other than 0 prints nothing.
@@ -71,8 +72,14 @@ func TestDataParallelHook(t *testing.T) {
 		t.Errorf("%v allocations per data-parallel step, %v without DataParallel", b, a)
 	}
 
-	// Fit on replica 1: silent, and the variables are broadcast once.
-	m := NewSequential(layers.Dense(2, layers.InputShape(3)))
+	// Fit on replica 1: silent, the variables are broadcast once and the
+	// non-trainable ones (a frozen layer's here) averaged every epoch.
+	frozen := layers.Dense(2)
+	m := NewSequential(layers.Dense(2, layers.InputShape(3)), frozen)
+	if err := m.Build(); err != nil {
+		t.Fatal(err)
+	}
+	frozen.SetTrainable(false)
 	if err := m.Compile("sgd", "mse", DataParallel(f)); err != nil {
 		t.Fatal(err)
 	}
@@ -93,6 +100,9 @@ func TestDataParallelHook(t *testing.T) {
 	}
 	if out.n != 0 {
 		t.Errorf("replica 1's Evaluate and Predict printed %d bytes; only replica 0 prints", out.n)
+	}
+	if f.averagedVars != 1 {
+		t.Errorf("Fit averaged the non-trainable weights %d times in one epoch, want once", f.averagedVars)
 	}
 	if f.broadcasts != 1 {
 		t.Errorf("Fit broadcast the variables %d times, want once", f.broadcasts)
