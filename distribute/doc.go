@@ -29,8 +29,9 @@
 //	defer s.Close()
 //	model.Compile("adam", "sparse_categorical_crossentropy",
 //		keras.Metrics("accuracy"), keras.DataParallel(s))
-//	_, err = model.Fit(xTrain, yTrain, keras.BatchSize(32),
-//		keras.Callbacks(distribute.ChiefOnly(s, checkpointCallback)...))
+//	cbs := append(distribute.ChiefOnly(s, keras.NewModelCheckpoint("model.tgckpt")),
+//		keras.NewBackupAndRestore(distribute.RankDir("backup", s), "epoch", true))
+//	_, err = model.Fit(xTrain, yTrain, keras.BatchSize(32), keras.Callbacks(cbs...))
 //	if err != nil { s.Abort(err) }
 //
 // Fit then shards arrays by itself (rank k trains on rows k, k+n, ...);
@@ -51,16 +52,21 @@
 //
 // # Checkpoints and restarts
 //
-// Only rank 0 writes checkpoints (wrap the callback in [ChiefOnly], or test
-// [Strategy.IsChief]). To resume, every rank restores the latest checkpoint
-// before Fit (or rank 0 alone: Fit broadcasts rank 0's weights and
-// optimizer state to the others when training starts), and every rank
-// passes the same InitialEpoch; [Strategy.BroadcastInt] shares rank 0's
-// value. A callback that restores state and changes where training starts
-// (as Keras's BackupAndRestore does) must run on every rank, unwrapped,
-// reading a checkpoint every rank can reach; only its writing belongs to
-// rank 0. examples/mnist_distributed shows the whole cycle.
-//
+// Only rank 0 writes model files and logs: wrap keras.ModelCheckpoint,
+// keras.TensorBoard and keras.CSVLogger in [ChiefOnly]. To make a killed
+// job resume where it stopped, give every rank a keras.BackupAndRestore
+// of its own, unwrapped, in a directory of its own ([RankDir]): every rank
+// then saves and restores its whole training state (its weights, optimizer
+// state, position in its shard of the data, random generators), and a new
+// job started the same way goes on from the last epoch all ranks backed
+// up. Without BackupAndRestore, restore a checkpoint before Fit on rank 0
+// (Fit broadcasts rank 0's weights and optimizer state to the others when
+// training starts) and pass the same InitialEpoch everywhere
+// ([Strategy.BroadcastInt] shares rank 0's); examples/mnist_distributed
+// does that. Fit returns an error, rather than waiting forever, when the
+// ranks would run different numbers of epochs or steps (a rank restored
+// another epoch than the others).
+
 // # Failures
 //
 // A rank that fails must not leave the others waiting in an allreduce: end
