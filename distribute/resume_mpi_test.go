@@ -10,6 +10,7 @@ import (
 	"os"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/tensorgo/tensorgo/checkpoint"
 	"github.com/tensorgo/tensorgo/distribute"
@@ -21,6 +22,7 @@ var (
 	ckptDir  = flag.String("dist.ckpt", "", "TestKillAndResume: the checkpoint directory (empty: skip the test)")
 	killRank = flag.Bool("dist.kill", false, "TestKillAndResume: the last rank kills itself (SIGKILL) in the second epoch")
 	resume   = flag.Bool("dist.resume", false, "TestKillAndResume: resume from the latest checkpoint in -dist.ckpt")
+	backup   = flag.Bool("dist.backup", false, "TestKillAndResume: save and restore with a keras.BackupAndRestore per rank (RankDir) rather than rank 0's checkpoints")
 )
 
 const resumeEpochs = 3
@@ -87,6 +89,10 @@ func (k *killer) OnEpochBegin(e int, _ keras.Logs) error { k.epoch = e; return n
 
 func (k *killer) OnTrainBatchEnd(b int, _ keras.Logs) error {
 	if k.epoch == 1 && b == 2 {
+		// Long enough after the last epoch's end for every rank's backup
+		// (written in the background) to be on disk, as when a job dies
+		// well into an epoch.
+		time.Sleep(300 * time.Millisecond)
 		fmt.Fprintf(os.Stderr, "rank %d: killing myself (SIGKILL) in epoch 2, batch 3, on purpose\n", world.Rank())
 		syscall.Kill(os.Getpid(), syscall.SIGKILL)
 	}
@@ -113,6 +119,10 @@ func TestKillAndResume(t *testing.T) {
 	newModel := func() *keras.Model {
 		tensor.SetSeed(11)
 		return smallModel(t, world, 0.1)
+	}
+	if *backup {
+		killAndResumeBackup(t, newModel, x, y, fitOpts)
+		return
 	}
 	switch {
 	case *killRank:
@@ -170,5 +180,45 @@ func TestKillAndResume(t *testing.T) {
 		}
 	default:
 		t.Fatal(errors.New("-dist.ckpt needs -dist.kill or -dist.resume"))
+	}
+}
+
+// killAndResumeBackup is TestKillAndResume with a keras.BackupAndRestore on
+// every rank, each in its own directory: the resumed job restores every
+// rank's own state and trains the epochs left.
+func killAndResumeBackup(t *testing.T, newModel func() *keras.Model, x, y *tensor.Tensor, fitOpts func(...keras.Callback) []keras.FitOption) {
+	bk := keras.NewBackupAndRestore(distribute.RankDir(*ckptDir, world), "epoch", true)
+	switch {
+	case *killRank:
+		cbs := []keras.Callback{bk}
+		if world.Rank() == world.Size()-1 {
+			cbs = append(cbs, &killer{})
+		}
+		_, err := newModel().Fit(x, y, fitOpts(cbs...)...)
+		t.Fatalf("rank %d: Fit returned (%v) although rank %d was killed", world.Rank(), err, world.Size()-1)
+	case *resume:
+		full := newModel()
+		if _, err := full.Fit(x, y, fitOpts()...); err != nil {
+			t.Fatal(err)
+		}
+		want := full.GetWeights()
+		epochs := 0
+		count := &keras.LambdaCallback{OnEpochBeginFn: func(int, keras.Logs) error { epochs++; return nil }}
+		m := newModel()
+		if _, err := m.Fit(x, y, fitOpts(count, bk)...); err != nil {
+			t.Fatal(err)
+		}
+		if epochs != resumeEpochs-1 {
+			t.Errorf("rank %d: the resumed run trained %d epochs, want %d", world.Rank(), epochs, resumeEpochs-1)
+		}
+		for i, w := range m.GetWeights() {
+			for j := range w.Size() {
+				if d := math.Abs(w.Float(j) - want[i].Float(j)); d > 1e-6 {
+					t.Fatalf("rank %d: resumed weight %d[%d] = %v, an uninterrupted run: %v", world.Rank(), i, j, w.Float(j), want[i].Float(j))
+				}
+			}
+		}
+	default:
+		t.Fatal("-dist.ckpt needs -dist.kill or -dist.resume")
 	}
 }

@@ -198,7 +198,7 @@ func (m *Model) checkReplicaSteps(steps, epochs int) error {
 		return fmt.Errorf("keras: Fit: comparing the replicas' steps: %w", err)
 	}
 	if vals[0] != float64(steps) || vals[1] != float64(epochs) {
-		return fmt.Errorf("keras: Fit: replica %d of %d would run %d epochs of %d steps, but the replicas average %g epochs of %g steps: every replica must run the same steps (shard the data evenly, or give StepsPerEpoch)",
+		return fmt.Errorf("keras: Fit: replica %d of %d would run %d epochs of %d steps, but the replicas average %g epochs of %g steps: every replica must run the same steps (shard the data evenly, give StepsPerEpoch, and resume every replica from the same epoch)",
 			r.Rank(), r.Size(), epochs, steps, vals[1], vals[0])
 	}
 	return nil
