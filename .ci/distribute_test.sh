@@ -15,8 +15,9 @@
 #   4. the training benchmark once (not timed).
 # With DIST_BENCH=1 it also times BenchmarkTrainStep on 1 and on 2 ranks of
 # one thread each and fails unless 2 ranks reach DIST_MIN_SPEEDUP (1.8)
-# times the throughput of 1; DIST_MODEL picks the network (mlp; the CNN
-# once it is in modelBuilders) and DIST_MAX_ALLREDUCE_PCT (10) bounds the
+# times the throughput of 1; DIST_MODEL picks the network (cnn, the
+# default, or mlp: distribute's modelBuilders) and DIST_MAX_ALLREDUCE_PCT
+# (10) bounds the
 # share of a 2-rank step spent in allreduce; DIST_BENCH_ARGS adds flags
 # (e.g. "-dist.overlap -dist.bucket 65536"). Run that on an idle machine
 # with at least 2 free cores (3 with -dist.overlap).
@@ -145,10 +146,10 @@ echo "== mpirun -np 2: training benchmark, once (not timed)"
 mpirun_n 2 -test.run '^$' -test.bench '^BenchmarkTrainStep$' -test.benchtime 1x -dist.steps 20 2>&1 | grep -E 'Benchmark|FAIL' || true
 
 if [ "${DIST_BENCH:-0}" = 1 ]; then
-  model=${DIST_MODEL:-mlp}
+  model=${DIST_MODEL:-cnn}
   bench() { # bench N: rank 0's result line of the last iteration count
     mpirun_n "$1" -test.run '^$' -test.bench '^BenchmarkTrainStep$' -test.benchtime 3x \
-      -dist.model "$model" -dist.threads 1 -dist.steps "${DIST_STEPS:-300}" ${DIST_BENCH_ARGS:-} 2>&1 | grep -o 'DISTBENCH .*' | tail -1
+      -dist.model "$model" -dist.threads 1 -dist.steps "${DIST_STEPS:-100}" ${DIST_BENCH_ARGS:-} 2>&1 | grep -o 'DISTBENCH .*' | tail -1
   }
   one=$(bench 1); two=$(bench 2)
   echo "    1 rank:  $one"; echo "    2 ranks: $two"

@@ -19,9 +19,21 @@ var mnistRun = flag.Bool("dist.mnist", false, "run TestMNISTAccuracy (one MNIST 
 
 // modelBuilders are the networks TestMNISTAccuracy and BenchmarkTrainStep
 // can train (-dist.model): each returns a fresh, uncompiled model taking
-// (28, 28) float32 images and giving 10 class probabilities. Add the MNIST
-// CNN here.
+// (28, 28) float32 images and giving 10 class probabilities.
 var modelBuilders = map[string]func() *keras.Model{
+	// The MNIST CNN, as examples/mnist_cnn builds it.
+	"cnn": func() *keras.Model {
+		return keras.NewSequential(
+			layers.Reshape([]int{28, 28, 1}, layers.InputShape(28, 28)),
+			layers.Conv2D(32, []int{3, 3}, layers.Activation("relu")),
+			layers.MaxPooling2D(layers.PoolSize(2, 2)),
+			layers.Conv2D(64, []int{3, 3}, layers.Activation("relu")),
+			layers.MaxPooling2D(layers.PoolSize(2, 2)),
+			layers.Flatten(),
+			layers.Dense(64, layers.Activation("relu")),
+			layers.Dense(10, layers.Activation("softmax")),
+		)
+	},
 	// The seeds' MNIST MLP, as examples/mnist builds it.
 	"mlp": func() *keras.Model {
 		return keras.NewSequential(
