@@ -330,3 +330,54 @@ func TestAverageVariables(t *testing.T) {
 		}
 	}
 }
+
+// BatchNormalization's moving statistics, which each rank updates from its
+// own batches, are averaged at the end of every epoch: after Fit every
+// rank has the same ones, and so the same predictions.
+func TestFitBatchNormSameOnEveryRank(t *testing.T) {
+	const n = 2
+	x, y := blobs(40)
+	comms := distribute.NewLocalGroup(n)
+	models := make([]*keras.Model, n)
+	for r := range n {
+		s, _ := distribute.New(comms[r])
+		m := keras.NewSequential(
+			layers.Dense(8, layers.InputShape(4)),
+			layers.BatchNormalization(),
+			layers.Dense(3, layers.Activation("softmax")),
+		)
+		if err := m.Compile("sgd", "sparse_categorical_crossentropy", keras.DataParallel(s)); err != nil {
+			t.Fatal(err)
+		}
+		models[r] = m
+	}
+	var wg sync.WaitGroup
+	for r := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := models[r].Fit(x, y, keras.BatchSize(4), keras.Epochs(2), keras.Verbose(0)); err != nil {
+				t.Errorf("rank %d: %v", r, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if t.Failed() {
+		return
+	}
+	w0, w1 := models[0].GetWeights(), models[1].GetWeights()
+	moving := 0
+	for i, v := range models[0].Weights() {
+		if !v.Trainable() {
+			moving++
+		}
+		for j := range w0[i].Size() {
+			if w0[i].Float(j) != w1[i].Float(j) {
+				t.Fatalf("weight %s[%d]: %v on rank 0, %v on rank 1", v.Name(), j, w0[i].Float(j), w1[i].Float(j))
+			}
+		}
+	}
+	if moving != 2 {
+		t.Fatalf("%d non-trainable weights, want BatchNormalization's moving mean and variance", moving)
+	}
+}
