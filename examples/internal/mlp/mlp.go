@@ -24,17 +24,20 @@ type Loader func() (xTrain, yTrain, xTest, yTest *tensor.Tensor, err error)
 
 // Config is what the examples' flags set.
 type Config struct {
-	Name      string // the JSON line's workload
-	Epochs    int
-	Batch     int
-	Threads   int // 0: leave the setting alone
-	Seed      int64
-	Verbose   int       // Keras verbosity for Fit
-	JSON      bool      // print one JSON line with the results at the end
-	Out       io.Writer // standard output: the summary and results, or with JSON the JSON line alone
-	Err       io.Writer // standard error: with JSON, everything but the JSON line goes here
-	Progress  io.Writer // where Keras's progress bar goes (nil: Out, or Err with JSON)
-	LoadData  Loader
+	Name     string // the JSON line's workload
+	Epochs   int
+	Batch    int
+	Threads  int // 0: leave the setting alone
+	Seed     int64
+	Verbose  int       // Keras verbosity for Fit
+	JSON     bool      // print one JSON line with the results at the end
+	Out      io.Writer // standard output: the summary and results, or with JSON the JSON line alone
+	Err      io.Writer // standard error: with JSON, everything but the JSON line goes here
+	Progress io.Writer // where Keras's progress bar goes (nil: Out, or Err with JSON)
+	LoadData Loader
+	// Model builds the network (nil: NewMLP); it is compiled with Adam,
+	// sparse categorical cross-entropy and accuracy.
+	Model     func() *keras.Model
 	SkipPrint bool // no summary or accuracy line (tests)
 	// LogDir, when set, is where the TensorBoard callback writes its train
 	// and validation runs; Plot, when set, is the PNG (or SVG, PDF) file of
@@ -127,12 +130,11 @@ func Run(c Config) (*Result, error) {
 	}
 
 	// The model, layer by layer.
-	model := keras.NewSequential(
-		layers.Flatten(layers.InputShape(28, 28)),
-		layers.Dense(128, layers.Activation("relu")),
-		layers.Dropout(0.2),
-		layers.Dense(10, layers.Activation("softmax")),
-	)
+	newModel := c.Model
+	if newModel == nil {
+		newModel = NewMLP
+	}
+	model := newModel()
 
 	// How to train it.
 	if err := model.Compile("adam", "sparse_categorical_crossentropy", keras.Metrics("accuracy")); err != nil {
@@ -208,6 +210,17 @@ func Run(c Config) (*Result, error) {
 		fmt.Fprintln(c.Out, string(line))
 	}
 	return r, nil
+}
+
+// NewMLP is the course's MNIST network: Flatten, Dense(128, relu),
+// Dropout(0.2), Dense(10, softmax).
+func NewMLP() *keras.Model {
+	return keras.NewSequential(
+		layers.Flatten(layers.InputShape(28, 28)),
+		layers.Dense(128, layers.Activation("relu")),
+		layers.Dropout(0.2),
+		layers.Dense(10, layers.Activation("softmax")),
+	)
 }
 
 // scale turns uint8 pixels into float32 values in [0, 1] (x / 255.0).
