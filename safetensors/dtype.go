@@ -17,6 +17,7 @@ var dtypeBits = map[string]uint64{
 var toTensor = map[string]tensor.DType{
 	"F32": tensor.Float32, "F64": tensor.Float64, "I32": tensor.Int32,
 	"I64": tensor.Int64, "U8": tensor.Uint8, "BOOL": tensor.Bool,
+	"F16": tensor.Float16, "BF16": tensor.BFloat16,
 }
 
 // dtypeName returns the safetensors name of a tensor dtype.
@@ -46,4 +47,4 @@ func byteSize(dtype string, n uint64) (uint64, bool) {
 // reference implementation's Dtype enum (safetensors v0.5.3: BOOL, U8, I8,
 // F8_E5M2, F8_E4M3, I16, U16, F16, BF16, I32, U32, F32, F64, I64, U64), by
 // which its writer orders tensors.
-var dtypeRank = map[string]int{"BOOL": 0, "U8": 1, "I32": 9, "F32": 11, "F64": 12, "I64": 13}
+var dtypeRank = map[string]int{"BOOL": 0, "U8": 1, "F16": 7, "BF16": 8, "I32": 9, "F32": 11, "F64": 12, "I64": 13}

@@ -181,7 +181,7 @@ func (f *File) Raw(name string) ([]byte, error) {
 }
 
 // Tensor reads the tensor called name. It fails for dtypes the tensor
-// package cannot hold (F16, BF16, I16, I8, ...); Raw reads those.
+// package cannot hold (I16, I8, U16, F8_..., ...); Raw reads those.
 func (f *File) Tensor(name string) (*tensor.Tensor, error) {
 	ti, ok := f.Info(name)
 	if !ok {
@@ -189,14 +189,16 @@ func (f *File) Tensor(name string) (*tensor.Tensor, error) {
 	}
 	dt, ok := toTensor[ti.DType]
 	if !ok {
-		return nil, fmt.Errorf("safetensors: tensor %q has dtype %s, which tensorgo's tensor package cannot hold (it holds F32, F64, I32, I64, U8 and BOOL)", name, ti.DType)
+		return nil, fmt.Errorf("safetensors: tensor %q has dtype %s, which tensorgo's tensor package cannot hold (it holds F32, F64, F16, BF16, I32, I64, U8 and BOOL)", name, ti.DType)
 	}
 	raw, err := f.Raw(name)
 	if err != nil {
 		return nil, err
 	}
-	t := tensor.New(dt, ti.Shape...)
-	decodeInto(t, raw)
+	t, err := tensor.FromBytes(dt, raw, ti.Shape...)
+	if err != nil {
+		return nil, fmt.Errorf("safetensors: tensor %q: %w", name, err)
+	}
 	return t, nil
 }
 
@@ -211,34 +213,6 @@ func (f *File) All() (map[string]*tensor.Tensor, error) {
 		out[ti.Name] = t
 	}
 	return out, nil
-}
-
-func decodeInto(t *tensor.Tensor, b []byte) {
-	le := binary.LittleEndian
-	switch d := t.Data().(type) {
-	case []float32:
-		for i := range d {
-			d[i] = math.Float32frombits(le.Uint32(b[4*i:]))
-		}
-	case []float64:
-		for i := range d {
-			d[i] = math.Float64frombits(le.Uint64(b[8*i:]))
-		}
-	case []int32:
-		for i := range d {
-			d[i] = int32(le.Uint32(b[4*i:]))
-		}
-	case []int64:
-		for i := range d {
-			d[i] = int64(le.Uint64(b[8*i:]))
-		}
-	case []uint8:
-		copy(d, b)
-	case []bool:
-		for i := range d {
-			d[i] = b[i] != 0
-		}
-	}
 }
 
 // parseHeader decodes the JSON header, rejecting duplicate names, unknown

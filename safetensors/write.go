@@ -162,6 +162,14 @@ func writeData(w io.Writer, t *tensor.Tensor, buf []byte) error {
 			}
 		case []uint8:
 			b = append(b, d[lo:hi]...)
+		case []tensor.Float16Value:
+			for _, v := range d[lo:hi] {
+				b = le.AppendUint16(b, uint16(v))
+			}
+		case []tensor.BFloat16Value:
+			for _, v := range d[lo:hi] {
+				b = le.AppendUint16(b, uint16(v))
+			}
 		case []bool:
 			for _, v := range d[lo:hi] {
 				if v {
