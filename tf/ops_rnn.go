@@ -482,4 +482,3 @@ func RNN(cfg RNNConfig, in RNNInputs, opts ...Option) RNNOutputs {
 	}
 	return out
 }
-
