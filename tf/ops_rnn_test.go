@@ -387,3 +387,30 @@ func TestRNNTrainingStepAllocatesNothing(t *testing.T) {
 		t.Errorf("a warm forward-and-backward Run allocates %v times, fetching three tensors alone %v", allocs, base)
 	}
 }
+
+func TestCheckIDs(t *testing.T) {
+	ids := tensor.FromSlice([]int32{0, 3, 2, 1, 0, 3}, 2, 3)
+	got := runBoth(t, "CheckIDs", x0(func(x *Tensor) *Tensor { return CheckIDs(x, 4, "embedding") }), ids)
+	expect(t, "CheckIDs", got, Int32, []int{2, 3}, []float64{0, 3, 2, 1, 0, 3}, 0)
+	for _, c := range []struct {
+		ids  []int32
+		want string
+	}{
+		{[]int32{0, 3, 2, 1, 4, 3}, "embedding: sample 1 of the batch has index 4 at position 1, outside [0, 4)"},
+		{[]int32{-1, 3, 2, 1, 0, 3}, "embedding: sample 0 of the batch has index -1 at position 0, outside [0, 4)"},
+	} {
+		g := NewGraph()
+		x := Placeholder(g, Int32, tensor.Shape{-1, 3})
+		y := CheckIDs(x, 4, "embedding")
+		for _, dev := range []string{"", RefDevice} {
+			var opts []SessionOption
+			if dev != "" {
+				opts = append(opts, SessionDevice(dev))
+			}
+			_, err := NewSession(g, opts...).Run(Feeds{x: tensor.FromSlice(c.ids, 2, 3)}, []*Tensor{y})
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("ids %v on %q: error %v, want %q", c.ids, dev, err, c.want)
+			}
+		}
+	}
+}
