@@ -26,7 +26,7 @@ type EmbeddingLayer struct {
 	Embeddings *tf.Variable
 
 	embInit initializers.Initializer
-	reg  regularizers.Regularizer
+	reg     regularizers.Regularizer
 }
 
 // Embedding returns Keras's Embedding layer with a table of inputDim rows
