@@ -49,6 +49,7 @@ type RecurrentLayer struct {
 	kernelReg, recurrentReg, biasReg    regularizers.Regularizer
 	seed                                []int64
 
+	cell      *CellLayer     // RNN over a cell: the cell holds the weights
 	states    []*tf.Tensor   // the final states of the last call
 	stateVars []*tf.Variable // Stateful: the states carried between batches
 }
@@ -152,6 +153,19 @@ func (l *RecurrentLayer) checkInput(in tensor.Shape) {
 // Build implements Layer.
 func (l *RecurrentLayer) Build(in tensor.Shape) {
 	l.checkInput(in)
+	if l.cell != nil {
+		l.cell.build(in[2])
+		if f := l.cell.rec.Kernel.Shape()[0]; f != in[2] {
+			panic(fmt.Sprintf("layers: %s (RNN): the cell %s was built for %d features, got input shape %v", l.Name(), l.cell.Name(), f, in))
+		}
+		r := l.cell.rec
+		l.Kernel, l.RecurrentKernel, l.Bias = r.Kernel, r.RecurrentKernel, r.Bias
+		l.weights = r.weights
+		if l.Stateful {
+			l.buildStates(in)
+		}
+		return
+	}
 	w := l.gates() * l.Units
 	l.Kernel = l.AddWeight("kernel", tensor.Shape{in[2], w}, l.kernelInit, l.kernelReg, true)
 	l.RecurrentKernel = l.AddWeight("recurrent_kernel", tensor.Shape{l.Units, w}, l.recurrentInit, l.recurrentReg, true)
