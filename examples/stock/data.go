@@ -145,6 +145,9 @@ func loadSeries(path, dateCol, priceCol string) ([]float64, error) {
 		return nil, err
 	}
 	n := t.X.Dim(0)
+	if n == 0 {
+		return nil, fmt.Errorf("%s: no rows", path)
+	}
 	type row struct {
 		date  int
 		price float64
