@@ -104,11 +104,6 @@ func rnnActivationOf(name string) (rnn.Activation, bool) {
 	return 0, false
 }
 
-func (op *Operation) aString(i int) string {
-	v, _ := op.attrVals[i].(string)
-	return v
-}
-
 // rnnSpec returns the kernels' Spec of an RNN or RNNGrad op for inputs of
 // features features.
 func rnnSpec(op *Operation, features int) rnn.Spec {
