@@ -1,0 +1,52 @@
+package layers_test
+
+import (
+	"math"
+	"path/filepath"
+	"testing"
+
+	"github.com/tensorgo/tensorgo/keras"
+	"github.com/tensorgo/tensorgo/keras/layers"
+	"github.com/tensorgo/tensorgo/tensor"
+)
+
+// A model of Embedding and recurrent layers saved as a .keras file loads
+// back with the same configuration and predictions.
+func TestRecurrentModelFileRoundTrip(t *testing.T) {
+	keras.ClearSession()
+	m := keras.NewSequential(
+		layers.Embedding(12, 4, layers.MaskZero(true), layers.InputShape(5)),
+		layers.LSTM(3, layers.ReturnSequences(true), layers.UnitForgetBias(false)),
+		layers.GRU(3, layers.ReturnSequences(true), layers.ResetAfter(false)),
+		layers.SimpleRNN(2, layers.Activation("relu"), layers.GoBackwards(true)),
+		layers.Dense(1))
+	x := tensor.FromSlice([]float32{0, 3, 5, 7, 11, 1, 2, 3, 4, 5}, 2, 5)
+	want, err := m.Predict(x, keras.Verbose(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "rnn.keras")
+	if err := keras.SaveModel(m, path); err != nil {
+		t.Fatal(err)
+	}
+	keras.ClearSession()
+	back, err := keras.LoadModel(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := back.Predict(x, keras.Verbose(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < want.Size(); i++ {
+		if math.Abs(got.Float(i)-want.Float(i)) > 1e-6 {
+			t.Fatalf("prediction %d: loaded %v, saved %v", i, got.Float(i), want.Float(i))
+		}
+	}
+	ls := back.Layers()
+	emb, lstm, gru, rnn := ls[0].(*layers.EmbeddingLayer), ls[1].(*layers.RecurrentLayer), ls[2].(*layers.RecurrentLayer), ls[3].(*layers.RecurrentLayer)
+	if !emb.MaskZero || emb.InputDim != 12 || lstm.UnitForgetBias || !lstm.ReturnSequences || gru.ResetAfter ||
+		rnn.ActivationName != "relu" || !rnn.GoBackwards || back.CountParams() != m.CountParams() {
+		t.Errorf("loaded layers differ: %+v %+v %+v %+v", emb, lstm, gru, rnn)
+	}
+}
