@@ -128,6 +128,12 @@ func recurrentFromConfig(cell string, r *ConfigReader) (Layer, error) {
 			r.Fail(key, "constraints are not supported")
 		}
 	}
+	if d := r.Float("dropout", 0); d < 0 || d >= 1 {
+		r.Fail("dropout", "must be in [0, 1), got %v", d)
+	}
+	if r.Err() != nil {
+		return nil, r.Err()
+	}
 	opts := append(r.BaseOptions(), Activation(act), UseBias(r.Bool("use_bias", true)),
 		ReturnSequences(r.Bool("return_sequences", false)), ReturnState(r.Bool("return_state", false)),
 		GoBackwards(r.Bool("go_backwards", false)), Stateful(r.Bool("stateful", false)),

@@ -3,6 +3,7 @@ package layers_test
 import (
 	"math"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/tensorgo/tensorgo/keras"
@@ -48,5 +49,39 @@ func TestRecurrentModelFileRoundTrip(t *testing.T) {
 	if !emb.MaskZero || emb.InputDim != 12 || lstm.UnitForgetBias || !lstm.ReturnSequences || gru.ResetAfter ||
 		rnn.ActivationName != "relu" || !rnn.GoBackwards || back.CountParams() != m.CountParams() {
 		t.Errorf("loaded layers differ: %+v %+v %+v %+v", emb, lstm, gru, rnn)
+	}
+}
+
+// Corrupt configs are errors naming the entry, never panics.
+func TestRecurrentConfigErrors(t *testing.T) {
+	for _, c := range []struct {
+		class string
+		cfg   map[string]any
+		want  string
+	}{
+		{"LSTM", map[string]any{"units": 0.0}, "units"},
+		{"LSTM", map[string]any{"units": 3.0, "activation": "bogus"}, "activation"},
+		{"GRU", map[string]any{"units": 3.0, "recurrent_activation": "hard_sigmoid"}, "recurrent_activation"},
+		{"SimpleRNN", map[string]any{"units": 3.0, "dropout": 2.0}, "dropout"},
+		{"SimpleRNN", map[string]any{"units": 3.0, "recurrent_dropout": 0.5}, "recurrent_dropout"},
+		{"Embedding", map[string]any{"input_dim": 0.0, "output_dim": 2.0}, "input_dim"},
+		{"Embedding", map[string]any{"input_dim": 3.0, "output_dim": -1.0}, "output_dim"},
+	} {
+		s, ok := layers.SerializerOf(c.class)
+		if !ok {
+			t.Fatalf("no serializer for %s", c.class)
+		}
+		var err error
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					t.Errorf("%s %v panics: %v", c.class, c.cfg, r)
+				}
+			}()
+			_, err = s.FromConfig(layers.NewConfigReader(c.class, c.cfg))
+		}()
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s %v: error %v, want one naming %s", c.class, c.cfg, err, c.want)
+		}
 	}
 }
