@@ -85,3 +85,35 @@ func TestRecurrentConfigErrors(t *testing.T) {
 		}
 	}
 }
+
+// Keras's weights file keeps a recurrent layer's variables in its cell's
+// group: written and read back through /layers/<key>/cell/vars.
+func TestRecurrentWeightsFileRoundTrip(t *testing.T) {
+	build := func() *keras.Model {
+		keras.ClearSession()
+		return keras.NewSequential(layers.Input(4, 2), layers.GRU(3, layers.ReturnSequences(true)), layers.LSTM(2), layers.Dense(1))
+	}
+	m := build()
+	x := seq(2, 4, 2, 0.1)
+	want, err := m.Predict(x, keras.Verbose(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "rnn.weights.h5")
+	if err := m.SaveWeights(path); err != nil {
+		t.Fatal(err)
+	}
+	m2 := build()
+	if err := m2.LoadWeights(path); err != nil {
+		t.Fatal(err)
+	}
+	got, err := m2.Predict(x, keras.Verbose(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < want.Size(); i++ {
+		if got.Float(i) != want.Float(i) {
+			t.Fatalf("prediction %d: loaded %v, saved %v", i, got.Float(i), want.Float(i))
+		}
+	}
+}
