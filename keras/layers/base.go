@@ -10,7 +10,10 @@
 //   - reshaping: Flatten, Reshape, ZeroPadding2D, Cropping2D, UpSampling2D,
 //     Rescaling;
 //   - merging: Add, Subtract, Multiply, Average, Maximum, Minimum,
-//     Concatenate.
+//     Concatenate;
+//   - recurrent: Embedding, SimpleRNN, LSTM, GRU, their cells
+//     (SimpleRNNCell, LSTMCell, GRUCell) and RNN over a cell, Bidirectional,
+//     TimeDistributed, Masking, RepeatVector.
 //
 // Each has Keras's name, arguments and defaults, and (through
 // RegisterSerializer) the configuration Keras 3's model files hold.
