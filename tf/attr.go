@@ -221,6 +221,11 @@ func (op *Operation) aFloat(i int) float64 {
 	return v
 }
 
+func (op *Operation) aString(i int) string {
+	v, _ := op.attrVals[i].(string)
+	return v
+}
+
 func (op *Operation) aBool(i int) bool {
 	v, _ := op.attrVals[i].(bool)
 	return v

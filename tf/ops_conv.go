@@ -297,8 +297,3 @@ func init() {
 		},
 	})
 }
-
-func (op *Operation) aString(i int) string {
-	v, _ := op.attrVals[i].(string)
-	return v
-}
