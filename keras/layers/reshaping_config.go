@@ -1,7 +1,5 @@
 package layers
 
-
-
 // The serializers of the image reshaping layers (ZeroPadding2D,
 // Cropping2D, UpSampling2D), Rescaling, SpatialDropout2D and the merge
 // layers Subtract, Multiply, Average, Maximum and Minimum, with the
