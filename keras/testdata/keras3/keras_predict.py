@@ -6,6 +6,9 @@ optimizer's iteration count.
 
   KERAS_BACKEND=numpy PYTHONPATH=$KERAS_PYTHONPATH /usr/bin/python3 keras_predict.py MODEL.keras INPUT.json
 
+For models with convolutions, put the directory of lax_numpy_shim.py on
+KERAS_PYTHONPATH too (KERAS_PYTHONPATH=/tmp/verify/keras/src:/work/shared/formats/keras).
+
 With a weights file (MODEL.weights.h5) instead, it builds the course's MNIST
 MLP (Input((28, 28)), Flatten, Dense(128, relu), Dropout(0.2), Dense(10,
 softmax)) and loads the weights into it with load_weights.
@@ -15,6 +18,14 @@ import sys
 
 import numpy as np
 import keras
+
+try:
+    # Convolution and pooling under the numpy backend need the shared shim
+    # (/work/shared/formats/keras on PYTHONPATH); models without them do not.
+    import lax_numpy_shim
+    lax_numpy_shim.install()
+except ImportError:
+    pass
 
 if sys.argv[1].endswith(".weights.h5"):
     m = keras.Sequential([
