@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/tensorgo/tensorgo/keras"
+	"github.com/tensorgo/tensorgo/tensor"
 )
 
 // checkKerasWrittenFile loads testdata/keras3/<name>.keras, a file real
@@ -75,6 +76,65 @@ func TestLoadKerasWrittenResidual(t *testing.T) {
 	for c, n := range want {
 		if count[c] != n {
 			t.Errorf("loaded %d %s layers, want %d (all: %v)", count[c], c, n, count)
+		}
+	}
+}
+
+// TestLoadKerasWrittenCNNLayers loads a two-input functional model real
+// Keras 3 wrote (make_cnn_layers_file.py) with the other image and
+// sequence layers — ZeroPadding2D, Cropping2D, DepthwiseConv2D,
+// SeparableConv2D, Conv2DTranspose, AveragePooling2D, SpatialDropout2D,
+// UpSampling2D, GlobalMaxPooling2D, the merge layers, causal Conv1D, the
+// 1-D poolings and LayerNormalization — and predicts what Keras predicted.
+func TestLoadKerasWrittenCNNLayers(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("testdata", "keras3", "cnn_layers_expected.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var e struct {
+		XShapes [][]int     `json:"x_shapes"`
+		Xs      [][]float64 `json:"xs"`
+		Y       []float64   `json:"y"`
+	}
+	if err := json.Unmarshal(b, &e); err != nil {
+		t.Fatal(err)
+	}
+	keras.ClearSession()
+	m, err := keras.LoadModel(filepath.Join("testdata", "keras3", "cnn_layers.keras"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	xs := []*tensor.Tensor{floatTensor(e.XShapes[0], e.Xs[0]), floatTensor(e.XShapes[1], e.Xs[1])}
+	y, err := m.Predict(xs, keras.Verbose(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := maxDiff(t, y, e.Y); d > 1e-5 {
+		t.Errorf("predictions differ from Keras's by %g", d)
+	}
+	path := filepath.Join(t.TempDir(), "cnn_layers.keras")
+	if err := keras.SaveModel(m, path); err != nil {
+		t.Fatal(err)
+	}
+	m2, err := keras.LoadModel(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	y2, err := m2.Predict(xs, keras.Verbose(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameValues(t, "predictions after a tensorgo round trip", y, y2)
+	seen := map[string]bool{}
+	for _, l := range m.Layers() {
+		seen[l.LayerBase().ClassName()] = true
+	}
+	for _, c := range []string{"ZeroPadding2D", "Cropping2D", "DepthwiseConv2D", "SeparableConv2D", "Conv2DTranspose",
+		"AveragePooling2D", "SpatialDropout2D", "UpSampling2D", "GlobalMaxPooling2D", "Subtract", "Multiply", "Average",
+		"Maximum", "Minimum", "Concatenate", "Conv1D", "MaxPooling1D", "AveragePooling1D", "GlobalAveragePooling1D",
+		"GlobalMaxPooling1D", "LayerNormalization"} {
+		if !seen[c] {
+			t.Errorf("the loaded model has no %s layer", c)
 		}
 	}
 }

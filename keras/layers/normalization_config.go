@@ -1,6 +1,11 @@
 package layers
 
-import "github.com/tensorgo/tensorgo/tensor"
+import (
+	"fmt"
+	"sync"
+
+	"github.com/tensorgo/tensorgo/tensor"
+)
 
 // The serializers of BatchNormalization and LayerNormalization, with the
 // entries Keras 3's get_config writes for them. Their variables are in
@@ -32,11 +37,12 @@ func init() {
 			if r.Err() != nil {
 				return nil, r.Err()
 			}
-			return construct("BatchNormalization", func() Layer { return BatchNormalization(opts...) })
+			l, err := construct("BatchNormalization", func() Layer { return BatchNormalization(opts...) })
+			return withAxis(r, l, err)
 		},
 		WeightShapes: func(l Layer, in []tensor.Shape) []tensor.Shape {
 			b := l.(*BatchNormalizationLayer)
-			return normShapes(in, b.Scale, b.Center, 2)
+			return normShapes(l, in, b.Scale, b.Center, 2)
 		},
 	})
 	RegisterSerializer(Serializer{
@@ -57,23 +63,48 @@ func init() {
 			if r.Err() != nil {
 				return nil, r.Err()
 			}
-			return construct("LayerNormalization", func() Layer { return LayerNormalization(opts...) })
+			l, err := construct("LayerNormalization", func() Layer { return LayerNormalization(opts...) })
+			return withAxis(r, l, err)
 		},
 		WeightShapes: func(l Layer, in []tensor.Shape) []tensor.Shape {
 			n := l.(*LayerNormalizationLayer)
-			return normShapes(in, n.Scale, n.Center, 0)
+			return normShapes(l, in, n.Scale, n.Center, 0)
 		},
 	})
+}
+
+// loadedAxis holds the positive axis a loaded normalisation's config
+// names (Keras writes LayerNormalization's axis -1 as [rank − 1]) until
+// normShapes, given the input's rank, checks that it is the last one.
+var loadedAxis sync.Map // Layer → int
+
+// normAxis reads "axis": -1, or one axis ≥ 1 (returned; -1 otherwise).
+func normAxis(r *ConfigReader) int {
+	ax := r.Ints("axis")
+	switch {
+	case ax == nil, len(ax) == 1 && ax[0] == -1:
+		return -1
+	case len(ax) == 1 && ax[0] >= 1:
+		return ax[0]
+	}
+	r.Fail("axis", "only the last axis (-1) is supported, got %v", r.Config["axis"])
+	return -1
+}
+
+// withAxis records the config's positive axis for l.
+func withAxis(r *ConfigReader, l Layer, err error) (Layer, error) {
+	if err == nil {
+		if ax := normAxis(r); ax > 0 {
+			loadedAxis.Store(l, ax)
+		}
+	}
+	return l, err
 }
 
 // normOptions reads the entries both normalisations share: axis (only the
 // last), epsilon, center, scale; regularizers and constraints must be null.
 func normOptions(r *ConfigReader) []Option {
-	switch ax := r.Ints("axis"); {
-	case ax == nil, len(ax) == 1 && ax[0] == -1:
-	default:
-		r.Fail("axis", "only the last axis (-1) is supported, got %v", r.Config["axis"])
-	}
+	normAxis(r)
 	e := r.Float("epsilon", 1e-3)
 	if !(e > 0) {
 		r.Fail("epsilon", "must be positive, got %v", e)
@@ -87,10 +118,15 @@ func normOptions(r *ConfigReader) []Option {
 }
 
 // normShapes: gamma, beta (as present), then moving statistics, each of
-// the channels.
-func normShapes(in []tensor.Shape, scale, center bool, moving int) []tensor.Shape {
+// the channels. It panics (LoadModel reports it as an error) when the
+// layer was loaded from a config whose axis is not the input's last.
+func normShapes(l Layer, in []tensor.Shape, scale, center bool, moving int) []tensor.Shape {
 	if len(in) != 1 || len(in[0]) < 2 || in[0][len(in[0])-1] < 1 {
 		return nil
+	}
+	if ax, ok := loadedAxis.LoadAndDelete(l); ok && ax.(int) != len(in[0])-1 {
+		panic(fmt.Sprintf("layers: %s (%s): axis %d of input %v: only the last axis (channels last) is supported",
+			l.LayerBase().Name(), l.LayerBase().ClassName(), ax, in[0]))
 	}
 	c := tensor.Shape{in[0][len(in[0])-1]}
 	var out []tensor.Shape
