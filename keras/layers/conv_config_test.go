@@ -91,7 +91,7 @@ func TestSpatialConfigRoundTrip(t *testing.T) {
 
 // kerasLayerConfigs returns the class names and configs of the layers of
 // a .keras file (a Sequential or functional model).
-func kerasLayerConfigs(t *testing.T, path string) (classes []string, configs []map[string]any) {
+func kerasLayerConfigs(t testing.TB, path string) (classes []string, configs []map[string]any) {
 	t.Helper()
 	zr, err := zip.OpenReader(path)
 	if err != nil {
@@ -294,4 +294,58 @@ func TestLoadedAxisMustBeLast(t *testing.T) {
 		}
 	}()
 	PlannedWeightShapes(l, []tensor.Shape{{1, 4, 6}})
+}
+
+// FuzzSpatialFromConfig: FromConfig of the spatial layers never panics,
+// and a layer it makes saves and loads again with the same config and
+// plans weights (for a small input) without panicking.
+func FuzzSpatialFromConfig(f *testing.F) {
+	classes := make([]string, 0, len(spatialClasses))
+	for _, c := range SerializableClasses() {
+		if spatialClasses[c] {
+			classes = append(classes, c)
+		}
+	}
+	for _, file := range []string{"cnn.keras", "residual.keras", "cnn_layers.keras"} {
+		cls, cfgs := kerasLayerConfigs(f, "../testdata/keras3/"+file)
+		for i, c := range cls {
+			for j, name := range classes {
+				if name == c {
+					b, _ := json.Marshal(cfgs[i])
+					f.Add(uint8(j), b)
+				}
+			}
+		}
+	}
+	f.Add(uint8(0), []byte(`{"filters": -3, "kernel_size": [1e30]}`))
+	f.Add(uint8(1), []byte(`{"padding": [[1, 2], [3]], "pool_size": "x"}`))
+	f.Add(uint8(2), []byte(`{"axis": [0], "epsilon": -1}`))
+	f.Fuzz(func(t *testing.T, which uint8, b []byte) {
+		var cfg map[string]any
+		if json.Unmarshal(b, &cfg) != nil || cfg == nil {
+			return
+		}
+		cls := classes[int(which)%len(classes)]
+		l, err := FromConfig(cls, cfg)
+		if err != nil {
+			return
+		}
+		saved, err := GetConfig(l)
+		if err != nil {
+			t.Fatalf("%s: a loaded layer cannot be saved: %v", cls, err)
+		}
+		j := viaJSON(t, saved)
+		back, err := FromConfig(cls, j)
+		if err != nil {
+			t.Fatalf("%s: the saved config does not load: %v\n%v", cls, err, j)
+		}
+		again, _ := GetConfig(back)
+		if j2 := viaJSON(t, again); !reflect.DeepEqual(j, j2) {
+			t.Fatalf("%s: config changed in the round trip:\n%v\n%v", cls, j, j2)
+		}
+		func() {
+			defer func() { recover() }() // a wrong axis panics, as LoadModel expects
+			PlannedWeightShapes(l, []tensor.Shape{{1, 6, 6, 3}})
+		}()
+	})
 }
