@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Loads a .keras file with real Keras 3 and prints what tensorgo's interop
 test compares, as JSON: the predictions for the inputs in INPUT.json
-({"x_shape": [...], "x": [...]}), the layers, the compile config and the
+({"x_shape": [...], "x": [...]}, or {"x_shapes": [...], "xs": [...]} for
+several inputs), the layers, the compile config and the
 optimizer's iteration count.
 
   KERAS_BACKEND=numpy PYTHONPATH=$KERAS_PYTHONPATH /usr/bin/python3 keras_predict.py MODEL.keras INPUT.json
@@ -23,7 +24,9 @@ try:
     # Convolution and pooling under the numpy backend need the shared shim
     # (/work/shared/formats/keras on PYTHONPATH); models without them do not.
     import lax_numpy_shim
+    import conv_transpose_shim  # beside this script
     lax_numpy_shim.install()
+    conv_transpose_shim.install()
 except ImportError:
     pass
 
@@ -40,7 +43,10 @@ else:
     m = keras.saving.load_model(sys.argv[1])  # compile=True, safe_mode=True
 with open(sys.argv[2]) as fh:
     inp = json.load(fh)
-x = np.asarray(inp["x"], np.float32).reshape(inp["x_shape"])
+if "xs" in inp:  # a model of several inputs
+    x = [np.asarray(v, np.float32).reshape(s) for v, s in zip(inp["xs"], inp["x_shapes"])]
+else:
+    x = np.asarray(inp["x"], np.float32).reshape(inp["x_shape"])
 y = m.predict(x, verbose=0)
 opt = getattr(m, "optimizer", None)
 print(json.dumps({
