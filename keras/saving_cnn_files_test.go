@@ -1,9 +1,11 @@
 package keras_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/tensorgo/tensorgo/keras"
@@ -135,6 +137,40 @@ func TestLoadKerasWrittenCNNLayers(t *testing.T) {
 		"GlobalMaxPooling1D", "LayerNormalization"} {
 		if !seen[c] {
 			t.Errorf("the loaded model has no %s layer", c)
+		}
+	}
+}
+
+// TestCorruptCNNFiles: a Keras CNN file whose config disagrees with its
+// weights, or asks for something tensorgo cannot do, is an error naming
+// the layer, not a panic or a huge allocation.
+func TestCorruptCNNFiles(t *testing.T) {
+	real, err := os.ReadFile(filepath.Join("testdata", "keras3", "cnn.keras"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	replace := func(old, new string) []byte {
+		return rezip(t, real, func(name string, data []byte) []byte {
+			if name == "config.json" {
+				return bytes.Replace(data, []byte(old), []byte(new), 1)
+			}
+			return data
+		})
+	}
+	for _, c := range []struct {
+		name string
+		file []byte
+		want string
+	}{
+		{"huge filters", replace(`"filters": 4`, `"filters": 1000000`), "conv2d (Conv2D) of config.json has a variable 0 of shape [3 3 1 1000000]"},
+		{"other kernel", replace(`"kernel_size": [3, 3]`, `"kernel_size": [5, 3]`), "has a variable 0 of shape [5 3 1 4]"},
+		{"BN without center", replace(`"center": true`, `"center": false`), "batch_normalization (BatchNormalization) of config.json has 3 variables"},
+		{"channels first", replace(`"data_format": "channels_last"`, `"data_format": "channels_first"`), "channels_last only"},
+		{"pool too big", replace(`"pool_size": [2, 2]`, `"pool_size": [20, 2]`), "max_pooling2d"},
+	} {
+		_, err := keras.DecodeModelFile(bytes.NewReader(c.file), int64(len(c.file)))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want an error containing %q", c.name, err, c.want)
 		}
 	}
 }
