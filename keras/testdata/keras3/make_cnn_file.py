@@ -2,9 +2,8 @@
 """Writes cnn.keras (a small MNIST CNN: Conv2D, BatchNormalization,
 Activation, MaxPooling2D, Dropout, Flatten, Dense) and cnn_expected.json
 (inputs and Keras's predictions) with real Keras 3 (numpy backend, with the
-shared lax_numpy_shim for convolution and pooling). tensorgo's test of this
-file runs once Conv2D, BatchNormalization and MaxPooling2D have registered
-layers.Serializers.
+shared lax_numpy_shim for convolution and pooling). tensorgo's
+TestLoadKerasWrittenCNN compares its predictions with Keras's.
 
   KERAS_BACKEND=numpy PYTHONPATH=$KERAS_PYTHONPATH:/work/shared/formats/keras /usr/bin/python3 make_cnn_file.py
 """
