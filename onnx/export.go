@@ -189,6 +189,14 @@ func (ex *exporter) convert(op *tf.Operation) error {
 			b = ex.swapLast(b, rb)
 		}
 		ex.node("MatMul", []string{a, b}, out, nil)
+	case "Conv2D", "FusedConv2D":
+		return ex.convertConv(op, ins, out)
+	case "MaxPool", "AvgPool":
+		return ex.convertPool(op, ins, out)
+	case "FusedBatchNormInference":
+		return ex.convertBatchNorm(op, ins, out)
+	case "Pad":
+		ex.convertPad(op, ins, out)
 	case "Softmax", "LogSoftmax":
 		ex.node(op.Type(), ins, out, map[string]Attr{"axis": intAttr(op.Attr("axis").(int))})
 	case "Reshape":
