@@ -220,8 +220,20 @@ func importPool(c *importer, n *Node, ins []*tf.Tensor) ([]*tf.Tensor, error) {
 	if len(n.Outputs) > 1 && n.Outputs[1] != "" {
 		return nil, fmt.Errorf("the Indices output is not supported")
 	}
-	if !x.DType().IsFloat() {
-		return nil, fmt.Errorf("pooling of %v is not supported (float types only)", x.DType())
+	back := func(y *tf.Tensor) *tf.Tensor { return y }
+	switch dt := x.DType(); {
+	case half16(dt):
+		ins, back = widen(ins)
+		x = ins[0]
+	case dt == tensor.Uint8:
+		// Exact in float32; max pooling gives one of the input's values.
+		if n.OpType != "MaxPool" {
+			return nil, fmt.Errorf("average pooling of %v is not supported (float types only)", dt)
+		}
+		x = tf.Cast(x, tensor.Float32)
+		back = func(y *tf.Tensor) *tf.Tensor { return tf.Cast(y, dt) }
+	case !dt.IsFloat():
+		return nil, fmt.Errorf("pooling of %v is not supported", dt)
 	}
 	xh, err := toNHWCFrom(x)
 	if err != nil {
@@ -279,7 +291,7 @@ func importPool(c *importer, n *Node, ins []*tf.Tensor) ([]*tf.Tensor, error) {
 		}
 		y = tf.Div(tf.AvgPool(tf.Pad(xh, p), w.k, w.s, "VALID"), tf.AvgPool(mask, w.k, w.s, "VALID"))
 	}
-	return one(fromNHWC(y, r)), nil
+	return one(back(fromNHWC(y, r))), nil
 }
 
 func maxFinite(dt tensor.DType) float64 {
