@@ -66,7 +66,7 @@ func ImportWith(m *Model, o ImportOptions) (im *Imported, err error) {
 		sort.Strings(missing)
 		return nil, errorf("", "tensorgo cannot import the operator(s) %s", strings.Join(missing, ", "))
 	}
-	c := &importer{g: tf.NewGraph(), opset: m.Opsets[""], vals: map[string]*tf.Tensor{}, consts: map[string]*tensor.Tensor{}}
+	c := &importer{g: tf.NewGraph(), opset: m.Opsets[""], vals: map[string]*tf.Tensor{}, consts: map[string]*tensor.Tensor{}, partial: map[string]shapeVec{}}
 	if c.opset == 0 {
 		c.opset = DefaultOpset
 	}
@@ -104,6 +104,18 @@ func ImportWith(m *Model, o ImportOptions) (im *Imported, err error) {
 				if name != "" {
 					ins[i] = c.vals[name]
 				}
+			}
+			if err := c.checkPartial(&n); err != nil {
+				convErr = fmt.Errorf("%s: %w", n.OpType, err)
+				return
+			}
+			folded, err := c.fold(&n, ins)
+			if err != nil {
+				convErr = fmt.Errorf("%s: %w", n.OpType, err)
+				return
+			}
+			if folded {
+				continue
 			}
 			outs, err := importers[n.OpType](c, &n, ins)
 			if err != nil {
@@ -189,6 +201,9 @@ type importer struct {
 	opset  int64
 	vals   map[string]*tf.Tensor
 	consts map[string]*tensor.Tensor // values known while importing (initializers, Constant outputs)
+	// partial holds integer vectors known but for some run-time
+	// dimensions (import_shape.go).
+	partial map[string]shapeVec
 }
 
 type importFunc func(c *importer, n *Node, ins []*tf.Tensor) ([]*tf.Tensor, error)
@@ -374,6 +389,8 @@ func init() {
 			return importSoftmax(c, n, ins, tf.LogSoftmax)
 		},
 		"Reshape":   importReshape,
+		"Shape":     func(*importer, *Node, []*tf.Tensor) ([]*tf.Tensor, error) { return nil, fmt.Errorf("unreachable: Shape folds") },
+		"Gather":    importGather,
 		"Flatten":   importFlatten,
 		"Transpose": importTranspose,
 		"Concat":    importConcat,
@@ -514,6 +531,12 @@ func importSoftmax(c *importer, n *Node, ins []*tf.Tensor, f func(*tf.Tensor, ..
 func importReshape(c *importer, n *Node, ins []*tf.Tensor) ([]*tf.Tensor, error) {
 	var shape []int
 	var err error
+	if s, ok, err := c.reshapeTarget(n, ins[0].Shape()); ok {
+		if err != nil {
+			return nil, err
+		}
+		return one(tf.Reshape(ins[0], s...)), nil
+	}
 	if c.opset < 5 {
 		shape, _ = attrInts(n, "shape")
 	} else if shape, err = c.intsInput(n, 1); err != nil {
