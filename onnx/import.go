@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math"
 	"sort"
 	"strings"
 
@@ -46,6 +47,12 @@ type ImportOptions struct {
 	// constants of the graph rather than inputs (for models that take a
 	// shape or axes as an input).
 	Constants map[string]*tensor.Tensor
+	// MaxElems bounds the elements of every value the imported graph
+	// computes, counting its run-time (batch) dimensions as 1, so that a
+	// hostile model (a Pad of a billion cells, say) is an import error
+	// rather than an allocation when it runs. The default is Limits'
+	// MaxTensorElems default, 1<<28.
+	MaxElems int64
 }
 
 // Import builds a tf graph computing m. Operators tensorgo cannot import
@@ -75,6 +82,10 @@ func ImportWith(m *Model, o ImportOptions) (im *Imported, err error) {
 	// against the node that caused them.
 	var node string
 	var convErr error
+	maxElems := o.MaxElems
+	if maxElems <= 0 {
+		maxElems = Limits{}.withDefaults().MaxTensorElems
+	}
 	err = tf.Catch(func() {
 		for _, v := range m.Graph.Inputs {
 			if t, ok := o.Constants[v.Name]; ok {
@@ -101,8 +112,12 @@ func ImportWith(m *Model, o ImportOptions) (im *Imported, err error) {
 			node = n.Name
 			ins := make([]*tf.Tensor, len(n.Inputs))
 			for i, name := range n.Inputs {
-				if name != "" {
-					ins[i] = c.vals[name]
+				if name == "" {
+					continue
+				}
+				if ins[i] = c.vals[name]; ins[i] == nil {
+					convErr = fmt.Errorf("%s: input %q is not a graph input, an initializer or the output of an earlier node (a missing input, or a cycle)", n.OpType, name)
+					return
 				}
 			}
 			if err := c.checkPartial(&n); err != nil {
@@ -130,6 +145,10 @@ func ImportWith(m *Model, o ImportOptions) (im *Imported, err error) {
 					convErr = fmt.Errorf("%s: output %d (%s) is not supported", n.OpType, i, name)
 					return
 				}
+				if e := elems(outs[i].Shape()); e > maxElems {
+					convErr = fmt.Errorf("%s: output %s of shape %v has %d elements, over the limit of %d", n.OpType, name, outs[i].Shape(), e, maxElems)
+					return
+				}
 				c.vals[name] = outs[i]
 			}
 		}
@@ -141,13 +160,36 @@ func ImportWith(m *Model, o ImportOptions) (im *Imported, err error) {
 		return nil, fmt.Errorf("onnx: node %s: %w", node, err)
 	}
 	for _, v := range m.Graph.Outputs {
-		im.Outputs = append(im.Outputs, c.vals[v.Name])
+		t := c.vals[v.Name]
+		if t == nil {
+			return nil, errorf("", "the graph output %q is computed by no node", v.Name)
+		}
+		im.Outputs = append(im.Outputs, t)
 	}
 	im.sess = tf.NewSession(c.g)
 	if _, err := im.sess.Run(nil, nil, tf.GlobalVariablesInitializer(c.g)); err != nil {
 		return nil, err
 	}
 	return im, nil
+}
+
+// elems counts a shape's elements, its unknown dimensions as 1,
+// saturating at math.MaxInt64.
+func elems(s tensor.Shape) int64 {
+	n := int64(1)
+	for _, d := range s {
+		if d <= 0 {
+			if d == 0 {
+				return 0
+			}
+			continue
+		}
+		if n > math.MaxInt64/int64(d) {
+			return math.MaxInt64
+		}
+		n *= int64(d)
+	}
+	return n
 }
 
 // safeName turns an ONNX value name into a tf op name (tf names may not

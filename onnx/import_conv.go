@@ -50,8 +50,8 @@ func windowOf(n *Node, kernel, in []int) (*window, error) {
 		return nil, fmt.Errorf("kernel_shape %v, strides %v, dilations %v: want %d values each", w.k, w.s, w.d, r)
 	}
 	for i := 0; i < r; i++ {
-		if w.k[i] < 1 || w.s[i] < 1 || w.d[i] < 1 {
-			return nil, fmt.Errorf("kernel_shape %v, strides %v, dilations %v: want positive values", w.k, w.s, w.d)
+		if w.k[i] < 1 || w.s[i] < 1 || w.d[i] < 1 || w.k[i] > maxWindow || w.s[i] > maxWindow || w.d[i] > maxWindow {
+			return nil, fmt.Errorf("kernel_shape %v, strides %v, dilations %v: want values from 1 to %d", w.k, w.s, w.d, maxWindow)
 		}
 	}
 	switch pad := n.Attrs["auto_pad"].String; pad {
@@ -62,8 +62,8 @@ func windowOf(n *Node, kernel, in []int) (*window, error) {
 			}
 			for i := 0; i < r; i++ {
 				w.begin[i], w.end[i] = p[i], p[r+i]
-				if w.begin[i] < 0 || w.end[i] < 0 {
-					return nil, fmt.Errorf("pads %v: negative padding is not supported", p)
+				if w.begin[i] < 0 || w.end[i] < 0 || w.begin[i] > maxWindow || w.end[i] > maxWindow {
+					return nil, fmt.Errorf("pads %v: want values from 0 to %d (negative padding is not supported)", p, maxWindow)
 				}
 			}
 		}
@@ -85,6 +85,10 @@ func windowOf(n *Node, kernel, in []int) (*window, error) {
 	}
 	return w, nil
 }
+
+// maxWindow bounds kernel sizes, strides, dilations and pads, so that
+// window arithmetic cannot overflow.
+const maxWindow = 1 << 24
 
 func ones(r int) []int {
 	o := make([]int, r)
@@ -412,8 +416,8 @@ func importPad(c *importer, n *Node, ins []*tf.Tensor) ([]*tf.Tensor, error) {
 	p := make([][2]int, r)
 	for i, a := range axes {
 		p[a] = [2]int{pads[i], pads[len(axes)+i]}
-		if p[a][0] < 0 || p[a][1] < 0 {
-			return nil, fmt.Errorf("pads %v: negative padding is not supported", pads)
+		if p[a][0] < 0 || p[a][1] < 0 || p[a][0] > maxWindow || p[a][1] > maxWindow {
+			return nil, fmt.Errorf("pads %v: want values from 0 to %d (negative padding is not supported)", pads, maxWindow)
 		}
 	}
 	y := tf.Pad(x, p)
