@@ -120,6 +120,10 @@ func ImportWith(m *Model, o ImportOptions) (im *Imported, err error) {
 					return
 				}
 			}
+			if need := minInputs(n.OpType); len(ins) < need || slicesHasNil(ins[:need]) {
+				convErr = fmt.Errorf("%s: %d input(s) %q: want at least %d, given", n.OpType, len(n.Inputs), n.Inputs, need)
+				return
+			}
 			if err := c.checkPartial(&n); err != nil {
 				convErr = fmt.Errorf("%s: %w", n.OpType, err)
 				return
@@ -171,6 +175,31 @@ func ImportWith(m *Model, o ImportOptions) (im *Imported, err error) {
 		return nil, err
 	}
 	return im, nil
+}
+
+// minInputs is how many inputs an operator cannot do without.
+func minInputs(op string) int {
+	switch op {
+	case "Constant":
+		return 0
+	case "Where":
+		return 3
+	case "BatchNormalization":
+		return 5
+	case "Add", "Sub", "Mul", "Div", "Pow", "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual",
+		"And", "Or", "Xor", "Gemm", "MatMul", "Conv", "Gather":
+		return 2
+	}
+	return 1
+}
+
+func slicesHasNil(ts []*tf.Tensor) bool {
+	for _, t := range ts {
+		if t == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // elems counts a shape's elements, its unknown dimensions as 1,
