@@ -195,6 +195,9 @@ func (c *importer) checkPartial(n *Node) error {
 // batch, which the exporter read from it), and a -1 beside it is worked
 // out from the input's known dimensions.
 func (c *importer) reshapeTarget(n *Node, in tensor.Shape) ([]int, bool, error) {
+	if len(n.Inputs) < 2 {
+		return nil, false, nil
+	}
 	p, ok := c.partial[n.Inputs[1]]
 	if !ok {
 		return nil, false, nil
