@@ -1,6 +1,10 @@
 package onnx_test
 
 import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/tensorgo/tensorgo/keras"
@@ -150,4 +154,41 @@ func TestExportCNNRunsInORT(t *testing.T) {
 func TestExportResBlockRunsInORT(t *testing.T) {
 	x := tensor.RandomUniform(tensor.Float32, tensor.Shape{2, 9, 9, 3}, -1, 1, 13)
 	exportAndCompare(t, "ResBlock", resBlock(t), x, "Conv", "BatchNormalization", "AveragePool", "MaxPool", "Pad", "ReduceMean", "Add")
+}
+
+// Depthwise and separable convolutions (grouped Conv2Ds of a reshaped
+// filter) export and run in ONNX Runtime.
+func TestExportSeparableRunsInORT(t *testing.T) {
+	keras.ClearSession()
+	tensor.SetSeed(9)
+	m := keras.NewSequential(
+		layers.DepthwiseConv2D([]int{3, 3}, layers.DepthMultiplier(2), layers.Padding("same"), layers.InputShape(6, 6, 3)),
+		layers.SeparableConv2D(4, []int{3, 3}, layers.Strides(2)),
+		layers.Flatten(),
+	)
+	if err := m.Compile("adam", "mse"); err != nil {
+		t.Fatal(err)
+	}
+	x := tensor.RandomUniform(tensor.Float32, tensor.Shape{2, 6, 6, 3}, -1, 1, 14)
+	exportAndCompare(t, "Separable", m, x, "Conv")
+}
+
+// The exported residual block passes the onnx package's full checker
+// (with shape inference), where Debian's python3-onnx is installed.
+func TestExportedResBlockPassesChecker(t *testing.T) {
+	if exec.Command("/usr/bin/python3", "-c", "import onnx").Run() != nil {
+		t.Skip("SKIPPED: python3-onnx is not installed; the ONNX checker was not run")
+	}
+	model, err := onnx.ExportKeras(resBlock(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := onnx.Encode(model)
+	path := filepath.Join(t.TempDir(), "res.onnx")
+	os.WriteFile(path, b, 0o644)
+	out, err := exec.Command("/usr/bin/python3", "-c",
+		"import onnx,sys; onnx.checker.check_model(onnx.load(sys.argv[1]), full_check=True); print('ok')", path).CombinedOutput()
+	if err != nil || strings.TrimSpace(string(out)) != "ok" {
+		t.Fatalf("checker: %v\n%s", err, out)
+	}
 }

@@ -168,6 +168,9 @@ func ImportWith(m *Model, o ImportOptions) (im *Imported, err error) {
 		if t == nil {
 			return nil, errorf("", "the graph output %q is computed by no node", v.Name)
 		}
+		if _, ok := c.partial[v.Name]; ok {
+			return nil, errorf("", "the graph output %q is a shape with dimensions known only at run time, which tensorgo does not compute", v.Name)
+		}
 		im.Outputs = append(im.Outputs, t)
 	}
 	im.sess = tf.NewSession(c.g)
@@ -292,6 +295,9 @@ func (c *importer) constInput(n *Node, i int) (*tensor.Tensor, bool) {
 
 func (c *importer) intsInput(n *Node, i int) ([]int, error) {
 	t, ok := c.constInput(n, i)
+	if !ok && (i >= len(n.Inputs) || n.Inputs[i] == "") {
+		return nil, fmt.Errorf("input %d is missing", i)
+	}
 	if !ok {
 		return nil, fmt.Errorf("input %d (%s) must be a constant (an initializer or a Constant node)", i, n.Inputs[i])
 	}

@@ -77,6 +77,7 @@ func TestImportRuntimeShapeRefused(t *testing.T) {
 		{Name: "c", OpType: "Cast", Inputs: []string{"s"}, Outputs: []string{"f"}, Attrs: map[string]Attr{"to": {Kind: AttrInt, Int: 1}}},
 	}
 	wantImportError(t, hostile(nodes, nil, "f"), ImportOptions{}, "shape cast to FLOAT")
+	wantImportError(t, hostile(nodes[:1], nil, "s"), ImportOptions{}, "run time")
 	nodes[1] = Node{Name: "m", OpType: "Mul", Inputs: []string{"s", "s"}, Outputs: []string{"f"}}
 	wantImportError(t, hostile(nodes, nil, "f"), ImportOptions{}, "run time", "Mul")
 }
