@@ -465,8 +465,10 @@ func init() {
 		"LogSoftmax": func(c *importer, n *Node, ins []*tf.Tensor) ([]*tf.Tensor, error) {
 			return importSoftmax(c, n, ins, tf.LogSoftmax)
 		},
-		"Reshape":   importReshape,
-		"Shape":     func(*importer, *Node, []*tf.Tensor) ([]*tf.Tensor, error) { return nil, fmt.Errorf("unreachable: Shape folds") },
+		"Reshape": importReshape,
+		"Shape": func(*importer, *Node, []*tf.Tensor) ([]*tf.Tensor, error) {
+			return nil, fmt.Errorf("unreachable: Shape folds")
+		},
 		"Gather":    importGather,
 		"Flatten":   importFlatten,
 		"Transpose": importTranspose,
