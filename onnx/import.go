@@ -467,7 +467,7 @@ func init() {
 		},
 		"Reshape": importReshape,
 		"Shape": func(*importer, *Node, []*tf.Tensor) ([]*tf.Tensor, error) {
-			return nil, fmt.Errorf("unreachable: Shape folds")
+			return nil, fmt.Errorf("tensorgo folds Shape into constants, for ranks up to %d", maxShapeVec)
 		},
 		"Gather":    importGather,
 		"Flatten":   importFlatten,
