@@ -86,6 +86,7 @@ func ImportWith(m *Model, o ImportOptions) (im *Imported, err error) {
 	if maxElems <= 0 {
 		maxElems = Limits{}.withDefaults().MaxTensorElems
 	}
+	c.maxElems = maxElems
 	err = tf.Catch(func() {
 		for _, v := range m.Graph.Inputs {
 			if t, ok := o.Constants[v.Name]; ok {
@@ -278,6 +279,8 @@ type importer struct {
 	// partial holds integer vectors known but for some run-time
 	// dimensions (import_shape.go).
 	partial map[string]shapeVec
+	// maxElems bounds the elements of every value (ImportOptions.MaxElems).
+	maxElems int64
 }
 
 type importFunc func(c *importer, n *Node, ins []*tf.Tensor) ([]*tf.Tensor, error)
@@ -469,13 +472,14 @@ func init() {
 		"Shape": func(*importer, *Node, []*tf.Tensor) ([]*tf.Tensor, error) {
 			return nil, fmt.Errorf("tensorgo folds Shape into constants, for ranks up to %d", maxShapeVec)
 		},
-		"Gather":    importGather,
-		"Flatten":   importFlatten,
-		"Transpose": importTranspose,
-		"Concat":    importConcat,
-		"Unsqueeze": importUnsqueeze,
-		"Squeeze":   importSqueeze,
-		"ReduceSum": importReduce(tf.ReduceSum), "ReduceMean": importReduce(tf.ReduceMean),
+		"Gather":          importGather,
+		"ConstantOfShape": importConstantOfShape,
+		"Flatten":         importFlatten,
+		"Transpose":       importTranspose,
+		"Concat":          importConcat,
+		"Unsqueeze":       importUnsqueeze,
+		"Squeeze":         importSqueeze,
+		"ReduceSum":       importReduce(tf.ReduceSum), "ReduceMean": importReduce(tf.ReduceMean),
 		"ReduceMax": importReduce(tf.ReduceMax), "ReduceMin": importReduce(tf.ReduceMin),
 		"ReduceProd": importReduce(tf.ReduceProd),
 	}

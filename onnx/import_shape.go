@@ -24,11 +24,18 @@ const unknownDim = math.MinInt64
 type shapeVec struct {
 	shape []int
 	vals  []int64
+	from  []dimSrc // per value: where an unknownDim comes from
+}
+
+// dimSrc names a run-time dimension: axis of t.
+type dimSrc struct {
+	t    *tf.Tensor
+	axis int
 }
 
 // foldsShapes lists the operators that take partly known shape vectors.
 var foldsShapes = map[string]bool{"Shape": true, "Gather": true, "Unsqueeze": true, "Squeeze": true,
-	"Concat": true, "Cast": true, "Identity": true, "Reshape": true}
+	"Concat": true, "Cast": true, "Identity": true, "Reshape": true, "ConstantOfShape": true}
 
 // intVec returns input i as a shape vector when it is an integer tensor
 // known at import time, or a partly known one.
@@ -43,7 +50,7 @@ func (c *importer) intVec(n *Node, i int) (shapeVec, bool) {
 	if !ok || (t.DType() != tensor.Int64 && t.DType() != tensor.Int32) || t.Shape().Rank() > 1 || t.Size() > maxShapeVec {
 		return shapeVec{}, false
 	}
-	v := shapeVec{shape: append([]int(nil), t.Shape()...), vals: make([]int64, t.Size())}
+	v := shapeVec{shape: append([]int(nil), t.Shape()...), vals: make([]int64, t.Size()), from: make([]dimSrc, t.Size())}
 	for j := range v.vals {
 		v.vals[j] = int64(t.Float(j))
 	}
@@ -66,11 +73,13 @@ func (c *importer) fold(n *Node, ins []*tf.Tensor) (ok bool, err error) {
 			end = start
 		}
 		out = shapeVec{shape: []int{end - start}}
-		for _, d := range s[start:end] {
+		for i, d := range s[start:end] {
 			if d < 0 {
 				out.vals = append(out.vals, unknownDim)
+				out.from = append(out.from, dimSrc{ins[0], start + i})
 			} else {
 				out.vals = append(out.vals, int64(d))
+				out.from = append(out.from, dimSrc{})
 			}
 		}
 	case "Gather":
@@ -88,6 +97,7 @@ func (c *importer) fold(n *Node, ins []*tf.Tensor) (ok bool, err error) {
 				return false, fmt.Errorf("index %d is out of range for %d values", i, len(data.vals))
 			}
 			out.vals = append(out.vals, data.vals[i])
+			out.from = append(out.from, data.from[i])
 		}
 	case "Unsqueeze", "Squeeze", "Identity":
 		v, ok := c.intVec(n, 0)
@@ -97,9 +107,9 @@ func (c *importer) fold(n *Node, ins []*tf.Tensor) (ok bool, err error) {
 		case n.OpType == "Identity" && c.anyPartial(n):
 			out = v
 		case n.OpType == "Unsqueeze" && len(v.shape) == 0: // a scalar becomes (1)
-			out = shapeVec{shape: []int{1}, vals: v.vals}
+			out = shapeVec{shape: []int{1}, vals: v.vals, from: v.from}
 		case n.OpType == "Squeeze" && len(v.shape) == 1 && len(v.vals) == 1: // (1) becomes a scalar
-			out = shapeVec{vals: v.vals}
+			out = shapeVec{vals: v.vals, from: v.from}
 		default:
 			return false, nil
 		}
@@ -114,6 +124,7 @@ func (c *importer) fold(n *Node, ins []*tf.Tensor) (ok bool, err error) {
 				return false, nil
 			}
 			out.vals = append(out.vals, v.vals...)
+			out.from = append(out.from, v.from...)
 		}
 		out.shape[0] = len(out.vals)
 	case "Cast":
@@ -171,7 +182,7 @@ func (c *importer) setVec(name string, v shapeVec) {
 			vals[i], known = -1, false
 		}
 	}
-	t := tensor.FromSlice(vals, v.shape...)
+	t := int64s(vals, v.shape)
 	if known {
 		c.consts[name] = t
 	} else {
@@ -273,10 +284,80 @@ func importGather(c *importer, n *Node, ins []*tf.Tensor) ([]*tf.Tensor, error) 
 			}
 			vals[i] = v
 		}
-		idx = tf.Const(c.g, tensor.FromSlice(vals, t.Shape()...))
+		idx = tf.Const(c.g, int64s(vals, t.Shape()))
 	} else if dim := x.Shape()[axis]; dim >= 0 {
 		// Run-time indices: negative ones count from the end.
 		idx = tf.Where(tf.Less(idx, scalarLike(idx, 0)), tf.Add(idx, scalarLike(idx, float64(dim))), idx)
 	}
 	return one(tf.Gather(x, idx, axis)), nil
+}
+
+// importConstantOfShape fills a tensor of the shape input (known at import
+// time, but for run-time dimensions, which are taken from the tensors the
+// shape was read from) with the value attribute (default float32 0).
+func importConstantOfShape(c *importer, n *Node, ins []*tf.Tensor) ([]*tf.Tensor, error) {
+	v, ok := c.intVec(n, 0)
+	if !ok {
+		return nil, fmt.Errorf("the shape input must be a constant (known at import time but for run-time dimensions)")
+	}
+	if len(v.shape) != 1 {
+		return nil, fmt.Errorf("the shape input must be a vector, got shape %v", v.shape)
+	}
+	value := tensor.Scalar(float32(0))
+	if a, ok := n.Attrs["value"]; ok && a.Kind == AttrTensor && a.Tensor != nil {
+		if a.Tensor.Size() != 1 {
+			return nil, fmt.Errorf("value of %d elements: want one", a.Tensor.Size())
+		}
+		value = a.Tensor
+	}
+	dims := make([]int, len(v.vals))
+	for i, d := range v.vals {
+		switch {
+		case d == unknownDim:
+			dims[i] = 1
+		case d < 0 || d > math.MaxInt32:
+			return nil, fmt.Errorf("shape %v: want dimensions from 0 to %d", v.vals, math.MaxInt32)
+		default:
+			dims[i] = int(d)
+		}
+	}
+	if e := elems(dims); e > c.maxElems {
+		return nil, fmt.Errorf("shape %v has %d elements, over the limit of %d", dims, e, c.maxElems)
+	}
+	dt := value.DType()
+	t := tensor.Fill(dt, value.Float(0), dims...)
+	if hasUnknown(v) {
+		y := tf.Const(c.g, t)
+		// Broadcast against zeros of each run-time dimension's size.
+		for i, d := range v.vals {
+			if d != unknownDim {
+				continue
+			}
+			src := v.from[i]
+			r := src.t.Shape().Rank()
+			begin, size := make([]int, r), make([]int, r)
+			for j := range size {
+				size[j] = 1
+			}
+			size[src.axis] = -1
+			col := ones(len(dims))
+			col[i] = -1
+			z := tf.ZerosLike(tf.Reshape(tf.Slice(src.t, begin, size), col...))
+			if z.DType() != dt {
+				z = tf.Cast(z, dt)
+			}
+			y = tf.Add(y, z)
+		}
+		return one(y), nil
+	}
+	c.consts[n.Outputs[0]] = t
+	return one(tf.Const(c.g, t)), nil
+}
+
+// int64s makes an int64 tensor of shape (a scalar for no dimensions).
+func int64s(vals []int64, shape []int) *tensor.Tensor {
+	if len(shape) == 0 {
+		return tensor.Scalar(vals[0])
+	}
+	return tensor.FromSlice(vals, shape...)
 }

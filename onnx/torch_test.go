@@ -11,7 +11,8 @@ import (
 	"github.com/tensorgo/tensorgo/tensor"
 )
 
-// PyTorch-exported models (testdata/make_torch.py, Debian's PyTorch 1.13)
+// PyTorch-exported models (testdata/make_torch.py, Debian's PyTorch 1.13:
+// an MLP, a CNN with batch norm, a residual block and an LSTM)
 // import and give PyTorch's outputs, which the script saved next to them.
 func TestImportPyTorchModels(t *testing.T) {
 	for _, c := range []struct {
@@ -21,6 +22,9 @@ func TestImportPyTorchModels(t *testing.T) {
 		{"mlp", []string{"Gemm", "Softmax"}},
 		{"cnn", []string{"Conv", "BatchNormalization", "MaxPool", "Pad", "AveragePool", "Shape", "Gather", "Unsqueeze", "Concat", "Reshape"}},
 		{"resblock", []string{"Conv", "BatchNormalization", "Add", "GlobalAveragePool", "Flatten"}},
+		// The zero initial states come from the input's batch size:
+		// Shape → ... → ConstantOfShape of a run-time shape.
+		{"lstm", []string{"LSTM", "ConstantOfShape", "Shape", "Gather", "Squeeze"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			f, err := os.Open(filepath.Join("testdata", "torch", c.name+".onnx"))

@@ -15,7 +15,7 @@ Conv2d, AvgPool2d with padding (count_include_pad), x.view(x.size(0), -1)
 resblock: Conv-BN-ReLU-Conv-BN plus the skip, ReLU, AdaptiveAvgPool2d(1)
 (GlobalAveragePool), torch.flatten, Linear (opset 17).
 
-An LSTM is left out until tensorgo imports ONNX's LSTM.
+lstm: a batch-first LSTM and a Linear on its last output (opset 14).
 """
 import json
 import os
@@ -77,6 +77,17 @@ class ResBlock(nn.Module):
         return self.fc(torch.flatten(self.pool(h), 1))
 
 
+class LSTMNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(4, 5, batch_first=True)
+        self.fc = nn.Linear(5, 2)
+
+    def forward(self, x):
+        y, _ = self.lstm(x)
+        return self.fc(y[:, -1])
+
+
 def export(name, model, x, opset):
     model.eval()
     randomize_bn(model)
@@ -97,3 +108,4 @@ os.makedirs("torch", exist_ok=True)
 export("mlp", MLP(), torch.randn(3, 8), 13)
 export("cnn", CNN(), torch.randn(2, 1, 12, 12), 15)
 export("resblock", ResBlock(), torch.randn(2, 3, 7, 7), 17)
+export("lstm", LSTMNet(), torch.randn(2, 6, 4), 14)
