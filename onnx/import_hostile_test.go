@@ -87,7 +87,7 @@ func TestImportRuntimeShapeRefused(t *testing.T) {
 // testdata/fuzz/FuzzImport holds what it found: a node with fewer inputs
 // than its operator needs.
 func FuzzImport(f *testing.F) {
-	for _, p := range []string{"mlp.onnx", "conv.onnx", "torch/mlp.onnx", "torch/cnn.onnx", "torch/resblock.onnx"} {
+	for _, p := range []string{"mlp.onnx", "conv.onnx", "torch/mlp.onnx", "torch/cnn.onnx", "torch/resblock.onnx", "torch/lstm.onnx"} {
 		b, err := os.ReadFile(filepath.Join("testdata", p))
 		if err != nil {
 			f.Fatal(err)
