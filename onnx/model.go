@@ -8,6 +8,14 @@
 // declared size and the number of nodes are bounded before anything is
 // allocated, and a graph that uses a value nothing defines, or whose nodes
 // form a cycle, is an error that names the node.
+//
+// ExportGraph and ExportKeras write tf graphs (convolutional ones
+// included) as ONNX models; Import and Load read ONNX models, PyTorch's
+// exports among them, as tf graphs. tensorgo's images are NHWC and ONNX's
+// NCHW: each convolution, pooling or batch normalisation op is converted
+// between transposes, so every other value keeps its own format's layout.
+// Shape arithmetic (PyTorch's x.view(x.size(0), -1)) is folded into
+// constants at import, the batch dimension staying dynamic.
 package onnx
 
 import (
