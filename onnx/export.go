@@ -191,6 +191,8 @@ func (ex *exporter) convert(op *tf.Operation) error {
 		ex.node("MatMul", []string{a, b}, out, nil)
 	case "Conv2D", "FusedConv2D":
 		return ex.convertConv(op, ins, out)
+	case "Conv2DBackpropInput":
+		return ex.convertConvTranspose(op, ins, out)
 	case "MaxPool", "AvgPool":
 		return ex.convertPool(op, ins, out)
 	case "FusedBatchNormInference":

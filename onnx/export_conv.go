@@ -160,3 +160,36 @@ func (ex *exporter) convertPad(op *tf.Operation, ins, out []string) {
 	ex.node("Pad", []string{ins[0], ex.constant("pads", tensor.FromSlice(ints(pads)))}, out,
 		map[string]Attr{"mode": {Kind: AttrString, String: "constant"}})
 }
+
+// convertConvTranspose exports Conv2DBackpropInput (Conv2DTranspose) as
+// ConvTranspose: the forward convolution's "SAME" or "VALID" padding for
+// the result's size, and output_padding for what that leaves over.
+func (ex *exporter) convertConvTranspose(op *tf.Operation, ins, out []string) error {
+	f, x := op.Inputs()[0], op.Inputs()[1]
+	fs, xs := f.Shape(), x.Shape()
+	size := op.Attr("input_sizes").(tensor.Shape)
+	if xs.Rank() != 4 || fs.Rank() != 4 || len(size) != 4 || fs[0] < 0 || fs[1] < 0 || fs[2] < 0 || fs[3] < 0 || size[1] < 0 || size[2] < 0 || xs[1] < 0 || xs[2] < 0 || fs[2] != size[3] {
+		return unsupportedError(fmt.Sprintf("%s (%s of %v by a filter %v to %v: known sizes and no groups needed)", op.Name(), op.Type(), xs, fs, size))
+	}
+	strides := op.Attr("strides").([]int)
+	dil := op.Attr("dilations").([]int)
+	k := []int{fs[0], fs[1]}
+	pads, err := samePads(op, op.Attr("padding").(string), []int{size[1], size[2]}, k, strides, dil)
+	if err != nil {
+		return err
+	}
+	outPad := make([]int, 2)
+	for i := 0; i < 2; i++ {
+		full := strides[i]*(xs[1+i]-1) + (k[i]-1)*dil[i] + 1 - pads[i] - pads[2+i]
+		outPad[i] = size[1+i] - full
+		if outPad[i] < 0 {
+			return unsupportedError(fmt.Sprintf("%s (%s to %v: smaller than its input allows)", op.Name(), op.Type(), size))
+		}
+	}
+	attrs := map[string]Attr{"kernel_shape": intsAttr(k), "strides": intsAttr(strides), "dilations": intsAttr(dil),
+		"pads": intsAttr(pads), "output_padding": intsAttr(outPad)}
+	y := ex.tmp(op)
+	ex.node("ConvTranspose", []string{ex.transposed(ins[1], toNCHW), ex.filterOIHW(f)}, []string{y}, attrs)
+	ex.node("Transpose", []string{y}, out, map[string]Attr{"perm": intsAttr(toNHWC)})
+	return nil
+}

@@ -192,3 +192,38 @@ func TestExportedResBlockPassesChecker(t *testing.T) {
 		t.Fatalf("checker: %v\n%s", err, out)
 	}
 }
+
+// Transposed convolutions ("same" with strides, whose result is larger
+// than the padding alone gives, and "valid") export as ConvTranspose and
+// run in ONNX Runtime.
+func TestExportConvTransposeRunsInORT(t *testing.T) {
+	keras.ClearSession()
+	tensor.SetSeed(10)
+	m := keras.NewSequential(
+		layers.Conv2DTranspose(4, []int{3, 3}, layers.Strides(2), layers.Padding("same"), layers.InputShape(5, 5, 2)),
+		layers.Conv2DTranspose(3, []int{2, 2}, layers.Strides(1), layers.Padding("valid")),
+	)
+	if err := m.Compile("adam", "mse"); err != nil {
+		t.Fatal(err)
+	}
+	x := tensor.RandomUniform(tensor.Float32, tensor.Shape{2, 5, 5, 2}, -1, 1, 15)
+	want, err := m.Predict(x, keras.Verbose(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	model, err := onnx.ExportKeras(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, nd := range model.Graph.Nodes {
+		if nd.OpType == "ConvTranspose" {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Fatalf("%d ConvTranspose nodes, want 2", n)
+	}
+	got := runORT(t, model, map[string]*tensor.Tensor{m.Inputs()[0].Name(): x})
+	assertClose(t, "ConvTranspose", got[m.Outputs()[0].Name()], want, 1e-5)
+}
