@@ -227,3 +227,18 @@ func TestExportConvTransposeRunsInORT(t *testing.T) {
 	got := runORT(t, model, map[string]*tensor.Tensor{m.Inputs()[0].Name(): x})
 	assertClose(t, "ConvTranspose", got[m.Outputs()[0].Name()], want, 1e-5)
 }
+
+// Batch normalisation of (batch, features) values exports as a
+// BatchNormalization without transposes and runs in ONNX Runtime.
+func TestExportDenseBatchNormRunsInORT(t *testing.T) {
+	keras.ClearSession()
+	tensor.SetSeed(11)
+	bn := layers.BatchNormalization()
+	m := keras.NewSequential(layers.Dense(6, layers.InputShape(4)), bn, layers.Dense(2))
+	if err := m.Compile("adam", "mse"); err != nil {
+		t.Fatal(err)
+	}
+	randomizeBN(t, bn)
+	x := tensor.RandomUniform(tensor.Float32, tensor.Shape{3, 4}, -1, 1, 16)
+	exportAndCompare(t, "Dense+BN", m, x, "BatchNormalization")
+}
