@@ -64,7 +64,13 @@ func TestToCIFAR(t *testing.T) {
 
 // Each zoo model, trained briefly on a few thousand CIFAR-shaped
 // Fashion-MNIST images, classifies held-out images well above chance
-// (0.1 for ten classes).
+// (0.1 for ten classes). The large models with BatchNormalization train on
+// fewer images in batches of 8: what matters for them is the number of
+// steps, since evaluation normalises with the moving statistics, which
+// after k steps still weigh their initial values (mean 0, variance 1) by
+// 0.99^k (Keras's momentum); after 188 steps of AlexNet8 at batch 16 the
+// training accuracy was 0.68 and the test accuracy 0.15, as Keras's would
+// be.
 func TestModelsLearn(t *testing.T) {
 	cases := []struct {
 		model         string
@@ -75,10 +81,10 @@ func TestModelsLearn(t *testing.T) {
 	}{
 		{"baseline", 3000, 500, 1, 32, 0.6, false},
 		{"lenet5", 3000, 500, 4, 32, 0.5, false},
-		{"alexnet8", 1500, 300, 2, 16, 0.5, true},
-		{"vgg16", 1200, 300, 2, 16, 0.3, true},
+		{"alexnet8", 1000, 300, 2, 8, 0.5, true},
+		{"vgg16", 800, 300, 2, 8, 0.3, true},
 		{"inception10", 2000, 500, 2, 32, 0.5, false},
-		{"resnet18", 1000, 300, 2, 16, 0.3, true},
+		{"resnet18", 600, 300, 2, 8, 0.3, true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.model, func(t *testing.T) {
@@ -92,7 +98,7 @@ func TestModelsLearn(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			t.Logf("%s: test accuracy %.4f after %d epochs on %d images (%v)", tc.model, r.TestAccuracy, tc.epochs, tc.train, time.Since(start).Round(time.Second))
+			t.Logf("%s: test accuracy %.4f after %d epochs on %d images (%v); training loss %.4f, accuracy %.4f per epoch", tc.model, r.TestAccuracy, tc.epochs, tc.train, time.Since(start).Round(time.Second), r.TrainLoss, r.TrainAccuracy)
 			if r.TestAccuracy <= tc.want {
 				t.Fatalf("test accuracy %.4f, want > %.2f", r.TestAccuracy, tc.want)
 			}
