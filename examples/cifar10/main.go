@@ -18,8 +18,10 @@
 //
 // With -synthetic nothing is read: the model trains for -warmup untimed and
 // -steps timed steps on -samples seeded random CIFAR-shaped images with
-// random labels (as the course's speed comparison does), and reports the
-// milliseconds per step. The flags -epochs, -batch, -threads, -seed,
+// random labels (as the PyTorch reference w8_cifar_zoo.py does: batches
+// from a fresh shuffle of the pool, full batches only), and reports the
+// milliseconds per step (ms_per_step, the median; each step timed from the
+// end of the one before, so it includes gathering its batch). The flags -epochs, -batch, -threads, -seed,
 // -verbose and -json are those of examples/mnist: with -json standard
 // output holds one JSON line with the results and everything else goes to
 // standard error.
