@@ -74,6 +74,9 @@ type TensorBoard struct {
 	batch        int64 // batches seen since training began (Keras's _global_train_batch)
 	graphDone    bool
 	keys         []string // batch logs in writing order
+	tags         []string // one batch event's tags and values
+	vals         []float64
+	batchTags    map[string]string // log key → "batch_<key>", built once
 	batchStart   time.Time
 	epochStart   time.Time
 	epochIterBeg int64
@@ -158,20 +161,27 @@ func (t *TensorBoard) OnTrainBatchEnd(_ int, logs Logs) error {
 	if t.UpdateFreq <= 0 || t.batch%int64(t.UpdateFreq) != 0 {
 		return nil
 	}
+	// One event holds the batch's scalars: written every step, an event
+	// each would cost more than the step's logging is worth.
+	t.tags, t.vals = t.tags[:0], t.vals[:0]
 	if t.WriteStepsPerSecond {
 		if d := time.Since(t.batchStart).Seconds(); d > 0 {
-			if err := t.train.Scalar("batch_steps_per_second", 1/d, t.batch); err != nil {
-				return err
-			}
+			t.tags, t.vals = append(t.tags, "batch_steps_per_second"), append(t.vals, 1/d)
 		}
 	}
 	t.keys = logKeys(t.keys[:0], logs, "")
 	for _, k := range t.keys {
-		if err := t.train.Scalar("batch_"+k, logs[k], t.batch); err != nil {
-			return err
+		tag, ok := t.batchTags[k]
+		if !ok {
+			if t.batchTags == nil {
+				t.batchTags = map[string]string{}
+			}
+			tag = "batch_" + k
+			t.batchTags[k] = tag
 		}
+		t.tags, t.vals = append(t.tags, tag), append(t.vals, logs[k])
 	}
-	return nil
+	return t.train.Scalars(t.batch, t.tags, t.vals)
 }
 
 // writeGraph writes the model's graph, its training step included.
