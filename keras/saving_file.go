@@ -69,6 +69,12 @@ type ModelFile struct {
 // or a Lambda layer (a Go function) is an error, as is a path that does
 // not end in ".keras". SaveModel must not run while the model trains.
 func SaveModel(m *Model, path string, opts ...SaveOption) error {
+	return m.Save(path, opts...)
+}
+
+// Save writes the model to a Keras 3 ".keras" file, as Keras's model.save
+// does; see SaveModel.
+func (m *Model) Save(path string, opts ...SaveOption) error {
 	if !strings.HasSuffix(path, ".keras") {
 		return fmt.Errorf("keras: SaveModel: the path must end in .keras, got %q (use SaveKerasWeights for .weights.h5)", path)
 	}
