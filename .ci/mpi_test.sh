@@ -13,24 +13,8 @@ cd "$(dirname "$0")/.."
 # (about 1 s on an idle machine; mpirun itself needs ~0.5 s to start).
 max_fail_s=${MPI_MAX_FAIL_SECONDS:-10}
 
-need=()
-command -v mpirun >/dev/null 2>&1 || need+=(openmpi-bin)
-command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
-pkg-config --exists ompi 2>/dev/null || need+=(libopenmpi-dev)
-command -v "$(go env CC)" >/dev/null 2>&1 || need+=(gcc)
-command -v ip >/dev/null 2>&1 || need+=(iproute2)
-if [ ${#need[@]} -gt 0 ]; then
-  if ! command -v apt-get >/dev/null 2>&1; then
-    echo "SKIP mpi tests: ${need[*]} missing and there is no apt-get to install them"; exit 0
-  fi
-  if [ "$(id -u)" != 0 ]; then
-    echo "SKIP mpi tests: ${need[*]} missing and not root, so cannot apt-get install them"; exit 0
-  fi
-  echo "== installing ${need[*]}"
-  if ! (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}") >/dev/null 2>&1; then
-    echo "SKIP mpi tests: apt-get install ${need[*]} failed"; exit 0
-  fi
-fi
+. .ci/mpi_setup.sh
+mpi_setup "mpi tests"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -38,9 +22,6 @@ bin="$tmp/mpi.test"
 echo "== go test -c -tags mpi ./distribute/mpi"
 CGO_ENABLED=1 go test -c -tags mpi -o "$bin" ./distribute/mpi
 
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 # CI runs as root
-export OMPI_MCA_pml=ob1           # no UCX (and its warnings)
-export OMPI_MCA_btl=self,vader    # shared memory only
 
 # mpirun_2 ARGS... runs the test binary on 2 ranks, isolated from the network
 # where the machine allows a network namespace (root, or unprivileged user
