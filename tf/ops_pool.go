@@ -102,25 +102,8 @@ func init() {
 		}
 	}
 	RegisterOp(&OpDef{Type: "MaxPool", Attrs: pa,
-		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
-			floatIn(op, in)
-			return []TensorSpec{{in[0].DType, poolInfer(op, in, in[0].Shape)}}
-		},
-		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
-			st := poolStateOf(op)
-			st.mu.Lock()
-			defer st.mu.Unlock()
-			if err := poolParamsOf(op, st, in[0].Shape()); err != nil {
-				return err
-			}
-			p := &st.p
-			if in[0].DType() == Float32 {
-				conv.MaxPool(p, in[0].Float32s(), out[0].Float32s(), &st.w32)
-			} else {
-				conv.MaxPool(p, in[0].Float64s(), out[0].Float64s(), &st.w64)
-			}
-			return nil
-		},
+		Infer:  poolForwardInfer(floatIn),
+		Kernel: poolForward(conv.MaxPool[float32], conv.MaxPool[float64]),
 		Grad: g1(func(op *Operation, dy *Tensor) *Tensor {
 			return applyState("MaxPoolGrad", attrs{op.attrVals[0], op.attrVals[1], op.attrVals[2]}, &poolState{}, in0(op), dy)
 		}),
@@ -193,25 +176,8 @@ func init() {
 		},
 	})
 	RegisterOp(&OpDef{Type: "AvgPool", Attrs: pa,
-		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
-			floatIn(op, in)
-			return []TensorSpec{{in[0].DType, poolInfer(op, in, in[0].Shape)}}
-		},
-		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
-			st := poolStateOf(op)
-			st.mu.Lock()
-			defer st.mu.Unlock()
-			if err := poolParamsOf(op, st, in[0].Shape()); err != nil {
-				return err
-			}
-			p := &st.p
-			if in[0].DType() == Float32 {
-				conv.AvgPool(p, in[0].Float32s(), out[0].Float32s(), &st.w32)
-			} else {
-				conv.AvgPool(p, in[0].Float64s(), out[0].Float64s(), &st.w64)
-			}
-			return nil
-		},
+		Infer:  poolForwardInfer(floatIn),
+		Kernel: poolForward(conv.AvgPool[float32], conv.AvgPool[float64]),
 		Grad: g1(func(op *Operation, dy *Tensor) *Tensor {
 			return applyState("AvgPoolGrad", attrs{op.attrVals[0], op.attrVals[1], op.attrVals[2], in0(op).shape.Clone()}, &poolState{}, dy)
 		}),
@@ -251,4 +217,33 @@ func init() {
 			return applyState("AvgPool", attrs{op.attrVals[0], op.attrVals[1], op.attrVals[2]}, &poolState{}, g)
 		}),
 	})
+}
+
+// poolForwardInfer is MaxPool's and AvgPool's shape inference: float
+// inputs of one dtype, the window's output size.
+func poolForwardInfer(floatIn func(*Operation, []TensorSpec)) func(*Operation, []TensorSpec) []TensorSpec {
+	return func(op *Operation, in []TensorSpec) []TensorSpec {
+		floatIn(op, in)
+		return []TensorSpec{{in[0].DType, poolInfer(op, in, in[0].Shape)}}
+	}
+}
+
+// poolForward is MaxPool's and AvgPool's CPU kernel: the geometry kept in
+// the op's state, then f32 or f64 over the input.
+func poolForward(f32 func(*conv.PoolParams, []float32, []float32, *conv.PoolWorkspace[float32]),
+	f64 func(*conv.PoolParams, []float64, []float64, *conv.PoolWorkspace[float64])) func(op *Operation, in, out []*tensor.Tensor) error {
+	return func(op *Operation, in, out []*tensor.Tensor) error {
+		st := poolStateOf(op)
+		st.mu.Lock()
+		defer st.mu.Unlock()
+		if err := poolParamsOf(op, st, in[0].Shape()); err != nil {
+			return err
+		}
+		if in[0].DType() == Float32 {
+			f32(&st.p, in[0].Float32s(), out[0].Float32s(), &st.w32)
+		} else {
+			f64(&st.p, in[0].Float64s(), out[0].Float64s(), &st.w64)
+		}
+		return nil
+	}
 }
