@@ -3,6 +3,8 @@ package tensor
 import (
 	"fmt"
 	"math"
+
+	"github.com/tensorgo/tensorgo/internal/vec"
 )
 
 // ReduceOp names a reduction over a set of axes. Reduce and ReduceInto apply
@@ -413,7 +415,17 @@ func reduceCols[T Number](op ReduceOp, d, x []T, r, k2, c0 int) {
 	for i := range acc {
 		acc[i] = init
 	}
-	for b := 0; b < r; b++ {
+	a32, vectorSum := any(acc).([]float32)
+	vectorSum = vectorSum && (op == OpSum || op == OpMean)
+	if vectorSum {
+		// Row by row into the accumulators, vectorised across the
+		// columns: each column still sums in row order.
+		x32 := any(x).([]float32)
+		for b := 0; b < r; b++ {
+			vec.Add(a32, x32[b*k2+c0:b*k2+c0+w])
+		}
+	}
+	for b := 0; b < r && !vectorSum; b++ {
 		row := x[b*k2+c0 : b*k2+c0+w]
 		row = row[:len(acc)]
 		switch op {

@@ -2,6 +2,7 @@ package tf
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/tensorgo/tensorgo/tensor"
 )
@@ -95,8 +96,16 @@ func (p *plan) run(feeds Feeds) (out []*tensor.Tensor, err error) {
 			slots[st.outIdx[0]] = st.viewOut
 			continue
 		}
+		var t0 time.Time
+		timing := opStats.on.Load()
+		if timing {
+			t0 = time.Now()
+		}
 		if e := st.kernel(st.op, st.in, st.out); e != nil {
 			return nil, runError(st.op, e)
+		}
+		if timing {
+			recordOp(st.op, time.Since(t0))
 		}
 		if st.dyn {
 			for j, s := range st.outIdx {

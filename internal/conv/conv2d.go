@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/tensorgo/tensorgo/internal/parallel"
+	"github.com/tensorgo/tensorgo/internal/vec"
 )
 
 // Activation is an elementwise function fused into a convolution's output
@@ -261,6 +262,10 @@ func BackwardFilter[T Float](p *Params, x, dy, dw, dbias []T, ws *Workspace[T]) 
 
 func (j *job[T]) relu(lo, hi int) {
 	y := j.y
+	if y32, ok := any(y).([]float32); ok {
+		vec.Relu(y32[lo:hi])
+		return
+	}
 	for i := lo; i < hi; i++ {
 		if y[i] < 0 {
 			y[i] = 0

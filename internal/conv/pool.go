@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/tensorgo/tensorgo/internal/parallel"
+	"github.com/tensorgo/tensorgo/internal/vec"
 )
 
 // PoolParams describes 2-D pooling of an NHWC input with a KH×KW window.
@@ -83,21 +84,74 @@ func (ws *PoolWorkspace[T]) max(lo, hi int) {
 	p, x, y := ws.p, ws.x, ws.y
 	for row := lo; row < hi; row++ {
 		n, oh := row/p.OH, row%p.OH
-		for ow := 0; ow < p.OW; ow++ {
-			h0, h1, w0, w1 := p.window(oh, ow)
-			dst := y[((n*p.OH+oh)*p.OW+ow)*p.C:][:p.C]
-			for c := range dst {
-				dst[c] = T(math.Inf(-1))
+		dst := y[(n*p.OH+oh)*p.OW*p.C:][:p.OW*p.C]
+		// Start from -inf and take each window cell in turn, a whole
+		// output row per cell (kh, kw): rows then columns, as the
+		// definition scans.
+		for c := range dst {
+			dst[c] = T(math.Inf(-1))
+		}
+		for kh := 0; kh < p.KH; kh++ {
+			ih := oh*p.StrideH - p.PadT + kh
+			if ih < 0 || ih >= p.H {
+				continue
 			}
-			for ih := h0; ih < h1; ih++ {
-				for iw := w0; iw < w1; iw++ {
-					src := x[((n*p.H+ih)*p.W+iw)*p.C:][:p.C]
-					for c, v := range src {
-						if v > dst[c] || v != v {
-							dst[c] = v
-						}
-					}
+			for kw := 0; kw < p.KW; kw++ {
+				o0, o1 := p.colsInside(kw)
+				if o0 >= o1 {
+					continue
 				}
+				iw := o0*p.StrideW - p.PadL + kw
+				maxRows(dst[o0*p.C:], p.C, x[((n*p.H+ih)*p.W+iw)*p.C:], vec.Strided{Blocks: o1 - o0, C: p.C, Stride: p.StrideW * p.C})
+			}
+		}
+	}
+}
+
+// colsInside returns the output columns [o0, o1) whose window's column kw
+// falls inside the input.
+func (p *PoolParams) colsInside(kw int) (o0, o1 int) {
+	// iw = ow*StrideW - PadL + kw must be in [0, W).
+	if lo := p.PadL - kw; lo > 0 {
+		o0 = (lo + p.StrideW - 1) / p.StrideW
+	}
+	hi := p.W - 1 + p.PadL - kw // largest ow*StrideW allowed
+	if hi < 0 {
+		return 0, 0
+	}
+	o1 = min(p.OW, hi/p.StrideW+1)
+	return o0, max(o0, o1)
+}
+
+// maxRows is vec.MaxStrided for either float type: block b of acc (at
+// b*as) takes the running maximum with block b of x.
+func maxRows[T Float](acc []T, as int, x []T, s vec.Strided) {
+	if a, ok := any(acc).([]float32); ok {
+		vec.MaxStrided(a, as, any(x).([]float32), s)
+		return
+	}
+	for b := 0; b < s.Blocks; b++ {
+		a, v := acc[b*as:][:s.C], x[b*s.Stride:][:s.C]
+		for c, xv := range v {
+			if xv > a[c] || xv != xv {
+				a[c] = xv
+			}
+		}
+	}
+}
+
+// routeRows is vec.RouteStrided for either float type.
+func routeRows[T Float](dx, x []T, s vec.Strided, m, g []T, done []uint32, ms int) {
+	if d, ok := any(dx).([]float32); ok {
+		vec.RouteStrided(d, any(x).([]float32), s, any(m).([]float32), any(g).([]float32), done, ms)
+		return
+	}
+	for b := 0; b < s.Blocks; b++ {
+		xo, mo := b*s.Stride, b*ms
+		for c := 0; c < s.C; c++ {
+			if done[mo+c] == 0 && (x[xo+c] == m[mo+c] || (x[xo+c] != x[xo+c] && m[mo+c] != m[mo+c])) {
+				dx[xo+c] += g[mo+c]
+				done[mo+c] = ^uint32(0)
 			}
 		}
 	}
@@ -115,16 +169,71 @@ func MaxPoolGrad[T Float](p *PoolParams, x, dy, dx []T, ws *PoolWorkspace[T]) {
 	parallel.For(p.N, 1, ws.maxGradFn)
 }
 
+// gradChunk bounds the elements of the scratch (window maxima and done
+// marks, on the stack) that MaxPoolGrad fills for a stretch of an output
+// row at a time.
+const gradChunk = 1024
+
 func (ws *PoolWorkspace[T]) maxGrad(lo, hi int) {
 	p, x, dy, dx := ws.p, ws.x, ws.dy, ws.dx
+	var mBuf, gBuf [gradChunk]T
+	var doneBuf [gradChunk]uint32
+	// A stretch is cols output columns by cc channels (from c0).
+	cc := min(p.C, gradChunk)
+	cols := max(1, gradChunk/cc)
 	for n := lo; n < hi; n++ {
 		for oh := 0; oh < p.OH; oh++ {
-			for ow := 0; ow < p.OW; ow++ {
-				g := dy[((n*p.OH+oh)*p.OW+ow)*p.C:][:p.C]
-				for c := 0; c < p.C; c++ {
-					if at := argmax(p, x, n, oh, ow, c); at >= 0 {
-						dx[at] += g[c]
+			for ow0 := 0; ow0 < p.OW; ow0 += cols {
+				nw := min(cols, p.OW-ow0)
+				for c0 := 0; c0 < p.C; c0 += cc {
+					nc := min(cc, p.C-c0)
+					m, done := mBuf[:nw*nc], doneBuf[:nw*nc]
+					// The stretch's gradient, with the stride of m: dy
+					// itself when the stretch has all the channels.
+					out := ((n*p.OH+oh)*p.OW + ow0) * p.C
+					g := dy[out:]
+					if nc != p.C {
+						g = gBuf[:nw*nc]
+						for j := 0; j < nw; j++ {
+							copy(g[j*nc:(j+1)*nc], dy[out+j*p.C+c0:])
+						}
 					}
+					ws.gradStretch(n, oh, ow0, nw, c0, nc, m, g, done, x, dx)
+				}
+			}
+		}
+	}
+}
+
+// gradStretch routes the gradient g (nw blocks of nc) of output columns
+// [ow0, ow0+nw) of row oh, channels [c0, c0+nc): first each window's maximum, as MaxPool finds
+// it, then the gradient to the first cell that holds it.
+func (ws *PoolWorkspace[T]) gradStretch(n, oh, ow0, nw, c0, nc int, m, g []T, done []uint32, x, dx []T) {
+	p := ws.p
+	for i := range m {
+		m[i] = T(math.Inf(-1))
+	}
+	clear(done)
+	for pass := 0; pass < 2; pass++ {
+		for kh := 0; kh < p.KH; kh++ {
+			ih := oh*p.StrideH - p.PadT + kh
+			if ih < 0 || ih >= p.H {
+				continue
+			}
+			for kw := 0; kw < p.KW; kw++ {
+				o0, o1 := p.colsInside(kw)
+				o0, o1 = max(o0, ow0), min(o1, ow0+nw)
+				if o0 >= o1 {
+					continue
+				}
+				iw := o0*p.StrideW - p.PadL + kw
+				at := ((n*p.H+ih)*p.W+iw)*p.C + c0
+				s := vec.Strided{Blocks: o1 - o0, C: nc, Stride: p.StrideW * p.C}
+				mo := (o0 - ow0) * nc
+				if pass == 0 {
+					maxRows(m[mo:], nc, x[at:], s)
+				} else {
+					routeRows(dx[at:], x[at:], s, m[mo:], g[mo:], done[mo:], nc)
 				}
 			}
 		}

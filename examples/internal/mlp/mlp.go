@@ -48,6 +48,12 @@ type Config struct {
 	// Checkpoint, if set, is a directory to resume from and save to
 	// (checkpoint.go).
 	Checkpoint string
+	// CPUProfile, if set, is a file for a pprof CPU profile of the training
+	// (Fit only).
+	CPUProfile string
+	// OpStats, if set, prints the time each graph op spent in its kernels
+	// during training (the N most expensive op types) to the logs.
+	OpStats int
 }
 
 // logs is where everything but the JSON line goes: Out, or with JSON Err
@@ -75,6 +81,8 @@ func Flags(fs *flag.FlagSet, name string, epochs int) *Config {
 	fs.StringVar(&c.LogDir, "logdir", "", "write TensorBoard logs (train and validation runs) to this directory")
 	fs.StringVar(&c.Plot, "plot", "", "draw the loss and accuracy curves to this file (.png, .svg, .pdf)")
 	fs.StringVar(&c.Checkpoint, "checkpoint", "", "directory to resume training from (its best weights, if any) and to save the best weights and the weights as text to (断点续训, 参数提取)")
+	fs.IntVar(&c.OpStats, "opstats", 0, "after training, print the N op types that took the most kernel time")
+	fs.StringVar(&c.CPUProfile, "cpuprofile", "", "write a pprof CPU profile of the training (Fit) to this file")
 	return c
 }
 
@@ -168,7 +176,14 @@ func Run(c Config) (*Result, error) {
 		}
 		fitOpts = append(fitOpts, opts...)
 	}
+	stop, err := startProfile(c.CPUProfile, c.OpStats, c.logs())
+	if err != nil {
+		return nil, err
+	}
 	history, err := model.Fit(xTrain, yTrain, fitOpts...)
+	if perr := stop(); err == nil {
+		err = perr
+	}
 	if err != nil {
 		return nil, err
 	}

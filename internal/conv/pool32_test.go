@@ -1,0 +1,128 @@
+package conv
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/tensorgo/tensorgo/internal/cpu"
+)
+
+// directMaxPool32 is max pooling by its definition: per output cell and
+// channel, the first maximum of the window's cells inside the input
+// (rows, then columns; a NaN wins), with its index.
+func directMaxPool32(p *PoolParams, x []float32) (y []float32, at []int) {
+	y, at = make([]float32, p.OutSize()), make([]int, p.OutSize())
+	for n := 0; n < p.N; n++ {
+		for oh := 0; oh < p.OH; oh++ {
+			for ow := 0; ow < p.OW; ow++ {
+				for c := 0; c < p.C; c++ {
+					o := ((n*p.OH+oh)*p.OW+ow)*p.C + c
+					best, bi := float32(math.Inf(-1)), -1
+					for kh := 0; kh < p.KH; kh++ {
+						for kw := 0; kw < p.KW; kw++ {
+							ih, iw := oh*p.StrideH-p.PadT+kh, ow*p.StrideW-p.PadL+kw
+							if ih < 0 || ih >= p.H || iw < 0 || iw >= p.W {
+								continue
+							}
+							i := ((n*p.H+ih)*p.W+iw)*p.C + c
+							v := x[i]
+							if bi < 0 || v > best || (v != v && best == best) {
+								best, bi = v, i
+							}
+						}
+					}
+					y[o], at[o] = best, bi
+				}
+			}
+		}
+	}
+	return y, at
+}
+
+// The float32 pooling kernels (vector loops where the machine has them)
+// against the definition, with ties, NaNs, infinities and signed zeros,
+// odd and even sizes, overlapping windows and both paddings, on every
+// instruction-set path.
+func TestMaxPool32MatchesDirect(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	vals := []float32{0, float32(math.Copysign(0, -1)), 1, 2, -1, float32(math.Inf(1)), float32(math.Inf(-1))}
+	old := cpu.Selected()
+	defer cpu.Set(old)
+	for _, tc := range []struct {
+		in          [4]int
+		win, stride [2]int
+		pad         Padding
+	}{
+		{[4]int{2, 6, 6, 32}, [2]int{2, 2}, [2]int{2, 2}, Valid},
+		{[4]int{2, 7, 5, 19}, [2]int{2, 2}, [2]int{2, 2}, Same},
+		{[4]int{1, 7, 7, 9}, [2]int{3, 3}, [2]int{2, 2}, Same},
+		{[4]int{2, 5, 6, 3}, [2]int{3, 2}, [2]int{1, 1}, Valid},
+		{[4]int{1, 4, 4, 300}, [2]int{2, 2}, [2]int{1, 2}, Same},
+		{[4]int{1, 3, 4, 1100}, [2]int{2, 3}, [2]int{1, 1}, Same}, // channels in chunks
+	} {
+		p, err := NewPoolParams(tc.in, tc.win, tc.stride, tc.pad)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := make([]float32, p.InSize())
+		for i := range x {
+			x[i] = vals[r.IntN(len(vals))]
+			if r.IntN(50) == 0 {
+				x[i] = float32(math.NaN())
+			}
+		}
+		dy := make([]float32, p.OutSize())
+		for i := range dy {
+			dy[i] = float32(r.IntN(9) - 4) // integers: sums are exact in any order
+		}
+		wantY, at := directMaxPool32(&p, x)
+		wantDx := make([]float32, p.InSize())
+		for o, i := range at {
+			if i >= 0 {
+				wantDx[i] += dy[o]
+			}
+		}
+		for _, isa := range cpu.Available() {
+			cpu.Set(isa)
+			var ws PoolWorkspace[float32]
+			y, dx := make([]float32, p.OutSize()), make([]float32, p.InSize())
+			MaxPool(&p, x, y, &ws)
+			MaxPoolGrad(&p, x, dy, dx, &ws)
+			for i := range y {
+				if math.Float32bits(y[i]) != math.Float32bits(wantY[i]) && !(y[i] != y[i] && wantY[i] != wantY[i]) {
+					t.Fatalf("%v %v: MaxPool y[%d] = %v, want %v", isa, tc, i, y[i], wantY[i])
+				}
+			}
+			for i := range dx {
+				if dx[i] != wantDx[i] {
+					t.Fatalf("%v %v: MaxPoolGrad dx[%d] = %v, want %v", isa, tc, i, dx[i], wantDx[i])
+				}
+			}
+		}
+	}
+}
+
+func BenchmarkMaxPoolGrad32(b *testing.B) {
+	p, _ := NewPoolParams([4]int{32, 26, 26, 32}, [2]int{2, 2}, [2]int{2, 2}, Valid)
+	r := rand.New(rand.NewPCG(1, 2))
+	x, dy, dx := make([]float32, p.InSize()), make([]float32, p.OutSize()), make([]float32, p.InSize())
+	for i := range x {
+		x[i] = r.Float32() - 0.5
+	}
+	var ws PoolWorkspace[float32]
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		MaxPoolGrad(&p, x, dy, dx, &ws)
+	}
+}
+
+func BenchmarkMaxPool32(b *testing.B) {
+	p, _ := NewPoolParams([4]int{32, 26, 26, 32}, [2]int{2, 2}, [2]int{2, 2}, Valid)
+	x, y := make([]float32, p.InSize()), make([]float32, p.OutSize())
+	var ws PoolWorkspace[float32]
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		MaxPool(&p, x, y, &ws)
+	}
+}

@@ -1,0 +1,75 @@
+package vec
+
+// Strided is a run of equal blocks of c elements, one every Stride
+// elements: the same channels of successive pixels, say.
+type Strided struct {
+	Blocks, C, Stride int
+}
+
+func (s Strided) need(fn string, n int) {
+	if s.Blocks > 0 {
+		need(fn, (s.Blocks-1)*s.Stride+s.C, n)
+	}
+}
+
+// MaxStrided is Max over the blocks: block b of acc (acc[b*as:][:s.C])
+// takes the running maximum with block b of x (x[b*s.Stride:][:s.C]).
+func MaxStrided(acc []float32, as int, x []float32, s Strided) {
+	if s.Blocks <= 0 || s.C <= 0 {
+		return
+	}
+	Strided{s.Blocks, s.C, as}.need("MaxStrided", len(acc))
+	s.need("MaxStrided", len(x))
+	c8 := 0
+	if vector() {
+		c8 = s.C &^ (lanes - 1)
+		if c8 > 0 {
+			maxStridedAVX2(&acc[0], as, &x[0], s.Stride, s.Blocks, c8)
+		}
+	}
+	if c8 == s.C {
+		return
+	}
+	for b := 0; b < s.Blocks; b++ {
+		a, v := acc[b*as+c8:b*as+s.C], x[b*s.Stride+c8:b*s.Stride+s.C]
+		v = v[:len(a)]
+		for i, xv := range v {
+			if xv > a[i] || xv != xv {
+				a[i] = xv
+			}
+		}
+	}
+}
+
+// RouteStrided is Route over the blocks: dx and x are strided as s, and
+// m, g and done hold block b at [b*ms:][:s.C].
+func RouteStrided(dx, x []float32, s Strided, m, g []float32, done []uint32, ms int) {
+	if s.Blocks <= 0 || s.C <= 0 {
+		return
+	}
+	s.need("RouteStrided", len(dx))
+	s.need("RouteStrided", len(x))
+	t := Strided{s.Blocks, s.C, ms}
+	t.need("RouteStrided", len(m))
+	t.need("RouteStrided", len(g))
+	t.need("RouteStrided", len(done))
+	c8 := 0
+	if vector() {
+		c8 = s.C &^ (lanes - 1)
+		if c8 > 0 {
+			routeStridedAVX2(&dx[0], &x[0], s.Stride, &m[0], &g[0], &done[0], ms, s.Blocks, c8)
+		}
+	}
+	if c8 == s.C {
+		return
+	}
+	for b := 0; b < s.Blocks; b++ {
+		xo, mo := b*s.Stride, b*ms
+		for i := c8; i < s.C; i++ {
+			if done[mo+i] == 0 && (x[xo+i] == m[mo+i] || (x[xo+i] != x[xo+i] && m[mo+i] != m[mo+i])) {
+				dx[xo+i] += g[mo+i]
+				done[mo+i] = ^uint32(0)
+			}
+		}
+	}
+}

@@ -1,0 +1,67 @@
+package vec
+
+import (
+	"math"
+	"math/rand"
+	"testing"
+)
+
+// The strided loops against the contiguous ones, block by block.
+func TestStridedMatchesBlocks(t *testing.T) {
+	r := rand.New(rand.NewSource(2))
+	for _, s := range []Strided{{1, 8, 8}, {3, 5, 9}, {4, 16, 32}, {5, 19, 40}, {2, 1, 3}, {0, 8, 8}} {
+		n := max(0, (s.Blocks-1)*s.Stride+s.C)
+		as := s.C + 3
+		an := max(0, (s.Blocks-1)*as+s.C)
+		x, dx0 := sample(r, n), sample(r, n)
+		acc0, g, m0 := sample(r, an), sample(r, an), sample(r, an)
+		for i := range m0 {
+			if i%3 == 0 && i < n {
+				m0[i] = x[i]
+			}
+		}
+		done0 := make([]uint32, an)
+		for i := range done0 {
+			if r.Intn(4) == 0 {
+				done0[i] = ^uint32(0)
+			}
+		}
+		each(t, "MaxStrided", func() []float32 {
+			acc := append([]float32(nil), acc0...)
+			MaxStrided(acc, as, x, s)
+			return acc
+		})
+		each(t, "RouteStrided", func() []float32 {
+			dx, done := append([]float32(nil), dx0...), append([]uint32(nil), done0...)
+			RouteStrided(dx, x, s, m0, g, done, as)
+			for _, d := range done {
+				dx = append(dx, math.Float32frombits(d))
+			}
+			return dx
+		})
+		// Block by block with the contiguous loops gives the same.
+		acc, want := append([]float32(nil), acc0...), append([]float32(nil), acc0...)
+		MaxStrided(acc, as, x, s)
+		for b := 0; b < s.Blocks; b++ {
+			Max(want[b*as:b*as+s.C], x[b*s.Stride:])
+		}
+		if !bitsEqual(acc, want) {
+			t.Fatalf("MaxStrided %v = %v, want %v", s, acc, want)
+		}
+		dx, done := append([]float32(nil), dx0...), append([]uint32(nil), done0...)
+		wdx, wdone := append([]float32(nil), dx0...), append([]uint32(nil), done0...)
+		RouteStrided(dx, x, s, m0, g, done, as)
+		for b := 0; b < s.Blocks; b++ {
+			o, mo := b*s.Stride, b*as
+			Route(wdx[o:o+s.C], x[o:], m0[mo:], g[mo:mo+s.C], wdone[mo:])
+		}
+		if !bitsEqual(dx, wdx) {
+			t.Fatalf("RouteStrided %v dx = %v, want %v", s, dx, wdx)
+		}
+		for i := range done {
+			if done[i] != wdone[i] {
+				t.Fatalf("RouteStrided %v done[%d] differs", s, i)
+			}
+		}
+	}
+}

@@ -1,0 +1,193 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// Go's operand order is Intel's reversed: VMAXPS b, a, r is r = a > b ? a : b
+// (b when either is NaN); VCMPPS $p, b, a, r compares a with b.
+
+// func reluAVX2(y *float32, n int)
+// y = 0 > y ? 0 : y keeps -0 and NaN, as the Go loop does.
+TEXT ·reluAVX2(SB), NOSPLIT, $0-16
+	MOVQ   y+0(FP), DI
+	MOVQ   n+8(FP), CX
+	VXORPS Y15, Y15, Y15
+relu_loop:
+	VMOVUPS (DI), Y0
+	VMAXPS  Y0, Y15, Y0     // Y0 = 0 > y ? 0 : y
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, DI
+	SUBQ    $8, CX
+	JNZ     relu_loop
+	VZEROUPPER
+	RET
+
+// func reluGradAVX2(dst, dy, x *float32, n int)
+TEXT ·reluGradAVX2(SB), NOSPLIT, $0-32
+	MOVQ   dst+0(FP), DI
+	MOVQ   dy+8(FP), SI
+	MOVQ   x+16(FP), DX
+	MOVQ   n+24(FP), CX
+	VXORPS Y15, Y15, Y15
+rg_loop:
+	VMOVUPS (DX), Y0
+	VCMPPS  $0x1e, Y15, Y0, Y0 // x > 0 (GT_OQ: false for NaN)
+	VANDPS  (SI), Y0, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, DI
+	ADDQ    $32, SI
+	ADDQ    $32, DX
+	SUBQ    $8, CX
+	JNZ     rg_loop
+	VZEROUPPER
+	RET
+
+// func addAVX2(acc, x *float32, n int)
+TEXT ·addAVX2(SB), NOSPLIT, $0-24
+	MOVQ acc+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ n+16(FP), CX
+add_loop:
+	VMOVUPS (DI), Y0
+	VADDPS  (SI), Y0, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, DI
+	ADDQ    $32, SI
+	SUBQ    $8, CX
+	JNZ     add_loop
+	VZEROUPPER
+	RET
+
+// func maxAVX2(acc, x *float32, n int)
+// acc = x > acc ? x : acc, then x where x is NaN.
+TEXT ·maxAVX2(SB), NOSPLIT, $0-24
+	MOVQ acc+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ n+16(FP), CX
+max_loop:
+	VMOVUPS   (SI), Y1
+	VMOVUPS   (DI), Y0
+	VMAXPS    Y0, Y1, Y2      // x > acc ? x : acc
+	VCMPPS    $3, Y1, Y1, Y3  // x is NaN (UNORD_Q)
+	VBLENDVPS Y3, Y1, Y2, Y2  // NaN lanes take x
+	VMOVUPS   Y2, (DI)
+	ADDQ      $32, DI
+	ADDQ      $32, SI
+	SUBQ      $8, CX
+	JNZ       max_loop
+	VZEROUPPER
+	RET
+
+// func routeAVX2(dx, x, m, gr *float32, done *uint32, n int)
+TEXT ·routeAVX2(SB), NOSPLIT, $0-48
+	MOVQ dx+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ m+16(FP), DX
+	MOVQ gr+24(FP), R8
+	MOVQ done+32(FP), R9
+	MOVQ n+40(FP), CX
+route_loop:
+	VMOVUPS (SI), Y0
+	VMOVUPS (DX), Y1
+	VCMPPS  $0, Y1, Y0, Y2   // x == m (EQ_OQ)
+	VCMPPS  $3, Y0, Y0, Y3   // x is NaN
+	VCMPPS  $3, Y1, Y1, Y4   // m is NaN
+	VANDPS  Y4, Y3, Y3
+	VORPS   Y3, Y2, Y2       // hit, before done
+	VMOVUPS (R9), Y5
+	VANDNPS Y2, Y5, Y2       // hit = ^done & hit
+	VORPS   Y2, Y5, Y5
+	VMOVUPS Y5, (R9)
+	VMOVUPS (DI), Y6
+	VADDPS  (R8), Y6, Y7     // dx + g
+	VBLENDVPS Y2, Y7, Y6, Y6 // only where hit: elsewhere dx keeps its bits
+	VMOVUPS Y6, (DI)
+	ADDQ    $32, DI
+	ADDQ    $32, SI
+	ADDQ    $32, DX
+	ADDQ    $32, R8
+	ADDQ    $32, R9
+	SUBQ    $8, CX
+	JNZ     route_loop
+	VZEROUPPER
+	RET
+
+// func maxStridedAVX2(acc *float32, as int, x *float32, xs int, blocks, c8 int)
+// Max over blocks of c8 elements: block b of acc starts at acc+b*as and of
+// x at x+b*xs (strides in elements).
+TEXT ·maxStridedAVX2(SB), NOSPLIT, $0-48
+	MOVQ acc+0(FP), DI
+	MOVQ as+8(FP), R10
+	SHLQ $2, R10
+	MOVQ x+16(FP), SI
+	MOVQ xs+24(FP), R11
+	SHLQ $2, R11
+	MOVQ blocks+32(FP), BX
+	MOVQ c8+40(FP), R12
+ms_block:
+	MOVQ DI, R8
+	MOVQ SI, R9
+	MOVQ R12, CX
+ms_loop:
+	VMOVUPS   (R9), Y1
+	VMOVUPS   (R8), Y0
+	VMAXPS    Y0, Y1, Y2
+	VCMPPS    $3, Y1, Y1, Y3
+	VBLENDVPS Y3, Y1, Y2, Y2
+	VMOVUPS   Y2, (R8)
+	ADDQ      $32, R8
+	ADDQ      $32, R9
+	SUBQ      $8, CX
+	JNZ       ms_loop
+	ADDQ      R10, DI
+	ADDQ      R11, SI
+	DECQ      BX
+	JNZ       ms_block
+	VZEROUPPER
+	RET
+
+// func routeStridedAVX2(dx, x *float32, xs int, m, gr *float32, done *uint32, ms int, blocks, c8 int)
+// Route over blocks: dx and x step by xs elements per block, m, gr and
+// done by ms.
+TEXT ·routeStridedAVX2(SB), NOSPLIT, $0-72
+	MOVQ dx+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ xs+16(FP), R13
+	SHLQ $2, R13
+	MOVQ m+24(FP), DX
+	MOVQ gr+32(FP), R8
+	MOVQ done+40(FP), R9
+	MOVQ ms+48(FP), R14
+	SHLQ $2, R14
+	MOVQ blocks+56(FP), BX
+	MOVQ c8+64(FP), R12
+rs_block:
+	XORQ AX, AX              // byte offset within the block
+	MOVQ R12, CX
+rs_loop:
+	VMOVUPS   (SI)(AX*1), Y0
+	VMOVUPS   (DX)(AX*1), Y1
+	VCMPPS    $0, Y1, Y0, Y2
+	VCMPPS    $3, Y0, Y0, Y3
+	VCMPPS    $3, Y1, Y1, Y4
+	VANDPS    Y4, Y3, Y3
+	VORPS     Y3, Y2, Y2
+	VMOVUPS   (R9)(AX*1), Y5
+	VANDNPS   Y2, Y5, Y2
+	VORPS     Y2, Y5, Y5
+	VMOVUPS   Y5, (R9)(AX*1)
+	VMOVUPS   (DI)(AX*1), Y6
+	VADDPS    (R8)(AX*1), Y6, Y7
+	VBLENDVPS Y2, Y7, Y6, Y6
+	VMOVUPS   Y6, (DI)(AX*1)
+	ADDQ      $32, AX
+	SUBQ      $8, CX
+	JNZ       rs_loop
+	ADDQ      R13, DI
+	ADDQ      R13, SI
+	ADDQ      R14, DX
+	ADDQ      R14, R8
+	ADDQ      R14, R9
+	DECQ      BX
+	JNZ       rs_block
+	VZEROUPPER
+	RET
