@@ -20,9 +20,13 @@ func BenchmarkMNISTCNNConv(b *testing.B) {
 				Forward(&p, x, w, nil, y, Relu, &ws)
 			}
 		})
-		b.Run(c.name+"/backward", func(b *testing.B) {
+		b.Run(c.name+"/input", func(b *testing.B) {
 			for b.Loop() {
 				BackwardInput(&p, y, w, dx, &ws)
+			}
+		})
+		b.Run(c.name+"/filter", func(b *testing.B) {
+			for b.Loop() {
 				BackwardFilter(&p, x, y, dw, nil, &ws)
 			}
 		})

@@ -31,7 +31,7 @@ type Workspace[T Float] struct {
 	j   job[T]
 	// The job's methods, bound once: a closure handed to the worker pool
 	// would be allocated on every call.
-	im2colFn, col2imFn, reluFn, biasFn func(lo, hi int)
+	im2colFn, col2imFn, epilogueFn, biasFn func(lo, hi int)
 }
 
 // job holds the arguments of the parallel loops of one call.
@@ -40,11 +40,13 @@ type job[T Float] struct {
 	x, col, dx, y []T
 	g, r0, r1, n0 int
 	o             int
+	b             []T  // the bias (epilogue)
+	relu          bool // the epilogue's activation
 }
 
 func (ws *Workspace[T]) bind() {
 	if ws.im2colFn == nil {
-		ws.im2colFn, ws.col2imFn, ws.reluFn, ws.biasFn = ws.j.im2col, ws.j.col2im, ws.j.relu, ws.j.bias
+		ws.im2colFn, ws.col2imFn, ws.epilogueFn, ws.biasFn = ws.j.im2col, ws.j.col2im, ws.j.epilogue, ws.j.bias
 	}
 }
 
@@ -80,22 +82,57 @@ func (j *job[T]) im2col(lo, hi int) {
 	cg := p.C / p.Groups
 	k := p.KH * p.KW * cg
 	img := p.OH * p.OW
-	for r := r0 + lo; r < r0+hi; r++ {
-		n, rem := r/img, r%img
-		oh, ow := rem/p.OW, rem%p.OW
+	// With one group and no dilation, a kernel row's KW taps read KW·C
+	// consecutive input elements into consecutive columns: one copy per
+	// kernel row where the row lies inside the input.
+	span := 0
+	if p.Groups == 1 && p.DilW == 1 {
+		span = p.KW * cg
+	}
+	r := r0 + lo
+	n, rem := r/img, r%img
+	oh, ow := rem/p.OW, rem%p.OW
+	for ; r < r0+hi; r++ {
 		dst := col[(r-r0)*k : (r-r0+1)*k]
 		base := n * p.H * p.W * p.C
+		iw0 := ow*p.StrideW - p.PadL
+		inside := span > 0 && iw0 >= 0 && iw0+p.KW <= p.W
 		for kh := 0; kh < p.KH; kh++ {
 			ih := oh*p.StrideH - p.PadT + kh*p.DilH
+			drow := dst[kh*p.KW*cg : (kh+1)*p.KW*cg]
+			if ih < 0 || ih >= p.H {
+				clear(drow)
+				continue
+			}
+			if inside {
+				src := x[base+(ih*p.W+iw0)*p.C:][:len(drow)]
+				if len(src) <= 16 {
+					// Too short for copy's call to pay.
+					for i, v := range src {
+						drow[i] = v
+					}
+				} else {
+					copy(drow, src)
+				}
+				continue
+			}
 			for kw := 0; kw < p.KW; kw++ {
-				iw := ow*p.StrideW - p.PadL + kw*p.DilW
-				d := dst[(kh*p.KW+kw)*cg : (kh*p.KW+kw+1)*cg]
-				if ih < 0 || ih >= p.H || iw < 0 || iw >= p.W {
+				iw := iw0 + kw*p.DilW
+				d := drow[kw*cg : (kw+1)*cg]
+				if iw < 0 || iw >= p.W {
 					clear(d)
 					continue
 				}
 				off := base + (ih*p.W+iw)*p.C + g*cg
 				copy(d, x[off:off+cg])
+			}
+		}
+		// The next output pixel, without dividing.
+		if ow++; ow == p.OW {
+			ow = 0
+			if oh++; oh == p.OH {
+				oh = 0
+				n++
 			}
 		}
 	}
@@ -117,6 +154,13 @@ func (j *job[T]) col2im(lo, hi int) {
 	cg := p.C / p.Groups
 	k := p.KH * p.KW * cg
 	img := p.OH * p.OW
+	// As in im2col: with one group and no dilation a kernel row's taps
+	// cover KW·C consecutive elements of dx, each once, so one vector add
+	// does them in the same order as tap by tap.
+	span := 0
+	if p.Groups == 1 && p.DilW == 1 {
+		span = p.KW * cg
+	}
 	for n := n0 + lo; n < n0+hi; n++ {
 		ra, rb := max(r0, n*img), min(r1, (n+1)*img)
 		base := n * p.H * p.W * p.C
@@ -124,24 +168,39 @@ func (j *job[T]) col2im(lo, hi int) {
 			rem := r % img
 			oh, ow := rem/p.OW, rem%p.OW
 			src := col[(r-r0)*k : (r-r0+1)*k]
+			iw0 := ow*p.StrideW - p.PadL
+			inside := span > 0 && iw0 >= 0 && iw0+p.KW <= p.W
 			for kh := 0; kh < p.KH; kh++ {
 				ih := oh*p.StrideH - p.PadT + kh*p.DilH
 				if ih < 0 || ih >= p.H {
 					continue
 				}
+				if inside {
+					addTo(dx[base+(ih*p.W+iw0)*p.C:][:span], src[kh*span:(kh+1)*span])
+					continue
+				}
 				for kw := 0; kw < p.KW; kw++ {
-					iw := ow*p.StrideW - p.PadL + kw*p.DilW
+					iw := iw0 + kw*p.DilW
 					if iw < 0 || iw >= p.W {
 						continue
 					}
 					s := src[(kh*p.KW+kw)*cg : (kh*p.KW+kw+1)*cg]
-					d := dx[base+(ih*p.W+iw)*p.C+g*cg:][:cg]
-					for i, v := range s {
-						d[i] += v
-					}
+					addTo(dx[base+(ih*p.W+iw)*p.C+g*cg:][:cg], s)
 				}
 			}
 		}
+	}
+}
+
+// addTo adds x to acc elementwise.
+func addTo[T Float](acc, x []T) {
+	if a, ok := any(acc).([]float32); ok {
+		vec.Add(a, any(x).([]float32))
+		return
+	}
+	x = x[:len(acc)]
+	for i, v := range x {
+		acc[i] += v
 	}
 }
 
@@ -167,13 +226,7 @@ func Forward[T Float](p *Params, x, w, bias, y []T, act Activation, ws *Workspac
 	}
 	cg, og := p.C/p.Groups, p.O/p.Groups
 	k := p.KH * p.KW * cg
-	var beta T
-	if bias != nil {
-		for r := 0; r < m; r++ {
-			copy(y[r*p.O:(r+1)*p.O], bias[:p.O])
-		}
-		beta = 1
-	}
+	var beta T // the bias is added after the product, with the activation
 	if p.pointwise() && p.Groups == 1 {
 		mm(false, false, m, p.O, p.C, x, p.C, w, p.O, beta, y, p.O)
 	} else {
@@ -187,10 +240,11 @@ func Forward[T Float](p *Params, x, w, bias, y []T, act Activation, ws *Workspac
 			}
 		}
 	}
-	if act == Relu {
+	if bias != nil || act == Relu {
+		// One pass over the output: bias, then activation.
 		ws.bind()
-		ws.j = job[T]{y: y[:m*p.O]}
-		parallel.For(m*p.O, 1<<14, ws.reluFn)
+		ws.j = job[T]{y: y[:m*p.O], b: bias, o: p.O, relu: act == Relu}
+		parallel.For(m, max(1, (1<<14)/p.O), ws.epilogueFn)
 	}
 }
 
@@ -260,16 +314,27 @@ func BackwardFilter[T Float](p *Params, x, dy, dw, dbias []T, ws *Workspace[T]) 
 	}
 }
 
-func (j *job[T]) relu(lo, hi int) {
-	y := j.y
+// epilogue finishes rows [lo, hi) of the output (j.o channels each): it
+// adds the bias j.b, if any, then applies ReLU if j.relu.
+func (j *job[T]) epilogue(lo, hi int) {
+	y := j.y[lo*j.o : hi*j.o]
 	if y32, ok := any(y).([]float32); ok {
-		vec.Relu(y32[lo:hi])
+		if j.b != nil {
+			vec.BiasAct(y32, any(j.b).([]float32)[:j.o], j.relu)
+		} else {
+			vec.Relu(y32)
+		}
 		return
 	}
-	for i := lo; i < hi; i++ {
-		if y[i] < 0 {
-			y[i] = 0
+	for i := range y {
+		v := y[i]
+		if j.b != nil {
+			v += j.b[i%j.o]
 		}
+		if j.relu && v < 0 {
+			v = 0
+		}
+		y[i] = v
 	}
 }
 

@@ -130,3 +130,27 @@ func BenchmarkKernelL1(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkMatMulCNN is the products of the MNIST CNN's second convolution
+// at batch 32 (im2col: 3872 output pixels, 288 = 3·3·32 taps, 64 filters):
+// forward, the filter gradient (A^T·B) and the input gradient (A·B^T), with
+// a square product beside them. Names give m×k×n.
+func BenchmarkMatMulCNN(b *testing.B) {
+	shapes := []struct {
+		name           string
+		transA, transB bool
+		m, n, k        int
+	}{
+		{"fwd_3872x288x64", false, false, 3872, 64, 288},
+		{"dW_288x3872x64", true, false, 288, 64, 3872},
+		{"dX_3872x64x288", false, true, 3872, 288, 64},
+		{"conv1fwd_21632x9x32", false, false, 21632, 32, 9},
+		{"conv1dW_9x21632x32", true, false, 9, 32, 21632},
+		{"square_512", false, false, 512, 512, 512},
+	}
+	for _, s := range shapes {
+		b.Run(s.name, func(b *testing.B) {
+			benchGemm(b, 1, s.transA, s.transB, s.m, s.n, s.k)
+		})
+	}
+}

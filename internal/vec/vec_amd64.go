@@ -26,3 +26,6 @@ func maxStridedAVX2(acc *float32, as int, x *float32, xs int, blocks, c8 int)
 
 //go:noescape
 func routeStridedAVX2(dx, x *float32, xs int, m, gr *float32, done *uint32, ms int, blocks, c8 int)
+
+//go:noescape
+func biasActAVX2(y, b *float32, rows, o, o8 int, relu bool)

@@ -191,3 +191,37 @@ rs_loop:
 	JNZ       rs_block
 	VZEROUPPER
 	RET
+
+// func biasActAVX2(y, b *float32, rows, o, o8 int, relu bool)
+// Each of rows rows of o elements (o apart) gets b added to its first o8
+// elements, then, with relu, negatives set to zero.
+TEXT ·biasActAVX2(SB), NOSPLIT, $0-41
+	MOVQ   y+0(FP), DI
+	MOVQ   b+8(FP), SI
+	MOVQ   rows+16(FP), BX
+	MOVQ   o+24(FP), R10
+	SHLQ   $2, R10
+	MOVQ   o8+32(FP), R12
+	MOVBLZX relu+40(FP), R13
+	VXORPS Y15, Y15, Y15
+ba_row:
+	MOVQ DI, R8
+	MOVQ SI, R9
+	MOVQ R12, CX
+ba_loop:
+	VMOVUPS (R8), Y0
+	VADDPS  (R9), Y0, Y0
+	TESTQ   R13, R13
+	JZ      ba_store
+	VMAXPS  Y0, Y15, Y0
+ba_store:
+	VMOVUPS Y0, (R8)
+	ADDQ    $32, R8
+	ADDQ    $32, R9
+	SUBQ    $8, CX
+	JNZ     ba_loop
+	ADDQ    R10, DI
+	DECQ    BX
+	JNZ     ba_row
+	VZEROUPPER
+	RET

@@ -17,3 +17,5 @@ func maxStridedAVX2(acc *float32, as int, x *float32, xs int, blocks, c8 int) {
 func routeStridedAVX2(dx, x *float32, xs int, m, gr *float32, done *uint32, ms int, blocks, c8 int) {
 	panic("vec: no AVX2 loops in this build")
 }
+
+func biasActAVX2(y, b *float32, rows, o, o8 int, relu bool) { panic("vec: no AVX2 loops in this build") }

@@ -129,3 +129,28 @@ func BenchmarkMax(b *testing.B) {
 		Max(acc, x)
 	}
 }
+
+func TestBiasAct(t *testing.T) {
+	r := rand.New(rand.NewSource(3))
+	for _, o := range []int{1, 5, 8, 13, 32, 40} {
+		for _, relu := range []bool{false, true} {
+			y0, b := sample(r, 7*o), sample(r, o)
+			each(t, "BiasAct", func() []float32 {
+				y := append([]float32(nil), y0...)
+				BiasAct(y, b, relu)
+				return y
+			})
+			y := append([]float32(nil), y0...)
+			BiasAct(y, b, relu)
+			for i := range y {
+				want := y0[i] + b[i%o]
+				if relu && want < 0 {
+					want = 0
+				}
+				if math.Float32bits(y[i]) != math.Float32bits(want) && !(want != want && y[i] != y[i]) {
+					t.Fatalf("o=%d relu=%v: y[%d] = %v, want %v", o, relu, i, y[i], want)
+				}
+			}
+		}
+	}
+}
