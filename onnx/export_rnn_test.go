@@ -1,0 +1,296 @@
+package onnx_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/tensorgo/tensorgo/keras"
+	"github.com/tensorgo/tensorgo/keras/layers"
+	"github.com/tensorgo/tensorgo/onnx"
+	"github.com/tensorgo/tensorgo/tensor"
+	"github.com/tensorgo/tensorgo/tf"
+)
+
+// randomizeWeights gives every weight of m (kernels, recurrent kernels
+// and, above all, biases, which start at zero or one) distinct random
+// values, so that an export that dropped, swapped or misplaced a gate
+// block or a bias half would show in the outputs.
+func randomizeWeights(t *testing.T, m *keras.Model, seed int64) {
+	t.Helper()
+	for i, v := range m.Weights() {
+		val := tensor.RandomUniform(v.Value().DType(), v.Value().Shape(), -0.6, 0.6, seed+int64(i))
+		if err := v.SetValue(val); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// sequential builds, compiles and randomizes a Sequential model.
+func sequential(t *testing.T, seed int64, ls ...layers.Layer) *keras.Model {
+	t.Helper()
+	keras.ClearSession()
+	tensor.SetSeed(seed)
+	m := keras.NewSequential(ls...)
+	if err := m.Compile("adam", "mse"); err != nil {
+		t.Fatal(err)
+	}
+	randomizeWeights(t, m, 1000*seed)
+	return m
+}
+
+// Recurrent models export, import back into tensorgo through the wire
+// format with the same predictions, and (where ONNX Runtime is installed)
+// run there with them too.
+func TestExportRecurrentRoundTrip(t *testing.T) {
+	rs, back := layers.ReturnSequences(true), layers.GoBackwards(true)
+	cases := []struct {
+		name string
+		ls   func() []layers.Layer
+		op   string
+	}{
+		{"SimpleRNN", func() []layers.Layer { return []layers.Layer{layers.SimpleRNN(5, layers.InputShape(7, 3)), layers.Dense(2)} }, "RNN"},
+		{"SimpleRNN sequences backwards", func() []layers.Layer {
+			return []layers.Layer{layers.SimpleRNN(5, rs, back, layers.InputShape(7, 3))}
+		}, "RNN"},
+		{"LSTM", func() []layers.Layer { return []layers.Layer{layers.LSTM(6, layers.InputShape(7, 3)), layers.Dense(2)} }, "LSTM"},
+		{"LSTM sequences", func() []layers.Layer { return []layers.Layer{layers.LSTM(6, rs, layers.InputShape(7, 3))} }, "LSTM"},
+		{"LSTM backwards", func() []layers.Layer { return []layers.Layer{layers.LSTM(6, back, layers.InputShape(7, 3))} }, "LSTM"},
+		{"LSTM sequences backwards", func() []layers.Layer { return []layers.Layer{layers.LSTM(6, rs, back, layers.InputShape(7, 3))} }, "LSTM"},
+		{"LSTM Dropout LSTM", func() []layers.Layer {
+			return []layers.Layer{layers.LSTM(8, rs, layers.InputShape(7, 3)), layers.Dropout(0.2), layers.LSTM(4), layers.Dense(1)}
+		}, "LSTM"},
+		{"GRU reset_after", func() []layers.Layer { return []layers.Layer{layers.GRU(5, rs, layers.InputShape(7, 3))} }, "GRU"},
+		{"GRU reset_before", func() []layers.Layer {
+			return []layers.Layer{layers.GRU(5, rs, layers.ResetAfter(false), layers.InputShape(7, 3))}
+		}, "GRU"},
+		{"GRU reset_before backwards", func() []layers.Layer {
+			return []layers.Layer{layers.GRU(5, back, layers.ResetAfter(false), layers.InputShape(7, 3))}
+		}, "GRU"},
+		{"GRU reset_after backwards sequences", func() []layers.Layer {
+			return []layers.Layer{layers.GRU(5, rs, back, layers.InputShape(7, 3))}
+		}, "GRU"},
+		{"GRU without bias", func() []layers.Layer {
+			return []layers.Layer{layers.GRU(5, layers.UseBias(false), layers.InputShape(7, 3))}
+		}, "GRU"},
+		{"Bidirectional GRU", func() []layers.Layer {
+			return []layers.Layer{layers.Bidirectional(layers.GRU(4, rs), "concat", layers.InputShape(7, 3)), layers.Dense(2)}
+		}, "GRU"},
+		{"Embedding LSTM Dense", func() []layers.Layer {
+			return []layers.Layer{layers.Embedding(12, 4, layers.InputShape(7)), layers.LSTM(6), layers.Dense(3, layers.Activation("softmax"))}
+		}, "Gather"},
+	}
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m := sequential(t, int64(20+i), c.ls()...)
+			in := m.Inputs()[0]
+			var x *tensor.Tensor
+			if in.Shape().Rank() == 2 { // token ids, as floats
+				x = tensor.New(tensor.Float32, 4, in.Shape()[1])
+				for j := range x.Float32s() {
+					x.SetFloat(j, float64((j*7+3)%12))
+				}
+			} else {
+				x = tensor.RandomUniform(tensor.Float32, tensor.Shape{4, in.Shape()[1], in.Shape()[2]}, -1, 1, int64(40+i))
+			}
+			exportAndCompare(t, c.name, m, x, c.op)
+		})
+	}
+}
+
+// rnnGraph is a graph-mode LSTM or GRU with initial states fed as inputs
+// and every output (Keras's return_state) fetched.
+type rnnGraph struct {
+	sess    *tf.Session
+	inputs  []*tf.Tensor
+	outputs []*tf.Tensor
+}
+
+func newRNNGraph(t *testing.T, cfg tf.RNNConfig, weightsAsInputs bool) rnnGraph {
+	t.Helper()
+	g := tf.NewGraph()
+	const steps, feats = 6, 3
+	u := cfg.Units
+	gates := map[string]int{"SimpleRNN": 1, "GRU": 3, "LSTM": 4}[cfg.Cell]
+	x := tf.Placeholder(g, tensor.Float32, tensor.Shape{-1, steps, feats}, tf.Name("x"))
+	r := tf.RNNInputs{X: x}
+	ins := []*tf.Tensor{x}
+	bias := tensor.Shape{gates * u}
+	if cfg.Cell == "GRU" && cfg.ResetAfter {
+		bias = tensor.Shape{2, gates * u}
+	}
+	weight := func(name string, shape tensor.Shape, seed int64) *tf.Tensor {
+		if weightsAsInputs {
+			p := tf.Placeholder(g, tensor.Float32, shape, tf.Name(name))
+			ins = append(ins, p)
+			return p
+		}
+		return tf.NewVariable(g, tensor.RandomUniform(tensor.Float32, shape, -0.6, 0.6, seed), tf.Name(name)).Tensor()
+	}
+	r.Kernel = weight("kernel", tensor.Shape{feats, gates * u}, 1)
+	r.Recurrent = weight("recurrent", tensor.Shape{u, gates * u}, 2)
+	r.Bias = weight("bias", bias, 3)
+	r.H0 = tf.Placeholder(g, tensor.Float32, tensor.Shape{-1, u}, tf.Name("h0"))
+	ins = append(ins, r.H0)
+	if cfg.Cell == "LSTM" {
+		r.C0 = tf.Placeholder(g, tensor.Float32, tensor.Shape{-1, u}, tf.Name("c0"))
+		ins = append(ins, r.C0)
+	}
+	o := tf.RNN(cfg, r)
+	outs := []*tf.Tensor{o.Y, o.H}
+	if o.C != nil {
+		outs = append(outs, o.C)
+	}
+	sess := tf.NewSession(g)
+	if _, err := sess.Run(nil, nil, tf.GlobalVariablesInitializer(g)); err != nil {
+		t.Fatal(err)
+	}
+	return rnnGraph{sess, ins, outs}
+}
+
+// Initial states fed as inputs become initial_h and initial_c, and the
+// final states (return_state) are outputs; weights that are inputs rather
+// than variables are rearranged by ops in the exported graph.
+func TestExportRecurrentInitialState(t *testing.T) {
+	cases := []struct {
+		name   string
+		cfg    tf.RNNConfig
+		inputs bool
+	}{
+		{"LSTM", tf.RNNConfig{Cell: "LSTM", Units: 4, ReturnSequences: true}, false},
+		{"LSTM backwards, weights as inputs", tf.RNNConfig{Cell: "LSTM", Units: 4, ReturnSequences: true, GoBackwards: true}, true},
+		{"GRU reset_after, weights as inputs", tf.RNNConfig{Cell: "GRU", Units: 3, ResetAfter: true}, true},
+		{"GRU reset_before backwards", tf.RNNConfig{Cell: "GRU", Units: 3, GoBackwards: true, ReturnSequences: true}, false},
+		{"SimpleRNN, weights as inputs", tf.RNNConfig{Cell: "SimpleRNN", Units: 5}, true},
+	}
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rg := newRNNGraph(t, c.cfg, c.inputs)
+			feeds := tf.Feeds{}
+			byName := map[string]*tensor.Tensor{}
+			var vals []*tensor.Tensor
+			for j, in := range rg.inputs {
+				shape := in.Shape().Clone()
+				if shape[0] < 0 {
+					shape[0] = 3
+				}
+				v := tensor.RandomUniform(tensor.Float32, shape, -0.8, 0.8, int64(100*i+j))
+				feeds[in] = v
+				byName[in.Name()] = v
+				vals = append(vals, v)
+			}
+			want, err := rg.sess.Run(feeds, rg.outputs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			model, err := onnx.ExportGraph(rg.inputs, rg.outputs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := onnx.Encode(model)
+			if err != nil {
+				t.Fatal(err)
+			}
+			back, err := onnx.Decode(b, onnx.Limits{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			im, err := onnx.Import(back)
+			if err != nil {
+				t.Fatal(err)
+			}
+			re, err := im.Predict(vals...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for j := range want {
+				if d := maxAbsDiff(re[j], want[j]); d > 1e-5 {
+					t.Fatalf("output %d (%s): re-imported model differs from tensorgo by %g", j, rg.outputs[j].Name(), d)
+				}
+			}
+			got := runORT(t, model, byName)
+			for j, o := range rg.outputs {
+				assertClose(t, o.Name(), got[o.Name()], want[j], 1e-5)
+			}
+		})
+	}
+}
+
+// The exported node names its activations: relu, which tensorgo's
+// importer does not take back, is checked in ONNX Runtime.
+func TestExportRecurrentReluActivation(t *testing.T) {
+	cells := []func(int, ...layers.Option) *layers.RecurrentLayer{layers.SimpleRNN, layers.LSTM, layers.GRU}
+	for i, name := range []string{"SimpleRNN", "LSTM", "GRU"} {
+		m := sequential(t, int64(60+i), cells[i](4, layers.Activation("relu"), layers.ReturnSequences(true), layers.InputShape(5, 2)))
+		model, err := onnx.ExportKeras(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var acts []string
+		for _, n := range model.Graph.Nodes {
+			if a, ok := n.Attrs["activations"]; ok {
+				acts = a.Strings
+			}
+		}
+		if len(acts) == 0 || acts[len(acts)-1] != "Relu" {
+			t.Fatalf("activations %v, want Relu last", acts)
+		}
+		x := tensor.RandomUniform(tensor.Float32, tensor.Shape{3, 5, 2}, -1, 1, int64(70+i))
+		want, err := m.Predict(x, keras.Verbose(0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := runORT(t, model, map[string]*tensor.Tensor{m.Inputs()[0].Name(): x})
+		assertClose(t, name+" relu", got[m.Outputs()[0].Name()], want, 1e-5)
+	}
+}
+
+// What ONNX's recurrent ops cannot express is an error naming the layer
+// and the reason: a mask, and an activation they lack.
+func TestExportRecurrentInexpressible(t *testing.T) {
+	m := sequential(t, 80, layers.Embedding(10, 4, layers.MaskZero(true), layers.InputShape(6)), layers.LSTM(3, layers.Name("masked_lstm")))
+	_, err := onnx.ExportKeras(m)
+	if err == nil || !strings.Contains(err.Error(), "masked_lstm") || !strings.Contains(err.Error(), "mask") {
+		t.Fatalf("err %v, want one naming the masked layer and its mask", err)
+	}
+	m = sequential(t, 81, layers.SimpleRNN(3, layers.Activation("linear"), layers.Name("linear_rnn"), layers.InputShape(6, 2)))
+	_, err = onnx.ExportKeras(m)
+	if err == nil || !strings.Contains(err.Error(), "linear_rnn") || !strings.Contains(err.Error(), `"linear"`) {
+		t.Fatalf("err %v, want one naming the layer and its activation", err)
+	}
+}
+
+// A sequence of unknown length reverses go_backwards' outputs with a
+// Slice (tensorgo's importer lacks it, so only ONNX Runtime checks it).
+func TestExportRecurrentUnknownSteps(t *testing.T) {
+	g := tf.NewGraph()
+	x := tf.Placeholder(g, tensor.Float32, tensor.Shape{-1, -1, 3}, tf.Name("x"))
+	w := func(shape tensor.Shape, seed int64) *tf.Tensor {
+		return tf.NewVariable(g, tensor.RandomUniform(tensor.Float32, shape, -0.6, 0.6, seed)).Tensor()
+	}
+	o := tf.RNN(tf.RNNConfig{Cell: "LSTM", Units: 4, ReturnSequences: true, GoBackwards: true},
+		tf.RNNInputs{X: x, Kernel: w(tensor.Shape{3, 16}, 1), Recurrent: w(tensor.Shape{4, 16}, 2), Bias: w(tensor.Shape{16}, 3)})
+	sess := tf.NewSession(g)
+	if _, err := sess.Run(nil, nil, tf.GlobalVariablesInitializer(g)); err != nil {
+		t.Fatal(err)
+	}
+	model, err := onnx.ExportGraph([]*tf.Tensor{x}, []*tf.Tensor{o.Y})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices := 0
+	for _, n := range model.Graph.Nodes {
+		if n.OpType == "Slice" {
+			slices++
+		}
+	}
+	if slices != 1 {
+		t.Fatalf("%d Slice nodes, want 1 reversing the outputs", slices)
+	}
+	xv := tensor.RandomUniform(tensor.Float32, tensor.Shape{2, 5, 3}, -1, 1, 9)
+	want, err := sess.Run(tf.Feeds{x: xv}, []*tf.Tensor{o.Y})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := runORT(t, model, map[string]*tensor.Tensor{x.Name(): xv})
+	assertClose(t, "LSTM of unknown length, backwards", got[o.Y.Name()], want[0], 1e-5)
+}
