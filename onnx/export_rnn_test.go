@@ -48,7 +48,9 @@ func TestExportRecurrentRoundTrip(t *testing.T) {
 		ls   func() []layers.Layer
 		op   string
 	}{
-		{"SimpleRNN", func() []layers.Layer { return []layers.Layer{layers.SimpleRNN(5, layers.InputShape(7, 3)), layers.Dense(2)} }, "RNN"},
+		{"SimpleRNN", func() []layers.Layer {
+			return []layers.Layer{layers.SimpleRNN(5, layers.InputShape(7, 3)), layers.Dense(2)}
+		}, "RNN"},
 		{"SimpleRNN sequences backwards", func() []layers.Layer {
 			return []layers.Layer{layers.SimpleRNN(5, rs, back, layers.InputShape(7, 3))}
 		}, "RNN"},
