@@ -1,6 +1,9 @@
 package onnx_test
 
 import (
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -13,12 +16,12 @@ import (
 
 // randomizeWeights gives every weight of m (kernels, recurrent kernels
 // and, above all, biases, which start at zero or one) distinct random
-// values, so that an export that dropped, swapped or misplaced a gate
-// block or a bias half would show in the outputs.
-func randomizeWeights(t *testing.T, m *keras.Model, seed int64) {
+// values in [-scale, scale], so that an export that dropped, swapped or
+// misplaced a gate block or a bias half would show in the outputs.
+func randomizeWeights(t *testing.T, m *keras.Model, seed int64, scale float64) {
 	t.Helper()
 	for i, v := range m.Weights() {
-		val := tensor.RandomUniform(v.Value().DType(), v.Value().Shape(), -0.6, 0.6, seed+int64(i))
+		val := tensor.RandomUniform(v.Value().DType(), v.Value().Shape(), -scale, scale, seed+int64(i))
 		if err := v.SetValue(val); err != nil {
 			t.Fatal(err)
 		}
@@ -34,7 +37,7 @@ func sequential(t *testing.T, seed int64, ls ...layers.Layer) *keras.Model {
 	if err := m.Compile("adam", "mse"); err != nil {
 		t.Fatal(err)
 	}
-	randomizeWeights(t, m, 1000*seed)
+	randomizeWeights(t, m, 1000*seed, 0.6)
 	return m
 }
 
@@ -295,4 +298,34 @@ func TestExportRecurrentUnknownSteps(t *testing.T) {
 	}
 	got := runORT(t, model, map[string]*tensor.Tensor{x.Name(): xv})
 	assertClose(t, "LSTM of unknown length, backwards", got[o.Y.Name()], want[0], 1e-5)
+}
+
+// Exported recurrent models pass the onnx package's full checker (strict
+// shape inference included), where Debian's python3-onnx is installed.
+func TestExportedRecurrentPassesChecker(t *testing.T) {
+	if exec.Command("/usr/bin/python3", "-c", "import onnx").Run() != nil {
+		t.Skip("SKIPPED: python3-onnx is not installed; the ONNX checker was not run")
+	}
+	m := sequential(t, 90,
+		layers.Embedding(9, 3, layers.InputShape(6)),
+		layers.LSTM(5, layers.ReturnSequences(true), layers.GoBackwards(true)),
+		layers.GRU(4, layers.ReturnSequences(true)),
+		layers.SimpleRNN(3, layers.Activation("relu")),
+		layers.Dense(1),
+	)
+	model, err := onnx.ExportKeras(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := onnx.Encode(model)
+	path := filepath.Join(t.TempDir(), "rnn.onnx")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("/usr/bin/python3", "-c",
+		"import onnx,sys; m=onnx.load(sys.argv[1]); onnx.checker.check_model(m, full_check=True); "+
+			"onnx.shape_inference.infer_shapes(m, check_type=True, strict_mode=True); print('ok')", path).CombinedOutput()
+	if err != nil || strings.TrimSpace(string(out)) != "ok" {
+		t.Fatalf("checker: %v\n%s", err, out)
+	}
 }
