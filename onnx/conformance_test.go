@@ -66,8 +66,6 @@ var knownDifferences = map[string]string{
 	"test_maxpool_with_argmax_2d_precomputed_strides": "MaxPool's Indices output is not imported",
 	"test_maxpool_2d_dilations":                       "dilated max pooling is not imported",
 	"test_lstm_with_peepholes":                        "LSTM peepholes (and sequence_lens) are not imported",
-	"test_edge_pad":                                   "Pad's edge mode is not imported (constant only)",
-	"test_reflect_pad":                                "Pad's reflect mode is not imported (constant only)",
 }
 
 // TestONNXNodeConformance runs every ONNX node test whose operators Import
