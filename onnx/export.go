@@ -199,6 +199,12 @@ func (ex *exporter) convert(op *tf.Operation) error {
 		return ex.convertRNN(op, ins)
 	case "EmbeddingLookup", "Gather":
 		ex.convertGather(op, ins, out)
+	case "NotEqual":
+		ex.convertNotEqual(op, ins, out)
+	case "ZerosLike":
+		ex.convertZerosLike(op, ins, out)
+	case "ReshapeDims":
+		ex.convertReshapeDims(op, ins, out)
 	case "CheckIDs":
 		// The Gather after it rejects an index past the table (ONNX reads
 		// one in [-rows, 0) from the end, where tensorgo fails).

@@ -110,7 +110,8 @@ type rnnGraph struct {
 	outputs []*tf.Tensor
 }
 
-func newRNNGraph(t *testing.T, cfg tf.RNNConfig, weightsAsInputs bool) rnnGraph {
+// With masked, a step is skipped where its first feature is zero.
+func newRNNGraph(t *testing.T, cfg tf.RNNConfig, weightsAsInputs, masked bool) rnnGraph {
 	t.Helper()
 	g := tf.NewGraph()
 	const steps, feats = 6, 3
@@ -118,6 +119,10 @@ func newRNNGraph(t *testing.T, cfg tf.RNNConfig, weightsAsInputs bool) rnnGraph 
 	gates := map[string]int{"SimpleRNN": 1, "GRU": 3, "LSTM": 4}[cfg.Cell]
 	x := tf.Placeholder(g, tensor.Float32, tensor.Shape{-1, steps, feats}, tf.Name("x"))
 	r := tf.RNNInputs{X: x}
+	if masked {
+		first := tf.Squeeze(tf.Gather(x, tf.Constant(tensor.FromSlice([]int32{0})), 2), 2)
+		r.Mask = tf.NotEqual(first, tf.Constant(tensor.Scalar(float32(0))))
+	}
 	ins := []*tf.Tensor{x}
 	bias := tensor.Shape{gates * u}
 	if cfg.Cell == "GRU" && cfg.ResetAfter {
@@ -157,19 +162,24 @@ func newRNNGraph(t *testing.T, cfg tf.RNNConfig, weightsAsInputs bool) rnnGraph 
 // than variables are rearranged by ops in the exported graph.
 func TestExportRecurrentInitialState(t *testing.T) {
 	cases := []struct {
-		name   string
-		cfg    tf.RNNConfig
-		inputs bool
+		name           string
+		cfg            tf.RNNConfig
+		inputs, masked bool
 	}{
-		{"LSTM", tf.RNNConfig{Cell: "LSTM", Units: 4, ReturnSequences: true}, false},
-		{"LSTM backwards, weights as inputs", tf.RNNConfig{Cell: "LSTM", Units: 4, ReturnSequences: true, GoBackwards: true}, true},
-		{"GRU reset_after, weights as inputs", tf.RNNConfig{Cell: "GRU", Units: 3, ResetAfter: true}, true},
-		{"GRU reset_before backwards", tf.RNNConfig{Cell: "GRU", Units: 3, GoBackwards: true, ReturnSequences: true}, false},
-		{"SimpleRNN, weights as inputs", tf.RNNConfig{Cell: "SimpleRNN", Units: 5}, true},
+		{"LSTM", tf.RNNConfig{Cell: "LSTM", Units: 4, ReturnSequences: true}, false, false},
+		{"LSTM backwards, weights as inputs", tf.RNNConfig{Cell: "LSTM", Units: 4, ReturnSequences: true, GoBackwards: true}, true, false},
+		{"GRU reset_after, weights as inputs", tf.RNNConfig{Cell: "GRU", Units: 3, ResetAfter: true}, true, false},
+		{"GRU reset_before backwards", tf.RNNConfig{Cell: "GRU", Units: 3, GoBackwards: true, ReturnSequences: true}, false, false},
+		{"SimpleRNN, weights as inputs", tf.RNNConfig{Cell: "SimpleRNN", Units: 5}, true, false},
+		// Unrolled: the outputs are zero until a sample's first kept step
+		// whatever the initial state, which the final states carry.
+		{"masked LSTM backwards", tf.RNNConfig{Cell: "LSTM", Units: 4, ReturnSequences: true, GoBackwards: true}, false, true},
+		{"masked GRU reset_after, weights as inputs", tf.RNNConfig{Cell: "GRU", Units: 3, ResetAfter: true, ReturnSequences: true}, true, true},
+		{"masked SimpleRNN", tf.RNNConfig{Cell: "SimpleRNN", Units: 5}, false, true},
 	}
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			rg := newRNNGraph(t, c.cfg, c.inputs)
+			rg := newRNNGraph(t, c.cfg, c.inputs, c.masked)
 			feeds := tf.Feeds{}
 			byName := map[string]*tensor.Tensor{}
 			var vals []*tensor.Tensor
@@ -179,6 +189,11 @@ func TestExportRecurrentInitialState(t *testing.T) {
 					shape[0] = 3
 				}
 				v := tensor.RandomUniform(tensor.Float32, shape, -0.8, 0.8, int64(100*i+j))
+				if j == 0 && c.masked { // skip steps (b, s): the first two, the last, all of the third sample
+					for _, bs := range [][2]int{{0, 0}, {0, 1}, {1, 5}, {2, 0}, {2, 1}, {2, 2}, {2, 3}, {2, 4}, {2, 5}} {
+						v.SetFloat((bs[0]*6+bs[1])*3, 0)
+					}
+				}
 				feeds[in] = v
 				byName[in.Name()] = v
 				vals = append(vals, v)
@@ -249,18 +264,78 @@ func TestExportRecurrentReluActivation(t *testing.T) {
 	}
 }
 
-// What ONNX's recurrent ops cannot express is an error naming the layer
-// and the reason: a mask, and an activation they lack.
-func TestExportRecurrentInexpressible(t *testing.T) {
-	m := sequential(t, 80, layers.Embedding(10, 4, layers.MaskZero(true), layers.InputShape(6)), layers.LSTM(3, layers.Name("masked_lstm")))
-	_, err := onnx.ExportKeras(m)
-	if err == nil || !strings.Contains(err.Error(), "masked_lstm") || !strings.Contains(err.Error(), "mask") {
-		t.Fatalf("err %v, want one naming the masked layer and its mask", err)
+// maskedSteps is a (4, 7, 3) batch whose steps listed in zero are all
+// zeros (Masking(0) skips them): inside, at the start, at the end and
+// everywhere of a sample, so that no sequence_lens could express them.
+func maskedSteps(seed int64) *tensor.Tensor {
+	x := tensor.RandomUniform(tensor.Float32, tensor.Shape{4, 7, 3}, -1, 1, seed)
+	zero := map[int][]int{0: {2, 3}, 1: {0, 1, 5}, 2: {6}, 3: {0, 1, 2, 3, 4, 5, 6}}
+	for b, steps := range zero {
+		for _, s := range steps {
+			for f := 0; f < 3; f++ {
+				x.SetFloat((b*7+s)*3+f, 0)
+			}
+		}
 	}
-	m = sequential(t, 81, layers.SimpleRNN(3, layers.Activation("linear"), layers.Name("linear_rnn"), layers.InputShape(6, 2)))
-	_, err = onnx.ExportKeras(m)
-	if err == nil || !strings.Contains(err.Error(), "linear_rnn") || !strings.Contains(err.Error(), `"linear"`) {
-		t.Fatalf("err %v, want one naming the layer and its activation", err)
+	return x
+}
+
+// A recurrent layer after a mask (Masking, or an Embedding with
+// mask_zero), whose skipped steps ONNX's sequence_lens cannot express, or
+// with an activation ONNX's recurrent ops lack (linear), exports unrolled
+// over its steps, imports back with tensorgo's predictions and runs in
+// ONNX Runtime with them.
+func TestExportRecurrentUnrolled(t *testing.T) {
+	rs, back, zero := layers.ReturnSequences(true), layers.GoBackwards(true), layers.ZeroOutputForMask(true)
+	in := layers.InputShape(7, 3)
+	cases := []struct {
+		name string
+		ls   func() []layers.Layer
+	}{
+		{"Masking LSTM", func() []layers.Layer { return []layers.Layer{layers.Masking(0, in), layers.LSTM(4)} }},
+		{"Masking LSTM sequences backwards", func() []layers.Layer { return []layers.Layer{layers.Masking(0, in), layers.LSTM(4, rs, back)} }},
+		{"Masking GRU sequences", func() []layers.Layer { return []layers.Layer{layers.Masking(0, in), layers.GRU(4, rs)} }},
+		{"Masking GRU reset_before zero_output_for_mask", func() []layers.Layer {
+			return []layers.Layer{layers.Masking(0, in), layers.GRU(4, rs, zero, layers.ResetAfter(false))}
+		}},
+		{"Masking SimpleRNN backwards, Dense", func() []layers.Layer {
+			return []layers.Layer{layers.Masking(0, in), layers.SimpleRNN(4, back), layers.Dense(2)}
+		}},
+		{"Masking stacked LSTM", func() []layers.Layer {
+			return []layers.Layer{layers.Masking(0, in), layers.LSTM(5, rs), layers.Dropout(0.2), layers.LSTM(3)}
+		}},
+		{"linear SimpleRNN", func() []layers.Layer {
+			return []layers.Layer{layers.SimpleRNN(4, rs, layers.Activation("linear"), in)}
+		}},
+		{"linear GRU backwards", func() []layers.Layer {
+			return []layers.Layer{layers.GRU(4, back, layers.Activation("linear"), in)}
+		}},
+	}
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m := sequential(t, int64(130+i), c.ls()...)
+			exportAndCompare(t, c.name, m, maskedSteps(int64(140+i)), "MatMul")
+		})
+	}
+	t.Run("Embedding mask_zero LSTM", func(t *testing.T) {
+		m := sequential(t, 150, layers.Embedding(9, 3, layers.MaskZero(true), layers.InputShape(6)), layers.LSTM(4, rs), layers.Dense(2))
+		x := tensor.FromSlice([]float32{
+			3, 0, 5, 0, 0, 2,
+			0, 0, 1, 8, 4, 0,
+			7, 6, 5, 4, 3, 2,
+			0, 0, 0, 0, 0, 0,
+		}, 4, 6)
+		exportAndCompare(t, "Embedding mask_zero LSTM", m, x, "Gather", "Where")
+	})
+}
+
+// A masked recurrent layer over sequences of unknown length cannot be
+// unrolled: the error names the layer and why.
+func TestExportRecurrentUnrolledNeedsSteps(t *testing.T) {
+	m := sequential(t, 160, layers.Masking(0, layers.InputShape(-1, 3)), layers.GRU(3, layers.Name("masked_gru")))
+	_, err := onnx.ExportKeras(m)
+	if err == nil || !strings.Contains(err.Error(), "masked_gru") || !strings.Contains(err.Error(), "number of steps") {
+		t.Fatalf("err %v, want one naming the layer and the unknown number of steps", err)
 	}
 }
 
