@@ -404,3 +404,35 @@ func TestExportedRecurrentPassesChecker(t *testing.T) {
 		t.Fatalf("checker: %v\n%s", err, out)
 	}
 }
+
+// The ops masks are made of export: NotEqual, ZerosLike (of floats, of
+// integers and of booleans), ExpandDims and Squeeze; ONNX Runtime gives
+// tensorgo's values.
+func TestExportMaskOps(t *testing.T) {
+	g := tf.NewGraph()
+	x := tf.Placeholder(g, tensor.Float32, tensor.Shape{-1, 3}, tf.Name("x"))
+	ids := tf.Cast(x, tensor.Int32)
+	ne := tf.NotEqual(ids, tf.ZerosLike(ids))                                                // (batch, 3) bool
+	falses := tf.ZerosLike(ne)                                                               // all false
+	kept := tf.Cast(tf.LogicalOr(ne, falses), tensor.Float32)                                // ne as 0/1
+	up := tf.ExpandDims(tf.Add(kept, tf.ZerosLike(x)), 1)                                    // (batch, 1, 3)
+	y := tf.Squeeze(tf.Mul(up, tf.ExpandDims(tf.Constant(tensor.Scalar(float32(2))), 0)), 1) // (batch, 3)
+	sess := tf.NewSession(g)
+	xv := tensor.FromSlice([]float32{0, 1.5, -2, 3, 0.4, 0}, 2, 3)
+	want, err := sess.Run(tf.Feeds{x: xv}, []*tf.Tensor{y})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// By hand: 2 where the truncated value is not 0.
+	for i, w := range []float32{0, 2, 2, 2, 0, 0} {
+		if want[0].Float32s()[i] != w {
+			t.Fatalf("tensorgo gives %v, want %v at %d", want[0].Float32s(), w, i)
+		}
+	}
+	model, err := onnx.ExportGraph([]*tf.Tensor{x}, []*tf.Tensor{y})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := runORT(t, model, map[string]*tensor.Tensor{x.Name(): xv})
+	assertClose(t, "mask ops", got[y.Name()], want[0], 0)
+}
