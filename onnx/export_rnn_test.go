@@ -412,11 +412,12 @@ func TestExportMaskOps(t *testing.T) {
 	g := tf.NewGraph()
 	x := tf.Placeholder(g, tensor.Float32, tensor.Shape{-1, 3}, tf.Name("x"))
 	ids := tf.Cast(x, tensor.Int32)
-	ne := tf.NotEqual(ids, tf.ZerosLike(ids))                                                // (batch, 3) bool
-	falses := tf.ZerosLike(ne)                                                               // all false
-	kept := tf.Cast(tf.LogicalOr(ne, falses), tensor.Float32)                                // ne as 0/1
-	up := tf.ExpandDims(tf.Add(kept, tf.ZerosLike(x)), 1)                                    // (batch, 1, 3)
-	y := tf.Squeeze(tf.Mul(up, tf.ExpandDims(tf.Constant(tensor.Scalar(float32(2))), 0)), 1) // (batch, 3)
+	ne := tf.NotEqual(ids, tf.ZerosLike(ids))
+	// ne or all false, as 0/1, plus float zeros: (batch, 3).
+	kept := tf.Add(tf.Cast(tf.LogicalOr(ne, tf.ZerosLike(ne)), tensor.Float32), tf.ZerosLike(x))
+	// (batch, 1, 3) times (1) 2, squeezed back to (batch, 3).
+	two := tf.ExpandDims(tf.Constant(tensor.Scalar(float32(2))), 0)
+	y := tf.Squeeze(tf.Mul(tf.ExpandDims(kept, 1), two), 1)
 	sess := tf.NewSession(g)
 	xv := tensor.FromSlice([]float32{0, 1.5, -2, 3, 0.4, 0}, 2, 3)
 	want, err := sess.Run(tf.Feeds{x: xv}, []*tf.Tensor{y})
