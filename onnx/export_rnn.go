@@ -9,8 +9,10 @@ import (
 )
 
 // Export of tensorgo's sequence ops: the fused recurrent op (RNN, behind
-// Keras's SimpleRNN, LSTM and GRU layers) as ONNX's RNN, LSTM and GRU,
-// and Embedding's lookup as Gather.
+// Keras's SimpleRNN, LSTM and GRU layers) as ONNX's RNN, LSTM and GRU, or
+// unrolled over its steps where those cannot express it exactly (a mask,
+// a linear activation); the ops masks are made of (NotEqual, ZerosLike,
+// ExpandDims and Squeeze); and Embedding's lookup as Gather.
 //
 // tensorgo's sequences are batch first (batch, steps, features) with
 // Keras's weight layouts: a kernel (features, gates·units) whose gate
