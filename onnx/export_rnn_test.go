@@ -381,27 +381,36 @@ func TestExportedRecurrentPassesChecker(t *testing.T) {
 	if exec.Command("/usr/bin/python3", "-c", "import onnx").Run() != nil {
 		t.Skip("SKIPPED: python3-onnx is not installed; the ONNX checker was not run")
 	}
-	m := sequential(t, 90,
-		layers.Embedding(9, 3, layers.InputShape(6)),
-		layers.LSTM(5, layers.ReturnSequences(true), layers.GoBackwards(true)),
-		layers.GRU(4, layers.ReturnSequences(true)),
-		layers.SimpleRNN(3, layers.Activation("relu")),
-		layers.Dense(1),
-	)
-	model, err := onnx.ExportKeras(m)
-	if err != nil {
-		t.Fatal(err)
+	models := map[string]*keras.Model{
+		"fused": sequential(t, 90,
+			layers.Embedding(9, 3, layers.InputShape(6)),
+			layers.LSTM(5, layers.ReturnSequences(true), layers.GoBackwards(true)),
+			layers.GRU(4, layers.ReturnSequences(true)),
+			layers.SimpleRNN(3, layers.Activation("relu")),
+			layers.Dense(1),
+		),
+		"unrolled": sequential(t, 91,
+			layers.Embedding(9, 3, layers.MaskZero(true), layers.InputShape(4)),
+			layers.LSTM(3, layers.ReturnSequences(true), layers.GoBackwards(true)),
+			layers.GRU(2, layers.ResetAfter(false)),
+		),
 	}
-	b, _ := onnx.Encode(model)
-	path := filepath.Join(t.TempDir(), "rnn.onnx")
-	if err := os.WriteFile(path, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command("/usr/bin/python3", "-c",
-		"import onnx,sys; m=onnx.load(sys.argv[1]); onnx.checker.check_model(m, full_check=True); "+
-			"onnx.shape_inference.infer_shapes(m, check_type=True, strict_mode=True); print('ok')", path).CombinedOutput()
-	if err != nil || strings.TrimSpace(string(out)) != "ok" {
-		t.Fatalf("checker: %v\n%s", err, out)
+	for name, m := range models {
+		model, err := onnx.ExportKeras(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := onnx.Encode(model)
+		path := filepath.Join(t.TempDir(), "rnn.onnx")
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command("/usr/bin/python3", "-c",
+			"import onnx,sys; m=onnx.load(sys.argv[1]); onnx.checker.check_model(m, full_check=True); "+
+				"onnx.shape_inference.infer_shapes(m, check_type=True, strict_mode=True); print('ok')", path).CombinedOutput()
+		if err != nil || strings.TrimSpace(string(out)) != "ok" {
+			t.Fatalf("%s: checker: %v\n%s", name, err, out)
+		}
 	}
 }
 
