@@ -80,6 +80,9 @@ func TestExportRecurrentRoundTrip(t *testing.T) {
 		{"Bidirectional GRU", func() []layers.Layer {
 			return []layers.Layer{layers.Bidirectional(layers.GRU(4, rs), "concat", layers.InputShape(7, 3)), layers.Dense(2)}
 		}, "GRU"},
+		{"Bidirectional LSTM sum, GRU ave", func() []layers.Layer {
+			return []layers.Layer{layers.Bidirectional(layers.LSTM(3, rs), "sum", layers.InputShape(7, 3)), layers.Bidirectional(layers.GRU(3), "ave")}
+		}, "LSTM"},
 		{"Embedding LSTM Dense", func() []layers.Layer {
 			return []layers.Layer{layers.Embedding(12, 4, layers.InputShape(7)), layers.LSTM(6), layers.Dense(3, layers.Activation("softmax"))}
 		}, "Gather"},
