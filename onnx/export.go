@@ -195,6 +195,20 @@ func (ex *exporter) convert(op *tf.Operation) error {
 		return ex.convertConvTranspose(op, ins, out)
 	case "MaxPool", "AvgPool":
 		return ex.convertPool(op, ins, out)
+	case "RNN":
+		return ex.convertRNN(op, ins)
+	case "EmbeddingLookup", "Gather":
+		ex.convertGather(op, ins, out)
+	case "NotEqual":
+		ex.convertNotEqual(op, ins, out)
+	case "ZerosLike":
+		ex.convertZerosLike(op, ins, out)
+	case "ReshapeDims":
+		ex.convertReshapeDims(op, ins, out)
+	case "CheckIDs":
+		// The Gather after it rejects an index past the table (ONNX reads
+		// one in [-rows, 0) from the end, where tensorgo fails).
+		ex.node("Identity", ins, out, nil)
 	case "FusedBatchNormInference":
 		return ex.convertBatchNorm(op, ins, out)
 	case "Pad":

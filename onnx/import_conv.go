@@ -366,13 +366,14 @@ func importBatchNorm(c *importer, n *Node, ins []*tf.Tensor) ([]*tf.Tensor, erro
 	return outs, nil
 }
 
-// importPad imports constant-mode Pad (non-negative pads).
+// importPad imports Pad (non-negative pads) in modes constant, edge and
+// reflect.
 func importPad(c *importer, n *Node, ins []*tf.Tensor) ([]*tf.Tensor, error) {
 	x := ins[0]
 	r := x.Shape().Rank()
 	mode := n.Attrs["mode"].String
-	if mode != "" && mode != "constant" {
-		return nil, fmt.Errorf("mode %q is not supported (constant only)", mode)
+	if mode != "" && mode != "constant" && mode != "edge" && mode != "reflect" {
+		return nil, fmt.Errorf("mode %q is not supported (constant, edge or reflect)", mode)
 	}
 	var pads []int
 	value := 0.0
@@ -419,6 +420,9 @@ func importPad(c *importer, n *Node, ins []*tf.Tensor) ([]*tf.Tensor, error) {
 		if p[a][0] < 0 || p[a][1] < 0 || p[a][0] > maxWindow || p[a][1] > maxWindow {
 			return nil, fmt.Errorf("pads %v: want values from 0 to %d (negative padding is not supported)", pads, maxWindow)
 		}
+	}
+	if mode == "edge" || mode == "reflect" {
+		return padByGather(c, x, p, mode)
 	}
 	y := tf.Pad(x, p)
 	if value != 0 {

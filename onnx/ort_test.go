@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/tensorgo/tensorgo/keras"
+	"github.com/tensorgo/tensorgo/keras/layers"
 	"github.com/tensorgo/tensorgo/onnx"
 	"github.com/tensorgo/tensorgo/tensor"
 )
@@ -89,4 +91,61 @@ func assertClose(t *testing.T, name string, got jsonTensor, want *tensor.Tensor,
 		t.Fatalf("%s: largest difference from tensorgo %g, want ≤ %g", name, worst, tol)
 	}
 	t.Logf("%s: ONNX Runtime matches tensorgo within %g", name, worst)
+}
+
+// The course's stock model (LSTM(80) over 60 days of one scaled price,
+// returning sequences, Dropout, LSTM(100), Dense(1)) exports and runs in
+// ONNX Runtime with tensorgo's predictions. Its weights are Keras's
+// initial ones with small random biases, so that no gate saturates and
+// every bias counts.
+func TestExportStockLSTMRunsInORT(t *testing.T) {
+	keras.ClearSession()
+	tensor.SetSeed(11)
+	m := keras.NewSequential(
+		layers.LSTM(80, layers.ReturnSequences(true), layers.InputShape(60, 1)),
+		layers.Dropout(0.2),
+		layers.LSTM(100),
+		layers.Dropout(0.2),
+		layers.Dense(1),
+	)
+	if err := m.Compile("adam", "mean_squared_error"); err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range m.Weights() {
+		if v.Value().Shape().Rank() == 1 {
+			if err := v.SetValue(tensor.RandomUniform(tensor.Float32, v.Value().Shape(), -0.3, 0.3, int64(200+i))); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	x := tensor.RandomUniform(tensor.Float32, tensor.Shape{8, 60, 1}, 0, 1, 12)
+	exportAndCompare(t, "stock LSTM", m, x, "LSTM")
+}
+
+// A GRU model (Keras's default reset_after, then reset_after=False,
+// stacked) runs in ONNX Runtime with tensorgo's predictions.
+func TestExportGRURunsInORT(t *testing.T) {
+	m := sequential(t, 13,
+		layers.GRU(16, layers.ReturnSequences(true), layers.InputShape(20, 4)),
+		layers.GRU(8, layers.ResetAfter(false)),
+		layers.Dense(3, layers.Activation("softmax")),
+	)
+	x := tensor.RandomUniform(tensor.Float32, tensor.Shape{6, 20, 4}, -1, 1, 14)
+	exportAndCompare(t, "GRU", m, x, "GRU")
+}
+
+// The course's letter-prediction model (Embedding, SimpleRNN, Dense
+// softmax) exports with its lookup as Gather and runs in ONNX Runtime
+// with tensorgo's predictions.
+func TestExportEmbeddingRNNRunsInORT(t *testing.T) {
+	m := sequential(t, 15,
+		layers.Embedding(5, 2, layers.InputShape(4)),
+		layers.SimpleRNN(3),
+		layers.Dense(5, layers.Activation("softmax")),
+	)
+	x := tensor.New(tensor.Float32, 5, 4) // the letters a..e as 0..4
+	for i := range x.Float32s() {
+		x.SetFloat(i, float64((i+i/4)%5))
+	}
+	exportAndCompare(t, "Embedding SimpleRNN", m, x, "Gather", "RNN")
 }
