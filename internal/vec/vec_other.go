@@ -18,4 +18,6 @@ func routeStridedAVX2(dx, x *float32, xs int, m, gr *float32, done *uint32, ms i
 	panic("vec: no AVX2 loops in this build")
 }
 
-func biasActAVX2(y, b *float32, rows, o, o8 int, relu bool) { panic("vec: no AVX2 loops in this build") }
+func biasActAVX2(y, b *float32, rows, o, o8 int, relu bool) {
+	panic("vec: no AVX2 loops in this build")
+}
