@@ -41,6 +41,10 @@ type convState struct {
 	p   conv.Params // the run's geometry (kept here: the kernels hold on to it)
 	w32 conv.Workspace[float32]
 	w64 conv.Workspace[float64]
+	// fwd, on a filter-gradient op, is the state of the forward
+	// convolution it differentiates, whose im2col matrix it may reuse
+	// (conv.BackwardFilterAfter checks that it matches the input).
+	fwd *convState
 }
 
 // pair expands a 1- or 2-element list (strides, dilations) to (h, w).
@@ -88,6 +92,22 @@ func conv2DBackpropInput(sizes tensor.Shape, filter, dy *Tensor, a []any) *Tenso
 // filter of shape sizes (HWIO).
 func conv2DBackpropFilter(x *Tensor, sizes tensor.Shape, dy *Tensor, a []any) *Tensor {
 	return applyState("Conv2DBackpropFilter", attrs{a[0], a[1], a[2], sizes.Clone()}, &convState{}, x, dy)
+}
+
+// convFilterGrad is the filter gradient of the forward convolution fwd (a
+// Conv2D or FusedConv2D whose input is x). It reuses the im2col matrix
+// that fwd built for x: a control input makes fwd run in every step that
+// runs the gradient, before it, even where fwd's output is fed.
+func convFilterGrad(fwd *Operation, x *Tensor, sizes tensor.Shape, dy *Tensor, a []any) *Tensor {
+	st := &convState{}
+	if f, ok := fwd.state.(*convState); ok {
+		st.fwd = f
+	}
+	dw := applyState("Conv2DBackpropFilter", attrs{a[0], a[1], a[2], sizes.Clone()}, st, x, dy)
+	if fwd.graph != nil {
+		dw.op.AddControlInput(fwd)
+	}
+	return dw
 }
 
 func conv2DWith(x, filter *Tensor, a []any) *Tensor {
@@ -207,7 +227,7 @@ func init() {
 				dx = conv2DBackpropInput(x.shape, w, dy, op.attrVals)
 			}
 			if need[1] {
-				dw = conv2DBackpropFilter(x, w.shape, dy, op.attrVals)
+				dw = convFilterGrad(op, x, w.shape, dy, op.attrVals)
 			}
 			return []*Tensor{dx, dw}
 		},
@@ -276,10 +296,20 @@ func init() {
 				return err
 			}
 			p := &st.p
+			var f32 *conv.Workspace[float32]
+			var f64 *conv.Workspace[float64]
+			if f := st.fwd; f != nil {
+				// The forward op's state, locked after this op's own: the
+				// forward never takes this one's, so the order cannot
+				// deadlock.
+				f.mu.Lock()
+				defer f.mu.Unlock()
+				f32, f64 = &f.w32, &f.w64
+			}
 			if in[0].DType() == Float32 {
-				conv.BackwardFilter(p, in[0].Float32s(), in[1].Float32s(), out[0].Float32s(), nil, &st.w32)
+				conv.BackwardFilterAfter(p, in[0].Float32s(), in[1].Float32s(), out[0].Float32s(), nil, &st.w32, f32)
 			} else {
-				conv.BackwardFilter(p, in[0].Float64s(), in[1].Float64s(), out[0].Float64s(), nil, &st.w64)
+				conv.BackwardFilterAfter(p, in[0].Float64s(), in[1].Float64s(), out[0].Float64s(), nil, &st.w64, f64)
 			}
 			return nil
 		},

@@ -74,7 +74,7 @@ func init() {
 				out[0] = conv2DBackpropInput(x.shape, w, dz, a)
 			}
 			if need[1] {
-				out[1] = conv2DBackpropFilter(x, w.shape, dz, a)
+				out[1] = convFilterGrad(op, x, w.shape, dz, a)
 			}
 			if need[2] {
 				out[2] = unbroadcast(dz, b)

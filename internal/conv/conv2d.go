@@ -28,7 +28,12 @@ const colBudget = 4 << 20
 // A Workspace must not be used by two calls at once.
 type Workspace[T Float] struct {
 	col []T
-	j   job[T]
+	// The input and geometry whose whole im2col matrix col holds after a
+	// Forward (colOK), for BackwardFilter to reuse.
+	colX  *T
+	colP  Params
+	colOK bool
+	j     job[T]
 	// The job's methods, bound once: a closure handed to the worker pool
 	// would be allocated on every call.
 	im2colFn, col2imFn, epilogueFn, biasFn func(lo, hi int)
@@ -51,6 +56,7 @@ func (ws *Workspace[T]) bind() {
 }
 
 func (ws *Workspace[T]) buf(n int) []T {
+	ws.colOK = false
 	if cap(ws.col) < n {
 		ws.col = make([]T, n)
 	}
@@ -239,6 +245,9 @@ func Forward[T Float](p *Params, x, w, bias, y []T, act Activation, ws *Workspac
 				mm(false, false, r1-r0, og, k, col, k, w[g*og:], p.O, beta, y[r0*p.O+g*og:], p.O)
 			}
 		}
+		if rows >= m && p.Groups == 1 {
+			ws.colX, ws.colP, ws.colOK = &x[0], *p, true
+		}
 	}
 	if bias != nil || act == Relu {
 		// One pass over the output: bias, then activation.
@@ -281,6 +290,15 @@ func BackwardInput[T Float](p *Params, dy, w, dx []T, ws *Workspace[T]) {
 // dbias are overwritten. Blocks of rows are summed in a fixed order, so the
 // result does not depend on the thread count.
 func BackwardFilter[T Float](p *Params, x, dy, dw, dbias []T, ws *Workspace[T]) {
+	BackwardFilterAfter(p, x, dy, dw, dbias, ws, nil)
+}
+
+// BackwardFilterAfter is BackwardFilter that reuses the im2col matrix the
+// last Forward with workspace fwd built, when that Forward had the same
+// input slice (x) and geometry and built the matrix whole. The caller must
+// make sure that x has not changed since (tf runs the forward op in the
+// same step) and that fwd is not in use by another call.
+func BackwardFilterAfter[T Float](p *Params, x, dy, dw, dbias []T, ws, fwd *Workspace[T]) {
 	p.check("input", len(x), p.InSize())
 	p.check("output gradient", len(dy), p.OutSize())
 	p.check("filter gradient", len(dw), p.FilterSize())
@@ -297,6 +315,10 @@ func BackwardFilter[T Float](p *Params, x, dy, dw, dbias []T, ws *Workspace[T]) 
 	}
 	if p.pointwise() && p.Groups == 1 {
 		mm(true, false, p.C, p.O, m, x, p.C, dy, p.O, 0, dw, p.O)
+		return
+	}
+	if fwd != nil && fwd.colOK && fwd.colX == &x[0] && fwd.colP == *p {
+		mm(true, false, k, p.O, m, fwd.col[:m*k], k, dy, p.O, 0, dw, p.O)
 		return
 	}
 	rows := p.blockRows(k)
