@@ -257,4 +257,3 @@ func (r *ConfigReader) Layer(key string) Layer {
 	}
 	return l
 }
-
