@@ -239,7 +239,7 @@ func readWeights(f *hdf5.File, what string, groups []weightGroup, opt Optimizer)
 				}
 				val, err := readTensor(ds, v.DType(), v.Shape())
 				if err != nil {
-					return fmt.Errorf("keras: %s: layer %s variable %d (%s): %w", what, g.name, i, v.OpName(), err)
+					return fmt.Errorf("keras: %s: layer %s variable %d (%s) in /%s: %w", what, g.name, i, v.OpName(), path, err)
 				}
 				todo = append(todo, assign{v, val})
 			}

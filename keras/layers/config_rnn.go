@@ -167,6 +167,7 @@ func cellOptionsFromConfig(cell string, r *ConfigReader) []Option {
 	case "tanh", "relu", "linear", "sigmoid":
 	default:
 		r.Fail("activation", "%q is not supported by the fused kernels (tanh, relu, linear or sigmoid)", act)
+		act = "tanh"
 	}
 	if ra := r.String("recurrent_activation", "sigmoid"); ra != "sigmoid" {
 		r.Fail("recurrent_activation", "only sigmoid is supported, got %q", ra)
