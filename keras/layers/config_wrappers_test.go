@@ -1,7 +1,9 @@
 package layers_test
 
 import (
+	"archive/zip"
 	"encoding/json"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -457,5 +459,59 @@ func TestKerasLoadsTensorgoRNNWrappers(t *testing.T) {
 		if d := y - want.Float(i); d > 1e-5 || d < -1e-5 {
 			t.Errorf("prediction %d: Keras %v, tensorgo %v", i, y, want.Float(i))
 		}
+	}
+}
+
+// A config whose wrapped layer does not fit the weights file (the Keras
+// file above with its first LSTM's units changed) is an error naming the
+// group, found before anything is built.
+func TestWrapperConfigWeightsMismatch(t *testing.T) {
+	src, err := zip.OpenReader(filepath.Join("testdata", "keras3", "rnn_wrappers.keras"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	path := filepath.Join(t.TempDir(), "bad.keras")
+	out, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw := zip.NewWriter(out)
+	for _, f := range src.File {
+		r, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(r)
+		r.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Name == "config.json" {
+			// The first "units": 3 is the forward LSTM's (and its copy's).
+			s := strings.Replace(string(b), `"units": 3,`, `"units": 300,`, 2)
+			if s == string(b) {
+				t.Fatal("no units entry to change in config.json")
+			}
+			b = []byte(s)
+		}
+		w, err := zw.Create(f.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := out.Close(); err != nil {
+		t.Fatal(err)
+	}
+	keras.ClearSession()
+	_, err = keras.LoadModel(path)
+	if err == nil || !strings.Contains(err.Error(), "layers/bidirectional/forward_layer/cell/vars") {
+		t.Errorf("LoadModel: %v, want an error naming layers/bidirectional/forward_layer/cell/vars", err)
 	}
 }
