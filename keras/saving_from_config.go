@@ -363,33 +363,36 @@ func functionalFromConfig(cfg map[string]any, h5 *hdf5.File) (*Model, []weightGr
 }
 
 // checkPlanned compares the shapes of the variables l would create for
-// inputs of the given shapes with the datasets of its group in the
+// inputs of the given shapes with the datasets of its groups in the
 // weights file, before l is built.
 func checkPlanned(h5 *hdf5.File, key string, l layers.Layer, in []tensor.Shape) error {
 	if h5 == nil {
 		return nil
 	}
-	shapes, ok := layers.PlannedWeightShapes(l, in)
+	groups, ok := layers.PlannedWeightGroups(l, in)
 	if !ok {
 		return nil
 	}
 	name := l.LayerBase().Name()
-	path := "layers/" + key + "/" + layers.VarsPath(l)
-	var ds []*hdf5.Dataset
-	if g, ok := h5.Root().Group(path); ok {
-		ds = g.Datasets()
-	}
-	if len(ds) != len(shapes) {
-		return fmt.Errorf("keras: layer %s (%s) of config.json has %d variables for input %v, but model.weights.h5 holds %d in /%s", name, l.LayerBase().ClassName(), len(shapes), in, len(ds), path)
-	}
-	for i, s := range shapes {
-		d, ok := h5.Root().Dataset(fmt.Sprintf("%s/%d", path, i))
-		if !ok || !sameShape(d.Shape, s) {
-			var got any = "nothing"
-			if ok {
-				got = d.Shape
+	for _, g := range groups {
+		shapes := g.Shapes
+		path := "layers/" + key + "/" + g.Path
+		var ds []*hdf5.Dataset
+		if grp, ok := h5.Root().Group(path); ok {
+			ds = grp.Datasets()
+		}
+		if len(ds) != len(shapes) {
+			return fmt.Errorf("keras: layer %s (%s) of config.json has %d variables in /%s for input %v, but model.weights.h5 holds %d there", name, l.LayerBase().ClassName(), len(shapes), path, in, len(ds))
+		}
+		for i, s := range shapes {
+			d, ok := h5.Root().Dataset(fmt.Sprintf("%s/%d", path, i))
+			if !ok || !sameShape(d.Shape, s) {
+				var got any = "nothing"
+				if ok {
+					got = d.Shape
+				}
+				return fmt.Errorf("keras: layer %s (%s) of config.json has a variable %d of shape %v in /%s for input %v, but model.weights.h5 holds %v", name, l.LayerBase().ClassName(), i, []int(s), path, in, got)
 			}
-			return fmt.Errorf("keras: layer %s (%s) of config.json has a variable %d of shape %v for input %v, but model.weights.h5 holds %v", name, l.LayerBase().ClassName(), i, []int(s), in, got)
 		}
 	}
 	return nil

@@ -23,19 +23,26 @@ type weightGroup struct {
 	layer layers.Layer
 }
 
-// varsPath is the group below /layers/<key> holding the variables.
-func (g weightGroup) varsPath() string {
-	if g.layer == nil {
-		return "vars"
-	}
-	return layers.VarsPath(g.layer)
-}
-
-func (g weightGroup) vars() []*tf.Variable {
+// groups returns the layer's variables as the weights file groups them
+// below /layers/<key> (layers.KerasWeightGroups): one group "vars" for
+// most layers, "cell/vars" for a recurrent layer, several for a wrapper.
+func (g weightGroup) groups() []layers.WeightGroup {
 	if g.layer == nil {
 		return nil
 	}
-	return layers.KerasVariables(g.layer)
+	return layers.KerasWeightGroups(g.layer)
+}
+
+// parentVarsGroups returns the "vars" groups Keras 3 writes (empty) for
+// every object above a variable group: "forward_layer/vars" above
+// "forward_layer/cell/vars".
+func parentVarsGroups(path string) []string {
+	parts := strings.Split(strings.TrimSuffix(path, "/vars"), "/")
+	var out []string
+	for i := 1; i < len(parts); i++ {
+		out = append(out, strings.Join(parts[:i], "/")+"/vars")
+	}
+	return out
 }
 
 // weightGroups returns the model's layers with their keys in the weights
@@ -96,14 +103,24 @@ func writeWeights(w *hdf5.Writer, modelName string, groups []weightGroup, opt Op
 		if err := gw.SetAttr("name", g.name); err != nil {
 			return err
 		}
-		if p := g.varsPath(); p != "vars" {
-			if gw, err = w.Group("layers/" + g.key + "/" + p); err != nil {
+		for _, vg := range g.groups() {
+			if vg.Path == "vars" {
+				if err := writeVars(gw, g.name, vg.Vars); err != nil {
+					return err
+				}
+				continue
+			}
+			for _, p := range parentVarsGroups(vg.Path) {
+				if _, err := w.Group("layers/" + g.key + "/" + p); err != nil {
+					return err
+				}
+			}
+			vw, err := w.Group("layers/" + g.key + "/" + vg.Path)
+			if err != nil {
 				return err
 			}
-		}
-		for i, v := range g.vars() {
-			if err := writeVar(gw, strconv.Itoa(i), v.Value()); err != nil {
-				return fmt.Errorf("keras: writing %s: %w", g.name, err)
+			if err := writeVars(vw, g.name, vg.Vars); err != nil {
+				return err
 			}
 		}
 	}
@@ -151,6 +168,16 @@ func optimizerValues(opt Optimizer) []*tensor.Tensor {
 	return out
 }
 
+// writeVars writes vars as datasets "0", "1", ... of g.
+func writeVars(g *hdf5.GroupWriter, layer string, vars []*tf.Variable) error {
+	for i, v := range vars {
+		if err := writeVar(g, strconv.Itoa(i), v.Value()); err != nil {
+			return fmt.Errorf("keras: writing %s: %w", layer, err)
+		}
+	}
+	return nil
+}
+
 func writeVar(g *hdf5.GroupWriter, name string, t *tensor.Tensor) error {
 	dt, ok := h5DType(t.DType())
 	if !ok {
@@ -192,28 +219,30 @@ func readWeights(f *hdf5.File, what string, groups []weightGroup, opt Optimizer)
 	known := map[string]bool{}
 	for _, g := range groups {
 		known[g.key] = true
-		vars := g.vars()
-		path := "layers/" + g.key + "/" + g.varsPath()
-		grp, ok := root.Group(path)
-		if !ok {
-			if len(vars) == 0 {
-				continue
-			}
-			return fmt.Errorf("keras: %s has no group /%s for layer %s (%d variables)", what, path, g.name, len(vars))
-		}
-		if n := len(grp.Datasets()); n != len(vars) {
-			return fmt.Errorf("keras: %s: layer %s expects %d variables, but /%s holds %d", what, g.name, len(vars), path, n)
-		}
-		for i, v := range vars {
-			ds, ok := grp.Dataset(strconv.Itoa(i))
+		for _, vg := range g.groups() {
+			vars := vg.Vars
+			path := "layers/" + g.key + "/" + vg.Path
+			grp, ok := root.Group(path)
 			if !ok {
-				return fmt.Errorf("keras: %s: /%s has no dataset %d", what, path, i)
+				if len(vars) == 0 {
+					continue
+				}
+				return fmt.Errorf("keras: %s has no group /%s for layer %s (%d variables)", what, path, g.name, len(vars))
 			}
-			val, err := readTensor(ds, v.DType(), v.Shape())
-			if err != nil {
-				return fmt.Errorf("keras: %s: layer %s variable %d (%s): %w", what, g.name, i, v.OpName(), err)
+			if n := len(grp.Datasets()); n != len(vars) {
+				return fmt.Errorf("keras: %s: layer %s expects %d variables, but /%s holds %d", what, g.name, len(vars), path, n)
 			}
-			todo = append(todo, assign{v, val})
+			for i, v := range vars {
+				ds, ok := grp.Dataset(strconv.Itoa(i))
+				if !ok {
+					return fmt.Errorf("keras: %s: /%s has no dataset %d", what, path, i)
+				}
+				val, err := readTensor(ds, v.DType(), v.Shape())
+				if err != nil {
+					return fmt.Errorf("keras: %s: layer %s variable %d (%s) in /%s: %w", what, g.name, i, v.OpName(), path, err)
+				}
+				todo = append(todo, assign{v, val})
+			}
 		}
 	}
 	if lg, ok := root.Group("layers"); ok {
@@ -222,11 +251,8 @@ func readWeights(f *hdf5.File, what string, groups []weightGroup, opt Optimizer)
 			if known[sub.Name] {
 				continue
 			}
-			for _, p := range []string{"vars", "cell/vars"} {
-				if vg, ok := sub.Group(p); ok && len(vg.Datasets()) > 0 {
-					extra = append(extra, sub.Name)
-					break
-				}
+			if holdsDatasets(sub, 0) {
+				extra = append(extra, sub.Name)
 			}
 		}
 		if len(extra) > 0 {
@@ -257,6 +283,23 @@ func readWeights(f *hdf5.File, what string, groups []weightGroup, opt Optimizer)
 		}
 	}
 	return nil
+}
+
+// holdsDatasets reports whether g or a group below it (at most 8 levels
+// down, deeper than any Keras layer nests its variables) holds a dataset.
+func holdsDatasets(g *hdf5.Group, depth int) bool {
+	if len(g.Datasets()) > 0 {
+		return true
+	}
+	if depth >= 8 {
+		return false
+	}
+	for _, sub := range g.Groups() {
+		if holdsDatasets(sub, depth+1) {
+			return true
+		}
+	}
+	return false
 }
 
 // readOptimizer returns the optimizer state stored in the file when it

@@ -3,7 +3,11 @@
 // cifar10.load_data returns them: (50000, 32, 32, 3) and (10000, 32, 32, 3)
 // uint8 images (channels last) with (50000, 1) and (10000, 1) uint8 labels.
 // Every batch file must hold its 10,000 records.
-// The data itself comes from the user.
+//
+// LoadData reads the batches from a directory; Load finds them (a
+// directory given with datasets.Dir, $TENSORGO_DATA/cifar10, the cache,
+// the system's dataset folders) or downloads the canonical archive (URL),
+// checks its published SHA-256 and unpacks it into the cache.
 package cifar10
 
 import (

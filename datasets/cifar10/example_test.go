@@ -3,6 +3,7 @@ package cifar10_test
 import (
 	"fmt"
 
+	"github.com/tensorgo/tensorgo/datasets"
 	"github.com/tensorgo/tensorgo/datasets/cifar10"
 )
 
@@ -17,4 +18,17 @@ func Example() {
 	}
 	fmt.Println(xTrain.Shape(), yTrain.Shape(), xTest.Shape(), yTest.Shape())
 	fmt.Println(cifar10.ClassNames[yTrain.Uint8s()[0]])
+}
+
+// Load looks for the batches (datasets.Dir, $TENSORGO_DATA/cifar10, the
+// cache, /usr/share/datasets/cifar10) and, when allowed, downloads
+// cifar-10-binary.tar.gz into the cache. With NoDownload and no data on
+// the machine, the error says where it looked and how to provide the data.
+func ExampleLoad() {
+	xTrain, _, xTest, _, err := cifar10.Load(datasets.NoDownload())
+	if err != nil {
+		fmt.Println("no CIFAR-10 here")
+		return
+	}
+	fmt.Println(xTrain.Shape(), xTest.Shape())
 }

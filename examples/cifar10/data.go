@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/tensorgo/tensorgo/data"
+	"github.com/tensorgo/tensorgo/datasets"
 	"github.com/tensorgo/tensorgo/datasets/cifar10"
 	"github.com/tensorgo/tensorgo/tensor"
 )
@@ -34,14 +35,31 @@ func findData(dir string) (string, error) {
 	return "", fmt.Errorf("no CIFAR-10 binary batches (data_batch_1.bin) in %q", tried)
 }
 
-// loadCIFAR10 loads the batches from dir (see findData).
-func loadCIFAR10(dir string) loader {
+// loadCIFAR10 loads the batches: from dir (see findData) when given; else
+// from $TENSORGO_DATA as findData looks there, or as cifar10.Load looks
+// ($TENSORGO_DATA/cifar10, the cache, /usr/share/datasets/cifar10),
+// downloading cifar10.URL into the cache unless offline (or
+// $TENSORGO_OFFLINE) forbids it.
+func loadCIFAR10(dir string, offline bool) loader {
 	return func() (xTrain, yTrain, xTest, yTest *tensor.Tensor, err error) {
-		d, err := findData(dir)
-		if err != nil {
-			return nil, nil, nil, nil, err
+		if dir != "" || os.Getenv("TENSORGO_DATA") != "" {
+			d, err := findData(dir)
+			if err == nil {
+				return cifar10.LoadData(d)
+			}
+			if dir != "" {
+				return nil, nil, nil, nil, err
+			}
 		}
-		return cifar10.LoadData(d)
+		var opts []datasets.Option
+		if offline {
+			opts = append(opts, datasets.NoDownload())
+		}
+		xTrain, yTrain, xTest, yTest, err = cifar10.Load(opts...)
+		if err != nil {
+			return nil, nil, nil, nil, fmt.Errorf("%w\n(give -data DIR with the extracted %s, set $TENSORGO_DATA to its parent, or run online without -offline to download it into the cache)", err, cifar10.URL)
+		}
+		return xTrain, yTrain, xTest, yTest, nil
 	}
 }
 

@@ -2,6 +2,7 @@
 // chapter 5) the Keras way:
 //
 //	go run ./examples/cifar10 -model baseline -data ~/cifar-10-batches-bin
+//	go run ./examples/cifar10 -model baseline            # finds the data, or downloads it once
 //	TENSORGO_DATA=~/data go run ./examples/cifar10 -model resnet18 -epochs 5 -json
 //	go run ./examples/cifar10 -model vgg16 -synthetic -steps 200 -json   # ms per step
 //
@@ -12,9 +13,17 @@
 // accuracy, on the images scaled to [0, 1] (x / 255.0).
 //
 // The data are the CIFAR-10 binary batches (cifar-10-binary.tar.gz,
-// extracted), looked for in -data, or else in $TENSORGO_DATA: in the
-// directory itself, or its cifar-10-batches-bin or cifar10/cifar-10-batches-bin
-// sub-directory.
+// extracted), looked for in -data (only there, when given): in the
+// directory itself, or its cifar-10-batches-bin or
+// cifar10/cifar-10-batches-bin sub-directory. Without -data they are
+// looked for the same way in $TENSORGO_DATA, then where
+// datasets/cifar10.Load looks: $TENSORGO_DATA/cifar10, the cache
+// (os.UserCacheDir()/tensorgo/datasets/cifar10/cifar-10-batches-bin),
+// /usr/share/datasets/cifar10; and if they are nowhere, the canonical
+// https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz (170 MB) is
+// downloaded into the cache, checked against its published SHA-256 and
+// unpacked. -offline (or $TENSORGO_OFFLINE=1) forbids the download: the
+// run then fails with an error saying how to provide the data.
 //
 // With -synthetic nothing is read: the model trains for -warmup untimed and
 // -steps timed steps on -samples seeded random CIFAR-shaped images with
@@ -44,13 +53,14 @@ type config struct {
 	Verbose   int
 	JSON      bool
 	Data      string
+	Offline   bool
 	Synthetic bool
 	Steps     int
 	Warmup    int
 	Samples   int
 
 	Out, Err  io.Writer // standard output and error
-	LoadData  loader    // nil: the CIFAR-10 batches in Data or $TENSORGO_DATA
+	LoadData  loader    // nil: the CIFAR-10 batches (see loadCIFAR10)
 	SkipPrint bool      // no summary or accuracy line (tests)
 }
 
@@ -65,7 +75,8 @@ func flags(fs *flag.FlagSet) *config {
 	fs.Int64Var(&c.Seed, "seed", 0, "random seed (weights, shuffling, dropout, synthetic data)")
 	fs.IntVar(&c.Verbose, "verbose", 1, "Keras verbosity: 0 silent, 1 progress bar, 2 one line per epoch")
 	fs.BoolVar(&c.JSON, "json", false, "print a JSON line with the results (alone on standard output; the rest goes to standard error)")
-	fs.StringVar(&c.Data, "data", "", "directory of the CIFAR-10 binary batches (default: $TENSORGO_DATA)")
+	fs.StringVar(&c.Data, "data", "", "directory of the CIFAR-10 binary batches (default: $TENSORGO_DATA, the cache, or a download)")
+	fs.BoolVar(&c.Offline, "offline", false, "never download CIFAR-10 (as $TENSORGO_OFFLINE=1): without local data the run fails saying how to provide it")
 	fs.BoolVar(&c.Synthetic, "synthetic", false, "train on seeded synthetic CIFAR-shaped data and report ms per step")
 	fs.IntVar(&c.Steps, "steps", 200, "with -synthetic: timed training steps")
 	fs.IntVar(&c.Warmup, "warmup", 10, "with -synthetic: untimed steps first")

@@ -88,7 +88,7 @@ func emit(c *config, r any) error {
 func run(c config) (*result, error) {
 	load := c.LoadData
 	if load == nil {
-		load = loadCIFAR10(c.Data)
+		load = loadCIFAR10(c.Data, c.Offline)
 	}
 	model, err := newCompiled(&c)
 	if err != nil {

@@ -73,6 +73,32 @@ type Serializer struct {
 	// (Dense(units=10¹²)) is an error instead of an allocation. A layer
 	// with weights should provide it; one without weights need not.
 	WeightShapes func(l Layer, inputs []tensor.Shape) []tensor.Shape
+	// Groups, if set, returns the layer's variables as Keras's weights file
+	// groups them, for a layer whose variables lie in more than one group
+	// (a wrapper: Bidirectional's forward_layer/cell/vars and
+	// backward_layer/cell/vars). It replaces Variables and VarsPath.
+	Groups func(l Layer) []WeightGroup
+	// GroupShapes is WeightShapes for a layer with Groups: the planned
+	// shapes group by group.
+	GroupShapes func(l Layer, inputs []tensor.Shape) []PlannedGroup
+}
+
+// WeightGroup is one group of a layer's variables in Keras's weights
+// file.
+type WeightGroup struct {
+	// Path is the group below the layer's /layers/<key> group: "vars",
+	// "cell/vars", "forward_layer/cell/vars".
+	Path string
+	// Vars are the variables stored there as datasets "0", "1", ..., in
+	// Keras's order.
+	Vars []*tf.Variable
+}
+
+// PlannedGroup is a WeightGroup before the layer is built: the shapes of
+// the variables it will hold.
+type PlannedGroup struct {
+	Path   string
+	Shapes []tensor.Shape
 }
 
 var (
@@ -161,7 +187,15 @@ func FromConfig(className string, cfg map[string]any) (Layer, error) {
 // then the non-trainable ones), or in the order its serializer's
 // Variables gives.
 func KerasVariables(l Layer) []*tf.Variable {
-	if s, ok := SerializerOf(l.LayerBase().ClassName()); ok && s.Variables != nil {
+	s, ok := SerializerOf(l.LayerBase().ClassName())
+	if ok && s.Groups != nil {
+		var out []*tf.Variable
+		for _, g := range s.Groups(l) {
+			out = append(out, g.Vars...)
+		}
+		return out
+	}
+	if ok && s.Variables != nil {
 		return s.Variables(l)
 	}
 	var train, frozen []*tf.Variable
@@ -184,15 +218,45 @@ func VarsPath(l Layer) string {
 	return "vars"
 }
 
+// KerasWeightGroups returns l's variables grouped as Keras's weights file
+// stores them below the layer's /layers/<key> group: its serializer's
+// Groups, or one group (VarsPath, KerasVariables).
+func KerasWeightGroups(l Layer) []WeightGroup {
+	if s, ok := SerializerOf(l.LayerBase().ClassName()); ok && s.Groups != nil {
+		return s.Groups(l)
+	}
+	return []WeightGroup{{Path: VarsPath(l), Vars: KerasVariables(l)}}
+}
+
+// PlannedWeightGroups is PlannedWeightShapes group by group (see
+// KerasWeightGroups).
+func PlannedWeightGroups(l Layer, inputs []tensor.Shape) ([]PlannedGroup, bool) {
+	s, ok := SerializerOf(l.LayerBase().ClassName())
+	if !ok {
+		return nil, false
+	}
+	if s.GroupShapes != nil {
+		return s.GroupShapes(l, inputs), true
+	}
+	if s.WeightShapes == nil {
+		return nil, false
+	}
+	return []PlannedGroup{{Path: VarsPath(l), Shapes: s.WeightShapes(l, inputs)}}, true
+}
+
 // PlannedWeightShapes returns the shapes of the variables l will create
 // when built for inputs of the given shapes (see Serializer.WeightShapes)
 // and true, or false when its serializer cannot tell.
 func PlannedWeightShapes(l Layer, inputs []tensor.Shape) ([]tensor.Shape, bool) {
-	s, ok := SerializerOf(l.LayerBase().ClassName())
-	if !ok || s.WeightShapes == nil {
+	groups, ok := PlannedWeightGroups(l, inputs)
+	if !ok {
 		return nil, false
 	}
-	return s.WeightShapes(l, inputs), true
+	var out []tensor.Shape
+	for _, g := range groups {
+		out = append(out, g.Shapes...)
+	}
+	return out, true
 }
 
 // DTypePolicy returns Keras's JSON object for a dtype policy of the given

@@ -224,3 +224,36 @@ func toInt(v any) (int, bool) {
 	}
 	return int(f), true
 }
+
+// Layer reads the layer nested at key (a wrapper's "layer", an RNN's
+// "cell"): a Keras object {"module", "class_name", "config", ...} as
+// NestedConfig writes it, made with its class's serializer. It returns nil
+// and records an error naming key when the entry is absent or wrong.
+func (r *ConfigReader) Layer(key string) Layer {
+	v, ok := r.Config[key]
+	if !ok || v == nil {
+		r.Fail(key, "missing: want a layer object")
+		return nil
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		r.Fail(key, "want a layer object, got %T", v)
+		return nil
+	}
+	class, ok := obj["class_name"].(string)
+	if !ok || class == "" {
+		r.Fail(key, "the layer object has no class_name")
+		return nil
+	}
+	cfg, ok := obj["config"].(map[string]any)
+	if !ok {
+		r.Fail(key, "the %s object has no config object", class)
+		return nil
+	}
+	l, err := FromConfig(class, cfg)
+	if err != nil {
+		r.Fail(key, "%v", err)
+		return nil
+	}
+	return l
+}

@@ -66,6 +66,31 @@ func init() {
 
 func recurrentConfig(l Layer) (map[string]any, error) {
 	rl := l.(*RecurrentLayer)
+	c, err := cellEntries(rl)
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range rnnFlags(rl) {
+		c[k] = v
+	}
+	c["activity_regularizer"] = nil
+	if rl.Cell != "SimpleRNN" {
+		c["use_cudnn"] = "auto"
+	}
+	return c, nil
+}
+
+// rnnFlags are the layer-level entries of Keras's RNN base class.
+func rnnFlags(rl *RecurrentLayer) map[string]any {
+	return map[string]any{
+		"return_sequences": rl.ReturnSequences, "return_state": rl.ReturnState, "go_backwards": rl.GoBackwards,
+		"stateful": rl.Stateful, "unroll": false, "zero_output_for_mask": rl.ZeroOutputForMask,
+	}
+}
+
+// cellEntries are the entries Keras's SimpleRNNCell, LSTMCell and GRUCell
+// write (and the layers SimpleRNN, LSTM and GRU with them).
+func cellEntries(rl *RecurrentLayer) (map[string]any, error) {
 	kr, err := regularizerJSON(rl.Name(), "kernel_regularizer", rl.kernelReg)
 	if err != nil {
 		return nil, err
@@ -88,22 +113,28 @@ func recurrentConfig(l Layer) (map[string]any, error) {
 		"recurrent_initializer": KerasObject("keras.initializers", "Orthogonal", map[string]any{"gain": 1.0, "seed": nil}),
 		"bias_initializer":      KerasObject("keras.initializers", "Zeros", map[string]any{}),
 		"kernel_regularizer":    kr, "recurrent_regularizer": rr, "bias_regularizer": br,
-		"activity_regularizer": nil, "kernel_constraint": nil, "recurrent_constraint": nil, "bias_constraint": nil,
-		"dropout": rl.DropoutRate, "recurrent_dropout": 0.0, "seed": seed,
-		"return_sequences": rl.ReturnSequences, "return_state": rl.ReturnState, "go_backwards": rl.GoBackwards,
-		"stateful": rl.Stateful, "unroll": false, "zero_output_for_mask": rl.ZeroOutputForMask,
+		"kernel_constraint": nil, "recurrent_constraint": nil, "bias_constraint": nil,
+		"dropout": rl.DropoutRate, "recurrent_dropout": recurrentDropoutRate(rl), "seed": seed,
 	}
 	switch rl.Cell {
 	case "LSTM":
 		c["recurrent_activation"] = "sigmoid"
 		c["unit_forget_bias"] = rl.UnitForgetBias
-		c["use_cudnn"] = "auto"
 	case "GRU":
 		c["recurrent_activation"] = "sigmoid"
 		c["reset_after"] = rl.ResetAfter
-		c["use_cudnn"] = "auto"
 	}
 	return c, nil
+}
+
+// recurrentDropoutRate returns the layer's recurrent dropout rate when the
+// layer records one (RecurrentDropoutRate), else 0: the fused kernels of
+// this version reject any other rate at construction.
+func recurrentDropoutRate(rl *RecurrentLayer) float64 {
+	if r, ok := any(rl).(interface{ RecurrentDropoutRate() float64 }); ok {
+		return r.RecurrentDropoutRate()
+	}
+	return 0
 }
 
 func recurrentFromConfig(cell string, r *ConfigReader) (Layer, error) {
@@ -111,17 +142,35 @@ func recurrentFromConfig(cell string, r *ConfigReader) (Layer, error) {
 	if units <= 0 && r.Err() == nil {
 		r.Fail("units", "must be a positive integer, got %v", r.Config["units"])
 	}
+	opts := append(r.BaseOptions(), cellOptionsFromConfig(cell, r)...)
+	opts = append(opts, rnnFlagOptions(r)...)
+	if r.Err() != nil {
+		return nil, r.Err()
+	}
+	return construct(cell, func() Layer {
+		return newRecurrent(cell, units, cellExtra(cell), opts)
+	})
+}
+
+// rnnFlagOptions reads the layer-level entries of Keras's RNN base class.
+func rnnFlagOptions(r *ConfigReader) []Option {
+	return []Option{ReturnSequences(r.Bool("return_sequences", false)), ReturnState(r.Bool("return_state", false)),
+		GoBackwards(r.Bool("go_backwards", false)), Stateful(r.Bool("stateful", false)),
+		ZeroOutputForMask(r.Bool("zero_output_for_mask", false)), Unroll(r.Bool("unroll", false))}
+}
+
+// cellOptionsFromConfig reads the cell-level entries (see cellEntries),
+// recording the first unsupported one.
+func cellOptionsFromConfig(cell string, r *ConfigReader) []Option {
 	act := r.String("activation", "tanh")
 	switch act {
 	case "tanh", "relu", "linear", "sigmoid":
 	default:
 		r.Fail("activation", "%q is not supported by the fused kernels (tanh, relu, linear or sigmoid)", act)
+		act = "tanh"
 	}
 	if ra := r.String("recurrent_activation", "sigmoid"); ra != "sigmoid" {
 		r.Fail("recurrent_activation", "only sigmoid is supported, got %q", ra)
-	}
-	if d := r.Float("recurrent_dropout", 0); d != 0 {
-		r.Fail("recurrent_dropout", "not supported by the fused kernels, got %v", d)
 	}
 	for _, key := range []string{"kernel_constraint", "recurrent_constraint", "bias_constraint"} {
 		if r.Has(key) {
@@ -131,13 +180,14 @@ func recurrentFromConfig(cell string, r *ConfigReader) (Layer, error) {
 	if d := r.Float("dropout", 0); d < 0 || d >= 1 {
 		r.Fail("dropout", "must be in [0, 1), got %v", d)
 	}
-	if r.Err() != nil {
-		return nil, r.Err()
+	rd := r.Float("recurrent_dropout", 0)
+	if rd < 0 || rd >= 1 {
+		r.Fail("recurrent_dropout", "must be in [0, 1), got %v", rd)
 	}
-	opts := append(r.BaseOptions(), Activation(act), UseBias(r.Bool("use_bias", true)),
-		ReturnSequences(r.Bool("return_sequences", false)), ReturnState(r.Bool("return_state", false)),
-		GoBackwards(r.Bool("go_backwards", false)), Stateful(r.Bool("stateful", false)),
-		ZeroOutputForMask(r.Bool("zero_output_for_mask", false)), RNNDropout(r.Float("dropout", 0)))
+	opts := []Option{Activation(act), UseBias(r.Bool("use_bias", true)), RNNDropout(r.Float("dropout", 0))}
+	if rd != 0 {
+		opts = append(opts, RecurrentDropout(rd))
+	}
 	if r.Has("seed") {
 		opts = append(opts, Seed(int64(r.Int("seed", 0))))
 	}
@@ -155,10 +205,7 @@ func recurrentFromConfig(cell string, r *ConfigReader) (Layer, error) {
 	case "GRU":
 		opts = append(opts, ResetAfter(r.Bool("reset_after", true)))
 	}
-	if r.Err() != nil {
-		return nil, r.Err()
-	}
-	return newRecurrent(cell, units, map[string][]string{"LSTM": {optUnitForgetBias}, "GRU": {optResetAfter}}[cell], opts), nil
+	return opts
 }
 
 // recurrentWeightShapes: kernel (features, gates·units), recurrent kernel

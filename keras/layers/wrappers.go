@@ -2,6 +2,7 @@ package layers
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/tensorgo/tensorgo/tensor"
 	"github.com/tensorgo/tensorgo/tf"
@@ -86,6 +87,9 @@ type BidirectionalLayer struct {
 // Bidirectional wraps a recurrent layer: the layer given runs forwards and
 // a copy with the opposite GoBackwards runs backwards, each with its own
 // weights. mergeMode is "concat", "sum", "mul" or "ave" ("" is concat).
+// BackwardLayer gives the backward layer instead of the copy (Keras's
+// backward_layer). As in Keras the forward layer is renamed
+// "forward_<name>" and the copy "backward_<name>".
 func Bidirectional(layer *RecurrentLayer, mergeMode string, opts ...Option) *BidirectionalLayer {
 	if layer == nil {
 		panic("layers: Bidirectional: nil layer")
@@ -100,21 +104,91 @@ func Bidirectional(layer *RecurrentLayer, mergeMode string, opts ...Option) *Bid
 	if layer.Built() {
 		panic(fmt.Sprintf("layers: Bidirectional: layer %s is already built; wrap a new layer", layer.Name()))
 	}
-	back := *layer
-	back.Base = Base{}
-	back.states, back.stateVars = nil, nil
-	back.GoBackwards = !layer.GoBackwards
-	back.init(&back, layer.className, nil, nil)
-	back.dtype, back.trainable = layer.dtype, layer.trainable
-	b := &BidirectionalLayer{MergeMode: mergeMode, Forward: layer, Backward: &back}
-	b.Init(b, "Bidirectional", opts...)
+	var back *RecurrentLayer
+	for _, o := range opts {
+		if bo, ok := o.(backwardOption); ok {
+			back = bo.layer
+		}
+	}
+	name := layer.Name()
+	if back == nil {
+		back = backwardCopy(layer)
+		back.name = "backward_" + strings.TrimPrefix(name, "backward_")
+	} else {
+		checkBackward(layer, back)
+	}
+	b := &BidirectionalLayer{MergeMode: mergeMode, Forward: layer, Backward: back}
+	b.init(b, "Bidirectional", []string{optBackwardLayer}, opts)
 	// Keras's names: forward_lstm and backward_lstm inside bidirectional.
-	layer.name = "forward_" + layer.Name()
-	back.name = "backward_" + layer.Name()[len("forward_"):]
+	layer.name = "forward_" + strings.TrimPrefix(name, "forward_")
 	if layer.ReturnSequences {
 		layer.ZeroOutputForMask, back.ZeroOutputForMask = true, true
 	}
 	return b
+}
+
+// backwardCopy returns a new layer like layer going the other way, with
+// weights of its own (a new cell for an RNN over a cell).
+func backwardCopy(layer *RecurrentLayer) *RecurrentLayer {
+	back := *layer
+	back.Base = Base{}
+	back.states, back.stateVars = nil, nil
+	back.Kernel, back.RecurrentKernel, back.Bias = nil, nil, nil
+	back.GoBackwards = !layer.GoBackwards
+	back.init(&back, layer.className, nil, nil)
+	back.dtype, back.trainable = layer.dtype, layer.trainable
+	if c := layer.cell; c != nil {
+		back.cell = newCell(c.Cell, c.Units, cellExtra(c.Cell), c.opts)
+	}
+	return &back
+}
+
+// cellExtra is the options a cell of the given kind takes besides
+// cellOptions.
+func cellExtra(cell string) []string {
+	switch cell {
+	case "LSTM":
+		return []string{optUnitForgetBias}
+	case "GRU":
+		return []string{optResetAfter}
+	}
+	return nil
+}
+
+// checkBackward panics unless back can be fwd's backward layer: a new
+// layer going the other way with the same Stateful, ReturnSequences and
+// ReturnState (Keras's checks).
+func checkBackward(fwd, back *RecurrentLayer) {
+	switch {
+	case back == fwd:
+		panic(fmt.Sprintf("layers: Bidirectional: the backward layer is the forward layer %s; give a new layer", fwd.Name()))
+	case back.Built():
+		panic(fmt.Sprintf("layers: Bidirectional: backward layer %s is already built; give a new layer", back.Name()))
+	case back.GoBackwards == fwd.GoBackwards:
+		panic(fmt.Sprintf("layers: Bidirectional: forward layer %s and backward layer %s both have GoBackwards %v; they must differ", fwd.Name(), back.Name(), fwd.GoBackwards))
+	case back.Stateful != fwd.Stateful || back.ReturnSequences != fwd.ReturnSequences || back.ReturnState != fwd.ReturnState:
+		panic(fmt.Sprintf("layers: Bidirectional: forward layer %s (Stateful %v, ReturnSequences %v, ReturnState %v) and backward layer %s (%v, %v, %v) must agree",
+			fwd.Name(), fwd.Stateful, fwd.ReturnSequences, fwd.ReturnState, back.Name(), back.Stateful, back.ReturnSequences, back.ReturnState))
+	}
+}
+
+const optBackwardLayer = "BackwardLayer"
+
+// backwardOption is BackwardLayer's option; Bidirectional reads it.
+type backwardOption struct{ layer *RecurrentLayer }
+
+func (backwardOption) apply(*config)      {}
+func (backwardOption) optionName() string { return optBackwardLayer }
+
+// BackwardLayer gives Bidirectional its backward layer (Keras's
+// backward_layer): a new recurrent layer with the opposite GoBackwards and
+// the forward layer's Stateful, ReturnSequences and ReturnState. Without
+// it Bidirectional makes a copy of the forward layer.
+func BackwardLayer(l *RecurrentLayer) Option {
+	if l == nil {
+		panic("layers: BackwardLayer: nil layer")
+	}
+	return backwardOption{l}
 }
 
 // Build implements Layer.
