@@ -38,6 +38,12 @@
 // A directory matches when it holds the four IDX files (compressed or not)
 // or Keras's npz (mnist.npz / fashion-mnist.npz).
 //
+// cifar10.Load looks the same way for the binary batches: in Dir,
+// $TENSORGO_DATA/cifar10, the cache, /usr/share/datasets/cifar10 and
+// /usr/local/share/datasets/cifar10, and then downloads
+// cifar-10-binary.tar.gz (checked by SHA-256) and unpacks its six batches
+// into the cache.
+//
 // Files in the cache that a download made are checked against their
 // SHA-256 before they are trusted: a bad one is fetched again, or with
 // downloading off reported with its full path.
