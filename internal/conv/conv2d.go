@@ -36,7 +36,8 @@ type Workspace[T Float] struct {
 	j     job[T]
 	// The job's methods, bound once: a closure handed to the worker pool
 	// would be allocated on every call.
-	im2colFn, col2imFn, epilogueFn, biasFn func(lo, hi int)
+	im2colFn, col2imFn, epilogueFn, biasFn, splitFn func(lo, hi int)
+	part                                            []T // filterProduct's partial sums
 }
 
 // job holds the arguments of the parallel loops of one call.
@@ -52,6 +53,7 @@ type job[T Float] struct {
 func (ws *Workspace[T]) bind() {
 	if ws.im2colFn == nil {
 		ws.im2colFn, ws.col2imFn, ws.epilogueFn, ws.biasFn = ws.j.im2col, ws.j.col2im, ws.j.epilogue, ws.j.bias
+		ws.splitFn = ws.j.split
 	}
 }
 
@@ -318,7 +320,13 @@ func BackwardFilterAfter[T Float](p *Params, x, dy, dw, dbias []T, ws, fwd *Work
 		return
 	}
 	if fwd != nil && fwd.colOK && fwd.colX == &x[0] && fwd.colP == *p {
-		mm(true, false, k, p.O, m, fwd.col[:m*k], k, dy, p.O, 0, dw, p.O)
+		filterProduct(ws, k, p.O, m, fwd.col[:m*k], dy, dw)
+		return
+	}
+	if p.Groups == 1 && p.blockRows(k) >= m {
+		col := ws.buf(m * k)
+		im2col(ws, p, x, 0, 0, m, col)
+		filterProduct(ws, k, p.O, m, col, dy, dw)
 		return
 	}
 	rows := p.blockRows(k)
@@ -377,5 +385,42 @@ func (j *job[T]) bias(lo, hi int) {
 			s += dy[r*o+c]
 		}
 		db[c] = s
+	}
+}
+
+// splitRows is the length of the parts that filterProduct cuts a long sum
+// into. It is fixed, so that the result does not depend on the thread
+// count.
+const splitRows = 4096
+
+// filterProduct sets dw (k×o) = colᵀ·dy over m rows. A small dw over many
+// rows (a first layer's few taps and channels) is one tile of the GEMM,
+// which would run on one thread: its sum is cut into parts of splitRows
+// rows, computed in parallel and added in order.
+func filterProduct[T Float](ws *Workspace[T], k, o, m int, col, dy, dw []T) {
+	parts := (m + splitRows - 1) / splitRows
+	if k*o > 4096 || parts < 2 {
+		mm(true, false, k, o, m, col, k, dy, o, 0, dw, o)
+		return
+	}
+	if cap(ws.part) < parts*k*o {
+		ws.part = make([]T, parts*k*o)
+	}
+	ws.bind()
+	ws.j = job[T]{col: col, y: dy, dx: ws.part[:parts*k*o], g: k, o: o, r1: m}
+	parallel.For(parts, 1, ws.splitFn)
+	copy(dw[:k*o], ws.part[:k*o])
+	for c := 1; c < parts; c++ {
+		addTo(dw[:k*o], ws.part[c*k*o:(c+1)*k*o])
+	}
+}
+
+// split computes parts [lo, hi) of filterProduct into j.dx.
+func (j *job[T]) split(lo, hi int) {
+	k, o, m := j.g, j.o, j.r1
+	for c := lo; c < hi; c++ {
+		r0 := c * splitRows
+		rows := min(splitRows, m-r0)
+		mm(true, false, k, o, rows, j.col[r0*k:], k, j.y[r0*o:], o, 0, j.dx[c*k*o:], o)
 	}
 }

@@ -232,26 +232,65 @@ func TestBackwardFiniteDifferences(t *testing.T) {
 // smaller than the batch.
 func TestDeterministicAcrossThreads(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
-	p, _ := NewParams([4]int{16, 14, 14, 8}, [4]int{3, 3, 8, 16}, [2]int{1, 1}, [2]int{1, 1}, Same, 1)
-	x, w, dy := to32(randSlice(r, p.InSize())), to32(randSlice(r, p.FilterSize())), to32(randSlice(r, p.OutSize()))
-	run := func() (y, dx, dw []float32) {
-		var ws Workspace[float32]
-		y, dx, dw = make([]float32, p.OutSize()), make([]float32, p.InSize()), make([]float32, p.FilterSize())
-		Forward(&p, x, w, nil, y, Linear, &ws)
-		BackwardInput(&p, dy, w, dx, &ws)
-		BackwardFilter(&p, x, dy, dw, nil, &ws)
-		return
-	}
-	defer parallel.SetNumThreads(parallel.NumThreads())
-	parallel.SetNumThreads(1)
-	y1, dx1, dw1 := run()
-	for _, n := range []int{2, 3, 4} {
-		parallel.SetNumThreads(n)
-		y, dx, dw := run()
-		for _, pair := range [][2][]float32{{y, y1}, {dx, dx1}, {dw, dw1}} {
-			for i := range pair[0] {
-				if math.Float32bits(pair[0][i]) != math.Float32bits(pair[1][i]) {
-					t.Fatalf("%d threads: element %d differs from 1 thread", n, i)
+	for _, shape := range [][2][4]int{
+		{{16, 14, 14, 8}, {3, 3, 8, 16}},
+		// Few taps and channels over many rows: the filter gradient's sum
+		// is cut into parts (filterProduct).
+		{{16, 28, 28, 1}, {3, 3, 1, 8}},
+	} {
+		p, _ := NewParams(shape[0], shape[1], [2]int{1, 1}, [2]int{1, 1}, Same, 1)
+		x, w, dy := to32(randSlice(r, p.InSize())), to32(randSlice(r, p.FilterSize())), to32(randSlice(r, p.OutSize()))
+		run := func() (y, dx, dw []float32) {
+			var ws, fwd Workspace[float32]
+			y, dx, dw = make([]float32, p.OutSize()), make([]float32, p.InSize()), make([]float32, p.FilterSize())
+			Forward(&p, x, w, nil, y, Linear, &fwd)
+			BackwardInput(&p, dy, w, dx, &ws)
+			BackwardFilter(&p, x, dy, dw, nil, &ws)
+			dw2 := make([]float32, p.FilterSize())
+			BackwardFilterAfter(&p, x, dy, dw2, nil, &ws, &fwd)
+			for i := range dw {
+				if math.Float32bits(dw[i]) != math.Float32bits(dw2[i]) {
+					t.Fatalf("%v: the filter gradient from the forward's columns differs at %d", shape, i)
+				}
+			}
+			return
+		}
+		defer parallel.SetNumThreads(parallel.NumThreads())
+		parallel.SetNumThreads(1)
+		y1, dx1, dw1 := run()
+		// The filter gradient against a float64 sum over the taps.
+		for kh := 0; kh < p.KH; kh++ {
+			for kw := 0; kw < p.KW; kw++ {
+				for c := 0; c < p.C; c++ {
+					for o := 0; o < p.O; o++ {
+						var want float64
+						for n := 0; n < p.N; n++ {
+							for oh := 0; oh < p.OH; oh++ {
+								for ow := 0; ow < p.OW; ow++ {
+									ih, iw := oh-p.PadT+kh, ow-p.PadL+kw
+									if ih < 0 || ih >= p.H || iw < 0 || iw >= p.W {
+										continue
+									}
+									want += float64(x[((n*p.H+ih)*p.W+iw)*p.C+c]) * float64(dy[((n*p.OH+oh)*p.OW+ow)*p.O+o])
+								}
+							}
+						}
+						got := float64(dw1[((kh*p.KW+kw)*p.C+c)*p.O+o])
+						if math.Abs(got-want) > 1e-3*(1+math.Abs(want)) {
+							t.Fatalf("%v: dw[%d,%d,%d,%d] = %v, want %v", shape, kh, kw, c, o, got, want)
+						}
+					}
+				}
+			}
+		}
+		for _, n := range []int{2, 3, 4} {
+			parallel.SetNumThreads(n)
+			y, dx, dw := run()
+			for _, pair := range [][2][]float32{{y, y1}, {dx, dx1}, {dw, dw1}} {
+				for i := range pair[0] {
+					if math.Float32bits(pair[0][i]) != math.Float32bits(pair[1][i]) {
+						t.Fatalf("%v, %d threads: element %d differs from 1 thread", shape, n, i)
+					}
 				}
 			}
 		}
