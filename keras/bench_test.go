@@ -72,6 +72,37 @@ func BenchmarkPredict(b *testing.B) {
 	b.ReportMetric(float64(10000*b.N)/b.Elapsed().Seconds(), "img/s")
 }
 
+// BenchmarkPredictCNN is Predict over 10,000 MNIST-shaped images at batch
+// 1000 with note 001's CNN (w7_infer.py's cnn variants): img/s.
+func BenchmarkPredictCNN(b *testing.B) {
+	tensor.SetSeed(1)
+	m := NewSequential(
+		layers.Reshape([]int{28, 28, 1}, layers.InputShape(28, 28)),
+		layers.Conv2D(32, []int{3, 3}, layers.Activation("relu")),
+		layers.MaxPooling2D(layers.PoolSize(2, 2)),
+		layers.Conv2D(64, []int{3, 3}, layers.Activation("relu")),
+		layers.MaxPooling2D(layers.PoolSize(2, 2)),
+		layers.Flatten(),
+		layers.Dense(64, layers.Activation("relu")),
+		layers.Dense(10, layers.Activation("softmax")),
+	)
+	if err := m.Compile("adam", "sparse_categorical_crossentropy", Metrics("accuracy")); err != nil {
+		b.Fatal(err)
+	}
+	x := tensor.RandomUniform(tensor.Float32, tensor.Shape{10000, 28, 28}, 0, 1, 3)
+	if _, err := m.Predict(x, BatchSize(1000), Verbose(0)); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := m.Predict(x, BatchSize(1000), Verbose(0)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(10000*b.N)/b.Elapsed().Seconds(), "img/s")
+}
+
 // BenchmarkFitEpoch is one epoch of Fit on 60,000 MNIST-shaped samples at
 // batch 32 (1,875 steps): everything Fit does per step (batch copies,
 // metrics, logs, callbacks), silent.
