@@ -1,11 +1,13 @@
 // Command tensorgo is tensorgo's tool for what surrounds training: a board
 // that shows TensorBoard event files in a browser, predicting pictures with
 // saved models (Keras 3 .keras files, from tensorgo or from Keras),
-// printing their summaries and inspecting checkpoints.
+// printing their summaries, exporting them to ONNX and inspecting
+// checkpoints.
 //
 // Usage:
 //
 //	tensorgo board [-addr 127.0.0.1:6006] LOGDIR
+//	tensorgo export [-format onnx] MODEL.keras OUT.onnx
 //	tensorgo inspect [-values] CHECKPOINT|DIR
 //	tensorgo predict [-k 3] [-classes NAMES|@FILE] [-json] [-invert auto|yes|no] MODEL.keras IMAGE...
 //	tensorgo summary MODEL.keras
@@ -28,6 +30,7 @@ type command struct {
 
 var commands = []command{
 	{"board", "board [-addr HOST:PORT] LOGDIR      serve the scalars, histograms, images and text of event files", runBoard},
+	{"export", "export [-format onnx] MODEL OUT       convert a saved .keras model to ONNX (for ONNX Runtime and others)", runExport},
 	{"inspect", "inspect [-values] CHECKPOINT|DIR    list a checkpoint's tensors (and print their values)", runInspect},
 	{"predict", "predict [-k 3] [-json] MODEL IMAGE... classify pictures (PNG, JPEG, GIF) with a saved .keras model", runPredict},
 	{"summary", "summary MODEL                       print a saved .keras model's layers, shapes and parameter counts", runSummary},

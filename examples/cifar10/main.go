@@ -59,6 +59,9 @@ type config struct {
 	Warmup    int
 	Samples   int
 
+	CPUProfile string // a pprof CPU profile of the training (Fit), if set
+	OpStats    int    // print the N op types that took the most kernel time
+
 	Out, Err  io.Writer // standard output and error
 	LoadData  loader    // nil: the CIFAR-10 batches (see loadCIFAR10)
 	SkipPrint bool      // no summary or accuracy line (tests)
@@ -81,6 +84,8 @@ func flags(fs *flag.FlagSet) *config {
 	fs.IntVar(&c.Steps, "steps", 200, "with -synthetic: timed training steps")
 	fs.IntVar(&c.Warmup, "warmup", 10, "with -synthetic: untimed steps first")
 	fs.IntVar(&c.Samples, "samples", 10000, "with -synthetic: size of the image pool")
+	fs.StringVar(&c.CPUProfile, "cpuprofile", "", "write a pprof CPU profile of the training (Fit) to this file")
+	fs.IntVar(&c.OpStats, "opstats", 0, "after training, print the N op types that took the most kernel time")
 	return c
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tensorgo/tensorgo"
+	"github.com/tensorgo/tensorgo/examples/internal/prof"
 	"github.com/tensorgo/tensorgo/keras"
 	"github.com/tensorgo/tensorgo/tensor"
 )
@@ -107,7 +108,14 @@ func run(c config) (*result, error) {
 	t := &epochTimer{}
 	opts := []keras.FitOption{keras.Epochs(c.Epochs), keras.BatchSize(c.Batch), keras.Verbose(c.Verbose),
 		keras.Callbacks(t), keras.Output(c.logs())}
+	stop, err := prof.Start(c.CPUProfile, c.OpStats, c.logs())
+	if err != nil {
+		return nil, err
+	}
 	history, err := model.Fit(xTrain, yTrain, opts...)
+	if perr := stop(); err == nil {
+		err = perr
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -202,8 +210,16 @@ func runSynthetic(c config) (*speedResult, error) {
 		return nil, err
 	}
 	st := &stepTimer{first: true}
-	if _, err := model.Fit(x, y, keras.Epochs(1), keras.StepsPerEpoch(total), keras.BatchSize(c.Batch),
-		keras.Verbose(c.Verbose), keras.Callbacks(st), keras.Output(c.logs())); err != nil {
+	stop, err := prof.Start(c.CPUProfile, c.OpStats, c.logs())
+	if err != nil {
+		return nil, err
+	}
+	_, err = model.Fit(x, y, keras.Epochs(1), keras.StepsPerEpoch(total), keras.BatchSize(c.Batch),
+		keras.Verbose(c.Verbose), keras.Callbacks(st), keras.Output(c.logs()))
+	if perr := stop(); err == nil {
+		err = perr
+	}
+	if err != nil {
 		return nil, err
 	}
 	if len(st.times) != total {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/tensorgo/tensorgo"
 	"github.com/tensorgo/tensorgo/data"
+	"github.com/tensorgo/tensorgo/examples/internal/prof"
 	"github.com/tensorgo/tensorgo/keras"
 	"github.com/tensorgo/tensorgo/keras/layers"
 	"github.com/tensorgo/tensorgo/plot"
@@ -176,7 +177,7 @@ func Run(c Config) (*Result, error) {
 		}
 		fitOpts = append(fitOpts, opts...)
 	}
-	stop, err := startProfile(c.CPUProfile, c.OpStats, c.logs())
+	stop, err := prof.Start(c.CPUProfile, c.OpStats, c.logs())
 	if err != nil {
 		return nil, err
 	}

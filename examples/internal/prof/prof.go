@@ -1,4 +1,6 @@
-package mlp
+// Package prof is the examples' -cpuprofile and -opstats flags: a pprof CPU
+// profile and the kernel time of each graph op type.
+package prof
 
 import (
 	"fmt"
@@ -11,10 +13,10 @@ import (
 	"github.com/tensorgo/tensorgo/tf"
 )
 
-// startProfile starts a CPU profile into path (none when path is empty)
+// Start starts a CPU profile into path (none when path is empty)
 // and, when top > 0, per-op timing, and returns the function that stops
 // both, closes the file and prints the top op types to w.
-func startProfile(path string, top int, w io.Writer) (stop func() error, err error) {
+func Start(path string, top int, w io.Writer) (stop func() error, err error) {
 	var f *os.File
 	if path != "" {
 		if f, err = os.Create(path); err != nil {
