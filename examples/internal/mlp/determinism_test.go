@@ -25,10 +25,34 @@ func trainBits(t *testing.T, optimizer string, x, y *tensor.Tensor) []uint32 {
 		layers.Dropout(0.2),
 		layers.Dense(10, layers.Activation("softmax")),
 	)
+	return fitBits(t, model, optimizer, x, y, 4)
+}
+
+// cnnBits is trainBits for note 001's CNN (examples/mnist_cnn's network),
+// one epoch.
+func cnnBits(t *testing.T, optimizer string, x, y *tensor.Tensor) []uint32 {
+	t.Helper()
+	tensor.SetSeed(7)
+	model := keras.NewSequential(
+		layers.Reshape([]int{28, 28, 1}, layers.InputShape(28, 28)),
+		layers.Conv2D(32, []int{3, 3}, layers.Activation("relu")),
+		layers.MaxPooling2D(layers.PoolSize(2, 2)),
+		layers.Conv2D(64, []int{3, 3}, layers.Activation("relu")),
+		layers.MaxPooling2D(layers.PoolSize(2, 2)),
+		layers.Flatten(),
+		layers.Dense(64, layers.Activation("relu")),
+		layers.Dense(10, layers.Activation("softmax")),
+	)
+	return fitBits(t, model, optimizer, x, y, 1)
+}
+
+// fitBits compiles and trains model and returns the bits of its weights.
+func fitBits(t *testing.T, model *keras.Model, optimizer string, x, y *tensor.Tensor, epochs int) []uint32 {
+	t.Helper()
 	if err := model.Compile(optimizer, "sparse_categorical_crossentropy", keras.Metrics("accuracy")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := model.Fit(x, y, keras.Epochs(4), keras.BatchSize(32), keras.Verbose(0)); err != nil {
+	if _, err := model.Fit(x, y, keras.Epochs(epochs), keras.BatchSize(32), keras.Verbose(0)); err != nil {
 		t.Fatal(err)
 	}
 	var bits []uint32
@@ -73,15 +97,24 @@ func TestTrainingBitIdenticalAcrossThreadsAndISAs(t *testing.T) {
 		isa     string
 	}
 	settings := []setting{{1, oldISA}, {2, oldISA}, {3, oldISA}, {4, oldISA}, {3, "generic"}}
-	for _, opt := range []string{"sgd", "adam"} {
-		t.Run(opt, func(t *testing.T) {
+	cnnX, cnnY := tensor.Slice(x, []int{0, 0, 0}, []int{320, 28, 28}), tensor.Slice(y, []int{0}, []int{320})
+	for _, run := range []struct {
+		name string
+		opt  string
+		bits func() []uint32
+	}{
+		{"mlp/sgd", "sgd", func() []uint32 { return trainBits(t, "sgd", x, y) }},
+		{"mlp/adam", "adam", func() []uint32 { return trainBits(t, "adam", x, y) }},
+		{"cnn/adam", "adam", func() []uint32 { return cnnBits(t, "adam", cnnX, cnnY) }},
+	} {
+		t.Run(run.name, func(t *testing.T) {
 			var want []uint32
 			for _, s := range settings {
 				tensorgo.SetNumThreads(s.threads)
 				if _, err := tensorgo.SetISA(s.isa); err != nil {
 					t.Fatal(err)
 				}
-				got := trainBits(t, opt, x, y)
+				got := run.bits()
 				label := fmt.Sprintf("%d threads, %s kernels", s.threads, tensorgo.ISA())
 				if want == nil {
 					want = got
