@@ -278,3 +278,61 @@ func TestImportRecurrentUnsupportedActivations(t *testing.T) {
 		}
 	}
 }
+
+// FuzzImportRecurrentActivations imports RNN, GRU and LSTM nodes with
+// any activations list: each either fails to import with an error or
+// imports with the outputs of ONNX's equations (the direct loops above).
+func FuzzImportRecurrentActivations(f *testing.F) {
+	for _, s := range []struct {
+		op, dir uint8
+		acts    string
+		lbr     bool
+	}{
+		{0, 0, "Relu", false}, {0, 2, "Relu,Sigmoid", false}, {1, 1, "Sigmoid,Relu", true},
+		{2, 0, "Sigmoid,Relu,Relu", false}, {2, 2, "Sigmoid,Tanh,Tanh,Sigmoid,Sigmoid,Sigmoid", false},
+		{1, 0, "", false},
+		// Corrupt: unknown, misspelt, missing or surplus names.
+		{1, 0, "HardSigmoid,Tanh", false}, {0, 0, "Affine", false}, {0, 0, "relu", false},
+		{2, 0, "Sigmoid,Relu,Tanh", false}, {2, 2, "Sigmoid,Tanh,Tanh", false}, {1, 0, ",,,", false},
+		{0, 1, "Tanh,Tanh,Tanh,Tanh,Tanh", false}, {1, 2, "Sigmoid\x00,Tanh", true},
+	} {
+		f.Add(s.op, s.dir, s.acts, s.lbr)
+	}
+	f.Fuzz(func(t *testing.T, op, dir uint8, acts string, lbr bool) {
+		r := onnxRecurrent{
+			op:        []string{"RNN", "GRU", "LSTM"}[op%3],
+			direction: []string{"forward", "reverse", "bidirectional"}[dir%3],
+			steps:     3, batch: 2, input: 2, hidden: 2,
+			linearBeforeReset: lbr,
+		}
+		if acts != "" {
+			r.activations = strings.Split(acts, ",")
+			if len(r.activations) > 8 {
+				return
+			}
+		}
+		m, x, w, rec, b := r.model(3)
+		im, err := onnx.Import(m)
+		if err != nil {
+			return
+		}
+		got, err := im.Predict(x)
+		if err != nil {
+			t.Fatalf("%s %s %q: imported, then Predict: %v", r.op, r.direction, r.activations, err)
+		}
+		if r.activations == nil {
+			defs := map[string][]string{"RNN": {"Tanh"}, "GRU": {"Sigmoid", "Tanh"}, "LSTM": {"Sigmoid", "Tanh", "Tanh"}}[r.op]
+			for d := 0; d < r.dirs(); d++ {
+				r.activations = append(r.activations, defs...)
+			}
+		}
+		y, yh, yc := r.reference(x, w, rec, b)
+		for j, want := range [][]float64{y, yh, yc}[:len(got)] {
+			for k, v := range want {
+				if d := math.Abs(got[j].Float(k) - v); d > 1e-5 {
+					t.Fatalf("%s %s %q: output %d value %d is %v, want %v", r.op, r.direction, r.activations, j, k, got[j].Float(k), v)
+				}
+			}
+		}
+	})
+}
