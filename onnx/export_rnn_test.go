@@ -238,8 +238,9 @@ func TestExportRecurrentInitialState(t *testing.T) {
 	}
 }
 
-// The exported node names its activations: relu, which tensorgo's
-// importer does not take back, is checked in ONNX Runtime.
+// The exported node names its activations, relu here, and runs in ONNX
+// Runtime with tensorgo's outputs (TestRecurrentActivationsRoundTrip
+// imports such nodes back).
 func TestExportRecurrentReluActivation(t *testing.T) {
 	cells := []func(int, ...layers.Option) *layers.RecurrentLayer{layers.SimpleRNN, layers.LSTM, layers.GRU}
 	for i, name := range []string{"SimpleRNN", "LSTM", "GRU"} {

@@ -12,13 +12,57 @@ import (
 // (gates·hidden, input) becomes a kernel (input, gates·hidden) with the
 // gate blocks in Keras's order, R likewise, and B's input and recurrent
 // halves are summed (kept apart for a GRU with linear_before_reset, which
-// is Keras's reset_after).
+// is Keras's reset_after). The activations Tanh, Relu and Sigmoid map to
+// the RNN op's tanh, relu and sigmoid; its gates always use Sigmoid.
 
 func init() {
 	importers["RNN"] = importRNN("SimpleRNN", []int{0}, []string{"Tanh"})
 	importers["GRU"] = importRNN("GRU", []int{0, 1, 2}, []string{"Sigmoid", "Tanh"})
 	// ONNX's LSTM gates are i, o, f, c; Keras's i, f, c, o.
 	importers["LSTM"] = importRNN("LSTM", []int{0, 2, 3, 1}, []string{"Sigmoid", "Tanh", "Tanh"})
+}
+
+// tensorgoActivation maps the activations of ONNX's recurrent ops that
+// tensorgo's RNN op has (spelt as ONNX spells them; ONNX Runtime refuses
+// "relu") to its names. None of them takes activation_alpha or
+// activation_beta, so those are not read.
+var tensorgoActivation = map[string]string{"Tanh": "tanh", "Relu": "relu", "Sigmoid": "sigmoid"}
+
+// rnnActivations returns the tensorgo activation of each of dirs
+// directions from a recurrent node's activations attribute, whose entries
+// per direction are, in ONNX's terms, f (RNN); f, g (GRU); or f, g, h
+// (LSTM), defaults being defs. tensorgo's RNN op has one activation per
+// layer (SimpleRNN's f, GRU's g, LSTM's g and h, which must then agree)
+// and gates (GRU's and LSTM's f) always use Sigmoid.
+func rnnActivations(n *Node, cell string, defs []string, dirs int) ([]string, error) {
+	names := defs
+	if a, ok := n.Attrs["activations"]; ok && len(a.Strings) > 0 {
+		names = a.Strings
+	}
+	k := len(defs)
+	if len(names) != k*dirs {
+		return nil, fmt.Errorf("activations %q: want %d per direction (%d direction(s)), got %d", names, k, dirs, len(names))
+	}
+	out := make([]string, dirs)
+	for d := range out {
+		per := names[d*k : (d+1)*k]
+		act := per[k-1] // RNN's f, GRU's g, LSTM's h
+		if k > 1 {
+			if per[0] != "Sigmoid" {
+				return nil, fmt.Errorf("gate activation %q (activations %q) is not supported: tensorgo's %s gates use Sigmoid", per[0], names, cell)
+			}
+			act = per[1] // the candidate's
+			if k == 3 && per[1] != per[2] {
+				return nil, fmt.Errorf("activations %q: the cell activation g (%s) and output activation h (%s) differ, which tensorgo's LSTM (one activation for both) does not support", names, per[1], per[2])
+			}
+		}
+		tg, ok := tensorgoActivation[act]
+		if !ok {
+			return nil, fmt.Errorf("activation %q (activations %q) is not supported: tensorgo's %s takes Tanh, Relu or Sigmoid", act, names, cell)
+		}
+		out[d] = tg
+	}
+	return out, nil
 }
 
 // importRNN imports a recurrent op whose W blocks, taken in the order
@@ -35,13 +79,6 @@ func importRNN(cell string, gates []int, acts []string) importFunc {
 		}
 		if attrInt(n, "input_forget", 0) != 0 {
 			return nil, fmt.Errorf("input_forget is not supported")
-		}
-		if a, ok := n.Attrs["activations"]; ok {
-			for i, name := range a.Strings {
-				if name != acts[i%len(acts)] {
-					return nil, fmt.Errorf("activations %v are not supported (only the defaults, %v per direction)", a.Strings, acts)
-				}
-			}
 		}
 		x, w, r := ins[0], ins[1], ins[2]
 		ws, rs := w.Shape(), r.Shape()
@@ -67,6 +104,10 @@ func importRNN(cell string, gates []int, acts []string) importFunc {
 		}
 		if ws[0] != dirs || rs[0] != dirs {
 			return nil, fmt.Errorf("W %v and R %v for direction %s: want %d direction(s)", ws, rs, dir, dirs)
+		}
+		activations, err := rnnActivations(n, cell, acts, dirs)
+		if err != nil {
+			return nil, err
 		}
 		batchFirst := attrInt(n, "layout", 0) != 0
 		if !batchFirst {
@@ -94,7 +135,7 @@ func importRNN(cell string, gates []int, acts []string) importFunc {
 			if len(ins) > 6 && ins[6] != nil && cell == "LSTM" {
 				in.C0 = pickState(ins[6], d, batchFirst)
 			}
-			out := tf.RNN(tf.RNNConfig{Cell: cell, Units: hidden, ResetAfter: resetAfter,
+			out := tf.RNN(tf.RNNConfig{Cell: cell, Units: hidden, Activation: activations[d], ResetAfter: resetAfter,
 				ReturnSequences: true, GoBackwards: backwards}, in)
 			y := out.Y // (batch, steps, hidden), in processed order
 			if backwards {
