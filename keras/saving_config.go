@@ -121,6 +121,9 @@ func (m *Model) functionalConfig() (map[string]any, error) {
 			args = []any{args} // a merge layer takes one list
 		}
 		history[n.Output] = []any{l.LayerBase().Name(), len(nodesOf[l]), 0}
+		for i, st := range n.States {
+			history[st] = []any{l.LayerBase().Name(), len(nodesOf[l]), i + 1}
+		}
 		nodesOf[l] = append(nodesOf[l], map[string]any{"args": args, "kwargs": map[string]any{}})
 	}
 	var list []any

@@ -45,6 +45,9 @@ func (m *Model) kerasFunctionalOrder() []fnOp {
 	nodeOf := map[*tf.Tensor]*layerutil.Node{}
 	for _, n := range m.nodes {
 		nodeOf[n.Output] = n
+		for _, st := range n.States {
+			nodeOf[st] = n
+		}
 	}
 	made := map[any]*knode{}
 	var post []*knode
