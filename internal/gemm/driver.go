@@ -122,6 +122,11 @@ func (g *impl[T]) gemm(transA, transB bool, m, n, k int, alpha T, a []T, lda int
 		scale(m, n, beta, c, ldc)
 		return
 	}
+	if g.forced == nil {
+		if a32, ok := any(a).([]float32); ok && thin(transA, transB, m, n, k, float32(alpha), a32, lda, any(b).([]float32), ldb, float32(beta), any(c).([]float32), ldc) {
+			return
+		}
+	}
 	kern := g.kernel()
 	if m == 1 || n == 1 {
 		ws := g.getWS()

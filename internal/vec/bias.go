@@ -8,19 +8,16 @@ func BiasAct(y, bias []float32, relu bool) {
 		return
 	}
 	rows := len(y) / o
-	o8 := 0
-	if vector() && rows > 0 {
-		o8 = o &^ (lanes - 1)
-		if o8 > 0 {
-			biasActAVX2(&y[0], &bias[0], rows, o, o8, relu)
-		}
+	if rows == 0 {
+		return
 	}
-	if o8 == o {
+	if vector() {
+		biasActAVX2(&y[0], &bias[0], rows, o, relu)
 		return
 	}
 	for r := 0; r < rows; r++ {
 		row := y[r*o : (r+1)*o]
-		for i := o8; i < o; i++ {
+		for i := 0; i < o; i++ {
 			v := row[i] + bias[i]
 			if relu && v < 0 {
 				v = 0

@@ -20,18 +20,12 @@ func MaxStrided(acc []float32, as int, x []float32, s Strided) {
 	}
 	Strided{s.Blocks, s.C, as}.need("MaxStrided", len(acc))
 	s.need("MaxStrided", len(x))
-	c8 := 0
 	if vector() {
-		c8 = s.C &^ (lanes - 1)
-		if c8 > 0 {
-			maxStridedAVX2(&acc[0], as, &x[0], s.Stride, s.Blocks, c8)
-		}
-	}
-	if c8 == s.C {
+		maxStridedAVX2(&acc[0], as, &x[0], s.Stride, s.Blocks, s.C)
 		return
 	}
 	for b := 0; b < s.Blocks; b++ {
-		a, v := acc[b*as+c8:b*as+s.C], x[b*s.Stride+c8:b*s.Stride+s.C]
+		a, v := acc[b*as:b*as+s.C], x[b*s.Stride:b*s.Stride+s.C]
 		v = v[:len(a)]
 		for i, xv := range v {
 			if xv > a[i] || xv != xv {
@@ -53,19 +47,13 @@ func RouteStrided(dx, x []float32, s Strided, m, g []float32, done []uint32, ms 
 	t.need("RouteStrided", len(m))
 	t.need("RouteStrided", len(g))
 	t.need("RouteStrided", len(done))
-	c8 := 0
 	if vector() {
-		c8 = s.C &^ (lanes - 1)
-		if c8 > 0 {
-			routeStridedAVX2(&dx[0], &x[0], s.Stride, &m[0], &g[0], &done[0], ms, s.Blocks, c8)
-		}
-	}
-	if c8 == s.C {
+		routeStridedAVX2(&dx[0], &x[0], s.Stride, &m[0], &g[0], &done[0], ms, s.Blocks, s.C)
 		return
 	}
 	for b := 0; b < s.Blocks; b++ {
 		xo, mo := b*s.Stride, b*ms
-		for i := c8; i < s.C; i++ {
+		for i := 0; i < s.C; i++ {
 			if done[mo+i] == 0 && (x[xo+i] == m[mo+i] || (x[xo+i] != x[xo+i] && m[mo+i] != m[mo+i])) {
 				dx[xo+i] += g[mo+i]
 				done[mo+i] = ^uint32(0)

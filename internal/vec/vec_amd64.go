@@ -4,7 +4,10 @@ package vec
 
 const hasAsm = true
 
-// The AVX2 loops; n is a positive multiple of 8.
+// The AVX2 loops. In the contiguous ones n is a positive multiple of 8;
+// the strided ones and biasActAVX2 take any block length (a tail of fewer
+// than 8 elements is done with masked loads and stores) and at least one
+// block or row.
 
 //go:noescape
 func reluAVX2(y *float32, n int)
@@ -22,10 +25,10 @@ func maxAVX2(acc, x *float32, n int)
 func routeAVX2(dx, x, m, gr *float32, done *uint32, n int)
 
 //go:noescape
-func maxStridedAVX2(acc *float32, as int, x *float32, xs int, blocks, c8 int)
+func maxStridedAVX2(acc *float32, as int, x *float32, xs int, blocks, c int)
 
 //go:noescape
-func routeStridedAVX2(dx, x *float32, xs int, m, gr *float32, done *uint32, ms int, blocks, c8 int)
+func routeStridedAVX2(dx, x *float32, xs int, m, gr *float32, done *uint32, ms int, blocks, c int)
 
 //go:noescape
-func biasActAVX2(y, b *float32, rows, o, o8 int, relu bool)
+func biasActAVX2(y, b *float32, rows, o int, relu bool)

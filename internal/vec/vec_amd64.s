@@ -111,8 +111,29 @@ route_loop:
 	VZEROUPPER
 	RET
 
-// func maxStridedAVX2(acc *float32, as int, x *float32, xs int, blocks, c8 int)
-// Max over blocks of c8 elements: block b of acc starts at acc+b*as and of
+// tailmask<>+4*(8-t) holds a mask whose first t lanes are set: the
+// strided loops do the last c%8 elements of a block with masked loads and
+// stores, which never touch the lanes past the block.
+DATA tailmask<>+0(SB)/4, $0xffffffff
+DATA tailmask<>+4(SB)/4, $0xffffffff
+DATA tailmask<>+8(SB)/4, $0xffffffff
+DATA tailmask<>+12(SB)/4, $0xffffffff
+DATA tailmask<>+16(SB)/4, $0xffffffff
+DATA tailmask<>+20(SB)/4, $0xffffffff
+DATA tailmask<>+24(SB)/4, $0xffffffff
+DATA tailmask<>+28(SB)/4, $0xffffffff
+DATA tailmask<>+32(SB)/4, $0
+DATA tailmask<>+36(SB)/4, $0
+DATA tailmask<>+40(SB)/4, $0
+DATA tailmask<>+44(SB)/4, $0
+DATA tailmask<>+48(SB)/4, $0
+DATA tailmask<>+52(SB)/4, $0
+DATA tailmask<>+56(SB)/4, $0
+DATA tailmask<>+60(SB)/4, $0
+GLOBL tailmask<>(SB), RODATA|NOPTR, $64
+
+// func maxStridedAVX2(acc *float32, as int, x *float32, xs int, blocks, c int)
+// Max over blocks of c elements: block b of acc starts at acc+b*as and of
 // x at x+b*xs (strides in elements).
 TEXT ·maxStridedAVX2(SB), NOSPLIT, $0-48
 	MOVQ acc+0(FP), DI
@@ -122,11 +143,20 @@ TEXT ·maxStridedAVX2(SB), NOSPLIT, $0-48
 	MOVQ xs+24(FP), R11
 	SHLQ $2, R11
 	MOVQ blocks+32(FP), BX
-	MOVQ c8+40(FP), R12
+	MOVQ c+40(FP), R12
+	MOVQ R12, R13
+	ANDQ $7, R13             // tail
+	ANDQ $-8, R12            // whole vectors
+	LEAQ tailmask<>(SB), AX
+	MOVQ $8, DX
+	SUBQ R13, DX
+	VMOVDQU (AX)(DX*4), Y14
 ms_block:
-	MOVQ DI, R8
-	MOVQ SI, R9
-	MOVQ R12, CX
+	MOVQ  DI, R8
+	MOVQ  SI, R9
+	MOVQ  R12, CX
+	TESTQ CX, CX
+	JZ    ms_tail
 ms_loop:
 	VMOVUPS   (R9), Y1
 	VMOVUPS   (R8), Y0
@@ -138,14 +168,24 @@ ms_loop:
 	ADDQ      $32, R9
 	SUBQ      $8, CX
 	JNZ       ms_loop
-	ADDQ      R10, DI
-	ADDQ      R11, SI
-	DECQ      BX
-	JNZ       ms_block
+ms_tail:
+	TESTQ      R13, R13
+	JZ         ms_next
+	VMASKMOVPS (R9), Y14, Y1
+	VMASKMOVPS (R8), Y14, Y0
+	VMAXPS     Y0, Y1, Y2
+	VCMPPS     $3, Y1, Y1, Y3
+	VBLENDVPS  Y3, Y1, Y2, Y2
+	VMASKMOVPS Y2, Y14, (R8)
+ms_next:
+	ADDQ R10, DI
+	ADDQ R11, SI
+	DECQ BX
+	JNZ  ms_block
 	VZEROUPPER
 	RET
 
-// func routeStridedAVX2(dx, x *float32, xs int, m, gr *float32, done *uint32, ms int, blocks, c8 int)
+// func routeStridedAVX2(dx, x *float32, xs int, m, gr *float32, done *uint32, ms int, blocks, c int)
 // Route over blocks: dx and x step by xs elements per block, m, gr and
 // done by ms.
 TEXT ·routeStridedAVX2(SB), NOSPLIT, $0-72
@@ -159,10 +199,19 @@ TEXT ·routeStridedAVX2(SB), NOSPLIT, $0-72
 	MOVQ ms+48(FP), R14
 	SHLQ $2, R14
 	MOVQ blocks+56(FP), BX
-	MOVQ c8+64(FP), R12
-rs_block:
-	XORQ AX, AX              // byte offset within the block
+	MOVQ c+64(FP), R12
 	MOVQ R12, CX
+	ANDQ $7, CX              // tail
+	ANDQ $-8, R12            // whole vectors, in elements
+	SHLQ $2, R12             // ... in bytes
+	LEAQ tailmask<>(SB), AX
+	MOVQ $8, R10
+	SUBQ CX, R10
+	VMOVDQU (AX)(R10*4), Y14
+rs_block:
+	XORQ  AX, AX             // byte offset within the block
+	CMPQ  AX, R12
+	JEQ   rs_tail
 rs_loop:
 	VMOVUPS   (SI)(AX*1), Y0
 	VMOVUPS   (DX)(AX*1), Y1
@@ -180,34 +229,68 @@ rs_loop:
 	VBLENDVPS Y2, Y7, Y6, Y6
 	VMOVUPS   Y6, (DI)(AX*1)
 	ADDQ      $32, AX
-	SUBQ      $8, CX
-	JNZ       rs_loop
-	ADDQ      R13, DI
-	ADDQ      R13, SI
-	ADDQ      R14, DX
-	ADDQ      R14, R8
-	ADDQ      R14, R9
-	DECQ      BX
-	JNZ       rs_block
+	CMPQ      AX, R12
+	JNE       rs_loop
+rs_tail:
+	TESTQ      CX, CX
+	JZ         rs_next
+	LEAQ       (SI)(AX*1), R10
+	LEAQ       (DX)(AX*1), R11
+	VMASKMOVPS (R10), Y14, Y0
+	VMASKMOVPS (R11), Y14, Y1
+	VCMPPS     $0, Y1, Y0, Y2
+	VCMPPS     $3, Y0, Y0, Y3
+	VCMPPS     $3, Y1, Y1, Y4
+	VANDPS     Y4, Y3, Y3
+	VORPS      Y3, Y2, Y2
+	LEAQ       (R9)(AX*1), R10
+	VMASKMOVPS (R10), Y14, Y5
+	VANDNPS    Y2, Y5, Y2
+	VORPS      Y2, Y5, Y5
+	VMASKMOVPS Y5, Y14, (R10)
+	LEAQ       (R8)(AX*1), R11
+	VMASKMOVPS (R11), Y14, Y7
+	LEAQ       (DI)(AX*1), R10
+	VMASKMOVPS (R10), Y14, Y6
+	VADDPS     Y7, Y6, Y7
+	VBLENDVPS  Y2, Y7, Y6, Y6
+	VMASKMOVPS Y6, Y14, (R10)
+rs_next:
+	ADDQ R13, DI
+	ADDQ R13, SI
+	ADDQ R14, DX
+	ADDQ R14, R8
+	ADDQ R14, R9
+	DECQ BX
+	JNZ  rs_block
 	VZEROUPPER
 	RET
 
-// func biasActAVX2(y, b *float32, rows, o, o8 int, relu bool)
-// Each of rows rows of o elements (o apart) gets b added to its first o8
-// elements, then, with relu, negatives set to zero.
-TEXT ·biasActAVX2(SB), NOSPLIT, $0-41
-	MOVQ   y+0(FP), DI
-	MOVQ   b+8(FP), SI
-	MOVQ   rows+16(FP), BX
-	MOVQ   o+24(FP), R10
-	SHLQ   $2, R10
-	MOVQ   o8+32(FP), R12
-	MOVBLZX relu+40(FP), R13
-	VXORPS Y15, Y15, Y15
+// func biasActAVX2(y, b *float32, rows, o int, relu bool)
+// Each of rows rows of o elements gets b added, then, with relu,
+// negatives set to zero.
+TEXT ·biasActAVX2(SB), NOSPLIT, $0-33
+	MOVQ    y+0(FP), DI
+	MOVQ    b+8(FP), SI
+	MOVQ    rows+16(FP), BX
+	MOVQ    o+24(FP), R10
+	MOVQ    R10, R12
+	SHLQ    $2, R10           // row stride in bytes
+	MOVQ    R12, R14
+	ANDQ    $7, R14           // tail
+	ANDQ    $-8, R12          // whole vectors
+	MOVBLZX relu+32(FP), R13
+	LEAQ    tailmask<>(SB), AX
+	MOVQ    $8, DX
+	SUBQ    R14, DX
+	VMOVDQU (AX)(DX*4), Y14
+	VXORPS  Y15, Y15, Y15
 ba_row:
-	MOVQ DI, R8
-	MOVQ SI, R9
-	MOVQ R12, CX
+	MOVQ  DI, R8
+	MOVQ  SI, R9
+	MOVQ  R12, CX
+	TESTQ CX, CX
+	JZ    ba_tail
 ba_loop:
 	VMOVUPS (R8), Y0
 	VADDPS  (R9), Y0, Y0
@@ -220,8 +303,20 @@ ba_store:
 	ADDQ    $32, R9
 	SUBQ    $8, CX
 	JNZ     ba_loop
-	ADDQ    R10, DI
-	DECQ    BX
-	JNZ     ba_row
+ba_tail:
+	TESTQ      R14, R14
+	JZ         ba_next
+	VMASKMOVPS (R8), Y14, Y0
+	VMASKMOVPS (R9), Y14, Y1
+	VADDPS     Y1, Y0, Y0
+	TESTQ      R13, R13
+	JZ         ba_tstore
+	VMAXPS     Y0, Y15, Y0
+ba_tstore:
+	VMASKMOVPS Y0, Y14, (R8)
+ba_next:
+	ADDQ R10, DI
+	DECQ BX
+	JNZ  ba_row
 	VZEROUPPER
 	RET

@@ -10,14 +10,14 @@ func addAVX2(acc, x *float32, n int)                       { panic("vec: no AVX2
 func maxAVX2(acc, x *float32, n int)                       { panic("vec: no AVX2 loops in this build") }
 func routeAVX2(dx, x, m, gr *float32, done *uint32, n int) { panic("vec: no AVX2 loops in this build") }
 
-func maxStridedAVX2(acc *float32, as int, x *float32, xs int, blocks, c8 int) {
+func maxStridedAVX2(acc *float32, as int, x *float32, xs int, blocks, c int) {
 	panic("vec: no AVX2 loops in this build")
 }
 
-func routeStridedAVX2(dx, x *float32, xs int, m, gr *float32, done *uint32, ms int, blocks, c8 int) {
+func routeStridedAVX2(dx, x *float32, xs int, m, gr *float32, done *uint32, ms int, blocks, c int) {
 	panic("vec: no AVX2 loops in this build")
 }
 
-func biasActAVX2(y, b *float32, rows, o, o8 int, relu bool) {
+func biasActAVX2(y, b *float32, rows, o int, relu bool) {
 	panic("vec: no AVX2 loops in this build")
 }
