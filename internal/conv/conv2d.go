@@ -19,9 +19,9 @@ const (
 
 // colBudget bounds the elements of one block of the im2col matrix, so that
 // the matrix for a large batch is built and multiplied a block of rows at a
-// time (16 MiB of float32). It does not depend on the thread count, so
-// neither do the results.
-const colBudget = 4 << 20
+// time: 1 MiB of float32, a core's L2 cache, where the product reads it
+// back. It does not depend on the thread count, so neither do the results.
+const colBudget = 1 << 18
 
 // Workspace holds the scratch buffers of the convolution kernels, grown on
 // first use and reused after, so that a compiled step does not allocate.
@@ -48,6 +48,7 @@ type job[T Float] struct {
 	o             int
 	b             []T  // the bias (epilogue)
 	relu          bool // the epilogue's activation
+	trans         bool // filterProduct's parts are transposed
 }
 
 func (ws *Workspace[T]) bind() {
@@ -86,63 +87,124 @@ func im2col[T Float](ws *Workspace[T], p *Params, x []T, g, r0, r1 int, col []T)
 }
 
 func (j *job[T]) im2col(lo, hi int) {
-	p, x, col, g, r0 := j.p, j.x, j.col, j.g, j.r0
+	p, col, r0 := j.p, j.col, j.r0
 	cg := p.C / p.Groups
 	k := p.KH * p.KW * cg
 	img := p.OH * p.OW
-	// With one group and no dilation, a kernel row's KW taps read KW·C
-	// consecutive input elements into consecutive columns: one copy per
-	// kernel row where the row lies inside the input.
-	span := 0
-	if p.Groups == 1 && p.DilW == 1 {
-		span = p.KW * cg
-	}
-	r := r0 + lo
+	r, end := r0+lo, r0+hi
 	n, rem := r/img, r%img
 	oh, ow := rem/p.OW, rem%p.OW
-	for ; r < r0+hi; r++ {
-		dst := col[(r-r0)*k : (r-r0+1)*k]
-		base := n * p.H * p.W * p.C
-		iw0 := ow*p.StrideW - p.PadL
-		inside := span > 0 && iw0 >= 0 && iw0+p.KW <= p.W
-		for kh := 0; kh < p.KH; kh++ {
-			ih := oh*p.StrideH - p.PadT + kh*p.DilH
-			drow := dst[kh*p.KW*cg : (kh+1)*p.KW*cg]
-			if ih < 0 || ih >= p.H {
-				clear(drow)
-				continue
-			}
-			if inside {
-				src := x[base+(ih*p.W+iw0)*p.C:][:len(drow)]
-				if len(src) <= 16 {
-					// Too short for copy's call to pay.
-					for i, v := range src {
-						drow[i] = v
-					}
-				} else {
-					copy(drow, src)
-				}
-				continue
-			}
-			for kw := 0; kw < p.KW; kw++ {
-				iw := iw0 + kw*p.DilW
-				d := drow[kw*cg : (kw+1)*cg]
-				if iw < 0 || iw >= p.W {
-					clear(d)
-					continue
-				}
-				off := base + (ih*p.W+iw)*p.C + g*cg
-				copy(d, x[off:off+cg])
+	for r < end {
+		// A stretch of one output row at a time: its pixels' kernel rows
+		// are strided copies of the input's rows.
+		ow1 := min(p.OW, ow+(end-r))
+		if p.Groups == 1 && p.DilW == 1 && ow1-ow >= 4 {
+			j.im2colStretch(n, oh, ow, ow1, col[(r-r0)*k:])
+		} else {
+			for o := ow; o < ow1; o++ {
+				j.im2colPixel(n, oh, o, col[(r-r0+o-ow)*k:][:k])
 			}
 		}
-		// The next output pixel, without dividing.
-		if ow++; ow == p.OW {
+		r += ow1 - ow
+		if ow = ow1; ow == p.OW {
 			ow = 0
 			if oh++; oh == p.OH {
 				oh = 0
 				n++
 			}
 		}
+	}
+}
+
+// im2colPixel writes the im2col row (k elements) of output pixel (n, oh,
+// ow) for group j.g.
+func (j *job[T]) im2colPixel(n, oh, ow int, dst []T) {
+	p, x, g := j.p, j.x, j.g
+	cg := p.C / p.Groups
+	base := n * p.H * p.W * p.C
+	iw0 := ow*p.StrideW - p.PadL
+	for kh := 0; kh < p.KH; kh++ {
+		ih := oh*p.StrideH - p.PadT + kh*p.DilH
+		drow := dst[kh*p.KW*cg : (kh+1)*p.KW*cg]
+		if ih < 0 || ih >= p.H {
+			clear(drow)
+			continue
+		}
+		if p.Groups == 1 && p.DilW == 1 {
+			// The kernel columns [kw0, kw1) inside the input are one
+			// contiguous run of the input row.
+			kw0, kw1 := max(0, -iw0), min(p.KW, p.W-iw0)
+			if kw0 >= kw1 {
+				clear(drow)
+				continue
+			}
+			clear(drow[:kw0*cg])
+			clear(drow[kw1*cg:])
+			d := drow[kw0*cg : kw1*cg]
+			copy(d, x[base+(ih*p.W+iw0+kw0)*p.C:][:len(d)])
+			continue
+		}
+		for kw := 0; kw < p.KW; kw++ {
+			iw := iw0 + kw*p.DilW
+			d := drow[kw*cg : (kw+1)*cg]
+			if iw < 0 || iw >= p.W {
+				clear(d)
+				continue
+			}
+			off := base + (ih*p.W+iw)*p.C + g*cg
+			copy(d, x[off:off+cg])
+		}
+	}
+}
+
+// im2colStretch writes the im2col rows of output pixels [ow0, ow1) of
+// output row (n, oh) into dst (rows k apart), for one group and no
+// dilation along the width: for each kernel row, the pixels whose window
+// lies inside the input take their KW·C elements with one strided copy.
+func (j *job[T]) im2colStretch(n, oh, ow0, ow1 int, dst []T) {
+	p, x := j.p, j.x
+	span := p.KW * p.C
+	k := p.KH * span
+	base := n * p.H * p.W * p.C
+	// Output columns whose whole window row is inside: iw0 >= 0 and
+	// iw0+KW <= W, with iw0 = ow*StrideW - PadL.
+	owA := max(ow0, (p.PadL+p.StrideW-1)/p.StrideW)
+	owB := ow1
+	if lim := p.W - p.KW + p.PadL; lim < 0 {
+		owB = owA
+	} else {
+		owB = max(owA, min(ow1, lim/p.StrideW+1))
+	}
+	for kh := 0; kh < p.KH; kh++ {
+		ih := oh*p.StrideH - p.PadT + kh*p.DilH
+		if ih < 0 || ih >= p.H {
+			for o := ow0; o < ow1; o++ {
+				clear(dst[(o-ow0)*k+kh*span:][:span])
+			}
+			continue
+		}
+		if owA < owB {
+			src := x[base+(ih*p.W+owA*p.StrideW-p.PadL)*p.C:]
+			copyRows(dst[(owA-ow0)*k+kh*span:], k, src, vec.Strided{Blocks: owB - owA, C: span, Stride: p.StrideW * p.C})
+		}
+	}
+	// The border pixels, whose windows reach into the padding.
+	for o := ow0; o < min(owA, ow1); o++ {
+		j.im2colPixel(n, oh, o, dst[(o-ow0)*k:][:k])
+	}
+	for o := max(owB, ow0); o < ow1; o++ {
+		j.im2colPixel(n, oh, o, dst[(o-ow0)*k:][:k])
+	}
+}
+
+// copyRows is vec.CopyStrided for either float type.
+func copyRows[T Float](dst []T, ds int, src []T, s vec.Strided) {
+	if d, ok := any(dst).([]float32); ok {
+		vec.CopyStrided(d, ds, any(src).([]float32), s)
+		return
+	}
+	for b := 0; b < s.Blocks; b++ {
+		copy(dst[b*ds:b*ds+s.C], src[b*s.Stride:b*s.Stride+s.C])
 	}
 }
 
@@ -396,7 +458,10 @@ const splitRows = 4096
 // filterProduct sets dw (k×o) = colᵀ·dy over m rows. A small dw over many
 // rows (a first layer's few taps and channels) is one tile of the GEMM,
 // which would run on one thread: its sum is cut into parts of splitRows
-// rows, computed in parallel and added in order.
+// rows, computed in parallel and added in order. With few channels (o <
+// 16) each part is computed transposed, dyᵀ·col, which the GEMM kernels
+// run faster there and which gives the same bits: the same products in
+// the same order.
 func filterProduct[T Float](ws *Workspace[T], k, o, m int, col, dy, dw []T) {
 	parts := (m + splitRows - 1) / splitRows
 	if k*o > 4096 || parts < 2 {
@@ -407,20 +472,39 @@ func filterProduct[T Float](ws *Workspace[T], k, o, m int, col, dy, dw []T) {
 		ws.part = make([]T, parts*k*o)
 	}
 	ws.bind()
-	ws.j = job[T]{col: col, y: dy, dx: ws.part[:parts*k*o], g: k, o: o, r1: m}
+	trans := o < 16 && k > o
+	ws.j = job[T]{col: col, y: dy, dx: ws.part[:parts*k*o], g: k, o: o, r1: m, trans: trans}
 	parallel.For(parts, 1, ws.splitFn)
-	copy(dw[:k*o], ws.part[:k*o])
-	for c := 1; c < parts; c++ {
-		addTo(dw[:k*o], ws.part[c*k*o:(c+1)*k*o])
+	if !trans {
+		copy(dw[:k*o], ws.part[:k*o])
+		for c := 1; c < parts; c++ {
+			addTo(dw[:k*o], ws.part[c*k*o:(c+1)*k*o])
+		}
+		return
+	}
+	// The parts are o×k: dw[t][oc] is the sum of their [oc][t] in order.
+	for t := 0; t < k; t++ {
+		for oc := 0; oc < o; oc++ {
+			v := ws.part[oc*k+t]
+			for c := 1; c < parts; c++ {
+				v += ws.part[c*k*o+oc*k+t]
+			}
+			dw[t*o+oc] = v
+		}
 	}
 }
 
-// split computes parts [lo, hi) of filterProduct into j.dx.
+// split computes parts [lo, hi) of filterProduct into j.dx, transposed
+// when j.trans is set.
 func (j *job[T]) split(lo, hi int) {
 	k, o, m := j.g, j.o, j.r1
 	for c := lo; c < hi; c++ {
 		r0 := c * splitRows
 		rows := min(splitRows, m-r0)
-		mm(true, false, k, o, rows, j.col[r0*k:], k, j.y[r0*o:], o, 0, j.dx[c*k*o:], o)
+		if j.trans {
+			mm(true, false, o, k, rows, j.y[r0*o:], o, j.col[r0*k:], k, 0, j.dx[c*k*o:], k)
+		} else {
+			mm(true, false, k, o, rows, j.col[r0*k:], k, j.y[r0*o:], o, 0, j.dx[c*k*o:], o)
+		}
 	}
 }

@@ -73,6 +73,10 @@ func cases() []convCase {
 				convCase{[4]int{1, 9, 9, 2}, [4]int{3, 3, 2, 2}, [2]int{s, s}, [2]int{2, 2}, pad, 1},
 				convCase{[4]int{3, 4, 5, 3}, [4]int{1, 1, 3, 5}, [2]int{s, s}, [2]int{1, 1}, pad, 1},
 				convCase{[4]int{1, 6, 6, 4}, [4]int{3, 3, 1, 8}, [2]int{s, s}, [2]int{1, 1}, pad, 4}, // depthwise, multiplier 2
+				// Wide rows: im2col's strided stretches, with border pixels
+				// on both sides, and a dilation along the height only.
+				convCase{[4]int{2, 11, 13, 3}, [4]int{5, 5, 3, 6}, [2]int{s, s}, [2]int{1, 1}, pad, 1},
+				convCase{[4]int{1, 9, 12, 2}, [4]int{3, 4, 2, 3}, [2]int{s, s}, [2]int{2, 1}, pad, 1},
 			)
 		}
 	}

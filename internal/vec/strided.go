@@ -61,3 +61,21 @@ func RouteStrided(dx, x []float32, s Strided, m, g []float32, done []uint32, ms 
 		}
 	}
 }
+
+// CopyStrided copies s.Blocks blocks of s.C elements: block b from
+// src[b*s.Stride:] to dst[b*ds:]. The blocks of dst must not overlap
+// those of src.
+func CopyStrided(dst []float32, ds int, src []float32, s Strided) {
+	if s.Blocks <= 0 || s.C <= 0 {
+		return
+	}
+	Strided{s.Blocks, s.C, ds}.need("CopyStrided", len(dst))
+	s.need("CopyStrided", len(src))
+	if vector() {
+		copyStridedAVX2(&dst[0], ds, &src[0], s.Stride, s.Blocks, s.C)
+		return
+	}
+	for b := 0; b < s.Blocks; b++ {
+		copy(dst[b*ds:b*ds+s.C], src[b*s.Stride:b*s.Stride+s.C])
+	}
+}

@@ -65,3 +65,27 @@ func TestStridedMatchesBlocks(t *testing.T) {
 		}
 	}
 }
+
+func TestCopyStrided(t *testing.T) {
+	r := rand.New(rand.NewSource(4))
+	for _, s := range []Strided{{1, 8, 8}, {3, 5, 3}, {4, 15, 3}, {5, 19, 40}, {2, 1, 1}, {7, 96, 32}} {
+		src := sample(r, (s.Blocks-1)*s.Stride+s.C)
+		ds := s.C + 2
+		each(t, "CopyStrided", func() []float32 {
+			dst := make([]float32, (s.Blocks-1)*ds+s.C+1)
+			for i := range dst {
+				dst[i] = -9
+			}
+			CopyStrided(dst, ds, src, s)
+			for b := 0; b < s.Blocks; b++ {
+				if !bitsEqual(dst[b*ds:b*ds+s.C], src[b*s.Stride:b*s.Stride+s.C]) {
+					t.Fatalf("%v: block %d not copied", s, b)
+				}
+				if b*ds+s.C < len(dst) && dst[b*ds+s.C] != -9 {
+					t.Fatalf("%v: wrote past block %d", s, b)
+				}
+			}
+			return dst
+		})
+	}
+}

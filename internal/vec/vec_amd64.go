@@ -32,3 +32,6 @@ func routeStridedAVX2(dx, x *float32, xs int, m, gr *float32, done *uint32, ms i
 
 //go:noescape
 func biasActAVX2(y, b *float32, rows, o int, relu bool)
+
+//go:noescape
+func copyStridedAVX2(dst *float32, ds int, src *float32, ss int, blocks, n int)

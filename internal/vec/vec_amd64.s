@@ -320,3 +320,48 @@ ba_next:
 	JNZ  ba_row
 	VZEROUPPER
 	RET
+
+// func copyStridedAVX2(dst *float32, ds int, src *float32, ss int, blocks, n int)
+// Copies blocks blocks of n elements: block b from src+b*ss to dst+b*ds
+// (strides in elements); the last n%8 of a block with masked moves.
+TEXT ·copyStridedAVX2(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ ds+8(FP), R10
+	SHLQ $2, R10
+	MOVQ src+16(FP), SI
+	MOVQ ss+24(FP), R11
+	SHLQ $2, R11
+	MOVQ blocks+32(FP), BX
+	MOVQ n+40(FP), R12
+	MOVQ R12, R13
+	ANDQ $7, R13
+	ANDQ $-8, R12
+	LEAQ tailmask<>(SB), AX
+	MOVQ $8, DX
+	SUBQ R13, DX
+	VMOVDQU (AX)(DX*4), Y14
+cs_block:
+	MOVQ  DI, R8
+	MOVQ  SI, R9
+	MOVQ  R12, CX
+	TESTQ CX, CX
+	JZ    cs_tail
+cs_loop:
+	VMOVUPS (R9), Y0
+	VMOVUPS Y0, (R8)
+	ADDQ    $32, R8
+	ADDQ    $32, R9
+	SUBQ    $8, CX
+	JNZ     cs_loop
+cs_tail:
+	TESTQ      R13, R13
+	JZ         cs_next
+	VMASKMOVPS (R9), Y14, Y0
+	VMASKMOVPS Y0, Y14, (R8)
+cs_next:
+	ADDQ R10, DI
+	ADDQ R11, SI
+	DECQ BX
+	JNZ  cs_block
+	VZEROUPPER
+	RET

@@ -21,3 +21,7 @@ func routeStridedAVX2(dx, x *float32, xs int, m, gr *float32, done *uint32, ms i
 func biasActAVX2(y, b *float32, rows, o int, relu bool) {
 	panic("vec: no AVX2 loops in this build")
 }
+
+func copyStridedAVX2(dst *float32, ds int, src *float32, ss int, blocks, n int) {
+	panic("vec: no AVX2 loops in this build")
+}
