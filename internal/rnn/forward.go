@@ -106,13 +106,12 @@ func (k *Kernel[T]) forwardRows(lo, hi int) {
 		keep := c.mask == nil || c.mask[r]
 		switch s.Cell {
 		case SimpleRNN:
-			for j := range g {
-				v := g[j]
-				if c.bias != nil {
-					v += c.bias[j]
+			if c.bias != nil {
+				for j := range g {
+					g[j] += c.bias[j]
 				}
-				g[j] = apply(act, v)
 			}
+			applySlice(act, g)
 			if keep {
 				copy(hn, g)
 			} else {
@@ -124,33 +123,41 @@ func (k *Kernel[T]) forwardRows(lo, hi int) {
 					g[j] += c.bias[j]
 				}
 			}
+			sigmoidSlice(g[:2*u]) // i, f
+			applySlice(act, g[2*u:3*u])
+			sigmoidSlice(g[3*u:]) // o
 			gi, gf, gc, gout := g[:u], g[u:2*u], g[2*u:3*u], g[3*u:]
 			cp := c.cprev[r*u : (r+1)*u]
 			tc := c.tc[r*u : (r+1)*u]
 			cn := k.nextC(b)
-			for j := 0; j < u; j++ {
-				i, f, cc, o := sigmoid(gi[j]), sigmoid(gf[j]), apply(act, gc[j]), sigmoid(gout[j])
-				gi[j], gf[j], gc[j], gout[j] = i, f, cc, o
-				cnew := f*cp[j] + i*cc
-				t := apply(act, cnew)
-				tc[j] = t
-				if keep {
-					cn[j], hn[j] = cnew, o*t
-				} else {
-					cn[j], hn[j] = cp[j], hp[j]
+			if keep {
+				for j := 0; j < u; j++ {
+					cn[j] = gf[j]*cp[j] + gi[j]*gc[j]
 				}
+				copy(tc, cn)
+				applySlice(act, tc)
+				for j := 0; j < u; j++ {
+					hn[j] = gout[j] * tc[j]
+				}
+			} else {
+				for j := 0; j < u; j++ {
+					tc[j] = gf[j]*cp[j] + gi[j]*gc[j]
+				}
+				applySlice(act, tc)
+				copy(cn, cp)
+				copy(hn, hp)
 			}
 		case GRU:
 			gz, gr, gh := g[:u], g[u:2*u], g[2*u:]
 			if !s.ResetAfter {
 				aux := c.aux[r*u : (r+1)*u]
-				for j := 0; j < u; j++ {
-					vz, vr := gz[j], gr[j]
-					if c.bias != nil {
-						vz += c.bias[j]
-						vr += c.bias[u+j]
+				if c.bias != nil {
+					for j := 0; j < 2*u; j++ {
+						g[j] += c.bias[j]
 					}
-					gz[j], gr[j] = sigmoid(vz), sigmoid(vr)
+				}
+				sigmoidSlice(g[:2*u]) // z, r
+				for j := 0; j < u; j++ {
 					aux[j] = gr[j] * hp[j]
 				}
 				continue // forwardRows2 writes h and the outputs
@@ -159,22 +166,28 @@ func (k *Kernel[T]) forwardRows(lo, hi int) {
 			rz, rr, rh := rs[:u], rs[u:2*u], rs[2*u:]
 			aux := c.aux[r*u : (r+1)*u]
 			for j := 0; j < u; j++ {
-				vz, vr, vh, wh := gz[j]+rz[j], gr[j]+rr[j], gh[j], rh[j]
+				vz, vr, wh := gz[j]+rz[j], gr[j]+rr[j], rh[j]
 				if c.bias != nil {
 					bi, br := c.bias[:wd], c.bias[wd:]
 					vz += bi[j] + br[j]
 					vr += bi[u+j] + br[u+j]
-					vh += bi[2*u+j]
+					gh[j] += bi[2*u+j]
 					wh += br[2*u+j]
 				}
-				z, rg := sigmoid(vz), sigmoid(vr)
-				hh := apply(act, vh+rg*wh)
-				gz[j], gr[j], gh[j], aux[j] = z, rg, hh, wh
-				if keep {
-					hn[j] = z*hp[j] + (1-z)*hh
-				} else {
-					hn[j] = hp[j]
+				gz[j], gr[j], aux[j] = vz, vr, wh
+			}
+			sigmoidSlice(g[:2*u]) // z, r
+			for j := 0; j < u; j++ {
+				gh[j] += gr[j] * aux[j]
+			}
+			applySlice(act, gh)
+			if keep {
+				for j := 0; j < u; j++ {
+					z := gz[j]
+					hn[j] = z*hp[j] + (1-z)*gh[j]
 				}
+			} else {
+				copy(hn, hp)
 			}
 		}
 		k.emit(b, hn)
@@ -193,18 +206,18 @@ func (k *Kernel[T]) forwardRows2(lo, hi int) {
 		hp := c.hprev[r*u : (r+1)*u]
 		hn := k.nextH(b)
 		keep := c.mask == nil || c.mask[r]
-		for j := 0; j < u; j++ {
-			v := gh[j]
-			if c.bias != nil {
-				v += c.bias[2*u+j]
+		if c.bias != nil {
+			for j := 0; j < u; j++ {
+				gh[j] += c.bias[2*u+j]
 			}
-			hh := apply(s.Activation, v)
-			gh[j] = hh
-			if keep {
-				hn[j] = gz[j]*hp[j] + (1-gz[j])*hh
-			} else {
-				hn[j] = hp[j]
+		}
+		applySlice(s.Activation, gh)
+		if keep {
+			for j := 0; j < u; j++ {
+				hn[j] = gz[j]*hp[j] + (1-gz[j])*gh[j]
 			}
+		} else {
+			copy(hn, hp)
 		}
 		k.emit(b, hn)
 	}
