@@ -50,7 +50,7 @@ func (k *Kernel[T]) Backward(w Weights[T], in Input[T], reserve []T, dOut Output
 	}
 
 	c := &k.cur
-	*c = call[T]{batch: nb, steps: ns, mask: in.Mask, bias: w.Bias, dy: dOut.Y}
+	*c = call[T]{batch: nb, steps: ns, mask: in.Mask, rmask: in.RecurrentMask, bias: w.Bias, dy: dOut.Y}
 	c.resView = k.view(reserve, rows)
 	k.firstKept(in)
 	dzx := grow(&k.dzx, rows*wd)
@@ -76,13 +76,19 @@ func (k *Kernel[T]) Backward(w Weights[T], in Input[T], reserve []T, dOut Output
 	if s.Cell == GRU && !s.ResetAfter {
 		grow(&k.drh, nb*u)
 	}
+	if c.rmask != nil {
+		grow(&k.hm, nb*wd)
+		grow(&k.dhm, nb*wd)
+	}
 
 	grain := k.grain()
 	ldz := ns * wd
 	for st := ns - 1; st >= 0; st-- {
 		c.s, c.tau = st, k.inputStep(st, ns)
 		parallel.For(nb, grain, k.bwdFn)
-		if s.Cell == GRU && !s.ResetAfter {
+		if c.rmask != nil {
+			k.backRecurrentMasked(w.Recurrent, dzx, dzh, ldz)
+		} else if s.Cell == GRU && !s.ResetAfter {
 			// d(r·h_{t-1}) = dz_h·U_hᵀ, then dr and the rest of dh_{t-1}.
 			k.gemm(false, true, nb, u, u, 1, dzx[c.tau*wd+2*u:], ldz, w.Recurrent[2*u:], wd, 0, k.drh, u)
 			parallel.For(nb, grain, k.bwd2Fn)
@@ -107,7 +113,9 @@ func (k *Kernel[T]) Backward(w Weights[T], in Input[T], reserve []T, dOut Output
 		k.gemm(true, false, nf, wd, rows, 1, in.X, nf, dzx, wd, 0, g.Kernel, wd)
 	}
 	if g.Recurrent != nil {
-		if s.Cell == GRU && !s.ResetAfter {
+		if c.rmask != nil {
+			k.recurrentGradMasked(g.Recurrent, dzx, dzh)
+		} else if s.Cell == GRU && !s.ResetAfter {
 			k.gemm(true, false, u, 2*u, rows, 1, c.hprev, u, dzx, wd, 0, g.Recurrent, wd)
 			k.gemm(true, false, u, u, rows, 1, c.aux, u, dzx[2*u:], wd, 0, g.Recurrent[2*u:], wd)
 		} else {
@@ -127,6 +135,63 @@ func (k *Kernel[T]) Backward(w Weights[T], in Input[T], reserve []T, dOut Output
 		}
 	}
 	*c = call[T]{}
+}
+
+// backRecurrentMasked finishes a backward step under recurrent dropout:
+// it adds Σ_g M_g⊙(dz_g·U_gᵀ) to dh_{t-1} (for GRU without ResetAfter,
+// after backwardRows2 has the reset gate's part from d(r⊙h_{t-1}⊙M_h)).
+func (k *Kernel[T]) backRecurrentMasked(rec, dzx, dzh []T, ldz int) {
+	s, c := &k.spec, &k.cur
+	nb, u, wd := c.batch, s.Units, s.width()
+	gates := s.Cell.Gates()
+	if s.Cell == GRU && !s.ResetAfter {
+		k.maskH() // backwardRows2 reads h_{t-1}⊙M_h
+		k.gemm(false, true, nb, u, u, 1, dzx[c.tau*wd+2*u:], ldz, rec[2*u:], wd, 0, k.drh, u)
+		parallel.For(nb, k.grain(), k.bwd2Fn)
+		gates = 2
+	}
+	for q := 0; q < gates; q++ {
+		k.gemm(false, true, nb, u, u, 1, dzh[c.tau*wd+q*u:], ldz, rec[q*u:], wd, 0, k.dhm[q*u:], wd)
+	}
+	for b := 0; b < nb; b++ {
+		dhp := k.dhPrev[b*u : (b+1)*u]
+		for q := 0; q < gates; q++ {
+			m := c.rmask[b*wd+q*u : b*wd+(q+1)*u]
+			d := k.dhm[b*wd+q*u : b*wd+(q+1)*u]
+			for j := range dhp {
+				dhp[j] += m[j] * d[j]
+			}
+		}
+	}
+}
+
+// recurrentGradMasked writes the recurrent kernel's gradient under
+// recurrent dropout: block g is Σ_{t,b} (h_{t-1}⊙M_g)ᵀ·dz_g, one GEMM over
+// all steps per gate (for GRU without ResetAfter, the candidate's block is
+// Σ (r⊙h_{t-1}⊙M_h)ᵀ·dz_h, from the reserve).
+func (k *Kernel[T]) recurrentGradMasked(dst, dzx, dzh []T) {
+	s, c := &k.spec, &k.cur
+	u, wd, rows := s.Units, s.width(), c.batch*c.steps
+	gates := s.Cell.Gates()
+	if s.Cell == GRU && !s.ResetAfter {
+		k.gemm(true, false, u, u, rows, 1, c.aux, u, dzx[2*u:], wd, 0, dst[2*u:], wd)
+		gates = 2
+	}
+	hm := grow(&k.hmAll, rows*wd)
+	for r := 0; r < rows; r++ {
+		b := r / c.steps
+		hp := c.hprev[r*u : (r+1)*u]
+		for q := 0; q < gates; q++ {
+			m := c.rmask[b*wd+q*u : b*wd+(q+1)*u]
+			out := hm[r*wd+q*u : r*wd+(q+1)*u]
+			for j := range out {
+				out[j] = hp[j] * m[j]
+			}
+		}
+	}
+	for q := 0; q < gates; q++ {
+		k.gemm(true, false, u, u, rows, 1, hm[q*u:], wd, dzh[q*u:], wd, 0, dst[q*u:], wd)
+	}
 }
 
 // backwardRows is the fused pass of one step, backwards, over samples
@@ -226,6 +291,17 @@ func (k *Kernel[T]) backwardRows2(lo, hi int) {
 		hp := c.hprev[r*u : (r+1)*u]
 		drh := k.drh[b*u : (b+1)*u]
 		dhp := k.dhPrev[b*u : (b+1)*u]
+		if c.rmask != nil {
+			// The candidate's product reads h_{t-1}⊙M_h.
+			hm := k.hm[b*wd+2*u : b*wd+3*u]
+			m := c.rmask[b*wd+2*u : b*wd+3*u]
+			for j := 0; j < u; j++ {
+				rg := g[u+j]
+				dz[u+j] = drh[j] * hm[j] * rg * (1 - rg)
+				dhp[j] += drh[j] * rg * m[j]
+			}
+			continue
+		}
 		for j := 0; j < u; j++ {
 			rg := g[u+j]
 			dz[u+j] = drh[j] * hp[j] * rg * (1 - rg)

@@ -26,7 +26,7 @@ func (k *Kernel[T]) Forward(w Weights[T], in Input[T], reserve []T, out Output[T
 		return
 	}
 	c := &k.cur
-	*c = call[T]{batch: nb, steps: ns, mask: in.Mask, bias: w.Bias, y: out.Y}
+	*c = call[T]{batch: nb, steps: ns, mask: in.Mask, rmask: in.RecurrentMask, bias: w.Bias, y: out.Y}
 	c.resView = k.view(reserve, rows)
 	k.firstKept(in)
 	grow(&k.hLast, nb*u)
@@ -35,6 +35,9 @@ func (k *Kernel[T]) Forward(w Weights[T], in Input[T], reserve []T, out Output[T
 	}
 	if s.resetAfter() {
 		grow(&k.rstep, nb*wd)
+	}
+	if c.rmask != nil {
+		grow(&k.hm, nb*wd)
 	}
 
 	// Every step's input projection at once: (batch·steps, features)·(features, gates·units).
@@ -68,6 +71,8 @@ func (k *Kernel[T]) Forward(w Weights[T], in Input[T], reserve []T, out Output[T
 		hp := c.hprev[c.tau*u:]
 		g := c.gates[c.tau*wd:]
 		switch {
+		case c.rmask != nil:
+			k.recurrentMasked(w.Recurrent, g, ldg)
 		case s.resetAfter():
 			k.gemm(false, false, nb, wd, u, 1, hp, ldh, w.Recurrent, wd, 0, k.rstep, wd)
 		case s.Cell == GRU:
@@ -89,6 +94,27 @@ func (k *Kernel[T]) Forward(w Weights[T], in Input[T], reserve []T, out Output[T
 		copy(out.C, k.cLast[:nb*u])
 	}
 	*c = call[T]{}
+}
+
+// recurrentMasked adds the step's recurrent products under recurrent
+// dropout, one GEMM per gate block: (h_{t-1}⊙M_g)·U_g into the gates g (or,
+// for GRU with ResetAfter, into rstep; for GRU without, only z and r: the
+// candidate's product follows forwardRows).
+func (k *Kernel[T]) recurrentMasked(rec, g []T, ldg int) {
+	s, c := &k.spec, &k.cur
+	nb, u, wd := c.batch, s.Units, s.width()
+	k.maskH()
+	gates := s.Cell.Gates()
+	if s.Cell == GRU && !s.ResetAfter {
+		gates = 2
+	}
+	for q := 0; q < gates; q++ {
+		if s.resetAfter() {
+			k.gemm(false, false, nb, u, u, 1, k.hm[q*u:], wd, rec[q*u:], wd, 0, k.rstep[q*u:], wd)
+		} else {
+			k.gemm(false, false, nb, u, u, 1, k.hm[q*u:], wd, rec[q*u:], wd, 1, g[q*u:], ldg)
+		}
+	}
 }
 
 // forwardRows is the fused pass of one step over samples [lo, hi): gate
@@ -157,8 +183,12 @@ func (k *Kernel[T]) forwardRows(lo, hi int) {
 					}
 				}
 				sigmoidSlice(g[:2*u]) // z, r
+				hh := hp
+				if c.rmask != nil {
+					hh = k.hm[b*wd+2*u : b*wd+3*u] // h_{t-1}⊙M_h
+				}
 				for j := 0; j < u; j++ {
-					aux[j] = gr[j] * hp[j]
+					aux[j] = gr[j] * hh[j]
 				}
 				continue // forwardRows2 writes h and the outputs
 			}

@@ -27,6 +27,13 @@ type Input[T Float] struct {
 	Mask         []bool // (batch, steps), true where a step is kept; nil keeps all
 	H0           []T    // (batch, units); nil starts from zeros
 	C0           []T    // (batch, units), LSTM only; nil starts from zeros
+	// RecurrentMask is recurrent dropout (Keras's recurrent_dropout), nil
+	// for none: (batch, gates·units), already scaled (0 or 1/(1−rate)).
+	// Block g multiplies h_{t-1} in gate g's recurrent product at every
+	// step: z_g = x_t·W_g + (h_{t-1}⊙M_g)·U_g + b_g, and for GRU without
+	// ResetAfter the candidate's (r⊙h_{t-1}⊙M_h)·U_h. GRU's update
+	// z·h_{t-1} uses h_{t-1} itself, as Keras's cell does.
+	RecurrentMask []T
 }
 
 // Output holds a layer's results: the outputs Y (Spec.OutputLen) and the
@@ -63,6 +70,8 @@ type Kernel[T Float] struct {
 	dh, dhPrev   []T   // (batch, units): gradient with respect to h after and before a step
 	dc, drh      []T   // (batch, units): LSTM's c gradient; GRU's gradient with respect to r·h_{t-1}
 	first        []int // (batch): each sample's first kept step, in processed order
+	hm, dhm      []T   // (batch, gates·units): recurrent dropout's masked h_{t-1} of a step, its gradient
+	hmAll        []T   // (batch, steps, gates·units): the masked h_{t-1} of every step, for dU
 
 	// The call in progress, read by the row passes that internal/parallel runs.
 	cur call[T]
@@ -75,6 +84,7 @@ type call[T Float] struct {
 	batch, steps int
 	s, tau, next int // processed step, its input step, the next step's input step (−1 after the last)
 	mask         []bool
+	rmask        []T // the recurrent dropout mask, or nil
 	bias         []T
 	res          []T
 	resView[T]
@@ -190,6 +200,7 @@ func (k *Kernel[T]) checkCall(op string, w Weights[T], in Input[T]) {
 	needLen(op, "x", in.X, false, b, t, s.Features)
 	needLen(op, "mask", in.Mask, true, b, t)
 	needLen(op, "h0", in.H0, true, b, s.Units)
+	needLen(op, "recurrent mask", in.RecurrentMask, true, b, s.width())
 	if s.Cell == LSTM {
 		needLen(op, "c0", in.C0, true, b, s.Units)
 	} else if in.C0 != nil {
@@ -243,6 +254,24 @@ func (k *Kernel[T]) inputStep(s, steps int) int {
 		return steps - 1 - s
 	}
 	return s
+}
+
+// maskH writes into k.hm, for every sample b and gate block g, the state
+// before the current step times the recurrent dropout mask's block g.
+func (k *Kernel[T]) maskH() {
+	c := &k.cur
+	u, wd, gates := k.spec.Units, k.spec.width(), k.spec.Cell.Gates()
+	for b := 0; b < c.batch; b++ {
+		r := b*c.steps + c.tau
+		hp := c.hprev[r*u : (r+1)*u]
+		for g := 0; g < gates; g++ {
+			m := c.rmask[b*wd+g*u : b*wd+(g+1)*u]
+			dst := k.hm[b*wd+g*u : b*wd+(g+1)*u]
+			for j := range dst {
+				dst[j] = hp[j] * m[j]
+			}
+		}
+	}
 }
 
 // grain is how many rows of a row pass make a chunk worth a thread.

@@ -18,7 +18,8 @@ func bigCases() []tcase {
 	}{{SimpleRNN, false}, {LSTM, false}, {GRU, true}, {GRU, false}} {
 		s := NewSpec(c.cell, 80, 100)
 		s.ResetAfter, s.ReturnSequences, s.GoBackwards = c.resetAfter, true, true
-		out = append(out, tcase{spec: s, batch: 64, steps: 5, h0: true, mask: true})
+		out = append(out, tcase{spec: s, batch: 64, steps: 5, h0: true, mask: true},
+			tcase{spec: s, batch: 64, steps: 5, h0: true, mask: true, recDrop: true})
 	}
 	return out
 }
@@ -77,7 +78,8 @@ func TestSteadyStateAllocations(t *testing.T) {
 			k := New[float32](s)
 			b, n := tc.batch, tc.steps
 			w := Weights[float32]{conv[float32](d.w.Kernel), conv[float32](d.w.Recurrent), conv[float32](d.w.Bias)}
-			in := Input[float32]{Batch: b, Steps: n, X: conv[float32](d.in.X), Mask: d.in.Mask, H0: conv[float32](d.in.H0), C0: conv[float32](d.in.C0)}
+			in := Input[float32]{Batch: b, Steps: n, X: conv[float32](d.in.X), Mask: d.in.Mask, H0: conv[float32](d.in.H0), C0: conv[float32](d.in.C0),
+				RecurrentMask: conv[float32](d.in.RecurrentMask)}
 			out := Output[float32]{Y: make([]float32, s.OutputLen(b, n)), H: make([]float32, b*s.Units)}
 			dOut := Output[float32]{Y: conv[float32](d.dy), H: conv[float32](d.dh), C: conv[float32](d.dc)}
 			g := Grads[float32]{X: make([]float32, len(in.X)), Kernel: make([]float32, len(w.Kernel)),
