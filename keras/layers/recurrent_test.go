@@ -241,9 +241,9 @@ func TestRecurrentBadInput(t *testing.T) {
 	if !strings.Contains(msg, "lstm (LSTM)") || !strings.Contains(msg, "(4, 5)") || !strings.Contains(msg, "(batch, steps, features)") {
 		t.Errorf("a rank-2 input: %q", msg)
 	}
-	msg = catch(func() { layers.GRU(3, layers.RecurrentDropout(0.2)) })
-	if !strings.Contains(msg, "recurrent dropout") || !strings.Contains(msg, "not supported") {
-		t.Errorf("recurrent dropout: %q", msg)
+	msg = catch(func() { layers.GRU(3, layers.RecurrentDropout(1)) })
+	if !strings.Contains(msg, "GRU") || !strings.Contains(msg, "recurrent dropout must be in [0, 1), got 1") {
+		t.Errorf("recurrent dropout of 1: %q", msg)
 	}
 	msg = catch(func() { layers.SimpleRNN(3, layers.Activation("softmax")) })
 	if !strings.Contains(msg, "softmax") {
