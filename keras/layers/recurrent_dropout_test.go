@@ -27,7 +27,7 @@ func TestRecurrentDropoutMaskSemantics(t *testing.T) {
 	}
 	x := tf.Constant(ones)
 	y := layers.ApplyTraining(l, true, x).Value() // (batch, 3, units)
-	scale := float64(float32(1 / (1 - rate))) // float32, as the layer computes
+	scale := float64(float32(1 / (1 - rate)))     // float32, as the layer computes
 	zeros := 0
 	for b := 0; b < batch; b++ {
 		for j := 0; j < units; j++ {
