@@ -82,7 +82,7 @@ func (k *Kernel[T]) Backward(w Weights[T], in Input[T], reserve []T, dOut Output
 	}
 
 	grain := k.grain()
-	ldz := ns * wd
+	ldz := wd // a step's rows are contiguous
 	for st := ns - 1; st >= 0; st-- {
 		c.s, c.tau = st, k.inputStep(st, ns)
 		parallel.For(nb, grain, k.bwdFn)
@@ -90,11 +90,11 @@ func (k *Kernel[T]) Backward(w Weights[T], in Input[T], reserve []T, dOut Output
 			k.backRecurrentMasked(w.Recurrent, dzx, dzh, ldz)
 		} else if s.Cell == GRU && !s.ResetAfter {
 			// d(r·h_{t-1}) = dz_h·U_hᵀ, then dr and the rest of dh_{t-1}.
-			k.gemm(false, true, nb, u, u, 1, dzx[c.tau*wd+2*u:], ldz, w.Recurrent[2*u:], wd, 0, k.drh, u)
+			k.gemm(false, true, nb, u, u, 1, dzx[c.tau*nb*wd+2*u:], ldz, w.Recurrent[2*u:], wd, 0, k.drh, u)
 			parallel.For(nb, grain, k.bwd2Fn)
-			k.gemm(false, true, nb, u, 2*u, 1, dzx[c.tau*wd:], ldz, w.Recurrent, wd, 1, k.dhPrev, u)
+			k.gemm(false, true, nb, u, 2*u, 1, dzx[c.tau*nb*wd:], ldz, w.Recurrent, wd, 1, k.dhPrev, u)
 		} else {
-			k.gemm(false, true, nb, u, wd, 1, dzh[c.tau*wd:], ldz, w.Recurrent, wd, 1, k.dhPrev, u)
+			k.gemm(false, true, nb, u, wd, 1, dzh[c.tau*nb*wd:], ldz, w.Recurrent, wd, 1, k.dhPrev, u)
 		}
 		k.dh, k.dhPrev = k.dhPrev, k.dh
 	}
@@ -107,10 +107,16 @@ func (k *Kernel[T]) Backward(w Weights[T], in Input[T], reserve []T, dOut Output
 
 	// Sums over all steps and samples, each one GEMM (or two).
 	if g.X != nil {
-		k.gemm(false, true, rows, nf, wd, 1, dzx, wd, w.Kernel, wd, 0, g.X, nf)
+		if nb == 1 || ns == 1 {
+			k.gemm(false, true, rows, nf, wd, 1, dzx, wd, w.Kernel, wd, 0, g.X, nf)
+		} else {
+			dxs := grow(&k.dxs, rows*nf)
+			k.gemm(false, true, rows, nf, wd, 1, dzx, wd, w.Kernel, wd, 0, dxs, nf)
+			batchMajor(g.X, dxs, nb, ns, nf)
+		}
 	}
 	if g.Kernel != nil {
-		k.gemm(true, false, nf, wd, rows, 1, in.X, nf, dzx, wd, 0, g.Kernel, wd)
+		k.gemm(true, false, nf, wd, rows, 1, k.stepMajorX(in), nf, dzx, wd, 0, g.Kernel, wd)
 	}
 	if g.Recurrent != nil {
 		if c.rmask != nil {
@@ -146,12 +152,12 @@ func (k *Kernel[T]) backRecurrentMasked(rec, dzx, dzh []T, ldz int) {
 	gates := s.Cell.Gates()
 	if s.Cell == GRU && !s.ResetAfter {
 		k.maskH() // backwardRows2 reads h_{t-1}⊙M_h
-		k.gemm(false, true, nb, u, u, 1, dzx[c.tau*wd+2*u:], ldz, rec[2*u:], wd, 0, k.drh, u)
+		k.gemm(false, true, nb, u, u, 1, dzx[c.tau*nb*wd+2*u:], ldz, rec[2*u:], wd, 0, k.drh, u)
 		parallel.For(nb, k.grain(), k.bwd2Fn)
 		gates = 2
 	}
 	for q := 0; q < gates; q++ {
-		k.gemm(false, true, nb, u, u, 1, dzh[c.tau*wd+q*u:], ldz, rec[q*u:], wd, 0, k.dhm[q*u:], wd)
+		k.gemm(false, true, nb, u, u, 1, dzh[c.tau*nb*wd+q*u:], ldz, rec[q*u:], wd, 0, k.dhm[q*u:], wd)
 	}
 	for b := 0; b < nb; b++ {
 		dhp := k.dhPrev[b*u : (b+1)*u]
@@ -179,7 +185,7 @@ func (k *Kernel[T]) recurrentGradMasked(dst, dzx, dzh []T) {
 	}
 	hm := grow(&k.hmAll, rows*wd)
 	for r := 0; r < rows; r++ {
-		b := r / c.steps
+		b := r % c.batch
 		hp := c.hprev[r*u : (r+1)*u]
 		for q := 0; q < gates; q++ {
 			m := c.rmask[b*wd+q*u : b*wd+(q+1)*u]
@@ -204,7 +210,7 @@ func (k *Kernel[T]) backwardRows(lo, hi int) {
 	u, wd := s.Units, s.width()
 	act := s.Activation
 	for b := lo; b < hi; b++ {
-		r := b*c.steps + c.tau
+		r := c.row(b, c.tau)
 		dh := k.dh[b*u : (b+1)*u]
 		dhp := k.dhPrev[b*u : (b+1)*u]
 		if c.dy != nil && c.s >= k.first[b] && !(s.ZeroOutputForMask && k.skipped(b)) {
@@ -221,7 +227,7 @@ func (k *Kernel[T]) backwardRows(lo, hi int) {
 			}
 		}
 		dz := k.dzx[r*wd : (r+1)*wd]
-		if c.mask != nil && !c.mask[r] {
+		if k.skipped(b) {
 			clear(dz)
 			if s.resetAfter() {
 				clear(k.dzh[r*wd : (r+1)*wd])
@@ -282,10 +288,10 @@ func (k *Kernel[T]) backwardRows2(lo, hi int) {
 	s, c := &k.spec, &k.cur
 	u, wd := s.Units, s.width()
 	for b := lo; b < hi; b++ {
-		r := b*c.steps + c.tau
-		if c.mask != nil && !c.mask[r] {
+		if k.skipped(b) {
 			continue
 		}
+		r := c.row(b, c.tau)
 		g := c.gates[r*wd : (r+1)*wd]
 		dz := k.dzx[r*wd : (r+1)*wd]
 		hp := c.hprev[r*u : (r+1)*u]

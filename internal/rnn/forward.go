@@ -40,36 +40,32 @@ func (k *Kernel[T]) Forward(w Weights[T], in Input[T], reserve []T, out Output[T
 		grow(&k.hm, nb*wd)
 	}
 
-	// Every step's input projection at once: (batch·steps, features)·(features, gates·units).
-	k.gemm(false, false, rows, wd, nf, 1, in.X, nf, w.Kernel, wd, 0, c.gates, wd)
+	// Every step's input projection at once: (steps·batch, features)·(features, gates·units).
+	k.gemm(false, false, rows, wd, nf, 1, k.stepMajorX(in), nf, w.Kernel, wd, 0, c.gates, wd)
 
 	t0 := k.inputStep(0, ns)
-	for b := 0; b < nb; b++ {
-		dst := c.hprev[(b*ns+t0)*u:][:u]
-		if in.H0 != nil {
-			copy(dst, in.H0[b*u:(b+1)*u])
+	if dst := c.hprev[t0*nb*u:][:nb*u]; in.H0 != nil {
+		copy(dst, in.H0)
+	} else {
+		clear(dst)
+	}
+	if s.Cell == LSTM {
+		if dst := c.cprev[t0*nb*u:][:nb*u]; in.C0 != nil {
+			copy(dst, in.C0)
 		} else {
 			clear(dst)
-		}
-		if s.Cell == LSTM {
-			dst := c.cprev[(b*ns+t0)*u:][:u]
-			if in.C0 != nil {
-				copy(dst, in.C0[b*u:(b+1)*u])
-			} else {
-				clear(dst)
-			}
 		}
 	}
 
 	grain := k.grain()
-	ldh, ldg := ns*u, ns*wd
+	ldh, ldg := u, wd // a step's rows are contiguous
 	for st := 0; st < ns; st++ {
 		c.s, c.tau, c.next = st, k.inputStep(st, ns), -1
 		if st+1 < ns {
 			c.next = k.inputStep(st+1, ns)
 		}
-		hp := c.hprev[c.tau*u:]
-		g := c.gates[c.tau*wd:]
+		hp := c.hprev[c.tau*nb*u:]
+		g := c.gates[c.tau*nb*wd:]
 		switch {
 		case c.rmask != nil:
 			k.recurrentMasked(w.Recurrent, g, ldg)
@@ -83,7 +79,7 @@ func (k *Kernel[T]) Forward(w Weights[T], in Input[T], reserve []T, out Output[T
 		parallel.For(nb, grain, k.fwdFn)
 		if s.Cell == GRU && !s.ResetAfter {
 			// The candidate's recurrent term (r·h_{t-1})·U_h, once r is known.
-			k.gemm(false, false, nb, u, u, 1, c.aux[c.tau*u:], ldh, w.Recurrent[2*u:], wd, 1, g[2*u:], ldg)
+			k.gemm(false, false, nb, u, u, 1, c.aux[c.tau*nb*u:], ldh, w.Recurrent[2*u:], wd, 1, g[2*u:], ldg)
 			parallel.For(nb, grain, k.fwd2Fn)
 		}
 	}
@@ -125,11 +121,11 @@ func (k *Kernel[T]) forwardRows(lo, hi int) {
 	u, wd := s.Units, s.width()
 	act := s.Activation
 	for b := lo; b < hi; b++ {
-		r := b*c.steps + c.tau
+		r := c.row(b, c.tau)
 		g := c.gates[r*wd : (r+1)*wd]
 		hp := c.hprev[r*u : (r+1)*u]
 		hn := k.nextH(b)
-		keep := c.mask == nil || c.mask[r]
+		keep := !k.skipped(b)
 		switch s.Cell {
 		case SimpleRNN:
 			if c.bias != nil {
@@ -230,12 +226,12 @@ func (k *Kernel[T]) forwardRows2(lo, hi int) {
 	s, c := &k.spec, &k.cur
 	u, wd := s.Units, s.width()
 	for b := lo; b < hi; b++ {
-		r := b*c.steps + c.tau
+		r := c.row(b, c.tau)
 		g := c.gates[r*wd : (r+1)*wd]
 		gz, gh := g[:u], g[2*u:]
 		hp := c.hprev[r*u : (r+1)*u]
 		hn := k.nextH(b)
-		keep := c.mask == nil || c.mask[r]
+		keep := !k.skipped(b)
 		if c.bias != nil {
 			for j := 0; j < u; j++ {
 				gh[j] += c.bias[2*u+j]
@@ -260,7 +256,7 @@ func (k *Kernel[T]) nextH(b int) []T {
 	if c.next < 0 {
 		return k.hLast[b*u : (b+1)*u]
 	}
-	r := b*c.steps + c.next
+	r := c.row(b, c.next)
 	return c.hprev[r*u : (r+1)*u]
 }
 
@@ -270,7 +266,7 @@ func (k *Kernel[T]) nextC(b int) []T {
 	if c.next < 0 {
 		return k.cLast[b*u : (b+1)*u]
 	}
-	r := b*c.steps + c.next
+	r := c.row(b, c.next)
 	return c.cprev[r*u : (r+1)*u]
 }
 

@@ -66,12 +66,13 @@ type Kernel[T Float] struct {
 	infer        []T   // the reserve of a Forward given none
 	hLast, cLast []T   // (batch, units): the states after the last step
 	rstep        []T   // (batch, 3·units): GRU ResetAfter's recurrent projection of one step
-	dzx, dzh     []T   // (batch, steps, gates·units): pre-activation gradients, input and recurrent side
+	dzx, dzh     []T   // (steps, batch, gates·units): pre-activation gradients, input and recurrent side
 	dh, dhPrev   []T   // (batch, units): gradient with respect to h after and before a step
 	dc, drh      []T   // (batch, units): LSTM's c gradient; GRU's gradient with respect to r·h_{t-1}
 	first        []int // (batch): each sample's first kept step, in processed order
 	hm, dhm      []T   // (batch, gates·units): recurrent dropout's masked h_{t-1} of a step, its gradient
-	hmAll        []T   // (batch, steps, gates·units): the masked h_{t-1} of every step, for dU
+	hmAll        []T   // (steps, batch, gates·units): the masked h_{t-1} of every step, for dU
+	xs, dxs      []T   // (steps, batch, features): x and its gradient, step-major
 
 	// The call in progress, read by the row passes that internal/parallel runs.
 	cur call[T]
@@ -93,7 +94,9 @@ type call[T Float] struct {
 	sumDst []T
 }
 
-// resView is the reserve cut into its parts, each (batch, steps, ·).
+// resView is the reserve cut into its parts, each (steps, batch, ·):
+// step-major, unlike x and the outputs, so that the rows of one step are
+// contiguous for the step's GEMMs and row passes (see call.row).
 type resView[T Float] struct {
 	gates []T // gate activations, gates·units
 	hprev []T // h before the step
@@ -262,7 +265,7 @@ func (k *Kernel[T]) maskH() {
 	c := &k.cur
 	u, wd, gates := k.spec.Units, k.spec.width(), k.spec.Cell.Gates()
 	for b := 0; b < c.batch; b++ {
-		r := b*c.steps + c.tau
+		r := c.row(b, c.tau)
 		hp := c.hprev[r*u : (r+1)*u]
 		for g := 0; g < gates; g++ {
 			m := c.rmask[b*wd+g*u : b*wd+(g+1)*u]
@@ -270,6 +273,35 @@ func (k *Kernel[T]) maskH() {
 			for j := range dst {
 				dst[j] = hp[j] * m[j]
 			}
+		}
+	}
+}
+
+// row returns the row of sample b at input step t in the reserve and the
+// gradient buffers, which are step-major.
+func (c *call[T]) row(b, t int) int { return t*c.batch + b }
+
+// stepMajorX returns the input x as (steps, batch, features): x itself
+// when one of the two is 1, else a copy in k.xs.
+func (k *Kernel[T]) stepMajorX(in Input[T]) []T {
+	nb, ns, nf := in.Batch, in.Steps, k.spec.Features
+	if nb == 1 || ns == 1 {
+		return in.X
+	}
+	xs := grow(&k.xs, nb*ns*nf)
+	for b := 0; b < nb; b++ {
+		for t := 0; t < ns; t++ {
+			copy(xs[(t*nb+b)*nf:(t*nb+b+1)*nf], in.X[(b*ns+t)*nf:(b*ns+t+1)*nf])
+		}
+	}
+	return xs
+}
+
+// batchMajor copies src (steps, batch, n) into dst (batch, steps, n).
+func batchMajor[T Float](dst, src []T, nb, ns, n int) {
+	for b := 0; b < nb; b++ {
+		for t := 0; t < ns; t++ {
+			copy(dst[(b*ns+t)*n:(b*ns+t+1)*n], src[(t*nb+b)*n:(t*nb+b+1)*n])
 		}
 	}
 }
