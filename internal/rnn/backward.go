@@ -81,20 +81,29 @@ func (k *Kernel[T]) Backward(w Weights[T], in Input[T], reserve []T, dOut Output
 		grow(&k.dhm, nb*wd)
 	}
 
+	// The recurrent kernel transposed, (gates·units, units), once per call:
+	// the steps' products dz·Uᵀ then read it in place instead of packing a
+	// transpose at every step.
+	ut := grow(&k.ut, wd*u)
+	for i := 0; i < u; i++ {
+		for j := 0; j < wd; j++ {
+			ut[j*u+i] = w.Recurrent[i*wd+j]
+		}
+	}
 	grain := k.grain()
 	ldz := wd // a step's rows are contiguous
 	for st := ns - 1; st >= 0; st-- {
 		c.s, c.tau = st, k.inputStep(st, ns)
 		parallel.For(nb, grain, k.bwdFn)
 		if c.rmask != nil {
-			k.backRecurrentMasked(w.Recurrent, dzx, dzh, ldz)
+			k.backRecurrentMasked(ut, dzx, dzh, ldz)
 		} else if s.Cell == GRU && !s.ResetAfter {
 			// d(r·h_{t-1}) = dz_h·U_hᵀ, then dr and the rest of dh_{t-1}.
-			k.gemm(false, true, nb, u, u, 1, dzx[c.tau*nb*wd+2*u:], ldz, w.Recurrent[2*u:], wd, 0, k.drh, u)
+			k.gemm(false, false, nb, u, u, 1, dzx[c.tau*nb*wd+2*u:], ldz, ut[2*u*u:], u, 0, k.drh, u)
 			parallel.For(nb, grain, k.bwd2Fn)
-			k.gemm(false, true, nb, u, 2*u, 1, dzx[c.tau*nb*wd:], ldz, w.Recurrent, wd, 1, k.dhPrev, u)
+			k.gemm(false, false, nb, u, 2*u, 1, dzx[c.tau*nb*wd:], ldz, ut, u, 1, k.dhPrev, u)
 		} else {
-			k.gemm(false, true, nb, u, wd, 1, dzh[c.tau*nb*wd:], ldz, w.Recurrent, wd, 1, k.dhPrev, u)
+			k.gemm(false, false, nb, u, wd, 1, dzh[c.tau*nb*wd:], ldz, ut, u, 1, k.dhPrev, u)
 		}
 		k.dh, k.dhPrev = k.dhPrev, k.dh
 	}
@@ -146,18 +155,18 @@ func (k *Kernel[T]) Backward(w Weights[T], in Input[T], reserve []T, dOut Output
 // backRecurrentMasked finishes a backward step under recurrent dropout:
 // it adds Σ_g M_g⊙(dz_g·U_gᵀ) to dh_{t-1} (for GRU without ResetAfter,
 // after backwardRows2 has the reset gate's part from d(r⊙h_{t-1}⊙M_h)).
-func (k *Kernel[T]) backRecurrentMasked(rec, dzx, dzh []T, ldz int) {
+func (k *Kernel[T]) backRecurrentMasked(ut, dzx, dzh []T, ldz int) {
 	s, c := &k.spec, &k.cur
 	nb, u, wd := c.batch, s.Units, s.width()
 	gates := s.Cell.Gates()
 	if s.Cell == GRU && !s.ResetAfter {
 		k.maskH() // backwardRows2 reads h_{t-1}⊙M_h
-		k.gemm(false, true, nb, u, u, 1, dzx[c.tau*nb*wd+2*u:], ldz, rec[2*u:], wd, 0, k.drh, u)
+		k.gemm(false, false, nb, u, u, 1, dzx[c.tau*nb*wd+2*u:], ldz, ut[2*u*u:], u, 0, k.drh, u)
 		parallel.For(nb, k.grain(), k.bwd2Fn)
 		gates = 2
 	}
 	for q := 0; q < gates; q++ {
-		k.gemm(false, true, nb, u, u, 1, dzh[c.tau*nb*wd+q*u:], ldz, rec[q*u:], wd, 0, k.dhm[q*u:], wd)
+		k.gemm(false, false, nb, u, u, 1, dzh[c.tau*nb*wd+q*u:], ldz, ut[q*u*u:], u, 0, k.dhm[q*u:], wd)
 	}
 	for b := 0; b < nb; b++ {
 		dhp := k.dhPrev[b*u : (b+1)*u]

@@ -73,6 +73,7 @@ type Kernel[T Float] struct {
 	hm, dhm      []T   // (batch, gates·units): recurrent dropout's masked h_{t-1} of a step, its gradient
 	hmAll        []T   // (steps, batch, gates·units): the masked h_{t-1} of every step, for dU
 	xs, dxs      []T   // (steps, batch, features): x and its gradient, step-major
+	ut           []T   // (gates·units, units): the recurrent kernel transposed
 
 	// The call in progress, read by the row passes that internal/parallel runs.
 	cur call[T]
