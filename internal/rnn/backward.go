@@ -138,15 +138,11 @@ func (k *Kernel[T]) Backward(w Weights[T], in Input[T], reserve []T, dOut Output
 		}
 	}
 	if g.Bias != nil {
-		sumGrain := 32768 / rows
-		if sumGrain < 8 {
-			sumGrain = 8
-		}
-		c.sumSrc, c.sumDst = dzx, g.Bias[:wd]
-		parallel.For(wd, sumGrain, k.sumFn)
+		// Column sums as 1ᵀ·dz: GEMM's vector path, in row order.
+		ones := k.onesOf(rows)
+		k.gemm(false, false, 1, wd, rows, 1, ones, rows, dzx, wd, 0, g.Bias[:wd], wd)
 		if s.resetAfter() {
-			c.sumSrc, c.sumDst = dzh, g.Bias[wd:]
-			parallel.For(wd, sumGrain, k.sumFn)
+			k.gemm(false, false, 1, wd, rows, 1, ones, rows, dzh, wd, 0, g.Bias[wd:], wd)
 		}
 	}
 	*c = call[T]{}
@@ -321,21 +317,6 @@ func (k *Kernel[T]) backwardRows2(lo, hi int) {
 			rg := g[u+j]
 			dz[u+j] = drh[j] * hp[j] * rg * (1 - rg)
 			dhp[j] += drh[j] * rg
-		}
-	}
-}
-
-// sumColumns sums the rows of cur.sumSrc into cur.sumDst for columns
-// [lo, hi), each column in row order whatever the split.
-func (k *Kernel[T]) sumColumns(lo, hi int) {
-	c := &k.cur
-	wd := k.spec.width()
-	dst := c.sumDst[lo:hi]
-	clear(dst)
-	for r := 0; r+wd <= len(c.sumSrc); r += wd {
-		src := c.sumSrc[r+lo : r+hi]
-		for j := range dst {
-			dst[j] += src[j]
 		}
 	}
 }

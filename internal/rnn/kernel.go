@@ -74,11 +74,12 @@ type Kernel[T Float] struct {
 	hmAll        []T   // (steps, batch, gates·units): the masked h_{t-1} of every step, for dU
 	xs, dxs      []T   // (steps, batch, features): x and its gradient, step-major
 	ut           []T   // (gates·units, units): the recurrent kernel transposed
+	ones         []T   // (batch·steps) ones, for the bias gradient's column sums
 
 	// The call in progress, read by the row passes that internal/parallel runs.
 	cur call[T]
 	// Row passes bound once, so that handing them to the pool does not allocate.
-	fwdFn, bwdFn, fwd2Fn, bwd2Fn, sumFn func(lo, hi int)
+	fwdFn, bwdFn, fwd2Fn, bwd2Fn func(lo, hi int)
 }
 
 // call is the state of the Forward or Backward in progress.
@@ -90,9 +91,7 @@ type call[T Float] struct {
 	bias         []T
 	res          []T
 	resView[T]
-	y, dy  []T
-	sumSrc []T // the buffer and destination of a column sum
-	sumDst []T
+	y, dy []T
 }
 
 // resView is the reserve cut into its parts, each (steps, batch, ·):
@@ -122,7 +121,6 @@ func New[T Float](s Spec) *Kernel[T] {
 	k.fwd2Fn = k.forwardRows2
 	k.bwdFn = k.backwardRows
 	k.bwd2Fn = k.backwardRows2
-	k.sumFn = k.sumColumns
 	return k
 }
 
@@ -276,6 +274,17 @@ func (k *Kernel[T]) maskH() {
 			}
 		}
 	}
+}
+
+// onesOf returns n ones, from a buffer filled once per growth.
+func (k *Kernel[T]) onesOf(n int) []T {
+	if cap(k.ones) < n {
+		k.ones = make([]T, n)
+		for i := range k.ones {
+			k.ones[i] = 1
+		}
+	}
+	return k.ones[:n]
 }
 
 // row returns the row of sample b at input step t in the reserve and the
