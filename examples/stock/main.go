@@ -285,7 +285,11 @@ func train(s settings, logs io.Writer) (*Result, error) {
 	start := time.Now()
 	cb := &keras.LambdaCallback{OnEpochEndFn: func(e int, l keras.Logs) error {
 		res.EpochSeconds = append(res.EpochSeconds, time.Since(start).Seconds())
-		fmt.Fprintf(logs, "epoch %d/%d: %.2fs loss %.6f val_loss %.6f\n", e+1, s.epochs, res.EpochSeconds[len(res.EpochSeconds)-1], l["loss"], l["val_loss"])
+		val := ""
+		if v, ok := l["val_loss"]; ok {
+			val = fmt.Sprintf(" val_loss %.6f", v)
+		}
+		fmt.Fprintf(logs, "epoch %d/%d: %.2fs loss %.6f%s\n", e+1, s.epochs, res.EpochSeconds[len(res.EpochSeconds)-1], l["loss"], val)
 		start = time.Now()
 		return nil
 	}}
