@@ -40,9 +40,8 @@ type RecurrentLayer struct {
 	ZeroOutputForMask          bool
 	// DropoutRate is Keras's dropout: input features dropped while training.
 	DropoutRate float64
-	// RecurrentDropoutRate is Keras's recurrent_dropout: the fraction of
-	// the state h_{t-1} dropped in the recurrent products while training.
-	RecurrentDropoutRate float64
+	// recurrentDropout is Keras's recurrent_dropout (RecurrentDropoutRate).
+	recurrentDropout float64
 
 	// Kernel, RecurrentKernel and Bias are the weights (Bias nil without
 	// UseBias).
@@ -122,7 +121,7 @@ func newRecurrent(cell string, units int, extra []string, opts []Option) *Recurr
 	l.UnitForgetBias = rc.unitForgetBias == nil || *rc.unitForgetBias
 	l.ReturnSequences, l.ReturnState, l.GoBackwards = rc.returnSequences, rc.returnState, rc.goBackwards
 	l.Stateful, l.ZeroOutputForMask, l.DropoutRate = rc.stateful, rc.zeroOutputForMask, rc.dropout
-	l.RecurrentDropoutRate = rc.recurrentDropout
+	l.recurrentDropout = rc.recurrentDropout
 	l.kernelInit, l.recurrentInit, l.biasInit = c.kernelInit, rc.recurrentInit, c.biasInit
 	if l.kernelInit == nil {
 		l.kernelInit = initializers.GlorotUniform()
@@ -245,7 +244,7 @@ func (l *RecurrentLayer) CallN(xs []*tf.Tensor, training bool) *tf.Tensor {
 		ones := tf.OnesLike(tf.Slice(x, []int{0, 0, 0}, []int{-1, 1, -1}))
 		in.X = tf.Mul(x, tf.Dropout(ones, l.DropoutRate, l.seed...))
 	}
-	if training && l.RecurrentDropoutRate > 0 {
+	if training && l.recurrentDropout > 0 {
 		in.RecurrentMask = l.recurrentMask(x, in.Recurrent)
 	}
 	o := tf.RNN(l.config(), in)
@@ -271,8 +270,13 @@ func (l *RecurrentLayer) recurrentMask(x, rec *tf.Tensor) *tf.Tensor {
 	if len(l.seed) > 0 {
 		seed = []int64{l.seed[0] + 1}
 	}
-	return tf.Dropout(tf.Mul(col, row), l.RecurrentDropoutRate, seed...)
+	return tf.Dropout(tf.Mul(col, row), l.recurrentDropout, seed...)
 }
+
+// RecurrentDropoutRate returns Keras's recurrent_dropout (the
+// RecurrentDropout option): the fraction of the state h_{t-1} dropped in
+// the recurrent products while training.
+func (l *RecurrentLayer) RecurrentDropoutRate() float64 { return l.recurrentDropout }
 
 func (l *RecurrentLayer) config() tf.RNNConfig {
 	return tf.RNNConfig{Cell: l.Cell, Units: l.Units, Activation: l.ActivationName,
