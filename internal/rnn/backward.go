@@ -115,7 +115,9 @@ func (k *Kernel[T]) Backward(w Weights[T], in Input[T], reserve []T, dOut Output
 	}
 
 	// Sums over all steps and samples, each one GEMM (or two).
-	if g.X != nil {
+	if in.InputMask != nil {
+		k.inputGradMasked(in, w.Kernel, dzx, g)
+	} else if g.X != nil {
 		if nb == 1 || ns == 1 {
 			k.gemm(false, true, rows, nf, wd, 1, dzx, wd, w.Kernel, wd, 0, g.X, nf)
 		} else {
@@ -124,7 +126,7 @@ func (k *Kernel[T]) Backward(w Weights[T], in Input[T], reserve []T, dOut Output
 			batchMajor(g.X, dxs, nb, ns, nf)
 		}
 	}
-	if g.Kernel != nil {
+	if g.Kernel != nil && in.InputMask == nil {
 		k.gemm(true, false, nf, wd, rows, 1, k.stepMajorX(in), nf, dzx, wd, 0, g.Kernel, wd)
 	}
 	if g.Recurrent != nil {
@@ -146,6 +148,41 @@ func (k *Kernel[T]) Backward(w Weights[T], in Input[T], reserve []T, dOut Output
 		}
 	}
 	*c = call[T]{}
+}
+
+// inputGradMasked writes the gradients with respect to x and the kernel
+// under a per-gate input mask: dx = Σ_g M_g⊙(dz_g·W_gᵀ) and the kernel's
+// block g = Σ (x⊙M_g)ᵀ·dz_g, GEMMs over all steps per gate.
+func (k *Kernel[T]) inputGradMasked(in Input[T], kernel, dzx []T, g Grads[T]) {
+	s := &k.spec
+	nb, ns, nf, u, wd := in.Batch, in.Steps, s.Features, s.Units, s.width()
+	rows, gates := nb*ns, s.Cell.Gates()
+	xs := k.stepMajorX(in)
+	var dxs []T
+	if g.X != nil {
+		dxs = grow(&k.dxs, rows*nf)
+		clear(dxs)
+		grow(&k.dxm, rows*nf)
+	}
+	for q := 0; q < gates; q++ {
+		if g.Kernel != nil {
+			xm := k.maskedX(xs, in.InputMask, nb, q)
+			k.gemm(true, false, nf, u, rows, 1, xm, nf, dzx[q*u:], wd, 0, g.Kernel[q*u:], wd)
+		}
+		if g.X != nil {
+			k.gemm(false, true, rows, nf, u, 1, dzx[q*u:], wd, kernel[q*u:], wd, 0, k.dxm, nf)
+			for r := 0; r < rows; r++ {
+				m := in.InputMask[(r%nb)*gates*nf+q*nf:][:nf]
+				d, out := k.dxm[r*nf:(r+1)*nf], dxs[r*nf:(r+1)*nf]
+				for f := range out {
+					out[f] += m[f] * d[f]
+				}
+			}
+		}
+	}
+	if g.X != nil {
+		batchMajor(g.X, dxs, nb, ns, nf)
+	}
 }
 
 // backRecurrentMasked finishes a backward step under recurrent dropout:

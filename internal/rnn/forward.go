@@ -41,7 +41,15 @@ func (k *Kernel[T]) Forward(w Weights[T], in Input[T], reserve []T, out Output[T
 	}
 
 	// Every step's input projection at once: (steps·batch, features)·(features, gates·units).
-	k.gemm(false, false, rows, wd, nf, 1, k.stepMajorX(in), nf, w.Kernel, wd, 0, c.gates, wd)
+	if in.InputMask == nil {
+		k.gemm(false, false, rows, wd, nf, 1, k.stepMajorX(in), nf, w.Kernel, wd, 0, c.gates, wd)
+	} else {
+		xs := k.stepMajorX(in)
+		for q := 0; q < s.Cell.Gates(); q++ {
+			xm := k.maskedX(xs, in.InputMask, nb, q)
+			k.gemm(false, false, rows, u, nf, 1, xm, nf, w.Kernel[q*u:], wd, 0, c.gates[q*u:], wd)
+		}
+	}
 
 	t0 := k.inputStep(0, ns)
 	if dst := c.hprev[t0*nb*u:][:nb*u]; in.H0 != nil {

@@ -34,6 +34,12 @@ type Input[T Float] struct {
 	// ResetAfter the candidate's (r⊙h_{t-1}⊙M_h)·U_h. GRU's update
 	// z·h_{t-1} uses h_{t-1} itself, as Keras's cell does.
 	RecurrentMask []T
+	// InputMask is input dropout with one mask per gate, nil for none:
+	// (batch, gates·features), already scaled. Block g multiplies x_t in
+	// gate g's input product: z_g = (x_t⊙M_g)·W_g + .... Keras's cells use
+	// one per gate when recurrent_dropout is set too (implementation 1);
+	// a single mask for all gates is cheaper applied to X itself.
+	InputMask []T
 }
 
 // Output holds a layer's results: the outputs Y (Spec.OutputLen) and the
@@ -73,6 +79,7 @@ type Kernel[T Float] struct {
 	hm, dhm      []T   // (batch, gates·units): recurrent dropout's masked h_{t-1} of a step, its gradient
 	hmAll        []T   // (steps, batch, gates·units): the masked h_{t-1} of every step, for dU
 	xs, dxs      []T   // (steps, batch, features): x and its gradient, step-major
+	xm, dxm      []T   // (steps, batch, features): x⊙M_g of one gate under InputMask, and dz_g·W_gᵀ
 	ut           []T   // (gates·units, units): the recurrent kernel transposed
 	ones         []T   // (batch·steps) ones, for the bias gradient's column sums
 
@@ -203,6 +210,7 @@ func (k *Kernel[T]) checkCall(op string, w Weights[T], in Input[T]) {
 	needLen(op, "mask", in.Mask, true, b, t)
 	needLen(op, "h0", in.H0, true, b, s.Units)
 	needLen(op, "recurrent mask", in.RecurrentMask, true, b, s.width())
+	needLen(op, "input mask", in.InputMask, true, b, s.Cell.Gates()*s.Features)
 	if s.Cell == LSTM {
 		needLen(op, "c0", in.C0, true, b, s.Units)
 	} else if in.C0 != nil {
@@ -305,6 +313,21 @@ func (k *Kernel[T]) stepMajorX(in Input[T]) []T {
 		}
 	}
 	return xs
+}
+
+// maskedX writes into k.xm the step-major x times the input mask's block
+// g, each row by its sample's mask.
+func (k *Kernel[T]) maskedX(xs, mask []T, nb, g int) []T {
+	nf, gates := k.spec.Features, k.spec.Cell.Gates()
+	xm := grow(&k.xm, len(xs))
+	for r := 0; r < len(xs)/nf; r++ {
+		m := mask[(r%nb)*gates*nf+g*nf:][:nf]
+		x, out := xs[r*nf:(r+1)*nf], xm[r*nf:(r+1)*nf]
+		for f := range out {
+			out[f] = x[f] * m[f]
+		}
+	}
+	return xm
 }
 
 // batchMajor copies src (steps, batch, n) into dst (batch, steps, n).

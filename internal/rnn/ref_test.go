@@ -32,9 +32,11 @@ func refSigmoid(v float64) float64 { return 1 / (1 + math.Exp(-v)) }
 
 // refForward runs the layer on x (batch, steps, features). rm, when not
 // nil, is recurrent dropout: (batch, gates·units), block g multiplying
-// h_{t-1} where gate g's recurrent product reads it (Keras's cells with
-// implementation 1, which recurrent_dropout selects).
-func refForward(s Spec, p refParams, batch, steps int, x []float64, mask []bool, h0, c0, rm []float64) refResult {
+// h_{t-1} where gate g's recurrent product reads it; xm likewise input
+// dropout, (batch, gates·features), block g multiplying x_t in gate g's
+// input product (Keras's cells with implementation 1, which
+// recurrent_dropout selects).
+func refForward(s Spec, p refParams, batch, steps int, x []float64, mask []bool, h0, c0, rm, xm []float64) refResult {
 	F, U := s.Features, s.Units
 	G := map[Cell]int{SimpleRNN: 1, LSTM: 4, GRU: 3}[s.Cell]
 	GU := G * U
@@ -76,7 +78,11 @@ func refForward(s Spec, p refParams, batch, steps int, x []float64, mask []bool,
 			for j := 0; j < GU; j++ {
 				xw[j] = bin[j]
 				for f := 0; f < F; f++ {
-					xw[j] += xt[f] * p.kernel[f*GU+j]
+					xf := xt[f]
+					if xm != nil {
+						xf *= xm[b*G*F+(j/U)*F+f] // the mask of j's gate
+					}
+					xw[j] += xf * p.kernel[f*GU+j]
 				}
 				hu[j] = brec[j]
 				for i := 0; i < U; i++ {

@@ -24,7 +24,7 @@ func bigCases() []tcase {
 			// Recurrent dropout's own GEMMs and passes, on the two cells
 			// whose masked steps differ most (the pure-Go build runs these
 			// sizes slowly: two are enough).
-			out = append(out, tcase{spec: s, batch: 64, steps: 5, h0: true, mask: true, recDrop: true})
+			out = append(out, tcase{spec: s, batch: 64, steps: 5, h0: true, mask: true, recDrop: true, inDrop: true})
 		}
 	}
 	return out
@@ -85,7 +85,7 @@ func TestSteadyStateAllocations(t *testing.T) {
 			b, n := tc.batch, tc.steps
 			w := Weights[float32]{conv[float32](d.w.Kernel), conv[float32](d.w.Recurrent), conv[float32](d.w.Bias)}
 			in := Input[float32]{Batch: b, Steps: n, X: conv[float32](d.in.X), Mask: d.in.Mask, H0: conv[float32](d.in.H0), C0: conv[float32](d.in.C0),
-				RecurrentMask: conv[float32](d.in.RecurrentMask)}
+				RecurrentMask: conv[float32](d.in.RecurrentMask), InputMask: conv[float32](d.in.InputMask)}
 			out := Output[float32]{Y: make([]float32, s.OutputLen(b, n)), H: make([]float32, b*s.Units)}
 			dOut := Output[float32]{Y: conv[float32](d.dy), H: conv[float32](d.dh), C: conv[float32](d.dc)}
 			g := Grads[float32]{X: make([]float32, len(in.X)), Kernel: make([]float32, len(w.Kernel)),
