@@ -47,6 +47,12 @@ type RNNInputs struct {
 	// h_{t-1} in gate g's recurrent product at every step (see
 	// internal/rnn's Input.RecurrentMask). It gets no gradient.
 	RecurrentMask *Tensor
+	// InputMask is input dropout with one mask per gate: (batch,
+	// gates·features) in x's dtype, already scaled; block g multiplies x_t
+	// in gate g's input product, as Keras's cells do when recurrent_dropout
+	// is set too. (One mask for all gates is X⊙M, no input here.) It gets
+	// no gradient.
+	InputMask *Tensor
 }
 
 // RNNOutputs are an RNN op's results: the outputs Y and the final states H
@@ -69,6 +75,7 @@ const (
 	rnnAttrHasH0
 	rnnAttrHasC0
 	rnnAttrHasRecurrentMask
+	rnnAttrHasInputMask
 )
 
 var rnnAttrs = []AttrDef{
@@ -84,6 +91,7 @@ var rnnAttrs = []AttrDef{
 	{"has_h0", AttrBool, false},
 	{"has_c0", AttrBool, false},
 	{"has_recurrent_mask", AttrBool, false},
+	{"has_input_mask", AttrBool, false},
 }
 
 func rnnCellOf(name string) (rnn.Cell, bool) {
@@ -126,10 +134,10 @@ func rnnSpec(op *Operation, features int) rnn.Spec {
 }
 
 // rnnSlots says where each optional input of an RNN op sits (-1: absent).
-type rnnSlots struct{ bias, mask, h0, c0, rmask, next int }
+type rnnSlots struct{ bias, mask, h0, c0, rmask, xmask, next int }
 
 func rnnSlotsOf(op *Operation) rnnSlots {
-	s := rnnSlots{bias: -1, mask: -1, h0: -1, c0: -1, rmask: -1, next: 3}
+	s := rnnSlots{bias: -1, mask: -1, h0: -1, c0: -1, rmask: -1, xmask: -1, next: 3}
 	take := func(has bool) int {
 		if !has {
 			return -1
@@ -142,6 +150,7 @@ func rnnSlotsOf(op *Operation) rnnSlots {
 	s.h0 = take(op.aBool(rnnAttrHasH0))
 	s.c0 = take(op.aBool(rnnAttrHasC0))
 	s.rmask = take(op.aBool(rnnAttrHasRecurrentMask))
+	s.xmask = take(op.aBool(rnnAttrHasInputMask))
 	return s
 }
 
@@ -214,6 +223,9 @@ func rnnInfer(op *Operation, in []TensorSpec) (batch, steps, features int, dt te
 	}
 	if sl.rmask >= 0 {
 		want(sl.rmask, "recurrent dropout mask", batch, w)
+	}
+	if sl.xmask >= 0 {
+		want(sl.xmask, "input dropout mask", batch, cell.Gates()*features)
 	}
 	return batch, steps, features, dt
 }
@@ -332,6 +344,9 @@ func rnnInputOf[T rnn.Float](sl rnnSlots, in []*tensor.Tensor) (rnn.Weights[T], 
 	}
 	if sl.rmask >= 0 {
 		inp.RecurrentMask = tensor.Data[T](in[sl.rmask])
+	}
+	if sl.xmask >= 0 {
+		inp.InputMask = tensor.Data[T](in[sl.xmask])
 	}
 	return w, inp
 }
@@ -479,9 +494,9 @@ func RNN(cfg RNNConfig, in RNNInputs, opts ...Option) RNNOutputs {
 		act = "tanh"
 	}
 	a := attrs{cfg.Cell, cfg.Units, act, cfg.ResetAfter, cfg.ReturnSequences, cfg.GoBackwards, cfg.ZeroOutputForMask,
-		in.Bias != nil, in.Mask != nil, in.H0 != nil, in.C0 != nil, in.RecurrentMask != nil}
+		in.Bias != nil, in.Mask != nil, in.H0 != nil, in.C0 != nil, in.RecurrentMask != nil, in.InputMask != nil}
 	ins := []*Tensor{in.X, in.Kernel, in.Recurrent}
-	for _, t := range []*Tensor{in.Bias, in.Mask, in.H0, in.C0, in.RecurrentMask} {
+	for _, t := range []*Tensor{in.Bias, in.Mask, in.H0, in.C0, in.RecurrentMask, in.InputMask} {
 		if t != nil {
 			ins = append(ins, t)
 		}

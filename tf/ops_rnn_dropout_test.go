@@ -26,6 +26,16 @@ func rnnDropCases() []rnnCase {
 			}
 		}
 		out = append(out, c)
+		if i%8 == 5 {
+			// With per-gate input dropout too, as Keras's cells then draw it.
+			c.inMask = make([]float64, rnnNBatch*rnnGates(c.cfg.Cell)*c.features)
+			for j := range c.inMask {
+				if r.Float64() >= 0.3 {
+					c.inMask[j] = 1 / (1 - 0.3)
+				}
+			}
+			out = append(out, c)
+		}
 	}
 	return out
 }
@@ -118,13 +128,20 @@ func TestRNNRecurrentMaskErrors(t *testing.T) {
 			t.Errorf("%s: error %v, want one with %q", c.name, err, c.want)
 		}
 	}
+	// The input mask has a block of features (2) per gate (4).
+	err := Catch(func() {
+		RNN(RNNConfig{Cell: "LSTM", Units: 3}, RNNInputs{X: x, Kernel: k, Recurrent: r, InputMask: ph(Float32, -1, 2)})
+	})
+	if want := "input dropout mask has shape (None, 2), want (None, 8)"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("an input mask of one block: error %v, want one with %q", err, want)
+	}
 	m := ph(Float32, -1, 12)
 	o := RNN(RNNConfig{Cell: "LSTM", Units: 3}, RNNInputs{X: x, Kernel: k, Recurrent: r, RecurrentMask: m})
 	feeds := Feeds{x: tensor.New(Float32, 2, 5, 2), k: tensor.New(Float32, 2, 12), r: tensor.New(Float32, 3, 12), m: tensor.New(Float32, 2, 12)}
 	if _, err := NewSession(g).Run(feeds, []*Tensor{o.Y}); err != nil {
 		t.Errorf("on the CPU: %v", err)
 	}
-	_, err := NewSession(g, SessionDevice(RefDevice)).Run(feeds, []*Tensor{o.Y})
+	_, err = NewSession(g, SessionDevice(RefDevice)).Run(feeds, []*Tensor{o.Y})
 	if err == nil || !strings.Contains(err.Error(), "recurrent dropout is not implemented") {
 		t.Errorf("on %s: error %v, want one saying recurrent dropout is not implemented", RefDevice, err)
 	}

@@ -76,8 +76,8 @@ func refRNNArgs(op *Operation, in []*tensor.Tensor) (ref.RNNConfig, ref.RNNArgs,
 		c.Activation = "tanh"
 	}
 	sl := rnnSlotsOf(op)
-	if sl.rmask >= 0 {
-		return c, ref.RNNArgs{}, fmt.Errorf("%s on the reference device: recurrent dropout is not implemented there", c.Cell)
+	if sl.rmask >= 0 || sl.xmask >= 0 {
+		return c, ref.RNNArgs{}, fmt.Errorf("%s on the reference device: recurrent dropout is not implemented there (nor per-gate input dropout)", c.Cell)
 	}
 	a := ref.RNNArgs{X: rnnFloats(in[0]), Kernel: rnnFloats(in[1]), Recurrent: rnnFloats(in[2])}
 	if sl.bias >= 0 {

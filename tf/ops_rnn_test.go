@@ -18,6 +18,7 @@ type rnnCase struct {
 	initial  bool   // feed h0 (and c0 for LSTM)
 	features int
 	recMask  []float64 // (batch, gates·units) recurrent dropout mask, nil for none
+	inMask   []float64 // (batch, gates·features) per-gate input dropout mask, nil for none
 }
 
 const rnnNBatch, rnnNSteps = 2, 4
@@ -113,6 +114,10 @@ func (c rnnCase) inputs(xs []*Tensor) RNNInputs {
 		m := Constant(tensor.FromSlice(append([]float64(nil), c.recMask...), rnnNBatch, len(c.recMask)/rnnNBatch))
 		in.RecurrentMask = Cast(m, xs[0].DType())
 	}
+	if c.inMask != nil {
+		m := Constant(tensor.FromSlice(append([]float64(nil), c.inMask...), rnnNBatch, len(c.inMask)/rnnNBatch))
+		in.InputMask = Cast(m, xs[0].DType())
+	}
 	return in
 }
 
@@ -185,6 +190,16 @@ func unrolledRNN(c rnnCase, in RNNInputs) RNNOutputs {
 		}
 		xt := Reshape(Slice(in.X, []int{0, tau, 0}, []int{-1, 1, -1}), rnnNBatch, c.features)
 		zx := MatMul(xt, in.Kernel)
+		if in.InputMask != nil {
+			// Gate g's input product reads x_t⊙M_g.
+			var parts []*Tensor
+			for g := 0; g < rnnGates(cfg.Cell); g++ {
+				mg := Slice(in.InputMask, []int{0, g * c.features}, []int{-1, c.features})
+				wg := Slice(in.Kernel, []int{0, g * u}, []int{-1, u})
+				parts = append(parts, MatMul(Mul(xt, mg), wg))
+			}
+			zx = Concat(1, parts...)
+		}
 		if bIn != nil {
 			zx = Add(zx, bIn)
 		}
