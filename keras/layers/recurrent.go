@@ -239,7 +239,19 @@ func (l *RecurrentLayer) CallN(xs []*tf.Tensor, training bool) *tf.Tensor {
 	} else if l.Stateful {
 		in.H0, in.C0 = l.readStates(x)
 	}
-	if training && l.DropoutRate > 0 {
+	switch {
+	case training && l.DropoutRate > 0 && l.recurrentDropout > 0 && l.gates() > 1:
+		// With recurrent dropout, Keras's cells (implementation 1) draw one
+		// input mask per gate: (batch, gates·features), each used at
+		// every step.
+		col := tf.OnesLike(tf.Reshape(tf.Slice(x, []int{0, 0, 0}, []int{-1, 1, 1}), -1, 1)) // (batch, 1)
+		one := tf.OnesLike(tf.Reshape(tf.Slice(x, []int{0, 0, 0}, []int{1, 1, -1}), 1, -1)) // (1, features)
+		blocks := make([]*tf.Tensor, l.gates())
+		for i := range blocks {
+			blocks[i] = one
+		}
+		in.InputMask = tf.Dropout(tf.Mul(col, tf.Concat(1, blocks...)), l.DropoutRate, l.seed...)
+	case training && l.DropoutRate > 0:
 		// One mask per sample and feature, used at every step (Keras).
 		ones := tf.OnesLike(tf.Slice(x, []int{0, 0, 0}, []int{-1, 1, -1}))
 		in.X = tf.Mul(x, tf.Dropout(ones, l.DropoutRate, l.seed...))

@@ -76,22 +76,34 @@ func TestRecurrentDropoutCells(t *testing.T) {
 		}},
 		{"RNN(LSTMCell)", func(o ...layers.Option) layers.Layer { return layers.RNN(layers.LSTMCell(4, o...)) }},
 	} {
-		run := func(rate float64, training bool) *tensor.Tensor {
+		run := func(rate, inRate float64, training bool) *tensor.Tensor {
 			keras.ClearSession()
 			tensor.SetSeed(3)
-			l := mk.f(layers.RecurrentDropout(rate), layers.Seed(9))
+			l := mk.f(layers.RecurrentDropout(rate), layers.RNNDropout(inRate), layers.Seed(9))
 			return layers.ApplyTraining(l, training, tf.Constant(seq(5, 6, 2, 0.5))).Value()
 		}
-		plain, inf := run(0, false), run(0.4, false)
-		closeTo(t, mk.name+": inference with recurrent dropout", inf, plain, 0)
-		a, b := run(0.4, true), run(0.4, true)
-		closeTo(t, mk.name+": training, same seed", a, b, 0)
-		differs := false
-		for i := 0; i < a.Size(); i++ {
-			differs = differs || a.Float(i) != plain.Float(i)
+		differ := func(a, b *tensor.Tensor) bool {
+			for i := 0; i < a.Size(); i++ {
+				if a.Float(i) != b.Float(i) {
+					return true
+				}
+			}
+			return false
 		}
-		if !differs {
+		plain := run(0, 0, false)
+		closeTo(t, mk.name+": inference with recurrent dropout", run(0.4, 0, false), plain, 0)
+		closeTo(t, mk.name+": inference with both dropouts", run(0.4, 0.3, false), plain, 0)
+		a, b := run(0.4, 0, true), run(0.4, 0, true)
+		closeTo(t, mk.name+": training, same seed", a, b, 0)
+		if !differ(a, plain) {
 			t.Errorf("%s: recurrent dropout changed nothing while training", mk.name)
+		}
+		// Both: the input masks (one per gate, but for SimpleRNN) change the
+		// result again, and repeat with the seed.
+		c, d := run(0.4, 0.3, true), run(0.4, 0.3, true)
+		closeTo(t, mk.name+": both dropouts, same seed", c, d, 0)
+		if !differ(c, a) {
+			t.Errorf("%s: input dropout changed nothing besides recurrent dropout", mk.name)
 		}
 	}
 	keras.ClearSession()

@@ -122,7 +122,9 @@ func UnitForgetBias(b bool) Option {
 
 // RNNDropout is a recurrent layer's dropout argument: the fraction of the
 // input features dropped while training, with one mask per sample used at
-// every step, as Keras. (Dropout is the name of the Dropout layer.)
+// every step, as Keras; with RecurrentDropout too, one mask per gate (LSTM
+// 4, GRU 3), as Keras 3's cells then draw. (Dropout is the name of the
+// Dropout layer.)
 func RNNDropout(rate float64) Option {
 	return rnnOption{optRNNDropout, func(c *rnnConfig) { c.dropout = rate }}
 }
