@@ -43,10 +43,10 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"runtime/pprof"
 	"time"
 
 	"github.com/tensorgo/tensorgo"
+	"github.com/tensorgo/tensorgo/examples/internal/prof"
 	"github.com/tensorgo/tensorgo/keras"
 	"github.com/tensorgo/tensorgo/keras/layers"
 	"github.com/tensorgo/tensorgo/optimizers"
@@ -82,6 +82,7 @@ type settings struct {
 	jsonOut                    bool
 	quiet                      bool
 	cpuProfile                 string
+	opStats                    int
 }
 
 // Result is what a run reports (the -json line).
@@ -128,7 +129,8 @@ func parse(args []string, stderr io.Writer) (settings, error) {
 	fs.StringVar(&s.plotDir, "plot", ".", `directory for stock_prediction.png and stock_loss.png ("" for none)`)
 	fs.IntVar(&s.threads, "threads", 0, "threads for the kernels (0: all cores)")
 	fs.BoolVar(&s.jsonOut, "json", false, "print one JSON line with epoch_seconds and the test errors (alone on standard output)")
-	fs.StringVar(&s.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
+	fs.StringVar(&s.cpuProfile, "cpuprofile", "", "write a pprof CPU profile of the training (Fit) to this file")
+	fs.IntVar(&s.opStats, "opstats", 0, "after training, print the N op types that took the most kernel time")
 	if err := fs.Parse(args); err != nil {
 		return s, err
 	}
@@ -180,7 +182,7 @@ func parse(args []string, stderr io.Writer) (settings, error) {
 
 // run is the command with its arguments: the report goes to stdout, or with
 // -json one JSON line alone goes to stdout and everything else to stderr.
-func run(args []string, stdout, stderr io.Writer) (err error) {
+func run(args []string, stdout, stderr io.Writer) error {
 	s, err := parse(args, stderr)
 	if err != nil {
 		return err
@@ -191,22 +193,6 @@ func run(args []string, stdout, stderr io.Writer) (err error) {
 	logs := stdout
 	if s.jsonOut {
 		logs = stderr
-	}
-	if s.cpuProfile != "" {
-		f, ferr := os.Create(s.cpuProfile)
-		if ferr != nil {
-			return ferr
-		}
-		if perr := pprof.StartCPUProfile(f); perr != nil {
-			f.Close()
-			return perr
-		}
-		defer func() {
-			pprof.StopCPUProfile()
-			if cerr := f.Close(); cerr != nil && err == nil {
-				err = cerr
-			}
-		}()
 	}
 	res, err := train(s, logs)
 	if err != nil {
@@ -297,7 +283,14 @@ func train(s settings, logs io.Writer) (*Result, error) {
 	if s.data == "csv" {
 		opts = append(opts, keras.ValidationData(te.x, te.y)) // the course's validation_data
 	}
+	stop, err := prof.Start(s.cpuProfile, s.opStats, logs)
+	if err != nil {
+		return nil, err
+	}
 	h, err := m.Fit(tr.x, tr.y, opts...)
+	if perr := stop(); err == nil {
+		err = perr
+	}
 	if err != nil {
 		return nil, err
 	}
