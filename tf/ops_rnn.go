@@ -33,7 +33,7 @@ type RNNConfig struct {
 }
 
 // RNNInputs are the tensors of an RNN op. X, Kernel and Recurrent are
-// required; Bias, Mask, H0 and C0 may be nil.
+// required; Bias, Mask, H0, C0 and RecurrentMask may be nil.
 type RNNInputs struct {
 	X         *Tensor // (batch, steps, features), float32 or float64
 	Kernel    *Tensor // (features, gates·units)
@@ -41,6 +41,18 @@ type RNNInputs struct {
 	Bias      *Tensor // (gates·units), or (2, 3·units) for a GRU with ResetAfter
 	Mask      *Tensor // (batch, steps) bool, true where a step is kept
 	H0, C0    *Tensor // (batch, units) initial states; C0 for LSTM only
+	// RecurrentMask is recurrent dropout (Keras's recurrent_dropout):
+	// (batch, gates·units) in x's dtype, already scaled (0 or 1/(1−rate)),
+	// such as Dropout(OnesLike(...), rate, seed) gives. Block g multiplies
+	// h_{t-1} in gate g's recurrent product at every step (see
+	// internal/rnn's Input.RecurrentMask). It gets no gradient.
+	RecurrentMask *Tensor
+	// InputMask is input dropout with one mask per gate: (batch,
+	// gates·features) in x's dtype, already scaled; block g multiplies x_t
+	// in gate g's input product, as Keras's cells do when recurrent_dropout
+	// is set too. (One mask for all gates is X⊙M, no input here.) It gets
+	// no gradient.
+	InputMask *Tensor
 }
 
 // RNNOutputs are an RNN op's results: the outputs Y and the final states H
@@ -62,6 +74,8 @@ const (
 	rnnAttrHasMask
 	rnnAttrHasH0
 	rnnAttrHasC0
+	rnnAttrHasRecurrentMask
+	rnnAttrHasInputMask
 )
 
 var rnnAttrs = []AttrDef{
@@ -76,6 +90,8 @@ var rnnAttrs = []AttrDef{
 	{"has_mask", AttrBool, false},
 	{"has_h0", AttrBool, false},
 	{"has_c0", AttrBool, false},
+	{"has_recurrent_mask", AttrBool, false},
+	{"has_input_mask", AttrBool, false},
 }
 
 func rnnCellOf(name string) (rnn.Cell, bool) {
@@ -118,10 +134,10 @@ func rnnSpec(op *Operation, features int) rnn.Spec {
 }
 
 // rnnSlots says where each optional input of an RNN op sits (-1: absent).
-type rnnSlots struct{ bias, mask, h0, c0, next int }
+type rnnSlots struct{ bias, mask, h0, c0, rmask, xmask, next int }
 
 func rnnSlotsOf(op *Operation) rnnSlots {
-	s := rnnSlots{bias: -1, mask: -1, h0: -1, c0: -1, next: 3}
+	s := rnnSlots{bias: -1, mask: -1, h0: -1, c0: -1, rmask: -1, xmask: -1, next: 3}
 	take := func(has bool) int {
 		if !has {
 			return -1
@@ -133,6 +149,8 @@ func rnnSlotsOf(op *Operation) rnnSlots {
 	s.mask = take(op.aBool(rnnAttrHasMask))
 	s.h0 = take(op.aBool(rnnAttrHasH0))
 	s.c0 = take(op.aBool(rnnAttrHasC0))
+	s.rmask = take(op.aBool(rnnAttrHasRecurrentMask))
+	s.xmask = take(op.aBool(rnnAttrHasInputMask))
 	return s
 }
 
@@ -202,6 +220,12 @@ func rnnInfer(op *Operation, in []TensorSpec) (batch, steps, features int, dt te
 			shapePanic(op, in, "%s has no cell state but was given an initial c", cellName)
 		}
 		want(sl.c0, "initial state c", batch, units)
+	}
+	if sl.rmask >= 0 {
+		want(sl.rmask, "recurrent dropout mask", batch, w)
+	}
+	if sl.xmask >= 0 {
+		want(sl.xmask, "input dropout mask", batch, cell.Gates()*features)
 	}
 	return batch, steps, features, dt
 }
@@ -318,6 +342,12 @@ func rnnInputOf[T rnn.Float](sl rnnSlots, in []*tensor.Tensor) (rnn.Weights[T], 
 	if sl.c0 >= 0 {
 		inp.C0 = tensor.Data[T](in[sl.c0])
 	}
+	if sl.rmask >= 0 {
+		inp.RecurrentMask = tensor.Data[T](in[sl.rmask])
+	}
+	if sl.xmask >= 0 {
+		inp.InputMask = tensor.Data[T](in[sl.xmask])
+	}
 	return w, inp
 }
 
@@ -393,7 +423,7 @@ func rnnBackward[T rnn.Float](p *rnnPool, list *[]*rnn.Kernel[T], sl rnnSlots, i
 }
 
 // rnnGrad builds the RNNGrad op of an RNN op: gradients for x, the weights
-// and the initial states (none for the mask).
+// and the initial states (none for the masks).
 func rnnGrad(op *Operation, dys []*Tensor, need []bool) []*Tensor {
 	sl := rnnSlotsOf(op)
 	lstm := op.aString(rnnAttrCell) == "LSTM"
@@ -448,7 +478,8 @@ func buildRNNOp(typ string, a attrs, ins []*Tensor, features int, opts []Option)
 // ResetAfter; gates in Keras's order, LSTM i, f, c, o and GRU z, r, h.
 //
 // The op's gradient (BPTT) flows to x, the weights and the initial states;
-// a mask gets none. Shapes that do not fit panic with a *ShapeError naming
+// the masks get none. With a RecurrentMask the op is a training step's:
+// the Dropout op that makes the mask carries the seed, so runs repeat. Shapes that do not fit panic with a *ShapeError naming
 // the op, the shapes and what was expected; a sequence of no steps is an
 // error of the run.
 func RNN(cfg RNNConfig, in RNNInputs, opts ...Option) RNNOutputs {
@@ -463,9 +494,9 @@ func RNN(cfg RNNConfig, in RNNInputs, opts ...Option) RNNOutputs {
 		act = "tanh"
 	}
 	a := attrs{cfg.Cell, cfg.Units, act, cfg.ResetAfter, cfg.ReturnSequences, cfg.GoBackwards, cfg.ZeroOutputForMask,
-		in.Bias != nil, in.Mask != nil, in.H0 != nil, in.C0 != nil}
+		in.Bias != nil, in.Mask != nil, in.H0 != nil, in.C0 != nil, in.RecurrentMask != nil, in.InputMask != nil}
 	ins := []*Tensor{in.X, in.Kernel, in.Recurrent}
-	for _, t := range []*Tensor{in.Bias, in.Mask, in.H0, in.C0} {
+	for _, t := range []*Tensor{in.Bias, in.Mask, in.H0, in.C0, in.RecurrentMask, in.InputMask} {
 		if t != nil {
 			ins = append(ins, t)
 		}

@@ -1,6 +1,8 @@
 package tf
 
 import (
+	"fmt"
+
 	"github.com/tensorgo/tensorgo/tensor"
 	"github.com/tensorgo/tensorgo/tf/internal/kernels/ref"
 )
@@ -15,7 +17,10 @@ func init() {
 		if err := rnnSteps(op, in[0]); err != nil {
 			return err
 		}
-		c, a := refRNNArgs(op, in)
+		c, a, err := refRNNArgs(op, in)
+		if err != nil {
+			return err
+		}
 		y, h, cs := ref.RNN(c, a)
 		rnnFill(out[0], y)
 		rnnFill(out[1], h)
@@ -29,7 +34,10 @@ func init() {
 		if err := rnnSteps(op, in[0]); err != nil {
 			return err
 		}
-		c, a := refRNNArgs(op, in)
+		c, a, err := refRNNArgs(op, in)
+		if err != nil {
+			return err
+		}
 		r := rnnSlotsOf(op).next
 		var dc []float64
 		if c.Cell == "LSTM" {
@@ -56,7 +64,7 @@ func init() {
 }
 
 // refRNNArgs reads an RNN or RNNGrad op's configuration and inputs.
-func refRNNArgs(op *Operation, in []*tensor.Tensor) (ref.RNNConfig, ref.RNNArgs) {
+func refRNNArgs(op *Operation, in []*tensor.Tensor) (ref.RNNConfig, ref.RNNArgs, error) {
 	s := in[0].Shape()
 	c := ref.RNNConfig{
 		Cell: op.aString(rnnAttrCell), Activation: op.aString(rnnAttrActivation),
@@ -68,6 +76,9 @@ func refRNNArgs(op *Operation, in []*tensor.Tensor) (ref.RNNConfig, ref.RNNArgs)
 		c.Activation = "tanh"
 	}
 	sl := rnnSlotsOf(op)
+	if sl.rmask >= 0 || sl.xmask >= 0 {
+		return c, ref.RNNArgs{}, fmt.Errorf("%s on the reference device: recurrent dropout is not implemented there (nor per-gate input dropout)", c.Cell)
+	}
 	a := ref.RNNArgs{X: rnnFloats(in[0]), Kernel: rnnFloats(in[1]), Recurrent: rnnFloats(in[2])}
 	if sl.bias >= 0 {
 		a.Bias = rnnFloats(in[sl.bias])
@@ -85,7 +96,7 @@ func refRNNArgs(op *Operation, in []*tensor.Tensor) (ref.RNNConfig, ref.RNNArgs)
 	if sl.c0 >= 0 {
 		a.C0 = rnnFloats(in[sl.c0])
 	}
-	return c, a
+	return c, a, nil
 }
 
 // floats reads a tensor's values as float64s, element by element.

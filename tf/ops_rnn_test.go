@@ -17,6 +17,8 @@ type rnnCase struct {
 	mask     []bool // (batch, steps), nil for none
 	initial  bool   // feed h0 (and c0 for LSTM)
 	features int
+	recMask  []float64 // (batch, gates·units) recurrent dropout mask, nil for none
+	inMask   []float64 // (batch, gates·features) per-gate input dropout mask, nil for none
 }
 
 const rnnNBatch, rnnNSteps = 2, 4
@@ -108,6 +110,14 @@ func (c rnnCase) inputs(xs []*Tensor) RNNInputs {
 	if c.mask != nil {
 		in.Mask = Constant(tensor.FromSlice(append([]bool(nil), c.mask...), rnnNBatch, rnnNSteps))
 	}
+	if c.recMask != nil {
+		m := Constant(tensor.FromSlice(append([]float64(nil), c.recMask...), rnnNBatch, len(c.recMask)/rnnNBatch))
+		in.RecurrentMask = Cast(m, xs[0].DType())
+	}
+	if c.inMask != nil {
+		m := Constant(tensor.FromSlice(append([]float64(nil), c.inMask...), rnnNBatch, len(c.inMask)/rnnNBatch))
+		in.InputMask = Cast(m, xs[0].DType())
+	}
 	return in
 }
 
@@ -158,6 +168,19 @@ func unrolledRNN(c rnnCase, in RNNInputs) RNNOutputs {
 			bIn = in.Bias
 		}
 	}
+	// rec is h·U, or under recurrent dropout each gate block g's
+	// (h⊙M_g)·U_g side by side (Keras's cells, implementation 1).
+	rec := func(h *Tensor) *Tensor {
+		if in.RecurrentMask == nil {
+			return MatMul(h, in.Recurrent)
+		}
+		var parts []*Tensor
+		for g := 0; g < rnnGates(cfg.Cell); g++ {
+			ug := Slice(in.Recurrent, []int{0, g * u}, []int{-1, u})
+			parts = append(parts, MatMul(Mul(h, block(in.RecurrentMask, g)), ug))
+		}
+		return Concat(1, parts...)
+	}
 	prevOut := zeros
 	var ys []*Tensor
 	for s := 0; s < rnnNSteps; s++ {
@@ -167,20 +190,30 @@ func unrolledRNN(c rnnCase, in RNNInputs) RNNOutputs {
 		}
 		xt := Reshape(Slice(in.X, []int{0, tau, 0}, []int{-1, 1, -1}), rnnNBatch, c.features)
 		zx := MatMul(xt, in.Kernel)
+		if in.InputMask != nil {
+			// Gate g's input product reads x_t⊙M_g.
+			var parts []*Tensor
+			for g := 0; g < rnnGates(cfg.Cell); g++ {
+				mg := Slice(in.InputMask, []int{0, g * c.features}, []int{-1, c.features})
+				wg := Slice(in.Kernel, []int{0, g * u}, []int{-1, u})
+				parts = append(parts, MatMul(Mul(xt, mg), wg))
+			}
+			zx = Concat(1, parts...)
+		}
 		if bIn != nil {
 			zx = Add(zx, bIn)
 		}
 		var nh, nc *Tensor
 		switch cfg.Cell {
 		case "SimpleRNN":
-			nh = act(Add(zx, MatMul(h, in.Recurrent)))
+			nh = act(Add(zx, rec(h)))
 		case "LSTM":
-			z := Add(zx, MatMul(h, in.Recurrent))
+			z := Add(zx, rec(h))
 			i, f, g, o := Sigmoid(block(z, 0)), Sigmoid(block(z, 1)), act(block(z, 2)), Sigmoid(block(z, 3))
 			nc = Add(Mul(f, cs), Mul(i, g))
 			nh = Mul(o, act(nc))
 		case "GRU":
-			zh := MatMul(h, in.Recurrent)
+			zh := rec(h)
 			if bRec != nil {
 				zh = Add(zh, bRec)
 			}
@@ -191,7 +224,11 @@ func unrolledRNN(c rnnCase, in RNNInputs) RNNOutputs {
 				hh = act(Add(block(zx, 2), Mul(r, block(zh, 2))))
 			} else {
 				uh := Slice(in.Recurrent, []int{0, 2 * u}, []int{-1, u})
-				hh = act(Add(block(zx, 2), MatMul(Mul(r, h), uh)))
+				hm := h
+				if in.RecurrentMask != nil {
+					hm = Mul(h, block(in.RecurrentMask, 2))
+				}
+				hh = act(Add(block(zx, 2), MatMul(Mul(r, hm), uh)))
 			}
 			one := OnesLike(z)
 			nh = Add(Mul(z, h), Mul(Sub(one, z), hh))

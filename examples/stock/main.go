@@ -25,6 +25,13 @@
 //	go run ./examples/stock
 //	go run ./examples/stock -csv SH600519.csv -price open -cell lstm
 //	go run ./examples/stock -data w5 -json      # the anchors' synthetic series and LSTM model
+//	go run ./examples/stock -data w9 -cell gru  # the same series, w9_rnn_zoo.py's model
+//
+// With -data w5 or w9 the epochs are training only (no validation pass, as
+// in the anchors' PyTorch loops; the first also builds the training step),
+// the learning rate is constant unless -decay is given, and test_mse_scaled
+// in the -json line is the MSE on the min-max scaled series, the figure the
+// anchors print as test_mse (test_mse itself is in the series' units).
 package main
 
 import (
@@ -39,6 +46,7 @@ import (
 	"time"
 
 	"github.com/tensorgo/tensorgo"
+	"github.com/tensorgo/tensorgo/examples/internal/prof"
 	"github.com/tensorgo/tensorgo/keras"
 	"github.com/tensorgo/tensorgo/keras/layers"
 	"github.com/tensorgo/tensorgo/optimizers"
@@ -60,7 +68,8 @@ func main() {
 // settings are the command's flags.
 type settings struct {
 	csvPath, dateCol, priceCol string
-	data                       string // "csv" or "w5"
+	data                       string // the series: "csv" or "w5"
+	arch                       string // the model: "course", "w5" or "w9"
 	target                     string // "change" or "level"
 	cell                       string
 	window, test               int
@@ -72,6 +81,8 @@ type settings struct {
 	threads                    int
 	jsonOut                    bool
 	quiet                      bool
+	cpuProfile                 string
+	opStats                    int
 }
 
 // Result is what a run reports (the -json line).
@@ -90,6 +101,7 @@ type Result struct {
 	TestMSE         float64   `json:"test_mse"`
 	TestRMSE        float64   `json:"test_rmse"`
 	TestMAE         float64   `json:"test_mae"`
+	TestMSEScaled   float64   `json:"test_mse_scaled"`
 	PersistenceMSE  float64   `json:"persistence_mse"`
 	PersistenceRMSE float64   `json:"persistence_rmse"`
 	PersistenceMAE  float64   `json:"persistence_mae"`
@@ -104,7 +116,7 @@ func parse(args []string, stderr io.Writer) (settings, error) {
 	fs.StringVar(&s.csvPath, "csv", DefaultCSV, "CSV file with a date column and a price column")
 	fs.StringVar(&s.dateCol, "date", "date", "the CSV's date column (rows are sorted by it)")
 	fs.StringVar(&s.priceCol, "price", "", `the CSV's price column (default "co2" for the default file, else "open")`)
-	fs.StringVar(&s.data, "data", "csv", `"csv" (the -csv file) or "w5" (the anchors' synthetic series and model)`)
+	fs.StringVar(&s.data, "data", "csv", `"csv" (the -csv file), "w5" (the anchors' synthetic series and w5_lstm.py's model) or "w9" (that series and w9_rnn_zoo.py's model)`)
 	fs.StringVar(&s.target, "target", "change", `what the windows hold: "change" (the steps' changes; the prediction adds the predicted change to the last value) or "level" (the course's scaled values)`)
 	fs.StringVar(&s.cell, "cell", "simplernn", "recurrent layers: simplernn, lstm or gru")
 	fs.IntVar(&s.window, "window", 60, "steps in, one out")
@@ -117,6 +129,8 @@ func parse(args []string, stderr io.Writer) (settings, error) {
 	fs.StringVar(&s.plotDir, "plot", ".", `directory for stock_prediction.png and stock_loss.png ("" for none)`)
 	fs.IntVar(&s.threads, "threads", 0, "threads for the kernels (0: all cores)")
 	fs.BoolVar(&s.jsonOut, "json", false, "print one JSON line with epoch_seconds and the test errors (alone on standard output)")
+	fs.StringVar(&s.cpuProfile, "cpuprofile", "", "write a pprof CPU profile of the training (Fit) to this file")
+	fs.IntVar(&s.opStats, "opstats", 0, "after training, print the N op types that took the most kernel time")
 	if err := fs.Parse(args); err != nil {
 		return s, err
 	}
@@ -133,18 +147,24 @@ func parse(args []string, stderr io.Writer) (settings, error) {
 	}
 	switch s.data {
 	case "csv":
-	case "w5":
+		s.arch = "course"
+	case "w5", "w9":
+		// The anchors' series, with their target, epochs and constant rate.
+		s.arch, s.data = s.data, "w5"
 		if !set["target"] {
 			s.target = "level"
 		}
 		if !set["epochs"] {
 			s.epochs = 2
 		}
-		if !set["cell"] {
+		if !set["decay"] {
+			s.decay = "none"
+		}
+		if s.arch == "w5" && !set["cell"] {
 			s.cell = "lstm"
 		}
 	default:
-		return s, fmt.Errorf("-data %q: want csv or w5", s.data)
+		return s, fmt.Errorf("-data %q: want csv, w5 or w9", s.data)
 	}
 	if s.decay != "cosine" && s.decay != "none" {
 		return s, fmt.Errorf("-decay %q: want cosine or none", s.decay)
@@ -193,7 +213,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// model returns the course's model for the cell, or the anchors' W5 model.
+// model returns the course's model for the cell (also w9_rnn_zoo.py's), or
+// w5_lstm.py's, which has no second Dropout.
 func model(s settings) *keras.Model {
 	rec := func(units int, opts ...layers.Option) layers.Layer {
 		switch s.cell {
@@ -204,7 +225,7 @@ func model(s settings) *keras.Model {
 		}
 		return layers.SimpleRNN(units, opts...)
 	}
-	if s.data == "w5" {
+	if s.arch == "w5" {
 		return keras.NewSequential(
 			rec(80, layers.ReturnSequences(true), layers.InputShape(s.window, 1)),
 			layers.Dropout(0.2),
@@ -241,12 +262,20 @@ func train(s settings, logs io.Writer) (*Result, error) {
 		what = "changes"
 	}
 	fmt.Fprintf(logs, "%s: %d training and %d test windows of %d %s, %s cells\n", d.name, tr.x.Dim(0), te.x.Dim(0), s.window, what, s.cell)
-	res := &Result{Workload: "stock", Data: s.data, Target: s.target, Cell: s.cell, Epochs: s.epochs, Batch: s.batch,
+	data := s.data
+	if s.arch != "course" {
+		data = s.arch
+	}
+	res := &Result{Workload: "stock", Data: data, Target: s.target, Cell: s.cell, Epochs: s.epochs, Batch: s.batch,
 		TrainSamples: tr.x.Dim(0), TestSamples: te.x.Dim(0), Threads: tensorgo.NumThreads()}
 	start := time.Now()
 	cb := &keras.LambdaCallback{OnEpochEndFn: func(e int, l keras.Logs) error {
 		res.EpochSeconds = append(res.EpochSeconds, time.Since(start).Seconds())
-		fmt.Fprintf(logs, "epoch %d/%d: %.2fs loss %.6f val_loss %.6f\n", e+1, s.epochs, res.EpochSeconds[len(res.EpochSeconds)-1], l["loss"], l["val_loss"])
+		val := ""
+		if v, ok := l["val_loss"]; ok {
+			val = fmt.Sprintf(" val_loss %.6f", v)
+		}
+		fmt.Fprintf(logs, "epoch %d/%d: %.2fs loss %.6f%s\n", e+1, s.epochs, res.EpochSeconds[len(res.EpochSeconds)-1], l["loss"], val)
 		start = time.Now()
 		return nil
 	}}
@@ -254,7 +283,14 @@ func train(s settings, logs io.Writer) (*Result, error) {
 	if s.data == "csv" {
 		opts = append(opts, keras.ValidationData(te.x, te.y)) // the course's validation_data
 	}
+	stop, err := prof.Start(s.cpuProfile, s.opStats, logs)
+	if err != nil {
+		return nil, err
+	}
 	h, err := m.Fit(tr.x, tr.y, opts...)
+	if perr := stop(); err == nil {
+		err = perr
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -263,6 +299,11 @@ func train(s settings, logs io.Writer) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	for i := 0; i < p.Size(); i++ {
+		e := p.Float(i) - te.y.Float(i)
+		res.TestMSEScaled += e * e
+	}
+	res.TestMSEScaled /= float64(max(p.Size(), 1))
 	pred, err := d.levels(p)
 	if err != nil {
 		return nil, err

@@ -50,7 +50,7 @@ func (k *Kernel[T]) Backward(w Weights[T], in Input[T], reserve []T, dOut Output
 	}
 
 	c := &k.cur
-	*c = call[T]{batch: nb, steps: ns, mask: in.Mask, bias: w.Bias, dy: dOut.Y}
+	*c = call[T]{batch: nb, steps: ns, mask: in.Mask, rmask: in.RecurrentMask, bias: w.Bias, dy: dOut.Y}
 	c.resView = k.view(reserve, rows)
 	k.firstKept(in)
 	dzx := grow(&k.dzx, rows*wd)
@@ -76,19 +76,34 @@ func (k *Kernel[T]) Backward(w Weights[T], in Input[T], reserve []T, dOut Output
 	if s.Cell == GRU && !s.ResetAfter {
 		grow(&k.drh, nb*u)
 	}
+	if c.rmask != nil {
+		grow(&k.hm, nb*wd)
+		grow(&k.dhm, nb*wd)
+	}
 
+	// The recurrent kernel transposed, (gates·units, units), once per call:
+	// the steps' products dz·Uᵀ then read it in place instead of packing a
+	// transpose at every step.
+	ut := grow(&k.ut, wd*u)
+	for i := 0; i < u; i++ {
+		for j := 0; j < wd; j++ {
+			ut[j*u+i] = w.Recurrent[i*wd+j]
+		}
+	}
 	grain := k.grain()
-	ldz := ns * wd
+	ldz := wd // a step's rows are contiguous
 	for st := ns - 1; st >= 0; st-- {
 		c.s, c.tau = st, k.inputStep(st, ns)
 		parallel.For(nb, grain, k.bwdFn)
-		if s.Cell == GRU && !s.ResetAfter {
+		if c.rmask != nil {
+			k.backRecurrentMasked(ut, dzx, dzh, ldz)
+		} else if s.Cell == GRU && !s.ResetAfter {
 			// d(r·h_{t-1}) = dz_h·U_hᵀ, then dr and the rest of dh_{t-1}.
-			k.gemm(false, true, nb, u, u, 1, dzx[c.tau*wd+2*u:], ldz, w.Recurrent[2*u:], wd, 0, k.drh, u)
+			k.gemm(false, false, nb, u, u, 1, dzx[c.tau*nb*wd+2*u:], ldz, ut[2*u*u:], u, 0, k.drh, u)
 			parallel.For(nb, grain, k.bwd2Fn)
-			k.gemm(false, true, nb, u, 2*u, 1, dzx[c.tau*wd:], ldz, w.Recurrent, wd, 1, k.dhPrev, u)
+			k.gemm(false, false, nb, u, 2*u, 1, dzx[c.tau*nb*wd:], ldz, ut, u, 1, k.dhPrev, u)
 		} else {
-			k.gemm(false, true, nb, u, wd, 1, dzh[c.tau*wd:], ldz, w.Recurrent, wd, 1, k.dhPrev, u)
+			k.gemm(false, false, nb, u, wd, 1, dzh[c.tau*nb*wd:], ldz, ut, u, 1, k.dhPrev, u)
 		}
 		k.dh, k.dhPrev = k.dhPrev, k.dh
 	}
@@ -100,14 +115,24 @@ func (k *Kernel[T]) Backward(w Weights[T], in Input[T], reserve []T, dOut Output
 	}
 
 	// Sums over all steps and samples, each one GEMM (or two).
-	if g.X != nil {
-		k.gemm(false, true, rows, nf, wd, 1, dzx, wd, w.Kernel, wd, 0, g.X, nf)
+	if in.InputMask != nil {
+		k.inputGradMasked(in, w.Kernel, dzx, g)
+	} else if g.X != nil {
+		if nb == 1 || ns == 1 {
+			k.gemm(false, true, rows, nf, wd, 1, dzx, wd, w.Kernel, wd, 0, g.X, nf)
+		} else {
+			dxs := grow(&k.dxs, rows*nf)
+			k.gemm(false, true, rows, nf, wd, 1, dzx, wd, w.Kernel, wd, 0, dxs, nf)
+			batchMajor(g.X, dxs, nb, ns, nf)
+		}
 	}
-	if g.Kernel != nil {
-		k.gemm(true, false, nf, wd, rows, 1, in.X, nf, dzx, wd, 0, g.Kernel, wd)
+	if g.Kernel != nil && in.InputMask == nil {
+		k.gemm(true, false, nf, wd, rows, 1, k.stepMajorX(in), nf, dzx, wd, 0, g.Kernel, wd)
 	}
 	if g.Recurrent != nil {
-		if s.Cell == GRU && !s.ResetAfter {
+		if c.rmask != nil {
+			k.recurrentGradMasked(g.Recurrent, dzx, dzh)
+		} else if s.Cell == GRU && !s.ResetAfter {
 			k.gemm(true, false, u, 2*u, rows, 1, c.hprev, u, dzx, wd, 0, g.Recurrent, wd)
 			k.gemm(true, false, u, u, rows, 1, c.aux, u, dzx[2*u:], wd, 0, g.Recurrent[2*u:], wd)
 		} else {
@@ -115,18 +140,106 @@ func (k *Kernel[T]) Backward(w Weights[T], in Input[T], reserve []T, dOut Output
 		}
 	}
 	if g.Bias != nil {
-		sumGrain := 32768 / rows
-		if sumGrain < 8 {
-			sumGrain = 8
-		}
-		c.sumSrc, c.sumDst = dzx, g.Bias[:wd]
-		parallel.For(wd, sumGrain, k.sumFn)
+		// Column sums as 1ᵀ·dz: GEMM's vector path, in row order.
+		ones := k.onesOf(rows)
+		k.gemm(false, false, 1, wd, rows, 1, ones, rows, dzx, wd, 0, g.Bias[:wd], wd)
 		if s.resetAfter() {
-			c.sumSrc, c.sumDst = dzh, g.Bias[wd:]
-			parallel.For(wd, sumGrain, k.sumFn)
+			k.gemm(false, false, 1, wd, rows, 1, ones, rows, dzh, wd, 0, g.Bias[wd:], wd)
 		}
 	}
 	*c = call[T]{}
+}
+
+// inputGradMasked writes the gradients with respect to x and the kernel
+// under a per-gate input mask: dx = Σ_g M_g⊙(dz_g·W_gᵀ) and the kernel's
+// block g = Σ (x⊙M_g)ᵀ·dz_g, GEMMs over all steps per gate.
+func (k *Kernel[T]) inputGradMasked(in Input[T], kernel, dzx []T, g Grads[T]) {
+	s := &k.spec
+	nb, ns, nf, u, wd := in.Batch, in.Steps, s.Features, s.Units, s.width()
+	rows, gates := nb*ns, s.Cell.Gates()
+	xs := k.stepMajorX(in)
+	var dxs []T
+	if g.X != nil {
+		dxs = grow(&k.dxs, rows*nf)
+		clear(dxs)
+		grow(&k.dxm, rows*nf)
+	}
+	for q := 0; q < gates; q++ {
+		if g.Kernel != nil {
+			xm := k.maskedX(xs, in.InputMask, nb, q)
+			k.gemm(true, false, nf, u, rows, 1, xm, nf, dzx[q*u:], wd, 0, g.Kernel[q*u:], wd)
+		}
+		if g.X != nil {
+			k.gemm(false, true, rows, nf, u, 1, dzx[q*u:], wd, kernel[q*u:], wd, 0, k.dxm, nf)
+			for r := 0; r < rows; r++ {
+				m := in.InputMask[(r%nb)*gates*nf+q*nf:][:nf]
+				d, out := k.dxm[r*nf:(r+1)*nf], dxs[r*nf:(r+1)*nf]
+				for f := range out {
+					out[f] += m[f] * d[f]
+				}
+			}
+		}
+	}
+	if g.X != nil {
+		batchMajor(g.X, dxs, nb, ns, nf)
+	}
+}
+
+// backRecurrentMasked finishes a backward step under recurrent dropout:
+// it adds Σ_g M_g⊙(dz_g·U_gᵀ) to dh_{t-1} (for GRU without ResetAfter,
+// after backwardRows2 has the reset gate's part from d(r⊙h_{t-1}⊙M_h)).
+func (k *Kernel[T]) backRecurrentMasked(ut, dzx, dzh []T, ldz int) {
+	s, c := &k.spec, &k.cur
+	nb, u, wd := c.batch, s.Units, s.width()
+	gates := s.Cell.Gates()
+	if s.Cell == GRU && !s.ResetAfter {
+		k.maskH() // backwardRows2 reads h_{t-1}⊙M_h
+		k.gemm(false, false, nb, u, u, 1, dzx[c.tau*nb*wd+2*u:], ldz, ut[2*u*u:], u, 0, k.drh, u)
+		parallel.For(nb, k.grain(), k.bwd2Fn)
+		gates = 2
+	}
+	for q := 0; q < gates; q++ {
+		k.gemm(false, false, nb, u, u, 1, dzh[c.tau*nb*wd+q*u:], ldz, ut[q*u*u:], u, 0, k.dhm[q*u:], wd)
+	}
+	for b := 0; b < nb; b++ {
+		dhp := k.dhPrev[b*u : (b+1)*u]
+		for q := 0; q < gates; q++ {
+			m := c.rmask[b*wd+q*u : b*wd+(q+1)*u]
+			d := k.dhm[b*wd+q*u : b*wd+(q+1)*u]
+			for j := range dhp {
+				dhp[j] += m[j] * d[j]
+			}
+		}
+	}
+}
+
+// recurrentGradMasked writes the recurrent kernel's gradient under
+// recurrent dropout: block g is Σ_{t,b} (h_{t-1}⊙M_g)ᵀ·dz_g, one GEMM over
+// all steps per gate (for GRU without ResetAfter, the candidate's block is
+// Σ (r⊙h_{t-1}⊙M_h)ᵀ·dz_h, from the reserve).
+func (k *Kernel[T]) recurrentGradMasked(dst, dzx, dzh []T) {
+	s, c := &k.spec, &k.cur
+	u, wd, rows := s.Units, s.width(), c.batch*c.steps
+	gates := s.Cell.Gates()
+	if s.Cell == GRU && !s.ResetAfter {
+		k.gemm(true, false, u, u, rows, 1, c.aux, u, dzx[2*u:], wd, 0, dst[2*u:], wd)
+		gates = 2
+	}
+	hm := grow(&k.hmAll, rows*wd)
+	for r := 0; r < rows; r++ {
+		b := r % c.batch
+		hp := c.hprev[r*u : (r+1)*u]
+		for q := 0; q < gates; q++ {
+			m := c.rmask[b*wd+q*u : b*wd+(q+1)*u]
+			out := hm[r*wd+q*u : r*wd+(q+1)*u]
+			for j := range out {
+				out[j] = hp[j] * m[j]
+			}
+		}
+	}
+	for q := 0; q < gates; q++ {
+		k.gemm(true, false, u, u, rows, 1, hm[q*u:], wd, dzh[q*u:], wd, 0, dst[q*u:], wd)
+	}
 }
 
 // backwardRows is the fused pass of one step, backwards, over samples
@@ -139,7 +252,7 @@ func (k *Kernel[T]) backwardRows(lo, hi int) {
 	u, wd := s.Units, s.width()
 	act := s.Activation
 	for b := lo; b < hi; b++ {
-		r := b*c.steps + c.tau
+		r := c.row(b, c.tau)
 		dh := k.dh[b*u : (b+1)*u]
 		dhp := k.dhPrev[b*u : (b+1)*u]
 		if c.dy != nil && c.s >= k.first[b] && !(s.ZeroOutputForMask && k.skipped(b)) {
@@ -156,7 +269,7 @@ func (k *Kernel[T]) backwardRows(lo, hi int) {
 			}
 		}
 		dz := k.dzx[r*wd : (r+1)*wd]
-		if c.mask != nil && !c.mask[r] {
+		if k.skipped(b) {
 			clear(dz)
 			if s.resetAfter() {
 				clear(k.dzh[r*wd : (r+1)*wd])
@@ -217,34 +330,30 @@ func (k *Kernel[T]) backwardRows2(lo, hi int) {
 	s, c := &k.spec, &k.cur
 	u, wd := s.Units, s.width()
 	for b := lo; b < hi; b++ {
-		r := b*c.steps + c.tau
-		if c.mask != nil && !c.mask[r] {
+		if k.skipped(b) {
 			continue
 		}
+		r := c.row(b, c.tau)
 		g := c.gates[r*wd : (r+1)*wd]
 		dz := k.dzx[r*wd : (r+1)*wd]
 		hp := c.hprev[r*u : (r+1)*u]
 		drh := k.drh[b*u : (b+1)*u]
 		dhp := k.dhPrev[b*u : (b+1)*u]
+		if c.rmask != nil {
+			// The candidate's product reads h_{t-1}⊙M_h.
+			hm := k.hm[b*wd+2*u : b*wd+3*u]
+			m := c.rmask[b*wd+2*u : b*wd+3*u]
+			for j := 0; j < u; j++ {
+				rg := g[u+j]
+				dz[u+j] = drh[j] * hm[j] * rg * (1 - rg)
+				dhp[j] += drh[j] * rg * m[j]
+			}
+			continue
+		}
 		for j := 0; j < u; j++ {
 			rg := g[u+j]
 			dz[u+j] = drh[j] * hp[j] * rg * (1 - rg)
 			dhp[j] += drh[j] * rg
-		}
-	}
-}
-
-// sumColumns sums the rows of cur.sumSrc into cur.sumDst for columns
-// [lo, hi), each column in row order whatever the split.
-func (k *Kernel[T]) sumColumns(lo, hi int) {
-	c := &k.cur
-	wd := k.spec.width()
-	dst := c.sumDst[lo:hi]
-	clear(dst)
-	for r := 0; r+wd <= len(c.sumSrc); r += wd {
-		src := c.sumSrc[r+lo : r+hi]
-		for j := range dst {
-			dst[j] += src[j]
 		}
 	}
 }

@@ -16,15 +16,15 @@ var benchLayers = []struct {
 
 const benchBatch, benchSteps = 64, 60
 
-func benchCell(b *testing.B, cell Cell) {
+func benchCell(b *testing.B, cell Cell, recDrop bool) {
 	for _, l := range benchLayers {
 		s := NewSpec(cell, l.features, l.units)
 		s.ReturnSequences = l.seq
-		tc := tcase{spec: s, batch: benchBatch, steps: benchSteps}
+		tc := tcase{spec: s, batch: benchBatch, steps: benchSteps, recDrop: recDrop}
 		d := makeData(tc, 1)
 		k := New[float32](s)
 		w := Weights[float32]{conv[float32](d.w.Kernel), conv[float32](d.w.Recurrent), conv[float32](d.w.Bias)}
-		in := Input[float32]{Batch: benchBatch, Steps: benchSteps, X: conv[float32](d.in.X)}
+		in := Input[float32]{Batch: benchBatch, Steps: benchSteps, X: conv[float32](d.in.X), RecurrentMask: conv[float32](d.in.RecurrentMask)}
 		out := Output[float32]{Y: make([]float32, s.OutputLen(benchBatch, benchSteps))}
 		dOut := Output[float32]{Y: conv[float32](d.dy)}
 		g := Grads[float32]{X: make([]float32, len(in.X)), Kernel: make([]float32, len(w.Kernel)),
@@ -51,10 +51,14 @@ func benchCell(b *testing.B, cell Cell) {
 }
 
 // BenchmarkSimpleRNN runs the w9 rnn model's two SimpleRNN layers.
-func BenchmarkSimpleRNN(b *testing.B) { benchCell(b, SimpleRNN) }
+func BenchmarkSimpleRNN(b *testing.B) { benchCell(b, SimpleRNN, false) }
 
 // BenchmarkLSTM runs the w5 (and w9 lstm) model's two LSTM layers.
-func BenchmarkLSTM(b *testing.B) { benchCell(b, LSTM) }
+func BenchmarkLSTM(b *testing.B) { benchCell(b, LSTM, false) }
+
+// BenchmarkLSTMRecurrentDropout is BenchmarkLSTM with a recurrent dropout
+// mask (one GEMM per gate at every step).
+func BenchmarkLSTMRecurrentDropout(b *testing.B) { benchCell(b, LSTM, true) }
 
 // BenchmarkGRU runs the w9 gru model's two GRU layers (reset_after).
-func BenchmarkGRU(b *testing.B) { benchCell(b, GRU) }
+func BenchmarkGRU(b *testing.B) { benchCell(b, GRU, false) }

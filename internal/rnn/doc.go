@@ -32,6 +32,13 @@
 //
 // σ is the logistic sigmoid (Keras 3's recurrent_activation default; hard
 // sigmoid is not offered) and act is Spec.Activation (tanh by default).
+// In float32, σ and tanh are polynomial approximations within a few units
+// in the last place (act32.go), the same bits with or without AVX2; float64
+// uses package math.
+//
+// Recurrent dropout (Input.RecurrentMask) multiplies h_{t-1} by a mask
+// block per gate wherever a recurrent product reads it, as Keras 3's cells
+// do when recurrent_dropout is set (their implementation 1).
 //
 // # Options
 //
@@ -54,8 +61,9 @@
 // well under one allocation per call). Forward writes what Backward needs (gate
 // activations and states) into a caller-provided reserve of Spec.ReserveLen
 // elements, so the two calls may be apart (a graph's forward op and its
-// gradient op). Results do not depend on the number of threads of
-// internal/parallel: every sum runs in a fixed order.
+// gradient op); its layout is the package's own (step-major, so that a
+// step's rows are contiguous). Results do not depend on the number of
+// threads of internal/parallel: every sum runs in a fixed order.
 //
 // Wrong lengths or sizes are programming errors and panic with a message
 // naming the function, the argument and the expected size.

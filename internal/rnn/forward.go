@@ -26,7 +26,7 @@ func (k *Kernel[T]) Forward(w Weights[T], in Input[T], reserve []T, out Output[T
 		return
 	}
 	c := &k.cur
-	*c = call[T]{batch: nb, steps: ns, mask: in.Mask, bias: w.Bias, y: out.Y}
+	*c = call[T]{batch: nb, steps: ns, mask: in.Mask, rmask: in.RecurrentMask, bias: w.Bias, y: out.Y}
 	c.resView = k.view(reserve, rows)
 	k.firstKept(in)
 	grow(&k.hLast, nb*u)
@@ -36,38 +36,47 @@ func (k *Kernel[T]) Forward(w Weights[T], in Input[T], reserve []T, out Output[T
 	if s.resetAfter() {
 		grow(&k.rstep, nb*wd)
 	}
+	if c.rmask != nil {
+		grow(&k.hm, nb*wd)
+	}
 
-	// Every step's input projection at once: (batch·steps, features)·(features, gates·units).
-	k.gemm(false, false, rows, wd, nf, 1, in.X, nf, w.Kernel, wd, 0, c.gates, wd)
+	// Every step's input projection at once: (steps·batch, features)·(features, gates·units).
+	if in.InputMask == nil {
+		k.gemm(false, false, rows, wd, nf, 1, k.stepMajorX(in), nf, w.Kernel, wd, 0, c.gates, wd)
+	} else {
+		xs := k.stepMajorX(in)
+		for q := 0; q < s.Cell.Gates(); q++ {
+			xm := k.maskedX(xs, in.InputMask, nb, q)
+			k.gemm(false, false, rows, u, nf, 1, xm, nf, w.Kernel[q*u:], wd, 0, c.gates[q*u:], wd)
+		}
+	}
 
 	t0 := k.inputStep(0, ns)
-	for b := 0; b < nb; b++ {
-		dst := c.hprev[(b*ns+t0)*u:][:u]
-		if in.H0 != nil {
-			copy(dst, in.H0[b*u:(b+1)*u])
+	if dst := c.hprev[t0*nb*u:][:nb*u]; in.H0 != nil {
+		copy(dst, in.H0)
+	} else {
+		clear(dst)
+	}
+	if s.Cell == LSTM {
+		if dst := c.cprev[t0*nb*u:][:nb*u]; in.C0 != nil {
+			copy(dst, in.C0)
 		} else {
 			clear(dst)
-		}
-		if s.Cell == LSTM {
-			dst := c.cprev[(b*ns+t0)*u:][:u]
-			if in.C0 != nil {
-				copy(dst, in.C0[b*u:(b+1)*u])
-			} else {
-				clear(dst)
-			}
 		}
 	}
 
 	grain := k.grain()
-	ldh, ldg := ns*u, ns*wd
+	ldh, ldg := u, wd // a step's rows are contiguous
 	for st := 0; st < ns; st++ {
 		c.s, c.tau, c.next = st, k.inputStep(st, ns), -1
 		if st+1 < ns {
 			c.next = k.inputStep(st+1, ns)
 		}
-		hp := c.hprev[c.tau*u:]
-		g := c.gates[c.tau*wd:]
+		hp := c.hprev[c.tau*nb*u:]
+		g := c.gates[c.tau*nb*wd:]
 		switch {
+		case c.rmask != nil:
+			k.recurrentMasked(w.Recurrent, g, ldg)
 		case s.resetAfter():
 			k.gemm(false, false, nb, wd, u, 1, hp, ldh, w.Recurrent, wd, 0, k.rstep, wd)
 		case s.Cell == GRU:
@@ -78,7 +87,7 @@ func (k *Kernel[T]) Forward(w Weights[T], in Input[T], reserve []T, out Output[T
 		parallel.For(nb, grain, k.fwdFn)
 		if s.Cell == GRU && !s.ResetAfter {
 			// The candidate's recurrent term (r·h_{t-1})·U_h, once r is known.
-			k.gemm(false, false, nb, u, u, 1, c.aux[c.tau*u:], ldh, w.Recurrent[2*u:], wd, 1, g[2*u:], ldg)
+			k.gemm(false, false, nb, u, u, 1, c.aux[c.tau*nb*u:], ldh, w.Recurrent[2*u:], wd, 1, g[2*u:], ldg)
 			parallel.For(nb, grain, k.fwd2Fn)
 		}
 	}
@@ -91,6 +100,27 @@ func (k *Kernel[T]) Forward(w Weights[T], in Input[T], reserve []T, out Output[T
 	*c = call[T]{}
 }
 
+// recurrentMasked adds the step's recurrent products under recurrent
+// dropout, one GEMM per gate block: (h_{t-1}⊙M_g)·U_g into the gates g (or,
+// for GRU with ResetAfter, into rstep; for GRU without, only z and r: the
+// candidate's product follows forwardRows).
+func (k *Kernel[T]) recurrentMasked(rec, g []T, ldg int) {
+	s, c := &k.spec, &k.cur
+	nb, u, wd := c.batch, s.Units, s.width()
+	k.maskH()
+	gates := s.Cell.Gates()
+	if s.Cell == GRU && !s.ResetAfter {
+		gates = 2
+	}
+	for q := 0; q < gates; q++ {
+		if s.resetAfter() {
+			k.gemm(false, false, nb, u, u, 1, k.hm[q*u:], wd, rec[q*u:], wd, 0, k.rstep[q*u:], wd)
+		} else {
+			k.gemm(false, false, nb, u, u, 1, k.hm[q*u:], wd, rec[q*u:], wd, 1, g[q*u:], ldg)
+		}
+	}
+}
+
 // forwardRows is the fused pass of one step over samples [lo, hi): gate
 // nonlinearities, the new states and the outputs (for GRU without
 // ResetAfter, only the gates z and r: forwardRows2 finishes the step).
@@ -99,20 +129,19 @@ func (k *Kernel[T]) forwardRows(lo, hi int) {
 	u, wd := s.Units, s.width()
 	act := s.Activation
 	for b := lo; b < hi; b++ {
-		r := b*c.steps + c.tau
+		r := c.row(b, c.tau)
 		g := c.gates[r*wd : (r+1)*wd]
 		hp := c.hprev[r*u : (r+1)*u]
 		hn := k.nextH(b)
-		keep := c.mask == nil || c.mask[r]
+		keep := !k.skipped(b)
 		switch s.Cell {
 		case SimpleRNN:
-			for j := range g {
-				v := g[j]
-				if c.bias != nil {
-					v += c.bias[j]
+			if c.bias != nil {
+				for j := range g {
+					g[j] += c.bias[j]
 				}
-				g[j] = apply(act, v)
 			}
+			applySlice(act, g)
 			if keep {
 				copy(hn, g)
 			} else {
@@ -124,34 +153,46 @@ func (k *Kernel[T]) forwardRows(lo, hi int) {
 					g[j] += c.bias[j]
 				}
 			}
+			sigmoidSlice(g[:2*u]) // i, f
+			applySlice(act, g[2*u:3*u])
+			sigmoidSlice(g[3*u:]) // o
 			gi, gf, gc, gout := g[:u], g[u:2*u], g[2*u:3*u], g[3*u:]
 			cp := c.cprev[r*u : (r+1)*u]
 			tc := c.tc[r*u : (r+1)*u]
 			cn := k.nextC(b)
-			for j := 0; j < u; j++ {
-				i, f, cc, o := sigmoid(gi[j]), sigmoid(gf[j]), apply(act, gc[j]), sigmoid(gout[j])
-				gi[j], gf[j], gc[j], gout[j] = i, f, cc, o
-				cnew := f*cp[j] + i*cc
-				t := apply(act, cnew)
-				tc[j] = t
-				if keep {
-					cn[j], hn[j] = cnew, o*t
-				} else {
-					cn[j], hn[j] = cp[j], hp[j]
+			if keep {
+				for j := 0; j < u; j++ {
+					cn[j] = gf[j]*cp[j] + gi[j]*gc[j]
 				}
+				copy(tc, cn)
+				applySlice(act, tc)
+				for j := 0; j < u; j++ {
+					hn[j] = gout[j] * tc[j]
+				}
+			} else {
+				for j := 0; j < u; j++ {
+					tc[j] = gf[j]*cp[j] + gi[j]*gc[j]
+				}
+				applySlice(act, tc)
+				copy(cn, cp)
+				copy(hn, hp)
 			}
 		case GRU:
 			gz, gr, gh := g[:u], g[u:2*u], g[2*u:]
 			if !s.ResetAfter {
 				aux := c.aux[r*u : (r+1)*u]
-				for j := 0; j < u; j++ {
-					vz, vr := gz[j], gr[j]
-					if c.bias != nil {
-						vz += c.bias[j]
-						vr += c.bias[u+j]
+				if c.bias != nil {
+					for j := 0; j < 2*u; j++ {
+						g[j] += c.bias[j]
 					}
-					gz[j], gr[j] = sigmoid(vz), sigmoid(vr)
-					aux[j] = gr[j] * hp[j]
+				}
+				sigmoidSlice(g[:2*u]) // z, r
+				hh := hp
+				if c.rmask != nil {
+					hh = k.hm[b*wd+2*u : b*wd+3*u] // h_{t-1}⊙M_h
+				}
+				for j := 0; j < u; j++ {
+					aux[j] = gr[j] * hh[j]
 				}
 				continue // forwardRows2 writes h and the outputs
 			}
@@ -159,22 +200,28 @@ func (k *Kernel[T]) forwardRows(lo, hi int) {
 			rz, rr, rh := rs[:u], rs[u:2*u], rs[2*u:]
 			aux := c.aux[r*u : (r+1)*u]
 			for j := 0; j < u; j++ {
-				vz, vr, vh, wh := gz[j]+rz[j], gr[j]+rr[j], gh[j], rh[j]
+				vz, vr, wh := gz[j]+rz[j], gr[j]+rr[j], rh[j]
 				if c.bias != nil {
 					bi, br := c.bias[:wd], c.bias[wd:]
 					vz += bi[j] + br[j]
 					vr += bi[u+j] + br[u+j]
-					vh += bi[2*u+j]
+					gh[j] += bi[2*u+j]
 					wh += br[2*u+j]
 				}
-				z, rg := sigmoid(vz), sigmoid(vr)
-				hh := apply(act, vh+rg*wh)
-				gz[j], gr[j], gh[j], aux[j] = z, rg, hh, wh
-				if keep {
-					hn[j] = z*hp[j] + (1-z)*hh
-				} else {
-					hn[j] = hp[j]
+				gz[j], gr[j], aux[j] = vz, vr, wh
+			}
+			sigmoidSlice(g[:2*u]) // z, r
+			for j := 0; j < u; j++ {
+				gh[j] += gr[j] * aux[j]
+			}
+			applySlice(act, gh)
+			if keep {
+				for j := 0; j < u; j++ {
+					z := gz[j]
+					hn[j] = z*hp[j] + (1-z)*gh[j]
 				}
+			} else {
+				copy(hn, hp)
 			}
 		}
 		k.emit(b, hn)
@@ -187,24 +234,24 @@ func (k *Kernel[T]) forwardRows2(lo, hi int) {
 	s, c := &k.spec, &k.cur
 	u, wd := s.Units, s.width()
 	for b := lo; b < hi; b++ {
-		r := b*c.steps + c.tau
+		r := c.row(b, c.tau)
 		g := c.gates[r*wd : (r+1)*wd]
 		gz, gh := g[:u], g[2*u:]
 		hp := c.hprev[r*u : (r+1)*u]
 		hn := k.nextH(b)
-		keep := c.mask == nil || c.mask[r]
-		for j := 0; j < u; j++ {
-			v := gh[j]
-			if c.bias != nil {
-				v += c.bias[2*u+j]
+		keep := !k.skipped(b)
+		if c.bias != nil {
+			for j := 0; j < u; j++ {
+				gh[j] += c.bias[2*u+j]
 			}
-			hh := apply(s.Activation, v)
-			gh[j] = hh
-			if keep {
-				hn[j] = gz[j]*hp[j] + (1-gz[j])*hh
-			} else {
-				hn[j] = hp[j]
+		}
+		applySlice(s.Activation, gh)
+		if keep {
+			for j := 0; j < u; j++ {
+				hn[j] = gz[j]*hp[j] + (1-gz[j])*gh[j]
 			}
+		} else {
+			copy(hn, hp)
 		}
 		k.emit(b, hn)
 	}
@@ -217,7 +264,7 @@ func (k *Kernel[T]) nextH(b int) []T {
 	if c.next < 0 {
 		return k.hLast[b*u : (b+1)*u]
 	}
-	r := b*c.steps + c.next
+	r := c.row(b, c.next)
 	return c.hprev[r*u : (r+1)*u]
 }
 
@@ -227,7 +274,7 @@ func (k *Kernel[T]) nextC(b int) []T {
 	if c.next < 0 {
 		return k.cLast[b*u : (b+1)*u]
 	}
-	r := b*c.steps + c.next
+	r := c.row(b, c.next)
 	return c.cprev[r*u : (r+1)*u]
 }
 

@@ -10,6 +10,8 @@ type tcase struct {
 	spec         Spec
 	batch, steps int
 	h0, mask     bool // an initial state (h0, and c0 for LSTM); a mask
+	recDrop      bool // a recurrent dropout mask
+	inDrop       bool // a per-gate input dropout mask
 }
 
 func (tc tcase) String() string {
@@ -37,6 +39,12 @@ func (tc tcase) String() string {
 	if tc.mask {
 		name += "/mask"
 	}
+	if tc.recDrop {
+		name += "/recdrop"
+	}
+	if tc.inDrop {
+		name += "/indrop"
+	}
 	return fmt.Sprintf("%s/b%d_t%d_f%d_u%d", name, tc.batch, tc.steps, s.Features, s.Units)
 }
 
@@ -56,7 +64,7 @@ func cases() []tcase {
 	}
 	var out []tcase
 	for ci, c := range cells {
-		for opt := 0; opt < 9; opt++ {
+		for opt := 0; opt < 13; opt++ {
 			s := NewSpec(c.c, 2+(ci+opt)%3, 2+(ci+2*opt)%4)
 			s.Activation, s.ResetAfter = c.act, c.resetAfter
 			tc := tcase{spec: s, batch: 2 + (ci+opt)%2, steps: 3 + (ci+opt)%3}
@@ -77,6 +85,14 @@ func cases() []tcase {
 				tc.spec.ReturnSequences, tc.spec.ZeroOutputForMask, tc.h0, tc.mask, tc.batch = true, true, true, true, 3
 			case 8:
 				tc.spec.ZeroOutputForMask, tc.spec.GoBackwards, tc.mask, tc.batch = true, true, true, 3
+			case 9:
+				tc.recDrop = true
+			case 10:
+				tc.recDrop, tc.spec.ReturnSequences, tc.spec.GoBackwards, tc.h0, tc.mask, tc.batch = true, true, true, true, true, 3
+			case 11:
+				tc.inDrop, tc.recDrop = true, true
+			case 12:
+				tc.inDrop, tc.spec.ReturnSequences, tc.spec.GoBackwards, tc.h0, tc.mask, tc.batch = true, true, true, true, true, 3
 			}
 			out = append(out, tc)
 		}
@@ -127,6 +143,25 @@ func makeData(tc tcase, seed uint64) data {
 		}
 		d.in.Mask = m
 	}
+	if tc.recDrop {
+		// Keras's scaled mask for rate 0.4: 0 or 1/(1−0.4), about 40% zeros.
+		m := make([]float64, tc.batch*s.width())
+		for i := range m {
+			if rng.Float64() >= 0.4 {
+				m[i] = 1 / (1 - 0.4)
+			}
+		}
+		d.in.RecurrentMask = m
+	}
+	if tc.inDrop {
+		m := make([]float64, tc.batch*s.Cell.Gates()*s.Features)
+		for i := range m {
+			if rng.Float64() >= 0.3 {
+				m[i] = 1 / (1 - 0.3)
+			}
+		}
+		d.in.InputMask = m
+	}
 	d.dy = uniform(rng, s.OutputLen(tc.batch, tc.steps), 1)
 	d.dh = uniform(rng, tc.batch*u, 1)
 	if s.Cell == LSTM {
@@ -140,7 +175,7 @@ func (d data) params() refParams {
 }
 
 func (d data) ref(s Spec) refResult {
-	return refForward(s, d.params(), d.in.Batch, d.in.Steps, d.in.X, d.in.Mask, d.in.H0, d.in.C0)
+	return refForward(s, d.params(), d.in.Batch, d.in.Steps, d.in.X, d.in.Mask, d.in.H0, d.in.C0, d.in.RecurrentMask, d.in.InputMask)
 }
 
 // run runs the fused kernel forward and backward in T, on d converted to T.
@@ -148,7 +183,8 @@ func run[T Float](k *Kernel[T], d data) (Output[T], Grads[T]) {
 	s := k.Spec()
 	b, t := d.in.Batch, d.in.Steps
 	w := Weights[T]{conv[T](d.w.Kernel), conv[T](d.w.Recurrent), conv[T](d.w.Bias)}
-	in := Input[T]{Batch: b, Steps: t, X: conv[T](d.in.X), Mask: d.in.Mask, H0: conv[T](d.in.H0), C0: conv[T](d.in.C0)}
+	in := Input[T]{Batch: b, Steps: t, X: conv[T](d.in.X), Mask: d.in.Mask, H0: conv[T](d.in.H0), C0: conv[T](d.in.C0),
+		RecurrentMask: conv[T](d.in.RecurrentMask), InputMask: conv[T](d.in.InputMask)}
 	out := Output[T]{Y: make([]T, s.OutputLen(b, t)), H: make([]T, b*s.Units)}
 	g := Grads[T]{
 		X: make([]T, len(in.X)), Kernel: make([]T, len(w.Kernel)), Recurrent: make([]T, len(w.Recurrent)),

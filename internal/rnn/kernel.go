@@ -27,6 +27,19 @@ type Input[T Float] struct {
 	Mask         []bool // (batch, steps), true where a step is kept; nil keeps all
 	H0           []T    // (batch, units); nil starts from zeros
 	C0           []T    // (batch, units), LSTM only; nil starts from zeros
+	// RecurrentMask is recurrent dropout (Keras's recurrent_dropout), nil
+	// for none: (batch, gates·units), already scaled (0 or 1/(1−rate)).
+	// Block g multiplies h_{t-1} in gate g's recurrent product at every
+	// step: z_g = x_t·W_g + (h_{t-1}⊙M_g)·U_g + b_g, and for GRU without
+	// ResetAfter the candidate's (r⊙h_{t-1}⊙M_h)·U_h. GRU's update
+	// z·h_{t-1} uses h_{t-1} itself, as Keras's cell does.
+	RecurrentMask []T
+	// InputMask is input dropout with one mask per gate, nil for none:
+	// (batch, gates·features), already scaled. Block g multiplies x_t in
+	// gate g's input product: z_g = (x_t⊙M_g)·W_g + .... Keras's cells use
+	// one per gate when recurrent_dropout is set too (implementation 1);
+	// a single mask for all gates is cheaper applied to X itself.
+	InputMask []T
 }
 
 // Output holds a layer's results: the outputs Y (Spec.OutputLen) and the
@@ -59,15 +72,21 @@ type Kernel[T Float] struct {
 	infer        []T   // the reserve of a Forward given none
 	hLast, cLast []T   // (batch, units): the states after the last step
 	rstep        []T   // (batch, 3·units): GRU ResetAfter's recurrent projection of one step
-	dzx, dzh     []T   // (batch, steps, gates·units): pre-activation gradients, input and recurrent side
+	dzx, dzh     []T   // (steps, batch, gates·units): pre-activation gradients, input and recurrent side
 	dh, dhPrev   []T   // (batch, units): gradient with respect to h after and before a step
 	dc, drh      []T   // (batch, units): LSTM's c gradient; GRU's gradient with respect to r·h_{t-1}
 	first        []int // (batch): each sample's first kept step, in processed order
+	hm, dhm      []T   // (batch, gates·units): recurrent dropout's masked h_{t-1} of a step, its gradient
+	hmAll        []T   // (steps, batch, gates·units): the masked h_{t-1} of every step, for dU
+	xs, dxs      []T   // (steps, batch, features): x and its gradient, step-major
+	xm, dxm      []T   // (steps, batch, features): x⊙M_g of one gate under InputMask, and dz_g·W_gᵀ
+	ut           []T   // (gates·units, units): the recurrent kernel transposed
+	ones         []T   // (batch·steps) ones, for the bias gradient's column sums
 
 	// The call in progress, read by the row passes that internal/parallel runs.
 	cur call[T]
 	// Row passes bound once, so that handing them to the pool does not allocate.
-	fwdFn, bwdFn, fwd2Fn, bwd2Fn, sumFn func(lo, hi int)
+	fwdFn, bwdFn, fwd2Fn, bwd2Fn func(lo, hi int)
 }
 
 // call is the state of the Forward or Backward in progress.
@@ -75,15 +94,16 @@ type call[T Float] struct {
 	batch, steps int
 	s, tau, next int // processed step, its input step, the next step's input step (−1 after the last)
 	mask         []bool
+	rmask        []T // the recurrent dropout mask, or nil
 	bias         []T
 	res          []T
 	resView[T]
-	y, dy  []T
-	sumSrc []T // the buffer and destination of a column sum
-	sumDst []T
+	y, dy []T
 }
 
-// resView is the reserve cut into its parts, each (batch, steps, ·).
+// resView is the reserve cut into its parts, each (steps, batch, ·):
+// step-major, unlike x and the outputs, so that the rows of one step are
+// contiguous for the step's GEMMs and row passes (see call.row).
 type resView[T Float] struct {
 	gates []T // gate activations, gates·units
 	hprev []T // h before the step
@@ -108,7 +128,6 @@ func New[T Float](s Spec) *Kernel[T] {
 	k.fwd2Fn = k.forwardRows2
 	k.bwdFn = k.backwardRows
 	k.bwd2Fn = k.backwardRows2
-	k.sumFn = k.sumColumns
 	return k
 }
 
@@ -190,6 +209,8 @@ func (k *Kernel[T]) checkCall(op string, w Weights[T], in Input[T]) {
 	needLen(op, "x", in.X, false, b, t, s.Features)
 	needLen(op, "mask", in.Mask, true, b, t)
 	needLen(op, "h0", in.H0, true, b, s.Units)
+	needLen(op, "recurrent mask", in.RecurrentMask, true, b, s.width())
+	needLen(op, "input mask", in.InputMask, true, b, s.Cell.Gates()*s.Features)
 	if s.Cell == LSTM {
 		needLen(op, "c0", in.C0, true, b, s.Units)
 	} else if in.C0 != nil {
@@ -243,6 +264,79 @@ func (k *Kernel[T]) inputStep(s, steps int) int {
 		return steps - 1 - s
 	}
 	return s
+}
+
+// maskH writes into k.hm, for every sample b and gate block g, the state
+// before the current step times the recurrent dropout mask's block g.
+func (k *Kernel[T]) maskH() {
+	c := &k.cur
+	u, wd, gates := k.spec.Units, k.spec.width(), k.spec.Cell.Gates()
+	for b := 0; b < c.batch; b++ {
+		r := c.row(b, c.tau)
+		hp := c.hprev[r*u : (r+1)*u]
+		for g := 0; g < gates; g++ {
+			m := c.rmask[b*wd+g*u : b*wd+(g+1)*u]
+			dst := k.hm[b*wd+g*u : b*wd+(g+1)*u]
+			for j := range dst {
+				dst[j] = hp[j] * m[j]
+			}
+		}
+	}
+}
+
+// onesOf returns n ones, from a buffer filled once per growth.
+func (k *Kernel[T]) onesOf(n int) []T {
+	if cap(k.ones) < n {
+		k.ones = make([]T, n)
+		for i := range k.ones {
+			k.ones[i] = 1
+		}
+	}
+	return k.ones[:n]
+}
+
+// row returns the row of sample b at input step t in the reserve and the
+// gradient buffers, which are step-major.
+func (c *call[T]) row(b, t int) int { return t*c.batch + b }
+
+// stepMajorX returns the input x as (steps, batch, features): x itself
+// when one of the two is 1, else a copy in k.xs.
+func (k *Kernel[T]) stepMajorX(in Input[T]) []T {
+	nb, ns, nf := in.Batch, in.Steps, k.spec.Features
+	if nb == 1 || ns == 1 {
+		return in.X
+	}
+	xs := grow(&k.xs, nb*ns*nf)
+	for b := 0; b < nb; b++ {
+		for t := 0; t < ns; t++ {
+			copy(xs[(t*nb+b)*nf:(t*nb+b+1)*nf], in.X[(b*ns+t)*nf:(b*ns+t+1)*nf])
+		}
+	}
+	return xs
+}
+
+// maskedX writes into k.xm the step-major x times the input mask's block
+// g, each row by its sample's mask.
+func (k *Kernel[T]) maskedX(xs, mask []T, nb, g int) []T {
+	nf, gates := k.spec.Features, k.spec.Cell.Gates()
+	xm := grow(&k.xm, len(xs))
+	for r := 0; r < len(xs)/nf; r++ {
+		m := mask[(r%nb)*gates*nf+g*nf:][:nf]
+		x, out := xs[r*nf:(r+1)*nf], xm[r*nf:(r+1)*nf]
+		for f := range out {
+			out[f] = x[f] * m[f]
+		}
+	}
+	return xm
+}
+
+// batchMajor copies src (steps, batch, n) into dst (batch, steps, n).
+func batchMajor[T Float](dst, src []T, nb, ns, n int) {
+	for b := 0; b < nb; b++ {
+		for t := 0; t < ns; t++ {
+			copy(dst[(b*ns+t)*n:(b*ns+t+1)*n], src[(t*nb+b)*n:(t*nb+b+1)*n])
+		}
+	}
 }
 
 // grain is how many rows of a row pass make a chunk worth a thread.

@@ -30,8 +30,13 @@ func refAct(a Activation, v float64) float64 {
 
 func refSigmoid(v float64) float64 { return 1 / (1 + math.Exp(-v)) }
 
-// refForward runs the layer on x (batch, steps, features).
-func refForward(s Spec, p refParams, batch, steps int, x []float64, mask []bool, h0, c0 []float64) refResult {
+// refForward runs the layer on x (batch, steps, features). rm, when not
+// nil, is recurrent dropout: (batch, gates·units), block g multiplying
+// h_{t-1} where gate g's recurrent product reads it; xm likewise input
+// dropout, (batch, gates·features), block g multiplying x_t in gate g's
+// input product (Keras's cells with implementation 1, which
+// recurrent_dropout selects).
+func refForward(s Spec, p refParams, batch, steps int, x []float64, mask []bool, h0, c0, rm, xm []float64) refResult {
 	F, U := s.Features, s.Units
 	G := map[Cell]int{SimpleRNN: 1, LSTM: 4, GRU: 3}[s.Cell]
 	GU := G * U
@@ -73,11 +78,19 @@ func refForward(s Spec, p refParams, batch, steps int, x []float64, mask []bool,
 			for j := 0; j < GU; j++ {
 				xw[j] = bin[j]
 				for f := 0; f < F; f++ {
-					xw[j] += xt[f] * p.kernel[f*GU+j]
+					xf := xt[f]
+					if xm != nil {
+						xf *= xm[b*G*F+(j/U)*F+f] // the mask of j's gate
+					}
+					xw[j] += xf * p.kernel[f*GU+j]
 				}
 				hu[j] = brec[j]
 				for i := 0; i < U; i++ {
-					hu[j] += h[i] * p.recurrent[i*GU+j]
+					hi := h[i]
+					if rm != nil {
+						hi *= rm[b*GU+(j/U)*U+i] // the mask of j's gate
+					}
+					hu[j] += hi * p.recurrent[i*GU+j]
 				}
 			}
 			hn := make([]float64, U)
@@ -109,7 +122,11 @@ func refForward(s Spec, p refParams, batch, steps int, x []float64, mask []bool,
 						rec = r[j] * hu[2*U+j]
 					} else {
 						for i := 0; i < U; i++ {
-							rec += r[i] * h[i] * p.recurrent[i*GU+2*U+j]
+							hi := h[i]
+							if rm != nil {
+								hi *= rm[b*GU+2*U+i]
+							}
+							rec += r[i] * hi * p.recurrent[i*GU+2*U+j]
 						}
 					}
 					hh := refAct(s.Activation, xw[2*U+j]+rec)

@@ -9,7 +9,8 @@ import (
 
 // bigCases are the anchors' second layer (80 features, 100 units, batch 64)
 // with every option on, short sequences: big enough that the GEMMs and the
-// row passes split across threads.
+// row passes split across threads; LSTM and GRU without ResetAfter also
+// with recurrent dropout.
 func bigCases() []tcase {
 	var out []tcase
 	for _, c := range []struct {
@@ -19,6 +20,12 @@ func bigCases() []tcase {
 		s := NewSpec(c.cell, 80, 100)
 		s.ResetAfter, s.ReturnSequences, s.GoBackwards = c.resetAfter, true, true
 		out = append(out, tcase{spec: s, batch: 64, steps: 5, h0: true, mask: true})
+		if c.cell == LSTM || c.cell == GRU && !c.resetAfter {
+			// Recurrent dropout's own GEMMs and passes, on the two cells
+			// whose masked steps differ most (the pure-Go build runs these
+			// sizes slowly: two are enough).
+			out = append(out, tcase{spec: s, batch: 64, steps: 5, h0: true, mask: true, recDrop: true, inDrop: true})
+		}
 	}
 	return out
 }
@@ -77,7 +84,8 @@ func TestSteadyStateAllocations(t *testing.T) {
 			k := New[float32](s)
 			b, n := tc.batch, tc.steps
 			w := Weights[float32]{conv[float32](d.w.Kernel), conv[float32](d.w.Recurrent), conv[float32](d.w.Bias)}
-			in := Input[float32]{Batch: b, Steps: n, X: conv[float32](d.in.X), Mask: d.in.Mask, H0: conv[float32](d.in.H0), C0: conv[float32](d.in.C0)}
+			in := Input[float32]{Batch: b, Steps: n, X: conv[float32](d.in.X), Mask: d.in.Mask, H0: conv[float32](d.in.H0), C0: conv[float32](d.in.C0),
+				RecurrentMask: conv[float32](d.in.RecurrentMask), InputMask: conv[float32](d.in.InputMask)}
 			out := Output[float32]{Y: make([]float32, s.OutputLen(b, n)), H: make([]float32, b*s.Units)}
 			dOut := Output[float32]{Y: conv[float32](d.dy), H: conv[float32](d.dh), C: conv[float32](d.dc)}
 			g := Grads[float32]{X: make([]float32, len(in.X)), Kernel: make([]float32, len(w.Kernel)),

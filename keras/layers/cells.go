@@ -30,7 +30,7 @@ var cellOptions = []string{optActivation, optUseBias, optKernelInitializer, optR
 
 // SimpleRNNCell returns Keras's SimpleRNNCell; it takes SimpleRNN's
 // cell-level options (Activation, UseBias, the initializers and
-// regularizers, RNNDropout, Seed).
+// regularizers, RNNDropout, RecurrentDropout, Seed).
 func SimpleRNNCell(units int, opts ...Option) *CellLayer {
 	return newCell("SimpleRNN", units, nil, opts)
 }

@@ -40,6 +40,8 @@ type RecurrentLayer struct {
 	ZeroOutputForMask          bool
 	// DropoutRate is Keras's dropout: input features dropped while training.
 	DropoutRate float64
+	// recurrentDropout is Keras's recurrent_dropout (RecurrentDropoutRate).
+	recurrentDropout float64
 
 	// Kernel, RecurrentKernel and Bias are the weights (Bias nil without
 	// UseBias).
@@ -64,9 +66,9 @@ var rnnLayerOptions = []string{optActivation, optUseBias, optKernelInitializer, 
 // b). It takes Activation (tanh, relu, linear or sigmoid), UseBias,
 // KernelInitializer (glorot_uniform), RecurrentInitializer (orthogonal),
 // BiasInitializer (zeros), their regularizers, ReturnSequences,
-// ReturnState, GoBackwards, Stateful, ZeroOutputForMask, RNNDropout, Seed
-// and Unroll (ignored); RecurrentDropout above zero panics (not supported).
-// With units on f features it has (f+units+1)·units weights.
+// ReturnState, GoBackwards, Stateful, ZeroOutputForMask, RNNDropout,
+// RecurrentDropout, Seed and Unroll (ignored). With units on f features it
+// has (f+units+1)·units weights.
 func SimpleRNN(units int, opts ...Option) *RecurrentLayer {
 	return newRecurrent("SimpleRNN", units, nil, opts)
 }
@@ -108,17 +110,18 @@ func newRecurrent(cell string, units int, extra []string, opts []Option) *Recurr
 	if rc.recurrentAct != "" && rc.recurrentAct != "sigmoid" {
 		panic(fmt.Sprintf("layers: %s: recurrent activation %q is not supported by the fused kernels (only sigmoid)", cell, rc.recurrentAct))
 	}
-	if rc.recurrentDropout != 0 {
-		panic(fmt.Sprintf("layers: %s: recurrent dropout (%v) is not supported by the fused kernels", cell, rc.recurrentDropout))
-	}
 	if rc.dropout < 0 || rc.dropout >= 1 {
 		panic(fmt.Sprintf("layers: %s: dropout must be in [0, 1), got %v", cell, rc.dropout))
+	}
+	if rc.recurrentDropout < 0 || rc.recurrentDropout >= 1 {
+		panic(fmt.Sprintf("layers: %s: recurrent dropout must be in [0, 1), got %v", cell, rc.recurrentDropout))
 	}
 	l.UseBias = !c.noBias
 	l.ResetAfter = rc.resetAfter == nil || *rc.resetAfter
 	l.UnitForgetBias = rc.unitForgetBias == nil || *rc.unitForgetBias
 	l.ReturnSequences, l.ReturnState, l.GoBackwards = rc.returnSequences, rc.returnState, rc.goBackwards
 	l.Stateful, l.ZeroOutputForMask, l.DropoutRate = rc.stateful, rc.zeroOutputForMask, rc.dropout
+	l.recurrentDropout = rc.recurrentDropout
 	l.kernelInit, l.recurrentInit, l.biasInit = c.kernelInit, rc.recurrentInit, c.biasInit
 	if l.kernelInit == nil {
 		l.kernelInit = initializers.GlorotUniform()
@@ -236,10 +239,25 @@ func (l *RecurrentLayer) CallN(xs []*tf.Tensor, training bool) *tf.Tensor {
 	} else if l.Stateful {
 		in.H0, in.C0 = l.readStates(x)
 	}
-	if training && l.DropoutRate > 0 {
+	switch {
+	case training && l.DropoutRate > 0 && l.recurrentDropout > 0 && l.gates() > 1:
+		// With recurrent dropout, Keras's cells (implementation 1) draw one
+		// input mask per gate: (batch, gates·features), each used at
+		// every step.
+		col := tf.OnesLike(tf.Reshape(tf.Slice(x, []int{0, 0, 0}, []int{-1, 1, 1}), -1, 1)) // (batch, 1)
+		one := tf.OnesLike(tf.Reshape(tf.Slice(x, []int{0, 0, 0}, []int{1, 1, -1}), 1, -1)) // (1, features)
+		blocks := make([]*tf.Tensor, l.gates())
+		for i := range blocks {
+			blocks[i] = one
+		}
+		in.InputMask = tf.Dropout(tf.Mul(col, tf.Concat(1, blocks...)), l.DropoutRate, l.seed...)
+	case training && l.DropoutRate > 0:
 		// One mask per sample and feature, used at every step (Keras).
 		ones := tf.OnesLike(tf.Slice(x, []int{0, 0, 0}, []int{-1, 1, -1}))
 		in.X = tf.Mul(x, tf.Dropout(ones, l.DropoutRate, l.seed...))
+	}
+	if training && l.recurrentDropout > 0 {
+		in.RecurrentMask = l.recurrentMask(x, in.Recurrent)
 	}
 	o := tf.RNN(l.config(), in)
 	l.states = []*tf.Tensor{o.H}
@@ -251,6 +269,26 @@ func (l *RecurrentLayer) CallN(xs []*tf.Tensor, training bool) *tf.Tensor {
 	}
 	return o.Y
 }
+
+// recurrentMask draws the call's recurrent dropout mask (batch,
+// gates·units): one block per gate, each sample's used at every step, as
+// Keras 3's cells (which switch to implementation 1, one mask per gate,
+// when recurrent_dropout is set). With a Seed, the mask's stream is seeded
+// with seed+1, so that it differs from the input dropout's.
+func (l *RecurrentLayer) recurrentMask(x, rec *tf.Tensor) *tf.Tensor {
+	col := tf.OnesLike(tf.Reshape(tf.Slice(x, []int{0, 0, 0}, []int{-1, 1, 1}), -1, 1)) // (batch, 1)
+	row := tf.OnesLike(tf.Slice(rec, []int{0, 0}, []int{1, -1}))                        // (1, gates·units)
+	var seed []int64
+	if len(l.seed) > 0 {
+		seed = []int64{l.seed[0] + 1}
+	}
+	return tf.Dropout(tf.Mul(col, row), l.recurrentDropout, seed...)
+}
+
+// RecurrentDropoutRate returns Keras's recurrent_dropout (the
+// RecurrentDropout option): the fraction of the state h_{t-1} dropped in
+// the recurrent products while training.
+func (l *RecurrentLayer) RecurrentDropoutRate() float64 { return l.recurrentDropout }
 
 func (l *RecurrentLayer) config() tf.RNNConfig {
 	return tf.RNNConfig{Cell: l.Cell, Units: l.Units, Activation: l.ActivationName,

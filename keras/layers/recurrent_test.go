@@ -2,9 +2,11 @@ package layers_test
 
 import (
 	"math"
+	"runtime"
 	"strings"
 	"testing"
 
+	"github.com/tensorgo/tensorgo/internal/parallel"
 	"github.com/tensorgo/tensorgo/keras"
 	"github.com/tensorgo/tensorgo/keras/initializers"
 	"github.com/tensorgo/tensorgo/keras/layers"
@@ -241,9 +243,9 @@ func TestRecurrentBadInput(t *testing.T) {
 	if !strings.Contains(msg, "lstm (LSTM)") || !strings.Contains(msg, "(4, 5)") || !strings.Contains(msg, "(batch, steps, features)") {
 		t.Errorf("a rank-2 input: %q", msg)
 	}
-	msg = catch(func() { layers.GRU(3, layers.RecurrentDropout(0.2)) })
-	if !strings.Contains(msg, "recurrent dropout") || !strings.Contains(msg, "not supported") {
-		t.Errorf("recurrent dropout: %q", msg)
+	msg = catch(func() { layers.GRU(3, layers.RecurrentDropout(1)) })
+	if !strings.Contains(msg, "GRU") || !strings.Contains(msg, "recurrent dropout must be in [0, 1), got 1") {
+		t.Errorf("recurrent dropout of 1: %q", msg)
 	}
 	msg = catch(func() { layers.SimpleRNN(3, layers.Activation("softmax")) })
 	if !strings.Contains(msg, "softmax") {
@@ -362,5 +364,55 @@ func TestRNNDropoutOnlyWhileTraining(t *testing.T) {
 	}
 	if same {
 		t.Error("dropout changed nothing while training")
+	}
+}
+
+// The w5 model (../shared/anchors/w5_lstm.py: LSTM(80, return_sequences)
+// → Dropout(0.2) → LSTM(100) → Dense(1), batch 64, 60 steps, Adam, MSE):
+// once warm, a training step allocates nothing. Measured from outside the
+// loop: Fit over 18 batches against Fit over 2, so that what an epoch
+// allocates once (shuffling, the history) cancels out; one allocation per
+// step would add 16.
+func TestW5TrainingStepAllocatesNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains the w5 model for a few dozen steps")
+	}
+	if recurrentRace {
+		t.Skip("allocation counts mean nothing under the race detector")
+	}
+	old := parallel.NumThreads()
+	defer parallel.SetNumThreads(old)
+	parallel.SetNumThreads(1) // with more, the pools of internal/gemm and internal/parallel miss now and then
+	keras.ClearSession()
+	tensor.SetSeed(1)
+	m := keras.NewSequential(
+		layers.LSTM(80, layers.ReturnSequences(true), layers.InputShape(60, 1)),
+		layers.Dropout(0.2),
+		layers.LSTM(100),
+		layers.Dense(1))
+	if err := m.Compile(optimizers.NewAdam(0.001), "mean_squared_error"); err != nil {
+		t.Fatal(err)
+	}
+	mallocs := func(batches int) float64 {
+		x, y := seq(64*batches, 60, 1, 0), tensor.New(tensor.Float32, 64*batches, 1)
+		fit := func() {
+			if _, err := m.Fit(x, y, keras.Epochs(1), keras.BatchSize(64), keras.Verbose(0)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		fit() // warm
+		runtime.GC()
+		var a, b runtime.MemStats
+		runtime.ReadMemStats(&a)
+		for i := 0; i < 2; i++ {
+			fit()
+		}
+		runtime.ReadMemStats(&b)
+		return float64(b.Mallocs-a.Mallocs) / 2
+	}
+	few, many := mallocs(2), mallocs(18)
+	t.Logf("Fit over 2 batches allocates %v times, over 18 %v", few, many)
+	if per := (many - few) / 16; per >= 0.5 {
+		t.Errorf("a training step allocates %.2f times (Fit over 2 batches %v, over 18 %v)", per, few, many)
 	}
 }

@@ -122,14 +122,19 @@ func UnitForgetBias(b bool) Option {
 
 // RNNDropout is a recurrent layer's dropout argument: the fraction of the
 // input features dropped while training, with one mask per sample used at
-// every step, as Keras. (Dropout is the name of the Dropout layer.)
+// every step, as Keras; with RecurrentDropout too, one mask per gate (LSTM
+// 4, GRU 3), as Keras 3's cells then draw. (Dropout is the name of the
+// Dropout layer.)
 func RNNDropout(rate float64) Option {
 	return rnnOption{optRNNDropout, func(c *rnnConfig) { c.dropout = rate }}
 }
 
-// RecurrentDropout is Keras's recurrent_dropout, the fraction of the state
-// dropped at every step. The fused kernels do not implement it: a rate
-// above zero makes the constructor panic saying so.
+// RecurrentDropout is Keras's recurrent_dropout: while training, the
+// fraction rate of the state h_{t-1} dropped where the recurrent products
+// read it, the rest scaled by 1/(1−rate). The mask is drawn once per call
+// for each sample, one per gate (LSTM 4, GRU 3), and used at every step, as
+// Keras 3's cells; inference uses the whole state. rate must be in [0, 1)
+// (default 0).
 func RecurrentDropout(rate float64) Option {
 	return rnnOption{optRecurrentDropout, func(c *rnnConfig) { c.recurrentDropout = rate }}
 }
