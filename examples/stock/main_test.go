@@ -194,6 +194,17 @@ func TestW5(t *testing.T) {
 	}
 }
 
+// -data w9: the anchors' w9 model (the course's, both Dropouts) with -cell.
+func TestW9(t *testing.T) {
+	r := runJSON(t, "-data", "w9", "-cell", "gru", "-epochs", "1", "-plot", "")
+	if r.Data != "w9" || r.Cell != "gru" || r.Batch != 64 || len(r.EpochSeconds) != 1 {
+		t.Errorf("w9: %+v", r)
+	}
+	if math.IsNaN(r.TestMSEScaled) || r.TestMSEScaled <= 0 {
+		t.Errorf("w9: scaled test MSE %v", r.TestMSEScaled)
+	}
+}
+
 func TestBadFlags(t *testing.T) {
 	for _, args := range [][]string{{"-cell", "elman"}, {"-data", "x"}, {"-target", "x"}, {"-decay", "x"}, {"-window", "0"}} {
 		var out, errs bytes.Buffer

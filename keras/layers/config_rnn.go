@@ -127,15 +127,8 @@ func cellEntries(rl *RecurrentLayer) (map[string]any, error) {
 	return c, nil
 }
 
-// recurrentDropoutRate returns the layer's recurrent dropout rate when the
-// layer records one (RecurrentDropoutRate), else 0: the fused kernels of
-// this version reject any other rate at construction.
-func recurrentDropoutRate(rl *RecurrentLayer) float64 {
-	if r, ok := any(rl).(interface{ RecurrentDropoutRate() float64 }); ok {
-		return r.RecurrentDropoutRate()
-	}
-	return 0
-}
+// recurrentDropoutRate returns the layer's recurrent dropout rate.
+func recurrentDropoutRate(rl *RecurrentLayer) float64 { return rl.RecurrentDropoutRate() }
 
 func recurrentFromConfig(cell string, r *ConfigReader) (Layer, error) {
 	units := r.Int("units", 0)

@@ -119,17 +119,12 @@ func TestRecurrentWeightsFileRoundTrip(t *testing.T) {
 	}
 }
 
-// A config's recurrent_dropout is no longer rejected: it reaches the layer
-// as RecurrentDropout and is written back. While the fused kernels reject
-// a rate above zero at construction (layers.RecurrentDropout), the config
-// gives that error instead of a layer and the test says so.
+// A config's recurrent_dropout reaches the layer as RecurrentDropout and
+// is written back.
 func TestRecurrentDropoutConfig(t *testing.T) {
 	for _, class := range []string{"SimpleRNN", "LSTM", "GRU"} {
 		l, err := layers.FromConfig(class, map[string]any{"units": 3.0, "recurrent_dropout": 0.5})
 		if err != nil {
-			if strings.Contains(err.Error(), "recurrent dropout") && strings.Contains(err.Error(), "not supported by the fused kernels") {
-				t.Skipf("%s: the fused kernels do not implement recurrent dropout yet: %v", class, err)
-			}
 			t.Fatalf("%s: %v", class, err)
 		}
 		cfg, err := layers.GetConfig(l)
