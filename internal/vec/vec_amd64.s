@@ -323,7 +323,7 @@ ba_next:
 
 // func copyStridedAVX2(dst *float32, ds int, src *float32, ss int, blocks, n int)
 // Copies blocks blocks of n elements: block b from src+b*ss to dst+b*ds
-// (strides in elements); the last n%8 of a block with masked moves.
+// (strides in elements).
 TEXT ·copyStridedAVX2(SB), NOSPLIT, $0-48
 	MOVQ dst+0(FP), DI
 	MOVQ ds+8(FP), R10
@@ -354,10 +354,18 @@ cs_loop:
 	SUBQ    $8, CX
 	JNZ     cs_loop
 cs_tail:
-	TESTQ      R13, R13
-	JZ         cs_next
-	VMASKMOVPS (R9), Y14, Y0
-	VMASKMOVPS Y0, Y14, (R8)
+	// The last n%8 one by one: a masked store costs more than a few
+	// scalar moves, and the first layers' blocks are this short.
+	MOVQ  R13, CX
+	TESTQ CX, CX
+	JZ    cs_next
+cs_one:
+	MOVL (R9), AX
+	MOVL AX, (R8)
+	ADDQ $4, R8
+	ADDQ $4, R9
+	DECQ CX
+	JNZ  cs_one
 cs_next:
 	ADDQ R10, DI
 	ADDQ R11, SI
