@@ -196,20 +196,19 @@ func unaryLoop[T Number](op UnaryOp, d, x []T) {
 			d[i] = T(math.Tan(float64(v)))
 		}
 	case OpTanh:
-		if isFloat32[T]() {
-			for i, v := range x {
-				d[i] = T(tanhf(float64(v)))
-			}
+		if d32, ok := any(d).([]float32); ok {
+			// internal/vec's polynomial, eight lanes at a time.
+			copy(d32, any(x).([]float32))
+			vec.Tanh(d32)
 			return
 		}
 		for i, v := range x {
 			d[i] = T(tanh64(float64(v)))
 		}
 	case OpSigmoid:
-		if isFloat32[T]() {
-			for i, v := range x {
-				d[i] = T(sigmoidf(float64(v)))
-			}
+		if d32, ok := any(d).([]float32); ok {
+			copy(d32, any(x).([]float32))
+			vec.Sigmoid(d32)
 			return
 		}
 		for i, v := range x {

@@ -35,3 +35,11 @@ func biasActAVX2(y, b *float32, rows, o int, relu bool)
 
 //go:noescape
 func copyStridedAVX2(dst *float32, ds int, src *float32, ss int, blocks, n int)
+
+// sigmoidAVX2 and tanhAVX2 (act_amd64.s) transform x[:n&^7] in place.
+//
+//go:noescape
+func sigmoidAVX2(x *float32, n int)
+
+//go:noescape
+func tanhAVX2(x *float32, n int)

@@ -25,3 +25,6 @@ func biasActAVX2(y, b *float32, rows, o int, relu bool) {
 func copyStridedAVX2(dst *float32, ds int, src *float32, ss int, blocks, n int) {
 	panic("vec: no AVX2 loops in this build")
 }
+
+func sigmoidAVX2(x *float32, n int) { panic("vec: no AVX2 loops in this build") }
+func tanhAVX2(x *float32, n int)    { panic("vec: no AVX2 loops in this build") }

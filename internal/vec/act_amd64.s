@@ -1,6 +1,6 @@
 //go:build amd64 && !purego
 
-// AVX2 versions of sigmoid32s and tanh32s (act32.go): the same steps in
+// AVX2 versions of Sigmoid and Tanh (act.go): the same steps in
 // the same order, eight lanes at a time, so that their results are the same
 // bits as the Go code's. Change one only with the other.
 
@@ -192,7 +192,15 @@ DATA actc<>+720(SB)/4, $0x7fffffff
 DATA actc<>+724(SB)/4, $0x7fffffff
 DATA actc<>+728(SB)/4, $0x7fffffff
 DATA actc<>+732(SB)/4, $0x7fffffff
-GLOBL actc<>(SB), RODATA|NOPTR, $736
+DATA actc<>+736(SB)/4, $0x00800000
+DATA actc<>+740(SB)/4, $0x00800000
+DATA actc<>+744(SB)/4, $0x00800000
+DATA actc<>+748(SB)/4, $0x00800000
+DATA actc<>+752(SB)/4, $0x00800000
+DATA actc<>+756(SB)/4, $0x00800000
+DATA actc<>+760(SB)/4, $0x00800000
+DATA actc<>+764(SB)/4, $0x00800000
+GLOBL actc<>(SB), RODATA|NOPTR, $768
 
 #define C_expHi actc<>+0(SB)
 #define C_expLo actc<>+32(SB)
@@ -217,6 +225,7 @@ GLOBL actc<>(SB), RODATA|NOPTR, $736
 #define C_bias actc<>+640(SB)
 #define C_sign actc<>+672(SB)
 #define C_abs actc<>+704(SB)
+#define C_minNormal actc<>+736(SB)
 
 // EXP computes exp(Y0) into Y0 as exp32 does, lane by lane, with
 // Y1-Y3 as scratch. No fused multiply-adds: every step rounds as Go's
@@ -252,7 +261,7 @@ GLOBL actc<>(SB), RODATA|NOPTR, $736
 	VMULPS    Y1, Y2, Y0
 
 // func sigmoidAVX2(x *float32, n int)
-// Replaces x[i] by 1/(1+exp(-x[i])) for i < n&^7.
+// Replaces x[i] by 1/(1+exp(-x[i])) for i < n&^7, a subnormal result by 0.
 TEXT ·sigmoidAVX2(SB), NOSPLIT, $0-16
 	MOVQ x+0(FP), SI
 	MOVQ n+8(FP), CX
@@ -266,6 +275,8 @@ sloop:
 	VADDPS  C_one, Y0, Y0
 	VMOVUPS C_one, Y1
 	VDIVPS  Y0, Y1, Y0
+	VCMPPS  $0x11, C_minNormal, Y0, Y1 // y < 2^-126 (LT_OQ): a subnormal
+	VANDNPS Y0, Y1, Y0                 // ... is flushed to zero
 	VMOVUPS Y0, (SI)
 	ADDQ    $32, SI
 	DECQ    CX
