@@ -354,11 +354,17 @@ cs_loop:
 	SUBQ    $8, CX
 	JNZ     cs_loop
 cs_tail:
-	// The last n%8 one by one: a masked store costs more than a few
-	// scalar moves, and the first layers' blocks are this short.
 	MOVQ  R13, CX
 	TESTQ CX, CX
 	JZ    cs_next
+	// With a whole vector before it, the tail is the block's last 8
+	// elements, overlapping what is already copied. Shorter blocks go one
+	// element at a time: a masked store costs more than a few moves.
+	TESTQ R12, R12
+	JZ    cs_one
+	VMOVUPS -32(R9)(R13*4), Y0
+	VMOVUPS Y0, -32(R8)(R13*4)
+	JMP     cs_next
 cs_one:
 	MOVL (R9), AX
 	MOVL AX, (R8)
