@@ -390,6 +390,9 @@ func binaryRun(op BinaryOp, dst, a, b *Tensor) {
 	if a.dtype.IsInteger() && op == OpPow {
 		checkNoNegative(op.String(), b)
 	}
+	if dst.dtype == Float32 && rowBroadcast(op, dst, a, b) {
+		return
+	}
 	var j job
 	j.kind = jobBinary
 	j.bop = op

@@ -43,3 +43,6 @@ func sigmoidAVX2(x *float32, n int)
 
 //go:noescape
 func tanhAVX2(x *float32, n int)
+
+//go:noescape
+func rowsOpAVX2(y, x, b *float32, rows, o, op int)

@@ -379,3 +379,73 @@ cs_next:
 	JNZ  cs_block
 	VZEROUPPER
 	RET
+
+// func rowsOpAVX2(y, x, b *float32, rows, o, op int)
+// Row r of y (o elements) = row r of x op b: op 0 x+b, 1 x−b, 2 b−x, 3 x·b.
+// The last o%8 of a row with masked moves.
+TEXT ·rowsOpAVX2(SB), NOSPLIT, $0-48
+	MOVQ y+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ b+16(FP), DX
+	MOVQ rows+24(FP), BX
+	MOVQ o+32(FP), R10
+	MOVQ op+40(FP), R13
+	MOVQ R10, R12
+	SHLQ $2, R10              // row stride in bytes
+	MOVQ R12, R14
+	ANDQ $7, R14              // tail
+	ANDQ $-8, R12             // whole vectors
+	LEAQ tailmask<>(SB), AX
+	MOVQ $8, CX
+	SUBQ R14, CX
+	VMOVDQU (AX)(CX*4), Y14
+ro_row:
+	MOVQ  DI, R8
+	MOVQ  SI, R9
+	MOVQ  DX, R11
+	MOVQ  R12, CX
+	TESTQ CX, CX
+	JZ    ro_tail
+ro_loop:
+	VMOVUPS (R9), Y0
+	VMOVUPS (R11), Y1
+	CALL    rowop<>(SB)
+	VMOVUPS Y0, (R8)
+	ADDQ    $32, R8
+	ADDQ    $32, R9
+	ADDQ    $32, R11
+	SUBQ    $8, CX
+	JNZ     ro_loop
+ro_tail:
+	TESTQ      R14, R14
+	JZ         ro_next
+	VMASKMOVPS (R9), Y14, Y0
+	VMASKMOVPS (R11), Y14, Y1
+	CALL       rowop<>(SB)
+	VMASKMOVPS Y0, Y14, (R8)
+ro_next:
+	ADDQ R10, DI
+	ADDQ R10, SI
+	DECQ BX
+	JNZ  ro_row
+	VZEROUPPER
+	RET
+
+// rowop sets Y0 = Y0 op Y1 for op R13 (see rowsOpAVX2).
+TEXT rowop<>(SB), NOSPLIT|NOFRAME, $0-0
+	CMPQ   R13, $1
+	JEQ    op_sub
+	JGT    op_more
+	VADDPS Y1, Y0, Y0
+	RET
+op_sub:
+	VSUBPS Y1, Y0, Y0
+	RET
+op_more:
+	CMPQ   R13, $2
+	JNE    op_mul
+	VSUBPS Y0, Y1, Y0
+	RET
+op_mul:
+	VMULPS Y1, Y0, Y0
+	RET

@@ -28,3 +28,5 @@ func copyStridedAVX2(dst *float32, ds int, src *float32, ss int, blocks, n int) 
 
 func sigmoidAVX2(x *float32, n int) { panic("vec: no AVX2 loops in this build") }
 func tanhAVX2(x *float32, n int)    { panic("vec: no AVX2 loops in this build") }
+
+func rowsOpAVX2(y, x, b *float32, rows, o, op int) { panic("vec: no AVX2 loops in this build") }

@@ -154,3 +154,24 @@ func TestBiasAct(t *testing.T) {
 		}
 	}
 }
+
+func TestRowsOp(t *testing.T) {
+	r := rand.New(rand.NewSource(5))
+	for _, o := range []int{1, 6, 8, 16, 21} {
+		x, b := sample(r, 5*o), sample(r, o)
+		for _, op := range []RowOp{RowAdd, RowSub, RowRSub, RowMul} {
+			each(t, "RowsOp", func() []float32 {
+				y := make([]float32, len(x))
+				RowsOp(y, x, b, op)
+				for i := range y {
+					v, c := x[i], b[i%o]
+					want := map[RowOp]float32{RowAdd: v + c, RowSub: v - c, RowRSub: c - v, RowMul: v * c}[op]
+					if math.Float32bits(y[i]) != math.Float32bits(want) && !(want != want && y[i] != y[i]) {
+						t.Fatalf("o=%d op=%d: y[%d] = %v, want %v", o, op, i, y[i], want)
+					}
+				}
+				return y
+			})
+		}
+	}
+}
