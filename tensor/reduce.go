@@ -420,9 +420,8 @@ func reduceCols[T Number](op ReduceOp, d, x []T, r, k2, c0 int) {
 	if vectorSum {
 		// Row by row into the accumulators, vectorised across the
 		// columns: each column still sums in row order.
-		x32 := any(x).([]float32)
-		for b := 0; b < r; b++ {
-			vec.Add(a32, x32[b*k2+c0:b*k2+c0+w])
+		if r > 0 {
+			vec.SumRows(a32, any(x).([]float32)[c0:], r, k2)
 		}
 	}
 	for b := 0; b < r && !vectorSum; b++ {

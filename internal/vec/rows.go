@@ -45,3 +45,23 @@ func RowsOp(y, x, b []float32, op RowOp) {
 		}
 	}
 }
+
+// SumRows adds rows rows of x (xs elements apart, len(acc) each) into acc,
+// one row after another: each column sums in row order.
+func SumRows(acc, x []float32, rows, xs int) {
+	c := len(acc)
+	if c == 0 || rows <= 0 {
+		return
+	}
+	need("SumRows", (rows-1)*xs+c, len(x))
+	if vector() {
+		sumRowsAVX2(&acc[0], &x[0], rows, xs, c)
+		return
+	}
+	for r := 0; r < rows; r++ {
+		row := x[r*xs : r*xs+c]
+		for i, v := range row {
+			acc[i] += v
+		}
+	}
+}

@@ -46,3 +46,6 @@ func tanhAVX2(x *float32, n int)
 
 //go:noescape
 func rowsOpAVX2(y, x, b *float32, rows, o, op int)
+
+//go:noescape
+func sumRowsAVX2(acc, x *float32, rows, xs, c int)

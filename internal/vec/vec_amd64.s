@@ -449,3 +449,48 @@ op_more:
 op_mul:
 	VMULPS Y1, Y0, Y0
 	RET
+
+// func sumRowsAVX2(acc, x *float32, rows, xs, c int)
+// acc[i] += row r of x (rows xs elements apart) [i], for each row in
+// order, i < c; the last c%8 with masked moves.
+TEXT ·sumRowsAVX2(SB), NOSPLIT, $0-40
+	MOVQ acc+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ rows+16(FP), BX
+	MOVQ xs+24(FP), R10
+	SHLQ $2, R10
+	MOVQ c+32(FP), R12
+	MOVQ R12, R14
+	ANDQ $7, R14
+	ANDQ $-8, R12
+	LEAQ tailmask<>(SB), AX
+	MOVQ $8, CX
+	SUBQ R14, CX
+	VMOVDQU (AX)(CX*4), Y14
+sr_row:
+	MOVQ  DI, R8
+	MOVQ  SI, R9
+	MOVQ  R12, CX
+	TESTQ CX, CX
+	JZ    sr_tail
+sr_loop:
+	VMOVUPS (R8), Y0
+	VADDPS  (R9), Y0, Y0
+	VMOVUPS Y0, (R8)
+	ADDQ    $32, R8
+	ADDQ    $32, R9
+	SUBQ    $8, CX
+	JNZ     sr_loop
+sr_tail:
+	TESTQ      R14, R14
+	JZ         sr_next
+	VMASKMOVPS (R8), Y14, Y0
+	VMASKMOVPS (R9), Y14, Y1
+	VADDPS     Y1, Y0, Y0
+	VMASKMOVPS Y0, Y14, (R8)
+sr_next:
+	ADDQ R10, SI
+	DECQ BX
+	JNZ  sr_row
+	VZEROUPPER
+	RET

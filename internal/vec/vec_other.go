@@ -30,3 +30,5 @@ func sigmoidAVX2(x *float32, n int) { panic("vec: no AVX2 loops in this build") 
 func tanhAVX2(x *float32, n int)    { panic("vec: no AVX2 loops in this build") }
 
 func rowsOpAVX2(y, x, b *float32, rows, o, op int) { panic("vec: no AVX2 loops in this build") }
+
+func sumRowsAVX2(acc, x *float32, rows, xs, c int) { panic("vec: no AVX2 loops in this build") }

@@ -175,3 +175,25 @@ func TestRowsOp(t *testing.T) {
 		}
 	}
 }
+
+func TestSumRows(t *testing.T) {
+	r := rand.New(rand.NewSource(6))
+	for _, c := range []int{1, 6, 8, 16, 21} {
+		xs := c + 3
+		x, acc0 := sample(r, 7*xs), sample(r, c)
+		each(t, "SumRows", func() []float32 {
+			acc := append([]float32(nil), acc0...)
+			SumRows(acc, x, 7, xs)
+			want := append([]float32(nil), acc0...)
+			for row := 0; row < 7; row++ {
+				for i := range want {
+					want[i] += x[row*xs+i]
+				}
+			}
+			if !bitsEqual(acc, want) {
+				t.Fatalf("c=%d: %v, want %v", c, acc, want)
+			}
+			return acc
+		})
+	}
+}
