@@ -5,6 +5,8 @@ import (
 	"math"
 
 	"github.com/tensorgo/tensorgo/internal/parallel"
+
+	"github.com/tensorgo/tensorgo/internal/vec"
 )
 
 // bnBlock is the number of rows whose per-channel sums one partial holds.
@@ -20,6 +22,7 @@ type NormWorkspace[T Float] struct {
 	gamma, beta     []T
 	mean, invstd    []float64
 	dgamma, dbeta   []float64
+	g64, b64, coef  []float64 // float32 loops: gamma, beta, dx's factor as float64
 	rows, c         int
 	sumsFn, applyFn func(lo, hi int)
 	gradSumsFn      func(lo, hi int)
@@ -43,6 +46,19 @@ func (ws *NormWorkspace[T]) bind(rows, c int) {
 		ws.dgamma, ws.dbeta = make([]float64, c), make([]float64, c)
 	}
 	ws.mean, ws.invstd, ws.dgamma, ws.dbeta = ws.mean[:c], ws.invstd[:c], ws.dgamma[:c], ws.dbeta[:c]
+	if cap(ws.g64) < c {
+		ws.g64, ws.b64, ws.coef = make([]float64, c), make([]float64, c), make([]float64, c)
+	}
+	ws.g64, ws.b64, ws.coef = ws.g64[:c], ws.b64[:c], ws.coef[:c]
+}
+
+// rows32 returns rows [lo, hi) of v (c channels) as []float32 when T is
+// float32, else nil.
+func rows32[T Float](v []T, lo, hi, c int) []float32 {
+	if f, ok := any(v).([]float32); ok {
+		return f[lo*c : hi*c]
+	}
+	return nil
 }
 
 // sums writes, for each block of rows, the per-channel sum and sum of
@@ -54,7 +70,12 @@ func (ws *NormWorkspace[T]) sums(lo, hi int) {
 		s, q := ws.part[b*2*c:b*2*c+c], ws.part[b*2*c+c:(b+1)*2*c]
 		clear(s)
 		clear(q)
-		for r := b * bnBlock; r < min(ws.rows, (b+1)*bnBlock); r++ {
+		r0, r1 := b*bnBlock, min(ws.rows, (b+1)*bnBlock)
+		if x := rows32(ws.x, r0, r1, c); x != nil {
+			vec.BNSums(x, r1-r0, c, ws.mean, s, q)
+			continue
+		}
+		for r := r0; r < r1; r++ {
 			row := ws.x[r*c : (r+1)*c]
 			for j, v := range row {
 				d := float64(v) - ws.mean[j]
@@ -80,6 +101,10 @@ func (ws *NormWorkspace[T]) reduce(a, b []float64) {
 
 func (ws *NormWorkspace[T]) apply(lo, hi int) {
 	c := ws.c
+	if x := rows32(ws.x, lo, hi, c); x != nil {
+		vec.BNApply(x, rows32(ws.y, lo, hi, c), hi-lo, c, ws.mean, ws.invstd, ws.g64, ws.b64)
+		return
+	}
 	for r := lo; r < hi; r++ {
 		x, y := ws.x[r*c:(r+1)*c], ws.y[r*c:(r+1)*c]
 		for j, v := range x {
@@ -115,6 +140,7 @@ func BatchNormTrain[T Float](x, gamma, beta []T, eps float64, rows, c int, y, me
 		v := ws.dbeta[j] / float64(rows)
 		mean[j], variance[j] = T(ws.mean[j]), T(v)
 		ws.invstd[j] = 1 / math.Sqrt(v+eps)
+		ws.g64[j], ws.b64[j] = float64(ws.gamma[j]), float64(ws.beta[j])
 	}
 	parallel.For(rows, 256, ws.applyFn)
 }
@@ -146,6 +172,10 @@ func BatchNormGrad[T Float](x, dy, gamma, mean, variance []T, eps float64, rows,
 		}
 	}
 	ws.m = float64(rows)
+	for j := 0; j < c; j++ {
+		// The factor of dx, as gradApply's Go loop computes it.
+		ws.coef[j] = float64(ws.gamma[j]) * ws.invstd[j] / ws.m
+	}
 	parallel.For(rows, 256, ws.gradApplyFn)
 }
 
@@ -156,7 +186,12 @@ func (ws *NormWorkspace[T]) gradSums(lo, hi int) {
 		s, q := ws.part[b*2*c:b*2*c+c], ws.part[b*2*c+c:(b+1)*2*c]
 		clear(s)
 		clear(q)
-		for r := b * bnBlock; r < min(ws.rows, (b+1)*bnBlock); r++ {
+		r0, r1 := b*bnBlock, min(ws.rows, (b+1)*bnBlock)
+		if x := rows32(ws.x, r0, r1, c); x != nil {
+			vec.BNGradSums(x, rows32(ws.dy, r0, r1, c), r1-r0, c, ws.mean, ws.invstd, s, q)
+			continue
+		}
+		for r := r0; r < r1; r++ {
 			x, dy := ws.x[r*c:(r+1)*c], ws.dy[r*c:(r+1)*c]
 			for j := range x {
 				g := float64(dy[j])
@@ -169,6 +204,10 @@ func (ws *NormWorkspace[T]) gradSums(lo, hi int) {
 
 func (ws *NormWorkspace[T]) gradApply(lo, hi int) {
 	c := ws.c
+	if x := rows32(ws.x, lo, hi, c); x != nil {
+		vec.BNGradApply(x, rows32(ws.dy, lo, hi, c), rows32(ws.dx, lo, hi, c), hi-lo, c, ws.mean, ws.invstd, ws.dgamma, ws.dbeta, ws.coef, ws.m)
+		return
+	}
 	for r := lo; r < hi; r++ {
 		x, dy, dx := ws.x[r*c:(r+1)*c], ws.dy[r*c:(r+1)*c], ws.dx[r*c:(r+1)*c]
 		for j := range x {

@@ -126,3 +126,33 @@ func BenchmarkMaxPool32(b *testing.B) {
 		MaxPool(&p, x, y, &ws)
 	}
 }
+
+// Batch normalisation's float32 kernels give the same bits on the vector
+// and the portable paths.
+func TestBatchNorm32SameBitsOnEveryPath(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	rows, c := 600, 19
+	x, dy := to32(randSlice(r, rows*c)), to32(randSlice(r, rows*c))
+	gamma, beta := to32(randSlice(r, c)), to32(randSlice(r, c))
+	old := cpu.Selected()
+	defer cpu.Set(old)
+	run := func(isa cpu.ISA) []float32 {
+		cpu.Set(isa)
+		var ws NormWorkspace[float32]
+		y, m, v := make([]float32, rows*c), make([]float32, c), make([]float32, c)
+		dx, dg, db := make([]float32, rows*c), make([]float32, c), make([]float32, c)
+		BatchNormTrain(x, gamma, beta, 1e-3, rows, c, y, m, v, &ws)
+		BatchNormGrad(x, dy, gamma, m, v, 1e-3, rows, c, dx, dg, db, &ws)
+		out := append(append(append(append(append(y, m...), v...), dx...), dg...), db...)
+		return out
+	}
+	want := run(cpu.Generic)
+	for _, isa := range cpu.Available() {
+		got := run(isa)
+		for i := range got {
+			if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+				t.Fatalf("%v: element %d = %v, the portable path gives %v", isa, i, got[i], want[i])
+			}
+		}
+	}
+}

@@ -1,0 +1,67 @@
+package vec
+
+import (
+	"math"
+	"math/rand"
+	"testing"
+)
+
+// The batch-normalisation loops give the Go loops' bits on every path.
+func TestBNLoops(t *testing.T) {
+	r := rand.New(rand.NewSource(7))
+	f64 := func(n int) []float64 {
+		v := make([]float64, n)
+		for i := range v {
+			v[i] = r.NormFloat64()
+		}
+		return v
+	}
+	for _, c := range []int{1, 3, 4, 6, 16, 19} {
+		rows := 5
+		x, dy := sample(r, rows*c), sample(r, rows*c)
+		for i := range x { // no NaN or Inf: these are activations
+			if x[i] != x[i] || math.IsInf(float64(x[i]), 0) {
+				x[i] = 1
+			}
+			if dy[i] != dy[i] || math.IsInf(float64(dy[i]), 0) {
+				dy[i] = -1
+			}
+		}
+		mean, invstd, g, b, coef := f64(c), f64(c), f64(c), f64(c), f64(c)
+		s0, q0 := f64(c), f64(c)
+		bits64 := func(v []float64) []float32 {
+			out := make([]float32, 0, 2*len(v))
+			for _, f := range v {
+				u := math.Float64bits(f)
+				out = append(out, math.Float32frombits(uint32(u)), math.Float32frombits(uint32(u>>32)))
+			}
+			return out
+		}
+		each(t, "BNSums", func() []float32 {
+			s, q := append([]float64(nil), s0...), append([]float64(nil), q0...)
+			BNSums(x, rows, c, mean, s, q)
+			return append(bits64(s), bits64(q)...)
+		})
+		each(t, "BNApply", func() []float32 {
+			y := make([]float32, rows*c)
+			BNApply(x, y, rows, c, mean, invstd, g, b)
+			return y
+		})
+		each(t, "BNGradSums", func() []float32 {
+			s, q := append([]float64(nil), s0...), append([]float64(nil), q0...)
+			BNGradSums(x, dy, rows, c, mean, invstd, s, q)
+			return append(bits64(s), bits64(q)...)
+		})
+		each(t, "BNGradApply", func() []float32 {
+			dx := make([]float32, rows*c)
+			BNGradApply(x, dy, dx, rows, c, mean, invstd, g, b, coef, float64(rows))
+			return dx
+		})
+		// One value by hand.
+		y := make([]float32, rows*c)
+		BNApply(x, y, rows, c, mean, invstd, g, b)
+		if want := float32((float64(x[c-1])-mean[c-1])*invstd[c-1]*g[c-1] + b[c-1]); y[c-1] != want {
+			t.Errorf("c=%d: BNApply y = %v, want %v", c, y[c-1], want)
+		}
+	}
+}
