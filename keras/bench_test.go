@@ -58,18 +58,7 @@ func BenchmarkTrainStep(b *testing.B) {
 // (the PyTorch anchor's setting): img/s.
 func BenchmarkPredict(b *testing.B) {
 	m, _, _ := benchModel(b, 32)
-	x := tensor.RandomUniform(tensor.Float32, tensor.Shape{10000, 28, 28}, 0, 1, 3)
-	if _, err := m.Predict(x, BatchSize(1000), Verbose(0)); err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if _, err := m.Predict(x, BatchSize(1000), Verbose(0)); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(10000*b.N)/b.Elapsed().Seconds(), "img/s")
+	benchPredict(b, m)
 }
 
 // BenchmarkPredictCNN is Predict over 10,000 MNIST-shaped images at batch
@@ -89,6 +78,12 @@ func BenchmarkPredictCNN(b *testing.B) {
 	if err := m.Compile("adam", "sparse_categorical_crossentropy", Metrics("accuracy")); err != nil {
 		b.Fatal(err)
 	}
+	benchPredict(b, m)
+}
+
+// benchPredict times m.Predict over 10,000 MNIST-shaped images at batch
+// 1000 and reports img/s.
+func benchPredict(b *testing.B, m *Model) {
 	x := tensor.RandomUniform(tensor.Float32, tensor.Shape{10000, 28, 28}, 0, 1, 3)
 	if _, err := m.Predict(x, BatchSize(1000), Verbose(0)); err != nil {
 		b.Fatal(err)

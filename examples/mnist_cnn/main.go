@@ -17,8 +17,6 @@ import (
 
 	"github.com/tensorgo/tensorgo/datasets/mnist"
 	"github.com/tensorgo/tensorgo/examples/internal/mlp"
-	"github.com/tensorgo/tensorgo/keras"
-	"github.com/tensorgo/tensorgo/keras/layers"
 	"github.com/tensorgo/tensorgo/tensor"
 )
 
@@ -36,24 +34,10 @@ func main() {
 	}
 }
 
-// newModel is note 001's network.
-func newModel() *keras.Model {
-	return keras.NewSequential(
-		layers.Reshape([]int{28, 28, 1}, layers.InputShape(28, 28)),
-		layers.Conv2D(32, []int{3, 3}, layers.Activation("relu")),
-		layers.MaxPooling2D(layers.PoolSize(2, 2)),
-		layers.Conv2D(64, []int{3, 3}, layers.Activation("relu")),
-		layers.MaxPooling2D(layers.PoolSize(2, 2)),
-		layers.Flatten(),
-		layers.Dense(64, layers.Activation("relu")),
-		layers.Dense(10, layers.Activation("softmax")),
-	)
-}
-
 // run trains and evaluates note 001's network with the MNIST example's
 // loop (mlp.Run): data, Adam, the flags, -json, -logdir, -plot and
 // -checkpoint alike.
 func run(c mlp.Config) (*mlp.Result, error) {
-	c.Model = newModel
+	c.Model = mlp.NewCNN
 	return mlp.Run(c)
 }

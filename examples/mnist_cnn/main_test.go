@@ -45,7 +45,7 @@ const wantSummary = `Model: "sequential"
 
 func TestSummaryMatchesKeras(t *testing.T) {
 	keras.ClearSession()
-	m := newModel()
+	m := mlp.NewCNN()
 	got, err := m.SummaryString()
 	if err != nil {
 		t.Fatal(err)

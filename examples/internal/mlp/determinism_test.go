@@ -33,16 +33,7 @@ func trainBits(t *testing.T, optimizer string, x, y *tensor.Tensor) []uint32 {
 func cnnBits(t *testing.T, optimizer string, x, y *tensor.Tensor) []uint32 {
 	t.Helper()
 	tensor.SetSeed(7)
-	model := keras.NewSequential(
-		layers.Reshape([]int{28, 28, 1}, layers.InputShape(28, 28)),
-		layers.Conv2D(32, []int{3, 3}, layers.Activation("relu")),
-		layers.MaxPooling2D(layers.PoolSize(2, 2)),
-		layers.Conv2D(64, []int{3, 3}, layers.Activation("relu")),
-		layers.MaxPooling2D(layers.PoolSize(2, 2)),
-		layers.Flatten(),
-		layers.Dense(64, layers.Activation("relu")),
-		layers.Dense(10, layers.Activation("softmax")),
-	)
+	model := NewCNN()
 	return fitBits(t, model, optimizer, x, y, 1)
 }
 

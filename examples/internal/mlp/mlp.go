@@ -239,6 +239,22 @@ func NewMLP() *keras.Model {
 	)
 }
 
+// NewCNN is note 001's convolutional network (examples/mnist_cnn): Reshape
+// to 28×28×1, Conv2D(32, 3×3, relu), MaxPooling2D 2×2, Conv2D(64, 3×3,
+// relu), MaxPooling2D 2×2, Flatten, Dense(64, relu), Dense(10, softmax).
+func NewCNN() *keras.Model {
+	return keras.NewSequential(
+		layers.Reshape([]int{28, 28, 1}, layers.InputShape(28, 28)),
+		layers.Conv2D(32, []int{3, 3}, layers.Activation("relu")),
+		layers.MaxPooling2D(layers.PoolSize(2, 2)),
+		layers.Conv2D(64, []int{3, 3}, layers.Activation("relu")),
+		layers.MaxPooling2D(layers.PoolSize(2, 2)),
+		layers.Flatten(),
+		layers.Dense(64, layers.Activation("relu")),
+		layers.Dense(10, layers.Activation("softmax")),
+	)
+}
+
 // scale turns uint8 pixels into float32 values in [0, 1] (x / 255.0).
 func scale(x *tensor.Tensor) (*tensor.Tensor, error) {
 	out := tensor.New(tensor.Float32, x.Shape()...)
