@@ -66,20 +66,13 @@ func (ws *Workspace[T]) buf(n int) []T {
 	return ws.col[:n]
 }
 
-// wholeBudget is the largest im2col matrix built whole, in one block: the
-// filter gradient then reuses the forward's matrix (BackwardFilterAfter)
-// and each product is one call, which splits across threads with fewer
-// waits. Larger matrices go in blocks of colBudget.
-const wholeBudget = 4 << 20
-
 // blockRows is how many rows of the im2col matrix (output pixels) one block
-// holds: all of them up to wholeBudget, else whole images where they fit.
-// It depends on the shape only, never on the thread count.
+// holds: whole images where they fit. It depends on the shape only, never
+// on the thread count. (Building matrices of a few MiB whole, so that the
+// filter gradient reuses the forward's, measured slower: the blocks stay
+// in L2.)
 func (p *Params) blockRows(k int) int {
 	img := p.OH * p.OW
-	if m := p.N * img; m*k <= wholeBudget {
-		return max(m, 1)
-	}
 	if img*k <= colBudget {
 		return img * max(1, colBudget/(img*k))
 	}
