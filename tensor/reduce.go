@@ -268,7 +268,6 @@ func reduceRun(op ReduceOp, dst, x *Tensor, mask uint64) {
 		reduceFinishTotal(&j)
 	case k2 == 1:
 		j.exec(k1, (grainCheap+r-1)/max(r, 1))
-	case k1 == 1 && x.dtype == Float32 && splitColumnSum(op, dst, x, r, k2):
 	default:
 		g.ncb = (k2 + colBlock - 1) / colBlock
 		j.exec(k1*g.ncb, (grainCheap+r*colBlock-1)/max(r*colBlock, 1))
