@@ -1,0 +1,5 @@
+//go:build !race
+
+package keras
+
+const raceEnabled = false
