@@ -176,7 +176,7 @@ func (p *call[T]) direct() (directA, directB bool) {
 	if forcePack {
 		return false, false
 	}
-	directA = p.transA && p.n <= 8*NR || !p.transA && p.n <= 4*NR && p.lda%1024 != 0
+	directA = p.transA && p.n <= 8*NR || !p.transA && p.n <= max(4*NR, 128) && p.lda%1024 != 0
 	directB = !p.transB && (p.m <= 6*MR || (p.n*p.k <= 1<<18 && p.ldb%1024 != 0))
 	return directA, directB
 }
