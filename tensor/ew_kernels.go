@@ -67,23 +67,14 @@ func tanh64(v float64) float64 {
 	return 1 - 2/(math.Exp(2*v)+1)
 }
 
-// sigmoidf and tanhf are the float32 versions, through expf.
+// sigmoidf is the float32 sigmoid through expf (Swish uses it; Sigmoid and
+// Tanh use internal/vec).
 func sigmoidf(v float64) float64 {
 	if v >= 0 {
 		return 1 / (1 + expf(-v))
 	}
 	z := expf(v)
 	return z / (1 + z)
-}
-
-func tanhf(v float64) float64 {
-	if a := math.Abs(v); a < 0.03 {
-		v2 := v * v
-		return v * (1 + float64(v2*(-1.0/3+float64(v2*(2.0/15)))))
-	} else if a > 10 {
-		return math.Copysign(1, v)
-	}
-	return 1 - 2/(expf(2*v)+1)
 }
 
 func softplus64(v float64) float64 {

@@ -109,13 +109,10 @@ func init() {
 			return []TensorSpec{x}
 		},
 		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
-			if in[0].DType() == Float32 && in[0].Size() > 0 {
-				// Row by row with the vector loop: the broadcasting add
-				// pays per row, and a convolution's rows are a few
-				// channels long.
-				y := out[0].Float32s()
-				copy(y, in[0].Float32s())
-				vec.BiasAct(y, in[1].Float32s(), false)
+			if in[0].DType() == Float32 {
+				// One row loop: the broadcasting add pays per row, and a
+				// convolution's rows are a few channels long.
+				vec.RowsOp(out[0].Float32s(), in[0].Float32s(), in[1].Float32s(), vec.RowAdd)
 				return nil
 			}
 			tensor.BinaryInto(out[0], tensor.OpAdd, in[0], in[1])

@@ -12,8 +12,10 @@ func (s Strided) need(fn string, n int) {
 	}
 }
 
-// MaxStrided is Max over the blocks: block b of acc (acc[b*as:][:s.C])
-// takes the running maximum with block b of x (x[b*s.Stride:][:s.C]).
+// MaxStrided is a running maximum over blocks: block b of acc
+// (acc[b*as:][:s.C]) takes, element by element, block b of x
+// (x[b*s.Stride:][:s.C]) where x is greater or NaN, so that a NaN, once
+// met, stays.
 func MaxStrided(acc []float32, as int, x []float32, s Strided) {
 	if s.Blocks <= 0 || s.C <= 0 {
 		return
@@ -35,8 +37,12 @@ func MaxStrided(acc []float32, as int, x []float32, s Strided) {
 	}
 }
 
-// RouteStrided is Route over the blocks: dx and x are strided as s, and
-// m, g and done hold block b at [b*ms:][:s.C].
+// RouteStrided is one step of routing a max pooling's gradient, over
+// blocks: where done is zero and x equals the window maximum m (or both are
+// NaN), it adds g to dx and sets done to all ones. Calling it for a
+// window's cells in scan order sends each gradient to the window's first
+// maximum. dx and x are strided as s; m, g and done hold block b at
+// [b*ms:][:s.C].
 func RouteStrided(dx, x []float32, s Strided, m, g []float32, done []uint32, ms int) {
 	if s.Blocks <= 0 || s.C <= 0 {
 		return

@@ -43,7 +43,7 @@ func TestStridedMatchesBlocks(t *testing.T) {
 		acc, want := append([]float32(nil), acc0...), append([]float32(nil), acc0...)
 		MaxStrided(acc, as, x, s)
 		for b := 0; b < s.Blocks; b++ {
-			Max(want[b*as:b*as+s.C], x[b*s.Stride:])
+			max1(want[b*as:b*as+s.C], x[b*s.Stride:])
 		}
 		if !bitsEqual(acc, want) {
 			t.Fatalf("MaxStrided %v = %v, want %v", s, acc, want)
@@ -53,7 +53,7 @@ func TestStridedMatchesBlocks(t *testing.T) {
 		RouteStrided(dx, x, s, m0, g, done, as)
 		for b := 0; b < s.Blocks; b++ {
 			o, mo := b*s.Stride, b*as
-			Route(wdx[o:o+s.C], x[o:], m0[mo:], g[mo:mo+s.C], wdone[mo:])
+			route1(wdx[o:o+s.C], x[o:], m0[mo:], g[mo:mo+s.C], wdone[mo:])
 		}
 		if !bitsEqual(dx, wdx) {
 			t.Fatalf("RouteStrided %v dx = %v, want %v", s, dx, wdx)

@@ -19,12 +19,6 @@ func reluGradAVX2(dst, dy, x *float32, n int)
 func addAVX2(acc, x *float32, n int)
 
 //go:noescape
-func maxAVX2(acc, x *float32, n int)
-
-//go:noescape
-func routeAVX2(dx, x, m, gr *float32, done *uint32, n int)
-
-//go:noescape
 func maxStridedAVX2(acc *float32, as int, x *float32, xs int, blocks, c int)
 
 //go:noescape

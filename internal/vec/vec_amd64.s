@@ -57,60 +57,6 @@ add_loop:
 	VZEROUPPER
 	RET
 
-// func maxAVX2(acc, x *float32, n int)
-// acc = x > acc ? x : acc, then x where x is NaN.
-TEXT ·maxAVX2(SB), NOSPLIT, $0-24
-	MOVQ acc+0(FP), DI
-	MOVQ x+8(FP), SI
-	MOVQ n+16(FP), CX
-max_loop:
-	VMOVUPS   (SI), Y1
-	VMOVUPS   (DI), Y0
-	VMAXPS    Y0, Y1, Y2      // x > acc ? x : acc
-	VCMPPS    $3, Y1, Y1, Y3  // x is NaN (UNORD_Q)
-	VBLENDVPS Y3, Y1, Y2, Y2  // NaN lanes take x
-	VMOVUPS   Y2, (DI)
-	ADDQ      $32, DI
-	ADDQ      $32, SI
-	SUBQ      $8, CX
-	JNZ       max_loop
-	VZEROUPPER
-	RET
-
-// func routeAVX2(dx, x, m, gr *float32, done *uint32, n int)
-TEXT ·routeAVX2(SB), NOSPLIT, $0-48
-	MOVQ dx+0(FP), DI
-	MOVQ x+8(FP), SI
-	MOVQ m+16(FP), DX
-	MOVQ gr+24(FP), R8
-	MOVQ done+32(FP), R9
-	MOVQ n+40(FP), CX
-route_loop:
-	VMOVUPS (SI), Y0
-	VMOVUPS (DX), Y1
-	VCMPPS  $0, Y1, Y0, Y2   // x == m (EQ_OQ)
-	VCMPPS  $3, Y0, Y0, Y3   // x is NaN
-	VCMPPS  $3, Y1, Y1, Y4   // m is NaN
-	VANDPS  Y4, Y3, Y3
-	VORPS   Y3, Y2, Y2       // hit, before done
-	VMOVUPS (R9), Y5
-	VANDNPS Y2, Y5, Y2       // hit = ^done & hit
-	VORPS   Y2, Y5, Y5
-	VMOVUPS Y5, (R9)
-	VMOVUPS (DI), Y6
-	VADDPS  (R8), Y6, Y7     // dx + g
-	VBLENDVPS Y2, Y7, Y6, Y6 // only where hit: elsewhere dx keeps its bits
-	VMOVUPS Y6, (DI)
-	ADDQ    $32, DI
-	ADDQ    $32, SI
-	ADDQ    $32, DX
-	ADDQ    $32, R8
-	ADDQ    $32, R9
-	SUBQ    $8, CX
-	JNZ     route_loop
-	VZEROUPPER
-	RET
-
 // tailmask<>+4*(8-t) holds a mask whose first t lanes are set: the
 // strided loops do the last c%8 elements of a block with masked loads and
 // stores, which never touch the lanes past the block.

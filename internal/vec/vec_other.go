@@ -4,11 +4,9 @@ package vec
 
 const hasAsm = false
 
-func reluAVX2(y *float32, n int)                           { panic("vec: no AVX2 loops in this build") }
-func reluGradAVX2(dst, dy, x *float32, n int)              { panic("vec: no AVX2 loops in this build") }
-func addAVX2(acc, x *float32, n int)                       { panic("vec: no AVX2 loops in this build") }
-func maxAVX2(acc, x *float32, n int)                       { panic("vec: no AVX2 loops in this build") }
-func routeAVX2(dx, x, m, gr *float32, done *uint32, n int) { panic("vec: no AVX2 loops in this build") }
+func reluAVX2(y *float32, n int)              { panic("vec: no AVX2 loops in this build") }
+func reluGradAVX2(dst, dy, x *float32, n int) { panic("vec: no AVX2 loops in this build") }
+func addAVX2(acc, x *float32, n int)          { panic("vec: no AVX2 loops in this build") }
 
 func maxStridedAVX2(acc *float32, as int, x *float32, xs int, blocks, c int) {
 	panic("vec: no AVX2 loops in this build")

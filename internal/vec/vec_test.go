@@ -55,7 +55,7 @@ func TestLoopsMatchGo(t *testing.T) {
 		each(t, "Relu", func() []float32 { z := append([]float32(nil), x...); Relu(z); return z })
 		each(t, "ReluGrad", func() []float32 { z := make([]float32, n); ReluGrad(z, g, x); return z })
 		each(t, "Add", func() []float32 { z := append([]float32(nil), y...); Add(z, x); return z })
-		each(t, "Max", func() []float32 { z := append([]float32(nil), y...); Max(z, x); return z })
+		each(t, "Max", func() []float32 { z := append([]float32(nil), y...); max1(z, x); return z })
 		done0 := make([]uint32, n)
 		for i := range done0 {
 			if r.Intn(3) == 0 {
@@ -71,7 +71,7 @@ func TestLoopsMatchGo(t *testing.T) {
 		each(t, "Route", func() []float32 {
 			dx := append([]float32(nil), y...)
 			done := append([]uint32(nil), done0...)
-			Route(dx, x, m, g, done)
+			route1(dx, x, m, g, done)
 			out := append(dx, make([]float32, n)...)
 			for i, d := range done {
 				out[n+i] = math.Float32frombits(d)
@@ -92,7 +92,7 @@ func TestLoopsValues(t *testing.T) {
 		t.Errorf("Relu = %v, want %v", y, want)
 	}
 	acc := []float32{1, 1, nan, 1, 1, 1, 1, 1, 1}
-	Max(acc, []float32{2, 0, 3, nan, 1, -1, 9, 1, 4})
+	max1(acc, []float32{2, 0, 3, nan, 1, -1, 9, 1, 4})
 	want = []float32{2, 1, nan, nan, 1, 1, 9, 1, 4}
 	if !bitsEqual(acc, want) {
 		t.Errorf("Max = %v, want %v", acc, want)
@@ -101,7 +101,7 @@ func TestLoopsValues(t *testing.T) {
 	done := make([]uint32, 9)
 	done[8] = ^uint32(0)
 	g := []float32{1, 2, 3, 4, 5, 6, 7, 8, 9}
-	Route(dx, []float32{5, 4, nan, 1, 0, negz, 2, 2, 2}, []float32{5, 5, nan, nan, 0, 0, 2, 3, 2}, g, done)
+	route1(dx, []float32{5, 4, nan, 1, 0, negz, 2, 2, 2}, []float32{5, 5, nan, nan, 0, 0, 2, 3, 2}, g, done)
 	want = []float32{1, 0, 3, 0, 5, 6, 7, 0, 0}
 	if !bitsEqual(dx, want) {
 		t.Errorf("Route dx = %v, want %v", dx, want)
@@ -121,12 +121,21 @@ func BenchmarkRelu(b *testing.B) {
 	}
 }
 
+// max1 and route1 are MaxStrided and RouteStrided over one contiguous
+// block.
+func max1(acc, x []float32) { MaxStrided(acc, len(acc), x, Strided{1, len(acc), len(acc)}) }
+
+func route1(dx, x, m, g []float32, done []uint32) {
+	n := len(g)
+	RouteStrided(dx, x, Strided{1, n, n}, m, g, done, n)
+}
+
 func BenchmarkMax(b *testing.B) {
 	r := rand.New(rand.NewSource(1))
 	acc, x := sample(r, 1<<16), sample(r, 1<<16)
 	b.SetBytes(4 << 16)
 	for i := 0; i < b.N; i++ {
-		Max(acc, x)
+		max1(acc, x)
 	}
 }
 
