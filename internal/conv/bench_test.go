@@ -32,3 +32,52 @@ func BenchmarkMNISTCNNConv(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkWinograd compares F(2×2, 3×3) with im2col on the 3×3
+// convolutions of the CIFAR-10 zoo's ResNet18 and the MNIST CNN, at batch
+// 32.
+func BenchmarkWinograd(b *testing.B) {
+	defer func() { winoOn = true }()
+	for _, c := range []struct {
+		name string
+		in   [4]int
+		o    int
+		pad  Padding
+	}{
+		{"mnist2", [4]int{32, 13, 13, 32}, 64, Valid},
+		{"res64", [4]int{32, 32, 32, 64}, 64, Same},
+		{"res128", [4]int{32, 16, 16, 128}, 128, Same},
+		{"res256", [4]int{32, 8, 8, 256}, 256, Same},
+		{"res512", [4]int{32, 4, 4, 512}, 512, Same},
+	} {
+		p, _ := NewParams(c.in, [4]int{3, 3, c.in[3], c.o}, [2]int{1, 1}, [2]int{1, 1}, c.pad, 1)
+		x, w := make([]float32, p.InSize()), make([]float32, p.FilterSize())
+		for i := range x {
+			x[i] = float32(i%7) - 3
+		}
+		y, dx, dw := make([]float32, p.OutSize()), make([]float32, p.InSize()), make([]float32, p.FilterSize())
+		var ws Workspace[float32]
+		for _, on := range []bool{false, true} {
+			name := c.name + "/im2col"
+			if on {
+				name = c.name + "/winograd"
+			}
+			winoOn = on
+			b.Run(name+"/forward", func(b *testing.B) {
+				for b.Loop() {
+					Forward(&p, x, w, nil, y, Linear, &ws)
+				}
+			})
+			b.Run(name+"/input", func(b *testing.B) {
+				for b.Loop() {
+					BackwardInput(&p, y, w, dx, &ws)
+				}
+			})
+			b.Run(name+"/filter", func(b *testing.B) {
+				for b.Loop() {
+					BackwardFilter(&p, x, y, dw, nil, &ws)
+				}
+			})
+		}
+	}
+}

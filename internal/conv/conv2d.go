@@ -38,6 +38,7 @@ type Workspace[T Float] struct {
 	// would be allocated on every call.
 	im2colFn, col2imFn, epilogueFn, biasFn, splitFn func(lo, hi int)
 	part                                            []T // filterProduct's partial sums
+	wino                                            winoState
 }
 
 // job holds the arguments of the parallel loops of one call.
@@ -300,7 +301,10 @@ func Forward[T Float](p *Params, x, w, bias, y []T, act Activation, ws *Workspac
 	cg, og := p.C/p.Groups, p.O/p.Groups
 	k := p.KH * p.KW * cg
 	var beta T // the bias is added after the product, with the activation
-	if p.pointwise() && p.Groups == 1 {
+	if x32, ok := any(x).([]float32); ok && p.winograd() {
+		ws.colOK = false
+		winoForward(&ws.wino, p, x32, any(w).([]float32), any(y).([]float32))
+	} else if p.pointwise() && p.Groups == 1 {
 		mm(false, false, m, p.O, p.C, x, p.C, w, p.O, beta, y, p.O)
 	} else {
 		rows := p.blockRows(k)
@@ -331,6 +335,10 @@ func BackwardInput[T Float](p *Params, dy, w, dx []T, ws *Workspace[T]) {
 	p.check("filter", len(w), p.FilterSize())
 	p.check("input gradient", len(dx), p.InSize())
 	m := p.N * p.OH * p.OW
+	if dy32, ok := any(dy).([]float32); ok && m > 0 && p.winograd() {
+		winoBackwardInput(&ws.wino, p, dy32, any(w).([]float32), any(dx).([]float32))
+		return
+	}
 	clear(dx[:p.InSize()])
 	if m == 0 {
 		return
@@ -378,6 +386,10 @@ func BackwardFilterAfter[T Float](p *Params, x, dy, dw, dbias []T, ws, fwd *Work
 	}
 	if m == 0 {
 		clear(dw[:p.FilterSize()])
+		return
+	}
+	if x32, ok := any(x).([]float32); ok && p.winograd() {
+		winoBackwardFilter(&ws.wino, p, x32, any(dy).([]float32), any(dw).([]float32))
 		return
 	}
 	if p.pointwise() && p.Groups == 1 {

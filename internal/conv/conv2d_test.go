@@ -241,6 +241,9 @@ func TestDeterministicAcrossThreads(t *testing.T) {
 		// Few taps and channels over many rows: the filter gradient's sum
 		// is cut into parts (filterProduct).
 		{{16, 28, 28, 1}, {3, 3, 1, 8}},
+		// Winograd's F(2×2, 3×3), with blocks of tiles and parts of the
+		// filter gradient.
+		{{4, 20, 20, 16}, {3, 3, 16, 16}},
 	} {
 		p, _ := NewParams(shape[0], shape[1], [2]int{1, 1}, [2]int{1, 1}, Same, 1)
 		x, w, dy := to32(randSlice(r, p.InSize())), to32(randSlice(r, p.FilterSize())), to32(randSlice(r, p.OutSize()))
@@ -302,17 +305,22 @@ func TestDeterministicAcrossThreads(t *testing.T) {
 }
 
 func TestNoAllocsOnceWarm(t *testing.T) {
-	p, _ := NewParams([4]int{8, 12, 12, 4}, [4]int{3, 3, 4, 8}, [2]int{1, 1}, [2]int{1, 1}, Same, 1)
-	x, w := make([]float32, p.InSize()), make([]float32, p.FilterSize())
-	y, dx, dw := make([]float32, p.OutSize()), make([]float32, p.InSize()), make([]float32, p.FilterSize())
-	var ws Workspace[float32]
-	step := func() {
-		Forward(&p, x, w, nil, y, Relu, &ws)
-		BackwardInput(&p, y, w, dx, &ws)
-		BackwardFilter(&p, x, y, dw, nil, &ws)
-	}
-	step()
-	if n := testing.AllocsPerRun(5, step); n > 0 && !raceEnabled {
-		t.Errorf("%v allocations per warm step", n)
+	for _, c := range [][2][4]int{
+		{{8, 12, 12, 4}, {3, 3, 4, 8}},
+		{{8, 12, 12, 16}, {3, 3, 16, 16}}, // Winograd
+	} {
+		p, _ := NewParams(c[0], c[1], [2]int{1, 1}, [2]int{1, 1}, Same, 1)
+		x, w := make([]float32, p.InSize()), make([]float32, p.FilterSize())
+		y, dx, dw := make([]float32, p.OutSize()), make([]float32, p.InSize()), make([]float32, p.FilterSize())
+		var ws Workspace[float32]
+		step := func() {
+			Forward(&p, x, w, nil, y, Relu, &ws)
+			BackwardInput(&p, y, w, dx, &ws)
+			BackwardFilter(&p, x, y, dw, nil, &ws)
+		}
+		step()
+		if n := testing.AllocsPerRun(5, step); n > 0 && !raceEnabled {
+			t.Errorf("%v: %v allocations per warm step", c, n)
+		}
 	}
 }

@@ -1,8 +1,10 @@
 // Package conv holds the CPU kernels of convolutional networks in
 // TensorFlow's layouts — NHWC images, HWIO filters — for float32 and
 // float64: 2-D convolution (strides, dilation, groups) forward and both
-// backward passes as packed im2col onto the GEMM micro-kernels, pooling,
-// and batch normalisation. The tf package wraps them as ops; this package
+// backward passes as packed im2col onto the GEMM micro-kernels (float32
+// 3×3 stride-1 convolutions with at least 16 channels each way by
+// Winograd's F(2×2, 3×3) instead, winograd.go), pooling, and batch
+// normalisation. The tf package wraps them as ops; this package
 // knows nothing of graphs.
 //
 // Padding follows TensorFlow: "VALID" uses no padding; "SAME" gives

@@ -43,3 +43,20 @@ func rowsOpAVX2(y, x, b *float32, rows, o, op int)
 
 //go:noescape
 func sumRowsAVX2(acc, x *float32, rows, xs, c int)
+
+// The Winograd transforms (winograd_amd64.s).
+//
+//go:noescape
+func winoInputAVX2(dst *float32, ldd int, src *float32, rs, cs int, n int)
+
+//go:noescape
+func winoOutputAVX2(dst *float32, rs, cs int, src *float32, lds int, n int)
+
+//go:noescape
+func winoFilterAVX2(dst *float32, ldd int, src *float32, ss int, n int)
+
+//go:noescape
+func winoOutputTAVX2(dst *float32, ldd int, src *float32, rs, cs int, n int)
+
+//go:noescape
+func winoFilterTAVX2(dst *float32, ds int, src *float32, lds int, n int)

@@ -30,3 +30,23 @@ func tanhAVX2(x *float32, n int)    { panic("vec: no AVX2 loops in this build") 
 func rowsOpAVX2(y, x, b *float32, rows, o, op int) { panic("vec: no AVX2 loops in this build") }
 
 func sumRowsAVX2(acc, x *float32, rows, xs, c int) { panic("vec: no AVX2 loops in this build") }
+
+func winoInputAVX2(dst *float32, ldd int, src *float32, rs, cs int, n int) {
+	panic("vec: no AVX2 loops in this build")
+}
+
+func winoOutputAVX2(dst *float32, rs, cs int, src *float32, lds int, n int) {
+	panic("vec: no AVX2 loops in this build")
+}
+
+func winoFilterAVX2(dst *float32, ldd int, src *float32, ss int, n int) {
+	panic("vec: no AVX2 loops in this build")
+}
+
+func winoOutputTAVX2(dst *float32, ldd int, src *float32, rs, cs int, n int) {
+	panic("vec: no AVX2 loops in this build")
+}
+
+func winoFilterTAVX2(dst *float32, ds int, src *float32, lds int, n int) {
+	panic("vec: no AVX2 loops in this build")
+}

@@ -1,0 +1,309 @@
+package conv
+
+import (
+	"sync"
+
+	"github.com/tensorgo/tensorgo/internal/gemm"
+	"github.com/tensorgo/tensorgo/internal/parallel"
+	"github.com/tensorgo/tensorgo/internal/vec"
+)
+
+// Winograd's F(2×2, 3×3) (vec.WinoInput and its kin) runs the float32
+// 3×3 stride-1 convolutions: each 2×2 block of outputs ("tile") costs 16
+// products per channel pair instead of 36. The input's 4×4 patches are
+// transformed a block of tiles at a time into 16 matrices (tiles ×
+// channels), each multiplied by one of the 16 transformed filter matrices
+// (channels × outputs) on the GEMM kernels, and the 16 products are
+// transformed back into the output tiles. The gradient of the input is the
+// same computation on the output's gradient, with the filter turned by 180°
+// and its channels swapped, which in the transformed domain is a
+// permutation of the 16 matrices, each transposed (see winoBackPerm).
+//
+// The rounding differs from im2col's (a sum of a few transformed terms
+// instead of one chain of products), by a few units in the last place
+// relative to the terms' size.
+
+// winoMinChannels is the fewest input and output channels for which the
+// transforms cost less than the products they save.
+const winoMinChannels = 16
+
+// winoBlock is the number of tiles transformed and multiplied at once.
+const winoBlock = 144
+
+// winoOn switches F(2×2, 3×3) on; benchmarks turn it off to compare.
+var winoOn = true
+
+// winograd reports whether p runs by F(2×2, 3×3).
+func (p *Params) winograd() bool {
+	return winoOn && p.KH == 3 && p.KW == 3 && p.StrideH == 1 && p.StrideW == 1 && p.DilH == 1 && p.DilW == 1 &&
+		p.Groups == 1 && p.C >= winoMinChannels && p.O >= winoMinChannels && p.PadT <= 2 && p.PadL <= 2
+}
+
+// winoBackPerm maps ξ = 4i+j to the ξ whose transformed filter, transposed,
+// is the transformed turned filter: turning g by 180° reverses its rows and
+// columns, and G·reverse(g) is G·g with its first and last rows swapped.
+var winoBackPerm = [16]int{15, 13, 14, 12, 7, 5, 6, 4, 11, 9, 10, 8, 3, 1, 2, 0}
+
+// winoGeom is one Winograd convolution: an N×H×W×C input read with PadT
+// and PadL cells of zeros before it (and as many after as the output
+// needs), an N×OH×OW×O output.
+type winoGeom struct {
+	n, h, w, c  int
+	oh, ow, o   int
+	padT, padL  int
+	th, tw      int // tiles down and across one image
+	tiles, tb   int // tiles in all, and in one block
+	back        bool
+	x, u, y     []float32
+	transformed bool
+}
+
+func newWinoGeom(n, h, w, c, oh, ow, o, padT, padL int) winoGeom {
+	g := winoGeom{n: n, h: h, w: w, c: c, oh: oh, ow: ow, o: o, padT: padT, padL: padL,
+		th: (oh + 1) / 2, tw: (ow + 1) / 2}
+	g.tiles = n * g.th * g.tw
+	// A block of tiles is a whole number of the GEMM kernels' row panels
+	// (12 rows on AVX-512, 6 on AVX2). Its size measured about as fast
+	// anywhere from 96 to 288 tiles, for 64 to 512 channels; a few tiles
+	// more than one block are taken whole, since the products' shapes
+	// then do better than two thin ones.
+	g.tb = winoBlock
+	if g.tiles <= winoBlock*4/3 {
+		g.tb = g.tiles
+	}
+	return g
+}
+
+// winoState is the Workspace's part for Winograd convolutions.
+type winoState struct {
+	u      []float32 // the transformed filter, 16×C×O
+	du     []float32 // the filter gradient's parts, each 16×C×O
+	g      winoGeom
+	parts  int // of the filter gradient's blocks
+	fn, df func(lo, hi int)
+	mu     sync.Mutex
+	free   []*winoBuf
+}
+
+// winoBuf is one worker's scratch: a block's transformed inputs (v) and
+// products (m), and a patch and a tile for the borders.
+type winoBuf struct {
+	v, m, patch, out []float32
+}
+
+func (s *winoState) get() *winoBuf {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if k := len(s.free); k > 0 {
+		b := s.free[k-1]
+		s.free = s.free[:k-1]
+		return b
+	}
+	return new(winoBuf)
+}
+
+func (s *winoState) put(b *winoBuf) {
+	s.mu.Lock()
+	s.free = append(s.free, b)
+	s.mu.Unlock()
+}
+
+func grow(b []float32, n int) []float32 {
+	if cap(b) < n {
+		return make([]float32, n)
+	}
+	return b[:n]
+}
+
+// transformFilter sets s.u to the transformed HWIO filter w (3×3×c×o).
+func (s *winoState) transformFilter(w []float32, c, o int) []float32 {
+	s.u = grow(s.u, 16*c*o)
+	for i := 0; i < c; i++ {
+		vec.WinoFilter(s.u[i*o:], c*o, w[i*o:], c*o, o)
+	}
+	return s.u
+}
+
+// run computes g's convolution, a block of tiles per chunk of work.
+func (s *winoState) run(g winoGeom) {
+	if s.fn == nil {
+		s.fn = s.blocks
+	}
+	s.g = g
+	parallel.For((g.tiles+g.tb-1)/g.tb, 1, s.fn)
+}
+
+// buf returns a worker's scratch, sized for g.
+func (s *winoState) buf() *winoBuf {
+	g := &s.g
+	b := s.get()
+	b.v = grow(b.v, 16*g.tb*g.c)
+	b.m = grow(b.m, 16*g.tb*g.o)
+	b.patch = grow(b.patch, 16*g.c)
+	b.out = grow(b.out, 4*g.o)
+	return b
+}
+
+func (s *winoState) blocks(lo, hi int) {
+	g := &s.g
+	b := s.buf()
+	defer s.put(b)
+	for blk := lo; blk < hi; blk++ {
+		t0 := blk * g.tb
+		t1 := min(g.tiles, t0+g.tb)
+		g.block(b, t0, t1)
+	}
+}
+
+// inputs writes the transformed input patches of tiles [t0, t1) into b.v.
+func (g *winoGeom) inputs(b *winoBuf, t0, t1 int) {
+	c := g.c
+	per := g.th * g.tw
+	for t := t0; t < t1; t++ {
+		n, rem := t/per, t%per
+		ih0, iw0 := 2*(rem/g.tw)-g.padT, 2*(rem%g.tw)-g.padL
+		dst := b.v[(t-t0)*c:]
+		if ih0 >= 0 && iw0 >= 0 && ih0+4 <= g.h && iw0+4 <= g.w {
+			vec.WinoInput(dst, g.tb*c, g.x[((n*g.h+ih0)*g.w+iw0)*c:], g.w*c, c, c)
+			continue
+		}
+		// A border tile: its patch, with zeros for the cells outside.
+		clear(b.patch)
+		for a := max(0, -ih0); a < min(4, g.h-ih0); a++ {
+			b0, b1 := max(0, -iw0), min(4, g.w-iw0)
+			if b0 < b1 {
+				copy(b.patch[(4*a+b0)*c:(4*a+b1)*c], g.x[((n*g.h+ih0+a)*g.w+iw0+b0)*c:])
+			}
+		}
+		vec.WinoInput(dst, g.tb*c, b.patch, 4*c, c, c)
+	}
+}
+
+// block computes tiles [t0, t1).
+func (g *winoGeom) block(b *winoBuf, t0, t1 int) {
+	c, o, nt := g.c, g.o, t1-t0
+	per := g.th * g.tw
+	g.inputs(b, t0, t1)
+	for xi := 0; xi < 16; xi++ {
+		v, m := b.v[xi*g.tb*c:], b.m[xi*g.tb*o:]
+		if g.back {
+			gemm.Sgemm(false, true, nt, o, c, 1, v, c, g.u[winoBackPerm[xi]*c*o:], c, 0, m, o)
+		} else {
+			gemm.Sgemm(false, false, nt, o, c, 1, v, c, g.u[xi*c*o:], o, 0, m, o)
+		}
+	}
+	for t := t0; t < t1; t++ {
+		n, rem := t/per, t%per
+		oh0, ow0 := 2*(rem/g.tw), 2*(rem%g.tw)
+		src := b.m[(t-t0)*o:]
+		if oh0+2 <= g.oh && ow0+2 <= g.ow {
+			vec.WinoOutput(g.y[((n*g.oh+oh0)*g.ow+ow0)*o:], g.ow*o, o, src, g.tb*o, o)
+			continue
+		}
+		vec.WinoOutput(b.out, 2*o, o, src, g.tb*o, o)
+		for a := 0; a < min(2, g.oh-oh0); a++ {
+			k := min(2, g.ow-ow0) * o
+			copy(g.y[((n*g.oh+oh0+a)*g.ow+ow0)*o:][:k], b.out[2*a*o:][:k])
+		}
+	}
+}
+
+// winoForward is Forward's product, y = conv(x, w), by F(2×2, 3×3).
+func winoForward(ws *winoState, p *Params, x, w, y []float32) {
+	u := ws.transformFilter(w, p.C, p.O)
+	g := newWinoGeom(p.N, p.H, p.W, p.C, p.OH, p.OW, p.O, p.PadT, p.PadL)
+	g.x, g.u, g.y = x, u, y
+	ws.run(g)
+}
+
+// winoBackwardInput is BackwardInput by F(2×2, 3×3): dx is the stride-1
+// convolution of dy, read with 2-PadT and 2-PadL cells of zeros before
+// it, with the turned filter.
+func winoBackwardInput(ws *winoState, p *Params, dy, w, dx []float32) {
+	u := ws.transformFilter(w, p.C, p.O)
+	g := newWinoGeom(p.N, p.OH, p.OW, p.O, p.H, p.W, p.C, 2-p.PadT, 2-p.PadL)
+	g.x, g.u, g.y, g.back = dy, u, dx, true
+	ws.run(g)
+}
+
+// winoParts is how many partial sums the filter gradient's blocks are
+// added into, in parallel: fixed by the shape, never by the thread count,
+// so that the sums do not depend on it, and small enough that the parts
+// stay within 8 MiB.
+func winoParts(blocks, c, o int) int {
+	return max(1, min(blocks, 8, (1<<21)/(16*c*o)))
+}
+
+// winoBackwardFilter is BackwardFilter by F(2×2, 3×3): the gradient of
+// the transformed filter is, for each ξ, the product of the transformed
+// input patches (transposed) with the output gradient's tiles spread by
+// WinoOutputT, summed over the tiles; WinoFilterT folds it back onto the
+// taps.
+func winoBackwardFilter(ws *winoState, p *Params, x, dy, dw []float32) {
+	g := newWinoGeom(p.N, p.H, p.W, p.C, p.OH, p.OW, p.O, p.PadT, p.PadL)
+	g.x, g.y = x, dy
+	blocks := (g.tiles + g.tb - 1) / g.tb
+	ws.parts = winoParts(blocks, p.C, p.O)
+	size := 16 * p.C * p.O
+	ws.du = grow(ws.du, ws.parts*size)
+	if ws.df == nil {
+		ws.df = ws.filterParts
+	}
+	ws.g = g
+	parallel.For(ws.parts, 1, ws.df)
+	du := ws.du[:size]
+	for k := 1; k < ws.parts; k++ {
+		vec.Add(du, ws.du[k*size:(k+1)*size])
+	}
+	for c := 0; c < p.C; c++ {
+		vec.WinoFilterT(dw[c*p.O:], p.C*p.O, du[c*p.O:], p.C*p.O, p.O)
+	}
+}
+
+// filterParts computes parts [lo, hi) of the filter gradient: part k sums
+// its share of the blocks, in order.
+func (s *winoState) filterParts(lo, hi int) {
+	g := &s.g
+	b := s.buf()
+	defer s.put(b)
+	blocks := (g.tiles + g.tb - 1) / g.tb
+	size := 16 * g.c * g.o
+	for k := lo; k < hi; k++ {
+		b0, b1 := k*blocks/s.parts, (k+1)*blocks/s.parts
+		for blk := b0; blk < b1; blk++ {
+			t0 := blk * g.tb
+			g.filterBlock(b, t0, min(g.tiles, t0+g.tb), s.du[k*size:(k+1)*size], blk > b0)
+		}
+	}
+}
+
+// filterBlock adds tiles [t0, t1)'s share of the transformed filter's
+// gradient into du (or sets it, unless acc).
+func (g *winoGeom) filterBlock(b *winoBuf, t0, t1 int, du []float32, acc bool) {
+	c, o, nt := g.c, g.o, t1-t0
+	per := g.th * g.tw
+	g.inputs(b, t0, t1)
+	for t := t0; t < t1; t++ {
+		n, rem := t/per, t%per
+		oh0, ow0 := 2*(rem/g.tw), 2*(rem%g.tw)
+		dst := b.m[(t-t0)*o:]
+		if oh0+2 <= g.oh && ow0+2 <= g.ow {
+			vec.WinoOutputT(dst, g.tb*o, g.y[((n*g.oh+oh0)*g.ow+ow0)*o:], g.ow*o, o, o)
+			continue
+		}
+		// A tile over the edge: the outputs past it have no gradient.
+		clear(b.out)
+		for a := 0; a < min(2, g.oh-oh0); a++ {
+			k := min(2, g.ow-ow0) * o
+			copy(b.out[2*a*o:][:k], g.y[((n*g.oh+oh0+a)*g.ow+ow0)*o:][:k])
+		}
+		vec.WinoOutputT(dst, g.tb*o, b.out, 2*o, o, o)
+	}
+	var beta float32
+	if acc {
+		beta = 1
+	}
+	for xi := 0; xi < 16; xi++ {
+		gemm.Sgemm(true, false, c, o, nt, 1, b.v[xi*g.tb*c:], c, b.m[xi*g.tb*o:], o, beta, du[xi*c*o:], o)
+	}
+}

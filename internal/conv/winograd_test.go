@@ -1,0 +1,132 @@
+package conv
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// refBackwardInput is the input gradient from its definition: each output
+// gradient element flows back to the input cells its taps read.
+func refBackwardInput(p Params, dy, w []float64) []float64 {
+	dx := make([]float64, p.InSize())
+	for n := 0; n < p.N; n++ {
+		for oh := 0; oh < p.OH; oh++ {
+			for ow := 0; ow < p.OW; ow++ {
+				for kh := 0; kh < p.KH; kh++ {
+					for kw := 0; kw < p.KW; kw++ {
+						ih, iw := oh*p.StrideH-p.PadT+kh*p.DilH, ow*p.StrideW-p.PadL+kw*p.DilW
+						if ih < 0 || ih >= p.H || iw < 0 || iw >= p.W {
+							continue
+						}
+						for c := 0; c < p.C; c++ {
+							var s float64
+							for o := 0; o < p.O; o++ {
+								s += dy[((n*p.OH+oh)*p.OW+ow)*p.O+o] * w[((kh*p.KW+kw)*p.C+c)*p.O+o]
+							}
+							dx[((n*p.H+ih)*p.W+iw)*p.C+c] += s
+						}
+					}
+				}
+			}
+		}
+	}
+	return dx
+}
+
+// refBackwardFilter is the filter gradient from its definition: each tap
+// sums the products of the input cells it reads with the output gradient.
+func refBackwardFilter(p Params, x, dy []float64) []float64 {
+	dw := make([]float64, p.FilterSize())
+	for n := 0; n < p.N; n++ {
+		for oh := 0; oh < p.OH; oh++ {
+			for ow := 0; ow < p.OW; ow++ {
+				for kh := 0; kh < p.KH; kh++ {
+					for kw := 0; kw < p.KW; kw++ {
+						ih, iw := oh*p.StrideH-p.PadT+kh*p.DilH, ow*p.StrideW-p.PadL+kw*p.DilW
+						if ih < 0 || ih >= p.H || iw < 0 || iw >= p.W {
+							continue
+						}
+						for c := 0; c < p.C; c++ {
+							xv := x[((n*p.H+ih)*p.W+iw)*p.C+c]
+							for o := 0; o < p.O; o++ {
+								dw[((kh*p.KW+kw)*p.C+c)*p.O+o] += xv * dy[((n*p.OH+oh)*p.OW+ow)*p.O+o]
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	return dw
+}
+
+// TestWinogradMatchesDirect runs the float32 3×3 stride-1 convolutions
+// that go through F(2×2, 3×3) — odd and even sizes, so that tiles hang
+// over the bottom and right, "valid" and "same", channels with and without
+// a vector tail, and more tiles than one block holds — against the direct
+// loops in float64.
+func TestWinogradMatchesDirect(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, c := range []struct {
+		in [4]int
+		o  int
+	}{
+		{[4]int{2, 7, 6, 16}, 16},
+		{[4]int{1, 8, 9, 20}, 17},
+		{[4]int{3, 5, 5, 16}, 24},
+		{[4]int{4, 16, 16, 64}, 64}, // two blocks
+		{[4]int{8, 18, 17, 16}, 16}, // blocks in parts of the filter gradient
+	} {
+		for _, pad := range []Padding{Valid, Same} {
+			p, err := NewParams(c.in, [4]int{3, 3, c.in[3], c.o}, [2]int{1, 1}, [2]int{1, 1}, pad, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !p.winograd() {
+				t.Fatalf("%v %s: not a Winograd shape", c.in, pad)
+			}
+			x, w, dy := randSlice(r, p.InSize()), randSlice(r, p.FilterSize()), randSlice(r, p.OutSize())
+			bias := randSlice(r, p.O)
+			var ws Workspace[float32]
+			y := make([]float32, p.OutSize())
+			Forward(&p, to32(x), to32(w), to32(bias), y, Relu, &ws)
+			want := refConv(p, x, w)
+			for i := range y {
+				wv := math.Max(0, want[i]+bias[i%p.O])
+				if math.Abs(float64(y[i])-wv) > 2e-5*(1+math.Abs(wv)) {
+					t.Fatalf("%v %s: y[%d] = %v, direct loop gives %v", c.in, pad, i, y[i], wv)
+				}
+			}
+			dx := make([]float32, p.InSize())
+			for i := range dx {
+				dx[i] = float32(math.NaN()) // every element must be written
+			}
+			BackwardInput(&p, to32(dy), to32(w), dx, &ws)
+			want = refBackwardInput(p, dy, w)
+			for i := range dx {
+				if math.Abs(float64(dx[i])-want[i]) > 2e-5*(1+math.Abs(want[i])) {
+					t.Fatalf("%v %s: dx[%d] = %v, direct loop gives %v", c.in, pad, i, dx[i], want[i])
+				}
+			}
+			dw := make([]float32, p.FilterSize())
+			dbias := make([]float32, p.O)
+			BackwardFilter(&p, to32(x), to32(dy), dw, dbias, &ws)
+			want = refBackwardFilter(p, x, dy)
+			for i := range dw {
+				if math.Abs(float64(dw[i])-want[i]) > 1e-4*(1+math.Abs(want[i])) {
+					t.Fatalf("%v %s: dw[%d] = %v, direct loop gives %v", c.in, pad, i, dw[i], want[i])
+				}
+			}
+			for o := range dbias {
+				var s float64
+				for i := o; i < len(dy); i += p.O {
+					s += dy[i]
+				}
+				if math.Abs(float64(dbias[o])-s) > 1e-4*(1+math.Abs(s)) {
+					t.Fatalf("%v %s: dbias[%d] = %v, want %v", c.in, pad, o, dbias[o], s)
+				}
+			}
+		}
+	}
+}
