@@ -76,13 +76,13 @@ func newWinoGeom(n, h, w, c, oh, ow, o, padT, padL int) winoGeom {
 
 // winoState is the Workspace's part for Winograd convolutions.
 type winoState struct {
-	u      []float32 // the transformed filter, 16×C×O
-	du     []float32 // the filter gradient's parts, each 16×C×O
-	g      winoGeom
-	parts  int // of the filter gradient's blocks
-	fn, df func(lo, hi int)
-	mu     sync.Mutex
-	free   []*winoBuf
+	u         []float32 // the transformed filter, 16×C×O
+	du        []float32 // the filter gradient's parts, each 16×C×O
+	g         winoGeom
+	parts     int // of the filter gradient's blocks
+	fn, df    func(lo, hi int)
+	mu        sync.Mutex
+	all, free []*winoBuf
 }
 
 // winoBuf is one worker's scratch: a block's transformed inputs (v) and
@@ -99,7 +99,9 @@ func (s *winoState) get() *winoBuf {
 		s.free = s.free[:k-1]
 		return b
 	}
-	return new(winoBuf)
+	b := new(winoBuf)
+	s.all = append(s.all, b)
+	return b
 }
 
 func (s *winoState) put(b *winoBuf) {
@@ -130,17 +132,38 @@ func (s *winoState) run(g winoGeom) {
 		s.fn = s.blocks
 	}
 	s.g = g
-	parallel.For((g.tiles+g.tb-1)/g.tb, 1, s.fn)
+	blocks := (g.tiles + g.tb - 1) / g.tb
+	s.reserve(min(blocks, parallel.NumThreads()))
+	parallel.For(blocks, 1, s.fn)
 }
 
-// buf returns a worker's scratch, sized for g.
-func (s *winoState) buf() *winoBuf {
+// reserve makes a scratch for each of k workers, sized for s.g, so that a
+// warm call does not allocate whichever workers take its chunks. It runs
+// before the workers start.
+func (s *winoState) reserve(k int) {
+	for len(s.all) < k {
+		b := new(winoBuf)
+		s.all = append(s.all, b)
+		s.free = append(s.free, b)
+	}
+	for _, b := range s.all {
+		s.size(b)
+	}
+}
+
+// size fits b to s.g.
+func (s *winoState) size(b *winoBuf) {
 	g := &s.g
-	b := s.get()
 	b.v = grow(b.v, 16*g.tb*g.c)
 	b.m = grow(b.m, 16*g.tb*g.o)
 	b.patch = grow(b.patch, 16*g.c)
 	b.out = grow(b.out, 4*g.o)
+}
+
+// buf returns a worker's scratch, for it alone until put back.
+func (s *winoState) buf() *winoBuf {
+	b := s.get()
+	s.size(b)
 	return b
 }
 
@@ -250,6 +273,7 @@ func winoBackwardFilter(ws *winoState, p *Params, x, dy, dw []float32) {
 		ws.df = ws.filterParts
 	}
 	ws.g = g
+	ws.reserve(min(ws.parts, parallel.NumThreads()))
 	parallel.For(ws.parts, 1, ws.df)
 	du := ws.du[:size]
 	for k := 1; k < ws.parts; k++ {
