@@ -2,16 +2,22 @@ package conv
 
 import "testing"
 
-// The MNIST CNN's two convolutions at batch 32 (note 001's network).
+// The MNIST CNN's two convolutions (note 001's network) and the CIFAR-10
+// baseline's and LeNet5's, whose few channels make im2col's copies and
+// thin products the cost, at batch 32.
 func BenchmarkMNISTCNNConv(b *testing.B) {
 	for _, c := range []struct {
 		name  string
 		in, f [4]int
+		pad   Padding
 	}{
-		{"conv1", [4]int{32, 28, 28, 1}, [4]int{3, 3, 1, 32}},
-		{"conv2", [4]int{32, 13, 13, 32}, [4]int{3, 3, 32, 64}},
+		{"conv1", [4]int{32, 28, 28, 1}, [4]int{3, 3, 1, 32}, Valid},
+		{"conv2", [4]int{32, 13, 13, 32}, [4]int{3, 3, 32, 64}, Valid},
+		{"baseline", [4]int{32, 32, 32, 3}, [4]int{5, 5, 3, 6}, Same},
+		{"lenet1", [4]int{32, 32, 32, 3}, [4]int{5, 5, 3, 6}, Valid},
+		{"lenet2", [4]int{32, 14, 14, 6}, [4]int{5, 5, 6, 16}, Valid},
 	} {
-		p, _ := NewParams(c.in, c.f, [2]int{1, 1}, [2]int{1, 1}, Valid, 1)
+		p, _ := NewParams(c.in, c.f, [2]int{1, 1}, [2]int{1, 1}, c.pad, 1)
 		x, w := make([]float32, p.InSize()), make([]float32, p.FilterSize())
 		y, dx, dw := make([]float32, p.OutSize()), make([]float32, p.InSize()), make([]float32, p.FilterSize())
 		var ws Workspace[float32]
