@@ -55,6 +55,10 @@ func init() {
 		ref.BatchNormGrad(in[0], in[1], in[2], in[3], in[4], op.aFloat(0), out[0], out[1], out[2])
 		return nil
 	})
+	refKernel("FusedBatchNormInferenceGrad", func(op *Operation, in, out []*tensor.Tensor) error {
+		ref.BatchNormInferGrad(in[0], in[1], in[2], in[3], in[4], op.aFloat(0), out[0], out[1], out[2])
+		return nil
+	})
 	refKernel("FusedBatchNormInference", func(op *Operation, in, out []*tensor.Tensor) error {
 		ref.BatchNormInfer(in[0], in[1], in[2], in[3], in[4], op.aFloat(0), out[0])
 		return nil

@@ -171,30 +171,63 @@ func init() {
 			}
 			return nil
 		},
-		// y = (x − mean)·s + beta with s = gamma·r, r = 1/sqrt(var + eps).
+		// y = (x − mean)·s + beta with s = gamma·r, r = 1/sqrt(var + eps):
+		// FusedBatchNormInferenceGrad gives dx, dgamma and dbeta in one
+		// pass; the statistics' gradients (rarely wanted: Keras's moving
+		// statistics are not trained) are built from ops.
 		Grad: func(op *Operation, dys []*Tensor, need []bool) []*Tensor {
 			x, gamma, mean, variance, dy := op.inputs[0], op.inputs[1], op.inputs[3], op.inputs[4], dys[0]
+			out := make([]*Tensor, 5)
+			if need[0] || need[1] || need[2] {
+				g := applyStateN("FusedBatchNormInferenceGrad", attrs{op.attrVals[0]}, &normState{}, x, dy, gamma, mean, variance)
+				for i := 0; i < 3; i++ {
+					if need[i] {
+						out[i] = g[i]
+					}
+				}
+			}
+			if !need[3] && !need[4] {
+				return out
+			}
 			r := Rsqrt(Add(variance, scalarLike(x, op.aFloat(0))))
 			s := Mul(gamma, r)
-			out := make([]*Tensor, 5)
-			if need[0] {
-				out[0] = Mul(dy, s)
-			}
-			xc := Sub(x, mean)
-			if need[1] {
-				out[1] = Mul(unbroadcast(Mul(dy, xc), gamma), r)
-			}
-			if need[2] {
-				out[2] = unbroadcast(dy, gamma)
-			}
 			if need[3] {
 				out[3] = Neg(Mul(unbroadcast(dy, gamma), s))
 			}
 			if need[4] {
 				// d r/d var = −r³/2
+				xc := Sub(x, mean)
 				out[4] = Mul(unbroadcast(Mul(dy, xc), gamma), Mul(gamma, Mul(scalarLike(x, -0.5), Mul(r, Square(r)))))
 			}
 			return out
+		},
+	})
+	// FusedBatchNormInferenceGrad(x, dy, gamma, mean, variance) gives dx,
+	// dgamma and dbeta of FusedBatchNormInference's y. It has no gradient
+	// of its own.
+	RegisterOp(&OpDef{Type: "FusedBatchNormInferenceGrad", Attrs: eps,
+		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
+			c := normInfer(op, in, []int{2, 3, 4})
+			if !in[0].Shape.CompatibleWith(in[1].Shape) || in[0].DType != in[1].DType {
+				shapePanic(op, in, "the output gradient must have the input's shape")
+			}
+			v := TensorSpec{in[0].DType, tensor.Shape{c}}
+			return []TensorSpec{in[0], v, v}
+		},
+		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
+			rows, c := channelsRows(in[0])
+			st := normStateOf(op)
+			st.mu.Lock()
+			defer st.mu.Unlock()
+			e := op.aFloat(0)
+			if in[0].DType() == Float32 {
+				conv.BatchNormInferGrad(in[0].Float32s(), in[1].Float32s(), in[2].Float32s(), in[3].Float32s(), in[4].Float32s(), e, rows, c,
+					out[0].Float32s(), out[1].Float32s(), out[2].Float32s(), &st.w32)
+			} else {
+				conv.BatchNormInferGrad(in[0].Float64s(), in[1].Float64s(), in[2].Float64s(), in[3].Float64s(), in[4].Float64s(), e, rows, c,
+					out[0].Float64s(), out[1].Float64s(), out[2].Float64s(), &st.w64)
+			}
+			return nil
 		},
 	})
 }

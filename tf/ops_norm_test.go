@@ -39,6 +39,13 @@ func TestForwardBatchNormHandValues(t *testing.T) {
 		g := Gradients([]*Tensor{y}, xs[:3], xs[3])
 		return Concat(0, Reshape(g[0], -1), g[1], g[2])
 	}, x, gamma, beta, dy), Float64, []int{8}, []float64{q, 0, -q, 0, -1 / sg, 0, 1, 0}, 1e-12)
+	// With the statistics given (σ = 2): dx = dy·γ/σ, dgamma = Σ dy·x/σ,
+	// dbeta = Σ dy.
+	expect(t, "FusedBatchNormInferenceGrad", runBoth(t, "FusedBatchNormInferenceGrad", func(xs []*Tensor) *Tensor {
+		y := FusedBatchNormInference(xs[0], xs[1], xs[2], xs[3], xs[4], eps)
+		g := Gradients([]*Tensor{y}, xs[:3], xs[5])
+		return Concat(0, Reshape(g[0], -1), g[1], g[2])
+	}, x, gamma, beta, mean, variance, dy), Float64, []int{8}, []float64{1, 0, 0, 0, 0.5, 0, 1, 0}, 1e-12)
 }
 
 func TestForwardBatchNormRandom(t *testing.T) {
@@ -64,6 +71,18 @@ func TestForwardBatchNormRandom(t *testing.T) {
 		runBoth(t, "FusedBatchNormInference", func(xs []*Tensor) *Tensor {
 			return FusedBatchNormInference(xs[0], xs[1], xs[2], xs[2], Square(xs[1]), 1e-3)
 		}, x, gamma, beta)
+		for _, cast := range []bool{false, true} {
+			runBoth(t, "FusedBatchNormInferenceGrad", func(xs []*Tensor) *Tensor {
+				if cast {
+					for i := range xs {
+						xs[i] = Cast(xs[i], Float32)
+					}
+				}
+				y := FusedBatchNormInference(xs[0], xs[1], xs[2], xs[2], Square(xs[1]), 1e-3)
+				g := Gradients([]*Tensor{y}, xs[:2], xs[3])
+				return Concat(0, Reshape(g[0], -1), g[1])
+			}, x, gamma, beta, dy)
+		}
 	}
 }
 
@@ -83,6 +102,12 @@ func TestBatchNormGradients(t *testing.T) {
 		})},
 		{name: "FusedBatchNormInference", shapes: [][]int{{3, 2, 3}, {3}, {3}, {3}, {3}}, gen: positive, f: func(xs []*Tensor) *Tensor {
 			return FusedBatchNormInference(xs[0], xs[1], xs[2], xs[3], xs[4], 1e-3)
+		}},
+		{name: "FusedBatchNormInference x, gamma, beta", shapes: [][]int{{4, 5, 3}, {3}, {3}}, f: func(xs []*Tensor) *Tensor {
+			g := xs[0].Graph()
+			mean := Const(g, f64([]float64{0.5, -1, 2}, 3))
+			variance := Const(g, f64([]float64{1.5, 0.25, 4}, 3))
+			return FusedBatchNormInference(xs[0], xs[1], xs[2], mean, variance, 1e-3)
 		}},
 	} {
 		t.Run(c.name, func(t *testing.T) { checkGrad(t, c) })

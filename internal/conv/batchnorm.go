@@ -28,6 +28,7 @@ type NormWorkspace[T Float] struct {
 	gradSumsFn      func(lo, hi int)
 	gradApplyFn     func(lo, hi int)
 	inferFn         func(lo, hi int)
+	inferGradFn     func(lo, hi int)
 	m               float64
 }
 
@@ -213,6 +214,51 @@ func (ws *NormWorkspace[T]) gradApply(lo, hi int) {
 		for j := range x {
 			xh := (float64(x[j]) - ws.mean[j]) * ws.invstd[j]
 			dx[j] = T(float64(ws.gamma[j]) * ws.invstd[j] / ws.m * (ws.m*float64(dy[j]) - ws.dbeta[j] - xh*ws.dgamma[j]))
+		}
+	}
+}
+
+// BatchNormInferGrad computes the gradients of BatchNormInfer's y with
+// respect to x, gamma and beta, given dy: with r = 1/sqrt(var + eps) and
+// x̂ = (x − mean)·r, dx = dy·gamma·r, dgamma = Σ dy·x̂ and dbeta = Σ dy
+// (the statistics are constants here). dgamma and dbeta may be nil.
+func BatchNormInferGrad[T Float](x, dy, gamma, mean, variance []T, eps float64, rows, c int, dx, dgamma, dbeta []T, ws *NormWorkspace[T]) {
+	if len(x) < rows*c || len(dy) < rows*c || len(dx) < rows*c || len(mean) < c || len(variance) < c {
+		panic(fmt.Sprintf("conv: BatchNormInferGrad: buffers too small for %d rows of %d channels", rows, c))
+	}
+	ws.bind(rows, c)
+	if ws.inferGradFn == nil {
+		ws.inferGradFn = ws.inferGrad
+	}
+	ws.x, ws.dy, ws.dx, ws.gamma = x, dy, dx, ones(gamma, c)
+	for j := 0; j < c; j++ {
+		ws.mean[j] = float64(mean[j])
+		ws.invstd[j] = 1 / math.Sqrt(float64(variance[j])+eps)
+		ws.coef[j] = float64(ws.gamma[j]) * ws.invstd[j]
+	}
+	if dgamma != nil || dbeta != nil {
+		nb := (rows + bnBlock - 1) / bnBlock
+		parallel.For(nb, 1, ws.gradSumsFn)
+		ws.reduce(ws.dbeta, ws.dgamma)
+		for j := 0; j < c; j++ {
+			if dgamma != nil {
+				dgamma[j] = T(ws.dgamma[j])
+			}
+			if dbeta != nil {
+				dbeta[j] = T(ws.dbeta[j])
+			}
+		}
+	}
+	parallel.For(rows, 1024, ws.inferGradFn)
+}
+
+// inferGrad writes rows [lo, hi) of dx = dy·gamma·r (ws.coef, as float64).
+func (ws *NormWorkspace[T]) inferGrad(lo, hi int) {
+	c := ws.c
+	for r := lo; r < hi; r++ {
+		dy, dx := ws.dy[r*c:(r+1)*c], ws.dx[r*c:(r+1)*c]
+		for j, g := range dy {
+			dx[j] = T(float64(g) * ws.coef[j])
 		}
 	}
 }

@@ -83,7 +83,8 @@ func TestPooling(t *testing.T) {
 					} else {
 						AvgPoolGrad(&p, dy, dx, &ws)
 					}
-					loss := func() float64 {
+					var loss func() float64
+					loss = func() float64 {
 						y := refPool(p, x, isMax)
 						var s float64
 						for i := range y {
@@ -172,7 +173,8 @@ func TestBatchNorm(t *testing.T) {
 		dy := randSlice(r, rows*c)
 		dx, dg, db := make([]float64, rows*c), make([]float64, c), make([]float64, c)
 		BatchNormGrad(x, dy, gamma, mean, variance, eps, rows, c, dx, dg, db, &ws)
-		loss := func() float64 {
+		var loss func() float64
+		loss = func() float64 {
 			y := refBN(x, gamma, beta, eps, rows, c)
 			var s float64
 			for i := range y {
@@ -200,6 +202,39 @@ func TestBatchNorm(t *testing.T) {
 		check("x", x, dx)
 		check("gamma", gamma, dg)
 		check("beta", beta, db)
+
+		// Inference's gradient, with the statistics held fixed.
+		infer := func() float64 {
+			y := make([]float64, rows*c)
+			for i := range y {
+				j := i % c
+				y[i] = gamma[j]*(x[i]-mean[j])/math.Sqrt(variance[j]+eps) + beta[j]
+			}
+			var s float64
+			for i := range y {
+				s += y[i] * dy[i]
+			}
+			return s
+		}
+		loss = infer
+		BatchNormInferGrad(x, dy, gamma, mean, variance, eps, rows, c, dx, dg, db, &ws)
+		check("x (inference)", x, dx)
+		check("gamma (inference)", gamma, dg)
+		check("beta (inference)", beta, db)
+		// float32 against float64.
+		dx32, dg32, db32 := make([]float32, rows*c), make([]float32, c), make([]float32, c)
+		var ws32 NormWorkspace[float32]
+		BatchNormInferGrad(to32(x), to32(dy), to32(gamma), to32(mean), to32(variance), eps, rows, c, dx32, dg32, db32, &ws32)
+		for i := range dx {
+			if math.Abs(float64(dx32[i])-dx[i]) > 1e-5*(1+math.Abs(dx[i])) {
+				t.Fatalf("%dx%d: float32 dx[%d] = %v, want %v", rows, c, i, dx32[i], dx[i])
+			}
+		}
+		for j := range dg {
+			if math.Abs(float64(dg32[j])-dg[j]) > 1e-4*(1+math.Abs(dg[j])) || math.Abs(float64(db32[j])-db[j]) > 1e-4*(1+math.Abs(db[j])) {
+				t.Fatalf("%dx%d: float32 dgamma, dbeta[%d] = %v, %v, want %v, %v", rows, c, j, dg32[j], db32[j], dg[j], db[j])
+			}
+		}
 	}
 }
 
@@ -233,11 +268,13 @@ func TestPoolAndNormDeterministicNoAlloc(t *testing.T) {
 	var nws NormWorkspace[float32]
 	var pws PoolWorkspace[float32]
 	y, m, v, dx, dg, db := make([]float32, rows*c), make([]float32, c), make([]float32, c), make([]float32, rows*c), make([]float32, c), make([]float32, c)
+	idx, idg, idb := make([]float32, rows*c), make([]float32, c), make([]float32, c)
 	py, pdx := make([]float32, pp.OutSize()), make([]float32, pp.InSize())
 	step := func() {
 		BatchNormTrain(x, gamma, beta, 1e-3, rows, c, y, m, v, &nws)
 		BatchNormGrad(x, dy, gamma, m, v, 1e-3, rows, c, dx, dg, db, &nws)
 		BatchNormInfer(x, gamma, beta, m, v, 1e-3, rows, c, y, &nws)
+		BatchNormInferGrad(x, dy, gamma, m, v, 1e-3, rows, c, idx, idg, idb, &nws)
 		MaxPool(&pp, x[:pp.InSize()], py, &pws)
 		MaxPoolGrad(&pp, x[:pp.InSize()], dy[:pp.OutSize()], pdx, &pws)
 		AvgPool(&pp, x[:pp.InSize()], py, &pws)
@@ -247,8 +284,14 @@ func TestPoolAndNormDeterministicNoAlloc(t *testing.T) {
 	parallel.SetNumThreads(1)
 	step()
 	dx1, dg1 := append([]float32(nil), dx...), append([]float32(nil), dg...)
+	idg1 := append([]float32(nil), idg...)
 	parallel.SetNumThreads(3)
 	step()
+	for i := range idg {
+		if math.Float32bits(idg[i]) != math.Float32bits(idg1[i]) {
+			t.Fatalf("inference dgamma[%d] differs between 1 and 3 threads", i)
+		}
+	}
 	for i := range dx {
 		if math.Float32bits(dx[i]) != math.Float32bits(dx1[i]) {
 			t.Fatalf("dx[%d] differs between 1 and 3 threads", i)

@@ -71,3 +71,22 @@ func BatchNormInfer(x, gamma, beta, mean, variance *tensor.Tensor, eps float64, 
 		}
 	}
 }
+
+// BatchNormInferGrad writes the gradients of BatchNormInfer's y with
+// respect to x, gamma and beta: with σ = sqrt(var + eps),
+// dx = dy·gamma/σ, dgamma = Σ dy·(x − mean)/σ, dbeta = Σ dy.
+func BatchNormInferGrad(x, dy, gamma, mean, variance *tensor.Tensor, eps float64, dx, dgamma, dbeta *tensor.Tensor) {
+	rows, c := channels(x)
+	for j := 0; j < c; j++ {
+		sigma := math.Sqrt(variance.Float(j) + eps)
+		db, dg := 0.0, 0.0
+		for r := 0; r < rows; r++ {
+			g := dy.Float(r*c + j)
+			db += g
+			dg += g * (x.Float(r*c+j) - mean.Float(j)) / sigma
+			dx.SetFloat(r*c+j, g*gamma.Float(j)/sigma)
+		}
+		dbeta.SetFloat(j, db)
+		dgamma.SetFloat(j, dg)
+	}
+}
