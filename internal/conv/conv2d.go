@@ -38,6 +38,7 @@ type Workspace[T Float] struct {
 	// would be allocated on every call.
 	im2colFn, col2imFn, epilogueFn, biasFn, splitFn func(lo, hi int)
 	part                                            []T // filterProduct's partial sums
+	turned                                          []T // BackwardInput's turned filter
 	wino                                            winoState
 }
 
@@ -339,6 +340,10 @@ func BackwardInput[T Float](p *Params, dy, w, dx []T, ws *Workspace[T]) {
 		winoBackwardInput(&ws.wino, p, dy32, any(w).([]float32), any(dx).([]float32))
 		return
 	}
+	if m > 0 && p.turnable() {
+		backwardInputTurned(ws, p, dy, w, dx)
+		return
+	}
 	clear(dx[:p.InSize()])
 	if m == 0 {
 		return
@@ -358,6 +363,42 @@ func BackwardInput[T Float](p *Params, dy, w, dx []T, ws *Workspace[T]) {
 			col2im(ws, p, col, g, r0, r1, dx)
 		}
 	}
+}
+
+// turnable reports whether BackwardInput runs as the forward convolution
+// of dy with the filter turned by 180° and its channels swapped (which
+// avoids col2im's scattered adds): stride 1, no dilation, one group,
+// padding smaller than the kernel, enough input channels for the products'
+// columns, and an input little bigger than the output, so that the turned
+// convolution computes few more rows than the output has pixels.
+func (p *Params) turnable() bool {
+	return p.StrideH == 1 && p.StrideW == 1 && p.DilH == 1 && p.DilW == 1 && p.Groups == 1 && !p.pointwise() &&
+		p.PadT < p.KH && p.PadL < p.KW && p.C >= 8 && 4*p.H*p.W <= 5*p.OH*p.OW
+}
+
+// backwardInputTurned is BackwardInput for turnable convolutions: dx[n,
+// ih, iw, c] sums dy[n, ih+PadT-kh, iw+PadL-kw, o]·w[kh, kw, c, o], the
+// convolution of dy, read with KH-1-PadT and KW-1-PadL cells of zeros
+// before it, with wt[kh', kw', o, c] = w[KH-1-kh', KW-1-kw', c, o].
+func backwardInputTurned[T Float](ws *Workspace[T], p *Params, dy, w, dx []T) {
+	ws.turned = grow(ws.turned, p.FilterSize())
+	wt := ws.turned
+	for kh := 0; kh < p.KH; kh++ {
+		for kw := 0; kw < p.KW; kw++ {
+			src := w[((p.KH-1-kh)*p.KW+p.KW-1-kw)*p.C*p.O:][:p.C*p.O]
+			dst := wt[(kh*p.KW+kw)*p.C*p.O:][:p.C*p.O]
+			for c := 0; c < p.C; c++ {
+				for o := 0; o < p.O; o++ {
+					dst[o*p.C+c] = src[c*p.O+o]
+				}
+			}
+		}
+	}
+	q := Params{N: p.N, H: p.OH, W: p.OW, C: p.O, KH: p.KH, KW: p.KW, O: p.C,
+		StrideH: 1, StrideW: 1, DilH: 1, DilW: 1, PadT: p.KH - 1 - p.PadT, PadL: p.KW - 1 - p.PadL,
+		OH: p.H, OW: p.W, Groups: 1}
+	Forward(&q, dy, wt, nil, dx, Linear, ws)
+	ws.colOK = false // the columns are dy's, not an input's
 }
 
 // BackwardFilter computes dw, the gradient of the filter, from the input x
@@ -388,7 +429,7 @@ func BackwardFilterAfter[T Float](p *Params, x, dy, dw, dbias []T, ws, fwd *Work
 		clear(dw[:p.FilterSize()])
 		return
 	}
-	if x32, ok := any(x).([]float32); ok && p.winograd() {
+	if x32, ok := any(x).([]float32); ok && p.winogradFilter() {
 		winoBackwardFilter(&ws.wino, p, x32, any(dy).([]float32), any(dw).([]float32))
 		return
 	}

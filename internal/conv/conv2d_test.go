@@ -243,7 +243,7 @@ func TestDeterministicAcrossThreads(t *testing.T) {
 		{{16, 28, 28, 1}, {3, 3, 1, 8}},
 		// Winograd's F(2×2, 3×3), with blocks of tiles and parts of the
 		// filter gradient.
-		{{4, 20, 20, 16}, {3, 3, 16, 16}},
+		{{4, 20, 20, 32}, {3, 3, 32, 32}},
 	} {
 		p, _ := NewParams(shape[0], shape[1], [2]int{1, 1}, [2]int{1, 1}, Same, 1)
 		x, w, dy := to32(randSlice(r, p.InSize())), to32(randSlice(r, p.FilterSize())), to32(randSlice(r, p.OutSize()))
@@ -307,7 +307,7 @@ func TestDeterministicAcrossThreads(t *testing.T) {
 func TestNoAllocsOnceWarm(t *testing.T) {
 	for _, c := range [][2][4]int{
 		{{8, 12, 12, 4}, {3, 3, 4, 8}},
-		{{8, 12, 12, 16}, {3, 3, 16, 16}}, // Winograd
+		{{8, 12, 12, 32}, {3, 3, 32, 32}}, // Winograd
 	} {
 		p, _ := NewParams(c[0], c[1], [2]int{1, 1}, [2]int{1, 1}, Same, 1)
 		x, w := make([]float32, p.InSize()), make([]float32, p.FilterSize())

@@ -1,10 +1,12 @@
 // Package conv holds the CPU kernels of convolutional networks in
 // TensorFlow's layouts — NHWC images, HWIO filters — for float32 and
 // float64: 2-D convolution (strides, dilation, groups) forward and both
-// backward passes as packed im2col onto the GEMM micro-kernels (float32
-// 3×3 stride-1 convolutions with at least 16 channels each way by
-// Winograd's F(2×2, 3×3) instead, winograd.go), pooling, and batch
-// normalisation. The tf package wraps them as ops; this package
+// backward passes as packed im2col onto the GEMM micro-kernels, pooling,
+// and batch normalisation. Float32 3×3 stride-1 convolutions with at least
+// 16 channels each way run by Winograd's F(2×2, 3×3) instead (winograd.go;
+// the filter gradient from 32 channels), and the input gradient of other
+// stride-1 convolutions runs as the forward convolution of the output's
+// gradient with the turned filter. The tf package wraps them as ops; this package
 // knows nothing of graphs.
 //
 // Padding follows TensorFlow: "VALID" uses no padding; "SAME" gives

@@ -39,6 +39,13 @@ func (p *Params) winograd() bool {
 		p.Groups == 1 && p.C >= winoMinChannels && p.O >= winoMinChannels && p.PadT <= 2 && p.PadL <= 2
 }
 
+// winogradFilter reports whether BackwardFilter runs by F(2×2, 3×3): its
+// products (channels × tiles times tiles × filters) need more channels to
+// beat im2col's than the other two passes do.
+func (p *Params) winogradFilter() bool {
+	return p.winograd() && p.C >= 2*winoMinChannels && p.O >= 2*winoMinChannels
+}
+
 // winoBackPerm maps ξ = 4i+j to the ξ whose transformed filter, transposed,
 // is the transformed turned filter: turning g by 180° reverses its rows and
 // columns, and G·reverse(g) is G·g with its first and last rows swapped.
@@ -110,9 +117,10 @@ func (s *winoState) put(b *winoBuf) {
 	s.mu.Unlock()
 }
 
-func grow(b []float32, n int) []float32 {
+// grow returns b resized to n elements, reallocated only when too small.
+func grow[T Float](b []T, n int) []T {
 	if cap(b) < n {
-		return make([]float32, n)
+		return make([]T, n)
 	}
 	return b[:n]
 }

@@ -76,7 +76,7 @@ func TestWinogradMatchesDirect(t *testing.T) {
 		{[4]int{1, 8, 9, 20}, 17},
 		{[4]int{3, 5, 5, 16}, 24},
 		{[4]int{4, 16, 16, 64}, 64}, // two blocks
-		{[4]int{8, 18, 17, 16}, 16}, // blocks in parts of the filter gradient
+		{[4]int{8, 18, 17, 32}, 40}, // blocks in parts of the filter gradient
 	} {
 		for _, pad := range []Padding{Valid, Same} {
 			p, err := NewParams(c.in, [4]int{3, 3, c.in[3], c.o}, [2]int{1, 1}, [2]int{1, 1}, pad, 1)
@@ -85,6 +85,9 @@ func TestWinogradMatchesDirect(t *testing.T) {
 			}
 			if !p.winograd() {
 				t.Fatalf("%v %s: not a Winograd shape", c.in, pad)
+			}
+			if filt := p.winogradFilter(); filt != (c.in[3] >= 32 && c.o >= 32) {
+				t.Fatalf("%v %s: winogradFilter %v", c.in, pad, filt)
 			}
 			x, w, dy := randSlice(r, p.InSize()), randSlice(r, p.FilterSize()), randSlice(r, p.OutSize())
 			bias := randSlice(r, p.O)
@@ -126,6 +129,49 @@ func TestWinogradMatchesDirect(t *testing.T) {
 				if math.Abs(float64(dbias[o])-s) > 1e-4*(1+math.Abs(s)) {
 					t.Fatalf("%v %s: dbias[%d] = %v, want %v", c.in, pad, o, dbias[o], s)
 				}
+			}
+		}
+	}
+}
+
+// TestBackwardInputTurned checks the input gradients that run as the
+// turned filter's forward convolution (kernels 3×3 and 5×5, "same" and a
+// "valid" one on an input little bigger than the output, channel counts
+// that Winograd leaves alone) against the direct loops.
+func TestBackwardInputTurned(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for _, c := range []struct {
+		in, f [4]int
+		pad   Padding
+	}{
+		{[4]int{2, 7, 6, 8}, [4]int{3, 3, 8, 5}, Same},
+		{[4]int{2, 9, 8, 16}, [4]int{5, 5, 16, 16}, Same},
+		{[4]int{1, 20, 21, 8}, [4]int{3, 3, 8, 3}, Valid},
+		{[4]int{3, 6, 5, 12}, [4]int{5, 3, 12, 7}, Same},
+	} {
+		p, err := NewParams(c.in, c.f, [2]int{1, 1}, [2]int{1, 1}, c.pad, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !p.turnable() || p.winograd() {
+			t.Fatalf("%v %v %s: not a turned shape", c.in, c.f, c.pad)
+		}
+		dy, w := randSlice(r, p.OutSize()), randSlice(r, p.FilterSize())
+		want := refBackwardInput(p, dy, w)
+		var ws Workspace[float64]
+		dx := make([]float64, p.InSize())
+		BackwardInput(&p, dy, w, dx, &ws)
+		for i := range dx {
+			if math.Abs(dx[i]-want[i]) > 1e-12 {
+				t.Fatalf("%v %v %s: dx[%d] = %v, direct loop gives %v", c.in, c.f, c.pad, i, dx[i], want[i])
+			}
+		}
+		var ws32 Workspace[float32]
+		dx32 := make([]float32, p.InSize())
+		BackwardInput(&p, to32(dy), to32(w), dx32, &ws32)
+		for i := range dx32 {
+			if math.Abs(float64(dx32[i])-want[i]) > 1e-5*(1+math.Abs(want[i])) {
+				t.Fatalf("%v %v %s: float32 dx[%d] = %v, direct loop gives %v", c.in, c.f, c.pad, i, dx32[i], want[i])
 			}
 		}
 	}
