@@ -33,7 +33,7 @@ func init() {
 		return nil
 	})
 	refKernel("MaxPoolGrad", func(op *Operation, in, out []*tensor.Tensor) error {
-		ref.MaxPoolGrad(pool(op, in[0].Shape(), in[1].Shape()), in[0], in[1], out[0])
+		ref.MaxPoolGrad(pool(op, in[0].Shape(), in[2].Shape()), in[0], in[2], out[0])
 		return nil
 	})
 	refKernel("AvgPool", func(op *Operation, in, out []*tensor.Tensor) error {

@@ -105,24 +105,27 @@ func init() {
 		Infer:  poolForwardInfer(floatIn),
 		Kernel: poolForward(conv.MaxPool[float32], conv.MaxPool[float64]),
 		Grad: g1(func(op *Operation, dy *Tensor) *Tensor {
-			return applyState("MaxPoolGrad", attrs{op.attrVals[0], op.attrVals[1], op.attrVals[2]}, &poolState{}, in0(op), dy)
+			return applyState("MaxPoolGrad", attrs{op.attrVals[0], op.attrVals[1], op.attrVals[2]}, &poolState{}, in0(op), op.outputs[0], dy)
 		}),
 	})
-	// MaxPoolGrad(x, dy) routes dy to the first maximum of each window. It
-	// is linear in dy (its gradient is MaxPoolGradGrad) and piecewise
-	// constant in x (no gradient flows to x).
+	// MaxPoolGrad(x, y, dy), as TensorFlow's (orig_input, orig_output,
+	// grad), routes dy to the first maximum of each window; y = MaxPool(x)
+	// holds the maxima. It is linear in dy (its gradient is
+	// MaxPoolGradGrad) and piecewise constant in x and y (no gradient flows
+	// to them).
 	RegisterOp(&OpDef{Type: "MaxPoolGrad", Attrs: pa,
 		Grad: func(op *Operation, dys []*Tensor, need []bool) []*Tensor {
-			if !need[1] {
-				return []*Tensor{nil, nil}
+			if !need[2] {
+				return []*Tensor{nil, nil, nil}
 			}
 			a := attrs{op.attrVals[0], op.attrVals[1], op.attrVals[2]}
-			return []*Tensor{nil, applyState("MaxPoolGradGrad", a, &poolState{}, in0(op), dys[0])}
+			return []*Tensor{nil, nil, applyState("MaxPoolGradGrad", a, &poolState{}, in0(op), dys[0])}
 		},
 		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
 			floatIn(op, in)
-			if o := poolInfer(op, in, in[0].Shape); !o.CompatibleWith(in[1].Shape) {
-				shapePanic(op, in, "pooling input %v gives %v, the output gradient is %v", in[0].Shape, o, in[1].Shape)
+			o := poolInfer(op, in, in[0].Shape)
+			if !o.CompatibleWith(in[1].Shape) || !o.CompatibleWith(in[2].Shape) {
+				shapePanic(op, in, "pooling input %v gives %v, the output is %v and its gradient %v", in[0].Shape, o, in[1].Shape, in[2].Shape)
 			}
 			return []TensorSpec{in[0]}
 		},
@@ -135,9 +138,9 @@ func init() {
 			}
 			p := &st.p
 			if in[0].DType() == Float32 {
-				conv.MaxPoolGrad(p, in[0].Float32s(), in[1].Float32s(), out[0].Float32s(), &st.w32)
+				conv.MaxPoolGrad(p, in[0].Float32s(), in[1].Float32s(), in[2].Float32s(), out[0].Float32s(), &st.w32)
 			} else {
-				conv.MaxPoolGrad(p, in[0].Float64s(), in[1].Float64s(), out[0].Float64s(), &st.w64)
+				conv.MaxPoolGrad(p, in[0].Float64s(), in[1].Float64s(), in[2].Float64s(), out[0].Float64s(), &st.w64)
 			}
 			return nil
 		},
@@ -172,7 +175,9 @@ func init() {
 				return []*Tensor{nil, nil}
 			}
 			a := attrs{op.attrVals[0], op.attrVals[1], op.attrVals[2]}
-			return []*Tensor{nil, applyState("MaxPoolGrad", a, &poolState{}, in0(op), dys[0])}
+			x := in0(op)
+			y := applyState("MaxPool", a, &poolState{}, x)
+			return []*Tensor{nil, applyState("MaxPoolGrad", a, &poolState{}, x, y, dys[0])}
 		},
 	})
 	RegisterOp(&OpDef{Type: "AvgPool", Attrs: pa,

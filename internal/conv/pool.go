@@ -159,13 +159,18 @@ func routeRows[T Float](dx, x []T, s vec.Strided, m, g []T, done []uint32, ms in
 
 // MaxPoolGrad routes dy to the first maximum of each window (scanning rows
 // then columns, as TensorFlow does) and writes dx, which is overwritten.
-func MaxPoolGrad[T Float](p *PoolParams, x, dy, dx []T, ws *PoolWorkspace[T]) {
+// y, when not nil, is MaxPool's output for x, the windows' maxima, which
+// then need not be found again.
+func MaxPoolGrad[T Float](p *PoolParams, x, y, dy, dx []T, ws *PoolWorkspace[T]) {
 	p.check("input", len(x), p.InSize())
 	p.check("output gradient", len(dy), p.OutSize())
 	p.check("input gradient", len(dx), p.InSize())
+	if y != nil {
+		p.check("output", len(y), p.OutSize())
+	}
 	clear(dx[:p.InSize()])
 	// Windows of one image overlap only within it: images run in parallel.
-	ws.bind(p, x, nil, dy, dx)
+	ws.bind(p, x, y, dy, dx)
 	parallel.For(p.N, 1, ws.maxGradFn)
 }
 
@@ -198,7 +203,13 @@ func (ws *PoolWorkspace[T]) maxGrad(lo, hi int) {
 							copy(g[j*nc:(j+1)*nc], dy[out+j*p.C+c0:])
 						}
 					}
-					ws.gradStretch(n, oh, ow0, nw, c0, nc, m, g, done, x, dx)
+					if ws.y != nil {
+						// The maxima are MaxPool's output.
+						for j := 0; j < nw; j++ {
+							copy(m[j*nc:(j+1)*nc], ws.y[out+j*p.C+c0:])
+						}
+					}
+					ws.gradStretch(n, oh, ow0, nw, c0, nc, m, g, done, x, dx, ws.y != nil)
 				}
 			}
 		}
@@ -206,15 +217,21 @@ func (ws *PoolWorkspace[T]) maxGrad(lo, hi int) {
 }
 
 // gradStretch routes the gradient g (nw blocks of nc) of output columns
-// [ow0, ow0+nw) of row oh, channels [c0, c0+nc): first each window's maximum, as MaxPool finds
-// it, then the gradient to the first cell that holds it.
-func (ws *PoolWorkspace[T]) gradStretch(n, oh, ow0, nw, c0, nc int, m, g []T, done []uint32, x, dx []T) {
+// [ow0, ow0+nw) of row oh, channels [c0, c0+nc): first each window's
+// maximum, as MaxPool finds it (unless known, in m), then the gradient to
+// the first cell that holds it.
+func (ws *PoolWorkspace[T]) gradStretch(n, oh, ow0, nw, c0, nc int, m, g []T, done []uint32, x, dx []T, known bool) {
 	p := ws.p
-	for i := range m {
-		m[i] = T(math.Inf(-1))
+	pass := 0
+	if known {
+		pass = 1
+	} else {
+		for i := range m {
+			m[i] = T(math.Inf(-1))
+		}
 	}
 	clear(done)
-	for pass := 0; pass < 2; pass++ {
+	for ; pass < 2; pass++ {
 		for kh := 0; kh < p.KH; kh++ {
 			ih := oh*p.StrideH - p.PadT + kh
 			if ih < 0 || ih >= p.H {

@@ -88,7 +88,7 @@ func TestMaxPool32MatchesDirect(t *testing.T) {
 			var ws PoolWorkspace[float32]
 			y, dx := make([]float32, p.OutSize()), make([]float32, p.InSize())
 			MaxPool(&p, x, y, &ws)
-			MaxPoolGrad(&p, x, dy, dx, &ws)
+			MaxPoolGrad(&p, x, nil, dy, dx, &ws)
 			for i := range y {
 				if math.Float32bits(y[i]) != math.Float32bits(wantY[i]) && !(y[i] != y[i] && wantY[i] != wantY[i]) {
 					t.Fatalf("%v %v: MaxPool y[%d] = %v, want %v", isa, tc, i, y[i], wantY[i])
@@ -97,6 +97,13 @@ func TestMaxPool32MatchesDirect(t *testing.T) {
 			for i := range dx {
 				if dx[i] != wantDx[i] {
 					t.Fatalf("%v %v: MaxPoolGrad dx[%d] = %v, want %v", isa, tc, i, dx[i], wantDx[i])
+				}
+			}
+			// With the maxima given (MaxPool's y), the same routes.
+			MaxPoolGrad(&p, x, y, dy, dx, &ws)
+			for i := range dx {
+				if dx[i] != wantDx[i] {
+					t.Fatalf("%v %v: MaxPoolGrad from y: dx[%d] = %v, want %v", isa, tc, i, dx[i], wantDx[i])
 				}
 			}
 		}
@@ -111,9 +118,11 @@ func BenchmarkMaxPoolGrad32(b *testing.B) {
 		x[i] = r.Float32() - 0.5
 	}
 	var ws PoolWorkspace[float32]
+	y := make([]float32, p.OutSize())
+	MaxPool(&p, x, y, &ws)
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
-		MaxPoolGrad(&p, x, dy, dx, &ws)
+		MaxPoolGrad(&p, x, y, dy, dx, &ws)
 	}
 }
 

@@ -79,7 +79,7 @@ func TestPooling(t *testing.T) {
 					dy := randSlice(r, p.OutSize())
 					dx := make([]float64, p.InSize())
 					if isMax {
-						MaxPoolGrad(&p, x, dy, dx, &ws)
+						MaxPoolGrad(&p, x, nil, dy, dx, &ws)
 					} else {
 						AvgPoolGrad(&p, dy, dx, &ws)
 					}
@@ -119,7 +119,7 @@ func TestMaxPoolGradTies(t *testing.T) {
 	x := []float64{5, 5, 5, 5}
 	dx := make([]float64, 4)
 	var ws PoolWorkspace[float64]
-	MaxPoolGrad(&p, x, []float64{1}, dx, &ws)
+	MaxPoolGrad(&p, x, nil, []float64{1}, dx, &ws)
 	if dx[0] != 1 || dx[1] != 0 || dx[2] != 0 || dx[3] != 0 {
 		t.Fatalf("dx %v, want the gradient on the first maximum only", dx)
 	}
@@ -276,7 +276,7 @@ func TestPoolAndNormDeterministicNoAlloc(t *testing.T) {
 		BatchNormInfer(x, gamma, beta, m, v, 1e-3, rows, c, y, &nws)
 		BatchNormInferGrad(x, dy, gamma, m, v, 1e-3, rows, c, idx, idg, idb, &nws)
 		MaxPool(&pp, x[:pp.InSize()], py, &pws)
-		MaxPoolGrad(&pp, x[:pp.InSize()], dy[:pp.OutSize()], pdx, &pws)
+		MaxPoolGrad(&pp, x[:pp.InSize()], nil, dy[:pp.OutSize()], pdx, &pws)
 		AvgPool(&pp, x[:pp.InSize()], py, &pws)
 		AvgPoolGrad(&pp, dy[:pp.OutSize()], pdx, &pws)
 	}

@@ -35,7 +35,7 @@ func TestMaxPoolGradGrad(t *testing.T) {
 		dy[i] = r.Float64()
 	}
 	dx, gg := make([]float64, p.InSize()), make([]float64, p.OutSize())
-	MaxPoolGrad(&p, x, dy, dx, &ws)
+	MaxPoolGrad(&p, x, nil, dy, dx, &ws)
 	MaxPoolGradGrad(&p, x, g, gg, &ws)
 	var a, b float64
 	for i := range dx {
