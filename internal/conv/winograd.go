@@ -60,6 +60,7 @@ type winoGeom struct {
 	padT, padL  int
 	th, tw      int // tiles down and across one image
 	tiles, tb   int // tiles in all, and in one block
+	vs, ms      int // the row stride of a block's 16 transformed inputs and products
 	back        bool
 	x, u, y     []float32
 	transformed bool
@@ -78,6 +79,10 @@ func newWinoGeom(n, h, w, c, oh, ow, o, padT, padL int) winoGeom {
 	if g.tiles <= winoBlock*4/3 {
 		g.tb = g.tiles
 	}
+	// The 16 matrices of a block are a cache line further apart than
+	// their size: a tile's 16 values would otherwise often be a multiple
+	// of 4 KiB apart and fall into the same L1 sets.
+	g.vs, g.ms = g.tb*c+16, g.tb*o+16
 	return g
 }
 
@@ -162,8 +167,8 @@ func (s *winoState) reserve(k int) {
 // size fits b to s.g.
 func (s *winoState) size(b *winoBuf) {
 	g := &s.g
-	b.v = grow(b.v, 16*g.tb*g.c)
-	b.m = grow(b.m, 16*g.tb*g.o)
+	b.v = grow(b.v, 16*g.vs)
+	b.m = grow(b.m, 16*g.ms)
 	b.patch = grow(b.patch, 16*g.c)
 	b.out = grow(b.out, 4*g.o)
 }
@@ -195,18 +200,22 @@ func (g *winoGeom) inputs(b *winoBuf, t0, t1 int) {
 		ih0, iw0 := 2*(rem/g.tw)-g.padT, 2*(rem%g.tw)-g.padL
 		dst := b.v[(t-t0)*c:]
 		if ih0 >= 0 && iw0 >= 0 && ih0+4 <= g.h && iw0+4 <= g.w {
-			vec.WinoInput(dst, g.tb*c, g.x[((n*g.h+ih0)*g.w+iw0)*c:], g.w*c, c, c)
+			vec.WinoInput(dst, g.vs, g.x[((n*g.h+ih0)*g.w+iw0)*c:], g.w*c, c, c)
 			continue
 		}
 		// A border tile: its patch, with zeros for the cells outside.
-		clear(b.patch)
-		for a := max(0, -ih0); a < min(4, g.h-ih0); a++ {
-			b0, b1 := max(0, -iw0), min(4, g.w-iw0)
-			if b0 < b1 {
-				copy(b.patch[(4*a+b0)*c:(4*a+b1)*c], g.x[((n*g.h+ih0+a)*g.w+iw0+b0)*c:])
+		b0, b1 := max(0, -iw0), min(4, g.w-iw0)
+		for a := 0; a < 4; a++ {
+			row := b.patch[4*a*c : 4*(a+1)*c]
+			if ih := ih0 + a; ih < 0 || ih >= g.h || b0 >= b1 {
+				clear(row)
+				continue
 			}
+			clear(row[:b0*c])
+			copy(row[b0*c:b1*c], g.x[((n*g.h+ih0+a)*g.w+iw0+b0)*c:])
+			clear(row[b1*c:])
 		}
-		vec.WinoInput(dst, g.tb*c, b.patch, 4*c, c, c)
+		vec.WinoInput(dst, g.vs, b.patch, 4*c, c, c)
 	}
 }
 
@@ -216,7 +225,7 @@ func (g *winoGeom) block(b *winoBuf, t0, t1 int) {
 	per := g.th * g.tw
 	g.inputs(b, t0, t1)
 	for xi := 0; xi < 16; xi++ {
-		v, m := b.v[xi*g.tb*c:], b.m[xi*g.tb*o:]
+		v, m := b.v[xi*g.vs:], b.m[xi*g.ms:]
 		if g.back {
 			gemm.Sgemm(false, true, nt, o, c, 1, v, c, g.u[winoBackPerm[xi]*c*o:], c, 0, m, o)
 		} else {
@@ -228,10 +237,10 @@ func (g *winoGeom) block(b *winoBuf, t0, t1 int) {
 		oh0, ow0 := 2*(rem/g.tw), 2*(rem%g.tw)
 		src := b.m[(t-t0)*o:]
 		if oh0+2 <= g.oh && ow0+2 <= g.ow {
-			vec.WinoOutput(g.y[((n*g.oh+oh0)*g.ow+ow0)*o:], g.ow*o, o, src, g.tb*o, o)
+			vec.WinoOutput(g.y[((n*g.oh+oh0)*g.ow+ow0)*o:], g.ow*o, o, src, g.ms, o)
 			continue
 		}
-		vec.WinoOutput(b.out, 2*o, o, src, g.tb*o, o)
+		vec.WinoOutput(b.out, 2*o, o, src, g.ms, o)
 		for a := 0; a < min(2, g.oh-oh0); a++ {
 			k := min(2, g.ow-ow0) * o
 			copy(g.y[((n*g.oh+oh0+a)*g.ow+ow0)*o:][:k], b.out[2*a*o:][:k])
@@ -320,7 +329,7 @@ func (g *winoGeom) filterBlock(b *winoBuf, t0, t1 int, du []float32, acc bool) {
 		oh0, ow0 := 2*(rem/g.tw), 2*(rem%g.tw)
 		dst := b.m[(t-t0)*o:]
 		if oh0+2 <= g.oh && ow0+2 <= g.ow {
-			vec.WinoOutputT(dst, g.tb*o, g.y[((n*g.oh+oh0)*g.ow+ow0)*o:], g.ow*o, o, o)
+			vec.WinoOutputT(dst, g.ms, g.y[((n*g.oh+oh0)*g.ow+ow0)*o:], g.ow*o, o, o)
 			continue
 		}
 		// A tile over the edge: the outputs past it have no gradient.
@@ -329,13 +338,13 @@ func (g *winoGeom) filterBlock(b *winoBuf, t0, t1 int, du []float32, acc bool) {
 			k := min(2, g.ow-ow0) * o
 			copy(b.out[2*a*o:][:k], g.y[((n*g.oh+oh0+a)*g.ow+ow0)*o:][:k])
 		}
-		vec.WinoOutputT(dst, g.tb*o, b.out, 2*o, o, o)
+		vec.WinoOutputT(dst, g.ms, b.out, 2*o, o, o)
 	}
 	var beta float32
 	if acc {
 		beta = 1
 	}
 	for xi := 0; xi < 16; xi++ {
-		gemm.Sgemm(true, false, c, o, nt, 1, b.v[xi*g.tb*c:], c, b.m[xi*g.tb*o:], o, beta, du[xi*c*o:], o)
+		gemm.Sgemm(true, false, c, o, nt, 1, b.v[xi*g.vs:], c, b.m[xi*g.ms:], o, beta, du[xi*c*o:], o)
 	}
 }
