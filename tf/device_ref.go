@@ -159,6 +159,16 @@ var refReduceFns = map[string]struct {
 func refKernel(typ string, k KernelFunc) { RegisterKernel(typ, "REF", k) }
 
 func init() {
+	refKernel("AddN", func(op *Operation, in, out []*tensor.Tensor) error {
+		for i := 0; i < out[0].Size(); i++ {
+			s := 0.0
+			for _, x := range in {
+				s += x.Float(i)
+			}
+			out[0].SetFloat(i, s)
+		}
+		return nil
+	})
 	for typ, f := range refUnaryFns {
 		f := f
 		refKernel(typ, func(op *Operation, in, out []*tensor.Tensor) error { ref.Map(out[0], in[0], f); return nil })

@@ -36,6 +36,30 @@ func VariableGradients(ys []*Tensor, vars []*Variable, gradYs ...*Tensor) []*Ten
 
 func addAll(ts []*Tensor) *Tensor {
 	var s *Tensor
+	n, same := 0, true
+	for _, t := range ts {
+		if t == nil {
+			continue
+		}
+		if n > 0 && (t.dtype != s.dtype || !t.shape.Equal(s.shape) || t.graph != s.graph) {
+			same = false
+		}
+		if n == 0 {
+			s = t
+		}
+		n++
+	}
+	if n >= 3 && same {
+		// One pass over the sum, with the values of the chain of Adds.
+		nonNil := make([]*Tensor, 0, n)
+		for _, t := range ts {
+			if t != nil {
+				nonNil = append(nonNil, t)
+			}
+		}
+		return AddN(nonNil...)
+	}
+	s = nil
 	for _, t := range ts {
 		if t == nil {
 			continue
