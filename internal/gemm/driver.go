@@ -7,6 +7,7 @@ import (
 
 	"github.com/tensorgo/tensorgo/internal/cpu"
 	"github.com/tensorgo/tensorgo/internal/parallel"
+	"github.com/tensorgo/tensorgo/internal/vec"
 )
 
 type float interface{ ~float32 | ~float64 }
@@ -39,6 +40,9 @@ type kernel[T float] struct {
 	tpack func(kc int, src *T, ld int, dst *T, ldd int)
 	// tpack8, when not nil, transposes an 8×(kc&^7) block.
 	tpack8 func(kc int, src *T, ld int, dst *T, ldd int)
+	// tpack2, when not nil, transposes a 2×(kc&^3) block: the rows that
+	// six-row panels leave after a 4×4 block.
+	tpack2 func(kc int, src *T, ld int, dst *T, ldd int)
 }
 
 // impl is the per-type GEMM: the kernel for each instruction-set path and
@@ -505,6 +509,24 @@ func packB[T float](kern *kernel[T], dst []T, trans bool, b []T, ldb, p0, kc, j0
 			w = NR / 2
 		}
 		if !trans {
+			if nr == NR && (NR == 16 || NR == 32) {
+				// Whole panels: one strided copy for float32, fixed-size
+				// block copies otherwise (copy would call memmove for
+				// each 64- or 128-byte row).
+				if b32, ok := any(b).([]float32); ok {
+					vec.CopyStrided(any(pan).([]float32), NR, b32[p0*ldb+j0+q:], vec.Strided{Blocks: kc, C: NR, Stride: ldb})
+					continue
+				}
+				for p := 0; p < kc; p++ {
+					src := b[(p0+p)*ldb+j0+q:]
+					if NR == 16 {
+						*(*[16]T)(pan[p*16:]) = *(*[16]T)(src)
+					} else {
+						*(*[32]T)(pan[p*32:]) = *(*[32]T)(src)
+					}
+				}
+				continue
+			}
 			for p := 0; p < kc; p++ {
 				src := b[(p0+p)*ldb+j0+q:]
 				d := pan[p*NR : p*NR+w]
@@ -621,6 +643,11 @@ func transpose[T float](kern *kernel[T], dst []T, ldd int, src []T, ld int, rows
 		for ; r+4 <= rows; r += 4 {
 			_, _ = src[(r+3)*ld+kc4-1], dst[(kc4-1)*ldd+r+3]
 			kern.tpack(kc4, &src[r*ld], ld, &dst[r], ldd)
+		}
+		if kern.tpack2 != nil && r+2 <= rows {
+			_, _ = src[(r+1)*ld+kc4-1], dst[(kc4-1)*ldd+r+1]
+			kern.tpack2(kc4, &src[r*ld], ld, &dst[r], ldd)
+			r += 2
 		}
 		transposeTail(dst, ldd, src, ld, r0, r, kc4, kc)
 	}

@@ -131,6 +131,9 @@ func transpose4x4d(kc int, src *float64, ld int, dst *float64, ldd int)
 //go:noescape
 func transpose8x8s(kc int, src *float32, ld int, dst *float32, ldd int)
 
+//go:noescape
+func transpose2x4s(kc int, src *float32, ld int, dst *float32, ldd int)
+
 // Blocking: the KC×NR B micro-panel stays in L1 (48 KiB here), the MC×KC A
 // block in L2 (1 MiB) and the KC×NC B block in L3.
 var (
@@ -139,7 +142,7 @@ var (
 		fn: sgemmAVX512, half: sgemmAVX512Half,
 		edge:     []edgeFunc[float32]{sgemmAVX512Edge3, sgemmAVX512Edge6, sgemmAVX512Edge9, sgemmAVX512Edge12},
 		edgeHalf: []edgeFunc[float32]{sgemmAVX512EdgeHalf3, sgemmAVX512EdgeHalf6, sgemmAVX512EdgeHalf9, sgemmAVX512EdgeHalf12},
-		dot:      sdot, axpy: saxpyAVX2, tpack: transpose4x4s, tpack8: transpose8x8s,
+		dot:      sdot, axpy: saxpyAVX2, tpack: transpose4x4s, tpack8: transpose8x8s, tpack2: transpose2x4s,
 	}
 	avx512Kernel64 = kernel[float64]{
 		name: "avx512", mr: 12, nr: 16, mc: 192, nc: 2048,
@@ -151,7 +154,7 @@ var (
 	avx2Kernel32 = kernel[float32]{
 		name: "avx2", mr: 6, nr: 16, mc: 192, nc: 2048,
 		fn: sgemmAVX2, half: sgemmAVX2Half,
-		dot: sdot, axpy: saxpyAVX2, tpack: transpose4x4s, tpack8: transpose8x8s,
+		dot: sdot, axpy: saxpyAVX2, tpack: transpose4x4s, tpack8: transpose8x8s, tpack2: transpose2x4s,
 	}
 	avx2Kernel64 = kernel[float64]{
 		name: "avx2", mr: 6, nr: 8, mc: 192, nc: 2048,

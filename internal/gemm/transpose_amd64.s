@@ -161,3 +161,37 @@ loopd:
 doned:
 	VZEROUPPER
 	RET
+
+// func transpose2x4s(kc int, src *float32, ld int, dst *float32, ldd int)
+//
+// transpose4x4s for two rows: pairs of them interleaved, four columns a
+// step, for the last two rows of the AVX2 kernels' six-row panels.
+TEXT ·transpose2x4s(SB), NOSPLIT, $0-40
+	MOVQ kc+0(FP), CX
+	SHRQ $2, CX
+	MOVQ src+8(FP), SI
+	MOVQ ld+16(FP), DX
+	SHLQ $2, DX
+	MOVQ dst+24(FP), DI
+	MOVQ ldd+32(FP), R8
+	SHLQ $2, R8
+	LEAQ (R8)(R8*2), R10
+	TESTQ CX, CX
+	JZ t2_done
+
+t2_loop:
+	VMOVUPS (SI), X0
+	VMOVUPS (SI)(DX*1), X1
+	VUNPCKLPS X1, X0, X4 // a0 b0 a1 b1
+	VUNPCKHPS X1, X0, X5 // a2 b2 a3 b3
+	VMOVLPS X4, (DI)
+	VMOVHPS X4, (DI)(R8*1)
+	VMOVLPS X5, (DI)(R8*2)
+	VMOVHPS X5, (DI)(R10*1)
+	ADDQ $16, SI
+	LEAQ (DI)(R8*4), DI
+	DECQ CX
+	JNZ t2_loop
+
+t2_done:
+	RET
