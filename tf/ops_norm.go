@@ -126,31 +126,7 @@ func init() {
 	})
 	// FusedBatchNormGrad(x, dy, gamma, mean, variance) gives dx, dgamma and
 	// dbeta of FusedBatchNorm's y. It has no gradient of its own.
-	RegisterOp(&OpDef{Type: "FusedBatchNormGrad", Attrs: eps,
-		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
-			c := normInfer(op, in, []int{2, 3, 4})
-			if !in[0].Shape.CompatibleWith(in[1].Shape) || in[0].DType != in[1].DType {
-				shapePanic(op, in, "the output gradient must have the input's shape")
-			}
-			v := TensorSpec{in[0].DType, tensor.Shape{c}}
-			return []TensorSpec{in[0], v, v}
-		},
-		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
-			rows, c := channelsRows(in[0])
-			st := normStateOf(op)
-			st.mu.Lock()
-			defer st.mu.Unlock()
-			e := op.aFloat(0)
-			if in[0].DType() == Float32 {
-				conv.BatchNormGrad(in[0].Float32s(), in[1].Float32s(), in[2].Float32s(), in[3].Float32s(), in[4].Float32s(), e, rows, c,
-					out[0].Float32s(), out[1].Float32s(), out[2].Float32s(), &st.w32)
-			} else {
-				conv.BatchNormGrad(in[0].Float64s(), in[1].Float64s(), in[2].Float64s(), in[3].Float64s(), in[4].Float64s(), e, rows, c,
-					out[0].Float64s(), out[1].Float64s(), out[2].Float64s(), &st.w64)
-			}
-			return nil
-		},
-	})
+	registerNormGrad("FusedBatchNormGrad", eps, conv.BatchNormGrad[float32], conv.BatchNormGrad[float64])
 	RegisterOp(&OpDef{Type: "FusedBatchNormInference", Attrs: eps,
 		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
 			normInfer(op, in, []int{1, 2, 3, 4})
@@ -205,7 +181,16 @@ func init() {
 	// FusedBatchNormInferenceGrad(x, dy, gamma, mean, variance) gives dx,
 	// dgamma and dbeta of FusedBatchNormInference's y. It has no gradient
 	// of its own.
-	RegisterOp(&OpDef{Type: "FusedBatchNormInferenceGrad", Attrs: eps,
+	registerNormGrad("FusedBatchNormInferenceGrad", eps, conv.BatchNormInferGrad[float32], conv.BatchNormInferGrad[float64])
+}
+
+// normGradKernel is a batch-normalisation gradient kernel of internal/conv.
+type normGradKernel[T conv.Float] func(x, dy, gamma, mean, variance []T, eps float64, rows, c int, dx, dgamma, dbeta []T, ws *conv.NormWorkspace[T])
+
+// registerNormGrad registers a gradient op of batch normalisation, (x,
+// dy, gamma, mean, variance) → (dx, dgamma, dbeta), run by k32 or k64.
+func registerNormGrad(typ string, eps []AttrDef, k32 normGradKernel[float32], k64 normGradKernel[float64]) {
+	RegisterOp(&OpDef{Type: typ, Attrs: eps,
 		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
 			c := normInfer(op, in, []int{2, 3, 4})
 			if !in[0].Shape.CompatibleWith(in[1].Shape) || in[0].DType != in[1].DType {
@@ -221,10 +206,10 @@ func init() {
 			defer st.mu.Unlock()
 			e := op.aFloat(0)
 			if in[0].DType() == Float32 {
-				conv.BatchNormInferGrad(in[0].Float32s(), in[1].Float32s(), in[2].Float32s(), in[3].Float32s(), in[4].Float32s(), e, rows, c,
+				k32(in[0].Float32s(), in[1].Float32s(), in[2].Float32s(), in[3].Float32s(), in[4].Float32s(), e, rows, c,
 					out[0].Float32s(), out[1].Float32s(), out[2].Float32s(), &st.w32)
 			} else {
-				conv.BatchNormInferGrad(in[0].Float64s(), in[1].Float64s(), in[2].Float64s(), in[3].Float64s(), in[4].Float64s(), e, rows, c,
+				k64(in[0].Float64s(), in[1].Float64s(), in[2].Float64s(), in[3].Float64s(), in[4].Float64s(), e, rows, c,
 					out[0].Float64s(), out[1].Float64s(), out[2].Float64s(), &st.w64)
 			}
 			return nil

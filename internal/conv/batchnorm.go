@@ -155,23 +155,8 @@ func BatchNormGrad[T Float](x, dy, gamma, mean, variance []T, eps float64, rows,
 	if len(x) < rows*c || len(dy) < rows*c || len(dx) < rows*c {
 		panic(fmt.Sprintf("conv: BatchNormGrad: buffers too small for %d rows of %d channels", rows, c))
 	}
-	ws.bind(rows, c)
-	ws.x, ws.dy, ws.dx, ws.gamma = x, dy, dx, ones(gamma, c)
-	for j := 0; j < c; j++ {
-		ws.mean[j] = float64(mean[j])
-		ws.invstd[j] = 1 / math.Sqrt(float64(variance[j])+eps)
-	}
-	nb := (rows + bnBlock - 1) / bnBlock
-	parallel.For(nb, 1, ws.gradSumsFn)
-	ws.reduce(ws.dbeta, ws.dgamma)
-	for j := 0; j < c; j++ {
-		if dgamma != nil {
-			dgamma[j] = T(ws.dgamma[j])
-		}
-		if dbeta != nil {
-			dbeta[j] = T(ws.dbeta[j])
-		}
-	}
+	ws.gradStart(x, dy, dx, gamma, mean, variance, eps, rows, c)
+	ws.gradSumsInto(dgamma, dbeta)
 	ws.m = float64(rows)
 	for j := 0; j < c; j++ {
 		// The factor of dx, as gradApply's Go loop computes it.
@@ -226,30 +211,45 @@ func BatchNormInferGrad[T Float](x, dy, gamma, mean, variance []T, eps float64, 
 	if len(x) < rows*c || len(dy) < rows*c || len(dx) < rows*c || len(mean) < c || len(variance) < c {
 		panic(fmt.Sprintf("conv: BatchNormInferGrad: buffers too small for %d rows of %d channels", rows, c))
 	}
-	ws.bind(rows, c)
+	ws.gradStart(x, dy, dx, gamma, mean, variance, eps, rows, c)
 	if ws.inferGradFn == nil {
 		ws.inferGradFn = ws.inferGrad
 	}
+	for j := 0; j < c; j++ {
+		ws.coef[j] = float64(ws.gamma[j]) * ws.invstd[j]
+	}
+	if dgamma != nil || dbeta != nil {
+		ws.gradSumsInto(dgamma, dbeta)
+	}
+	parallel.For(rows, 1024, ws.inferGradFn)
+}
+
+// gradStart binds the operands of a gradient kernel and sets the mean and
+// 1/sqrt(variance + eps) it normalised with.
+func (ws *NormWorkspace[T]) gradStart(x, dy, dx, gamma, mean, variance []T, eps float64, rows, c int) {
+	ws.bind(rows, c)
 	ws.x, ws.dy, ws.dx, ws.gamma = x, dy, dx, ones(gamma, c)
 	for j := 0; j < c; j++ {
 		ws.mean[j] = float64(mean[j])
 		ws.invstd[j] = 1 / math.Sqrt(float64(variance[j])+eps)
-		ws.coef[j] = float64(ws.gamma[j]) * ws.invstd[j]
 	}
-	if dgamma != nil || dbeta != nil {
-		nb := (rows + bnBlock - 1) / bnBlock
-		parallel.For(nb, 1, ws.gradSumsFn)
-		ws.reduce(ws.dbeta, ws.dgamma)
-		for j := 0; j < c; j++ {
-			if dgamma != nil {
-				dgamma[j] = T(ws.dgamma[j])
-			}
-			if dbeta != nil {
-				dbeta[j] = T(ws.dbeta[j])
-			}
+}
+
+// gradSumsInto sums dy (into ws.dbeta and dbeta) and dy·x̂ (into
+// ws.dgamma and dgamma) per channel, blocks of rows in order; dgamma and
+// dbeta may be nil.
+func (ws *NormWorkspace[T]) gradSumsInto(dgamma, dbeta []T) {
+	nb := (ws.rows + bnBlock - 1) / bnBlock
+	parallel.For(nb, 1, ws.gradSumsFn)
+	ws.reduce(ws.dbeta, ws.dgamma)
+	for j := 0; j < ws.c; j++ {
+		if dgamma != nil {
+			dgamma[j] = T(ws.dgamma[j])
+		}
+		if dbeta != nil {
+			dbeta[j] = T(ws.dbeta[j])
 		}
 	}
-	parallel.For(rows, 1024, ws.inferGradFn)
 }
 
 // inferGrad writes rows [lo, hi) of dx = dy·gamma·r (ws.coef, as float64).

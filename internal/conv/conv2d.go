@@ -448,30 +448,16 @@ func BackwardFilterAfter[T Float](p *Params, x, dy, dw, dbias []T, ws, fwd *Work
 		return
 	}
 	rows := p.blockRows(k)
-	if p.Groups == 1 && p.O <= 16 && k > p.O {
-		// Few channels: the sum runs transposed, dwᵀ += dyᵀ·col, which
-		// the GEMM kernels run faster with the same bits (as in
-		// filterProduct), and dwᵀ is turned at the end.
+	// Few filters: the sum runs transposed, dwᵀ += dyᵀ·col, which the GEMM
+	// kernels run faster with the same bits (as in filterProduct), and dwᵀ
+	// is turned at the end.
+	trans := p.Groups == 1 && p.O <= 16 && k > p.O
+	var dwT []T
+	if trans {
 		if cap(ws.part) < k*p.O {
 			ws.part = make([]T, k*p.O)
 		}
-		dwT := ws.part[:k*p.O]
-		for r0 := 0; r0 < m; r0 += rows {
-			r1 := min(m, r0+rows)
-			col := ws.buf((r1 - r0) * k)
-			var beta T
-			if r0 > 0 {
-				beta = 1
-			}
-			im2col(ws, p, x, 0, r0, r1, col)
-			mm(true, false, p.O, k, r1-r0, dy[r0*p.O:], p.O, col, k, beta, dwT, k)
-		}
-		for t := 0; t < k; t++ {
-			for oc := 0; oc < p.O; oc++ {
-				dw[t*p.O+oc] = dwT[oc*k+t]
-			}
-		}
-		return
+		dwT = ws.part[:k*p.O]
 	}
 	for r0 := 0; r0 < m; r0 += rows {
 		r1 := min(m, r0+rows)
@@ -482,7 +468,18 @@ func BackwardFilterAfter[T Float](p *Params, x, dy, dw, dbias []T, ws, fwd *Work
 		}
 		for g := 0; g < p.Groups; g++ {
 			im2col(ws, p, x, g, r0, r1, col)
-			mm(true, false, k, og, r1-r0, col, k, dy[r0*p.O+g*og:], p.O, beta, dw[g*og:], p.O)
+			if trans {
+				mm(true, false, p.O, k, r1-r0, dy[r0*p.O:], p.O, col, k, beta, dwT, k)
+			} else {
+				mm(true, false, k, og, r1-r0, col, k, dy[r0*p.O+g*og:], p.O, beta, dw[g*og:], p.O)
+			}
+		}
+	}
+	if trans {
+		for t := 0; t < k; t++ {
+			for oc := 0; oc < p.O; oc++ {
+				dw[t*p.O+oc] = dwT[oc*k+t]
+			}
 		}
 	}
 }
