@@ -86,15 +86,17 @@ func newWinoGeom(n, h, w, c, oh, ow, o, padT, padL int) winoGeom {
 	return g
 }
 
-// winoState is the Workspace's part for Winograd convolutions.
+// winoState is the Workspace's part for Winograd convolutions: the
+// current call's geometry and the scratch it borrowed from winoPool.
 type winoState struct {
-	u         []float32 // the transformed filter, 16×C×O
-	du        []float32 // the filter gradient's parts, each 16×C×O
-	g         winoGeom
-	parts     int // of the filter gradient's blocks
-	fn, df    func(lo, hi int)
-	mu        sync.Mutex
-	all, free []*winoBuf
+	u, du  []float32 // the transformed filter (16×C×O) and the filter gradient's parts
+	mats   [2]*[]float32
+	g      winoGeom
+	parts  int // of the filter gradient's blocks
+	fn, df func(lo, hi int)
+	mu     sync.Mutex
+	free   []*winoBuf // the call's worker scratch not in use
+	held   []*winoBuf // all of the call's worker scratch
 }
 
 // winoBuf is one worker's scratch: a block's transformed inputs (v) and
@@ -103,6 +105,63 @@ type winoBuf struct {
 	v, m, patch, out []float32
 }
 
+// winoPool keeps the Winograd calls' scratch between calls. Every
+// convolution's calls share it, so that it holds what the calls running
+// at once need rather than a copy for each layer (a 512-channel layer's
+// transformed filter alone is 16 MiB). It only grows, and a warm call
+// takes from it without allocating.
+var winoPool struct {
+	mu   sync.Mutex
+	bufs []*winoBuf
+	mats []*[]float32
+}
+
+// begin borrows scratch for a call with k workers: a sized winoBuf each,
+// and matrices of nu and ndu elements.
+func (s *winoState) begin(k, nu, ndu int) {
+	winoPool.mu.Lock()
+	for i := 0; i < k; i++ {
+		var b *winoBuf
+		if n := len(winoPool.bufs); n > 0 {
+			b, winoPool.bufs = winoPool.bufs[n-1], winoPool.bufs[:n-1]
+		} else {
+			b = new(winoBuf)
+		}
+		s.held = append(s.held, b)
+	}
+	for i := range s.mats {
+		if n := len(winoPool.mats); n > 0 {
+			s.mats[i], winoPool.mats = winoPool.mats[n-1], winoPool.mats[:n-1]
+		} else {
+			s.mats[i] = new([]float32)
+		}
+	}
+	winoPool.mu.Unlock()
+	for _, b := range s.held {
+		s.size(b)
+	}
+	s.free = append(s.free[:0], s.held...)
+	*s.mats[0] = grow(*s.mats[0], nu)
+	*s.mats[1] = grow(*s.mats[1], ndu)
+	s.u, s.du = *s.mats[0], *s.mats[1]
+}
+
+// end gives the call's scratch back to winoPool.
+func (s *winoState) end() {
+	winoPool.mu.Lock()
+	winoPool.bufs = append(winoPool.bufs, s.held...)
+	winoPool.mats = append(winoPool.mats, s.mats[:]...)
+	winoPool.mu.Unlock()
+	clear(s.held)
+	clear(s.free)
+	s.held, s.free = s.held[:0], s.free[:0]
+	s.mats = [2]*[]float32{}
+	s.u, s.du = nil, nil
+}
+
+// get returns a worker's scratch, for it alone until put back: one of the
+// call's, or one more from the pool when more workers came than begin
+// reserved for.
 func (s *winoState) get() *winoBuf {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -111,8 +170,16 @@ func (s *winoState) get() *winoBuf {
 		s.free = s.free[:k-1]
 		return b
 	}
-	b := new(winoBuf)
-	s.all = append(s.all, b)
+	winoPool.mu.Lock()
+	var b *winoBuf
+	if n := len(winoPool.bufs); n > 0 {
+		b, winoPool.bufs = winoPool.bufs[n-1], winoPool.bufs[:n-1]
+	} else {
+		b = new(winoBuf)
+	}
+	winoPool.mu.Unlock()
+	s.size(b)
+	s.held = append(s.held, b)
 	return b
 }
 
@@ -130,38 +197,26 @@ func grow[T Float](b []T, n int) []T {
 	return b[:n]
 }
 
-// transformFilter sets s.u to the transformed HWIO filter w (3×3×c×o).
+// transformFilter writes the transformed HWIO filter w (3×3×c×o) into s.u.
 func (s *winoState) transformFilter(w []float32, c, o int) []float32 {
-	s.u = grow(s.u, 16*c*o)
 	for i := 0; i < c; i++ {
 		vec.WinoFilter(s.u[i*o:], c*o, w[i*o:], c*o, o)
 	}
 	return s.u
 }
 
-// run computes g's convolution, a block of tiles per chunk of work.
-func (s *winoState) run(g winoGeom) {
+// run computes g's convolution, a block of tiles per chunk of work, with
+// the filter transformed from w (or, if w is nil, s.u as it is).
+func (s *winoState) run(g winoGeom, w []float32, c, o int) {
 	if s.fn == nil {
 		s.fn = s.blocks
 	}
 	s.g = g
 	blocks := (g.tiles + g.tb - 1) / g.tb
-	s.reserve(min(blocks, parallel.NumThreads()))
+	s.begin(min(blocks, parallel.NumThreads()), 16*c*o, 0)
+	defer s.end()
+	s.g.u = s.transformFilter(w, c, o)
 	parallel.For(blocks, 1, s.fn)
-}
-
-// reserve makes a scratch for each of k workers, sized for s.g, so that a
-// warm call does not allocate whichever workers take its chunks. It runs
-// before the workers start.
-func (s *winoState) reserve(k int) {
-	for len(s.all) < k {
-		b := new(winoBuf)
-		s.all = append(s.all, b)
-		s.free = append(s.free, b)
-	}
-	for _, b := range s.all {
-		s.size(b)
-	}
 }
 
 // size fits b to s.g.
@@ -173,16 +228,9 @@ func (s *winoState) size(b *winoBuf) {
 	b.out = grow(b.out, 4*g.o)
 }
 
-// buf returns a worker's scratch, for it alone until put back.
-func (s *winoState) buf() *winoBuf {
-	b := s.get()
-	s.size(b)
-	return b
-}
-
 func (s *winoState) blocks(lo, hi int) {
 	g := &s.g
-	b := s.buf()
+	b := s.get()
 	defer s.put(b)
 	for blk := lo; blk < hi; blk++ {
 		t0 := blk * g.tb
@@ -250,20 +298,18 @@ func (g *winoGeom) block(b *winoBuf, t0, t1 int) {
 
 // winoForward is Forward's product, y = conv(x, w), by F(2×2, 3×3).
 func winoForward(ws *winoState, p *Params, x, w, y []float32) {
-	u := ws.transformFilter(w, p.C, p.O)
 	g := newWinoGeom(p.N, p.H, p.W, p.C, p.OH, p.OW, p.O, p.PadT, p.PadL)
-	g.x, g.u, g.y = x, u, y
-	ws.run(g)
+	g.x, g.y = x, y
+	ws.run(g, w, p.C, p.O)
 }
 
 // winoBackwardInput is BackwardInput by F(2×2, 3×3): dx is the stride-1
 // convolution of dy, read with 2-PadT and 2-PadL cells of zeros before
 // it, with the turned filter.
 func winoBackwardInput(ws *winoState, p *Params, dy, w, dx []float32) {
-	u := ws.transformFilter(w, p.C, p.O)
 	g := newWinoGeom(p.N, p.OH, p.OW, p.O, p.H, p.W, p.C, 2-p.PadT, 2-p.PadL)
-	g.x, g.u, g.y, g.back = dy, u, dx, true
-	ws.run(g)
+	g.x, g.y, g.back = dy, dx, true
+	ws.run(g, w, p.C, p.O)
 }
 
 // winoParts is how many partial sums the filter gradient's blocks are
@@ -285,12 +331,12 @@ func winoBackwardFilter(ws *winoState, p *Params, x, dy, dw []float32) {
 	blocks := (g.tiles + g.tb - 1) / g.tb
 	ws.parts = winoParts(blocks, p.C, p.O)
 	size := 16 * p.C * p.O
-	ws.du = grow(ws.du, ws.parts*size)
 	if ws.df == nil {
 		ws.df = ws.filterParts
 	}
 	ws.g = g
-	ws.reserve(min(ws.parts, parallel.NumThreads()))
+	ws.begin(min(ws.parts, parallel.NumThreads()), 0, ws.parts*size)
+	defer ws.end()
 	parallel.For(ws.parts, 1, ws.df)
 	du := ws.du[:size]
 	for k := 1; k < ws.parts; k++ {
@@ -305,7 +351,7 @@ func winoBackwardFilter(ws *winoState, p *Params, x, dy, dw []float32) {
 // its share of the blocks, in order.
 func (s *winoState) filterParts(lo, hi int) {
 	g := &s.g
-	b := s.buf()
+	b := s.get()
 	defer s.put(b)
 	blocks := (g.tiles + g.tb - 1) / g.tb
 	size := 16 * g.c * g.o
