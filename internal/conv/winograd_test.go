@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/tensorgo/tensorgo/internal/cpu"
 )
 
 // refBackwardInput is the input gradient from its definition: each output
@@ -172,6 +174,36 @@ func TestBackwardInputTurned(t *testing.T) {
 		for i := range dx32 {
 			if math.Abs(float64(dx32[i])-want[i]) > 1e-5*(1+math.Abs(want[i])) {
 				t.Fatalf("%v %v %s: float32 dx[%d] = %v, direct loop gives %v", c.in, c.f, c.pad, i, dx32[i], want[i])
+			}
+		}
+	}
+}
+
+// TestWinogradSameBitsOnEveryISA runs the three Winograd passes on the Go
+// loops and on each vector path this machine has: the transforms and the
+// GEMM kernels give the same bits everywhere, so the convolutions do.
+func TestWinogradSameBitsOnEveryISA(t *testing.T) {
+	old := cpu.Selected()
+	defer cpu.Set(old)
+	r := rand.New(rand.NewPCG(11, 12))
+	p, _ := NewParams([4]int{2, 9, 8, 33}, [4]int{3, 3, 33, 40}, [2]int{1, 1}, [2]int{1, 1}, Same, 1)
+	x, w, dy := to32(randSlice(r, p.InSize())), to32(randSlice(r, p.FilterSize())), to32(randSlice(r, p.OutSize()))
+	run := func() []float32 {
+		var ws Workspace[float32]
+		y, dx, dw := make([]float32, p.OutSize()), make([]float32, p.InSize()), make([]float32, p.FilterSize())
+		Forward(&p, x, w, nil, y, Linear, &ws)
+		BackwardInput(&p, dy, w, dx, &ws)
+		BackwardFilter(&p, x, dy, dw, nil, &ws)
+		return append(append(y, dx...), dw...)
+	}
+	cpu.Set(cpu.Generic)
+	want := run()
+	for _, isa := range cpu.Available() {
+		cpu.Set(isa)
+		got := run()
+		for i := range got {
+			if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+				t.Fatalf("%v: element %d is %v, the Go loops give %v", isa, i, got[i], want[i])
 			}
 		}
 	}
