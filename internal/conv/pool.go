@@ -140,17 +140,30 @@ func maxRows[T Float](acc []T, as int, x []T, s vec.Strided) {
 	}
 }
 
-// routeRows is vec.RouteStrided for either float type.
-func routeRows[T Float](dx, x []T, s vec.Strided, m, g []T, done []uint32, ms int) {
+// routeRows is vec.RouteStrided (vec.RouteSetStrided if set) for either
+// float type.
+func routeRows[T Float](dx, x []T, s vec.Strided, m, g []T, done []uint32, ms int, set bool) {
 	if d, ok := any(dx).([]float32); ok {
-		vec.RouteStrided(d, any(x).([]float32), s, any(m).([]float32), any(g).([]float32), done, ms)
+		if set {
+			vec.RouteSetStrided(d, any(x).([]float32), s, any(m).([]float32), any(g).([]float32), done, ms)
+		} else {
+			vec.RouteStrided(d, any(x).([]float32), s, any(m).([]float32), any(g).([]float32), done, ms)
+		}
 		return
 	}
 	for b := 0; b < s.Blocks; b++ {
 		xo, mo := b*s.Stride, b*ms
 		for c := 0; c < s.C; c++ {
-			if done[mo+c] == 0 && (x[xo+c] == m[mo+c] || (x[xo+c] != x[xo+c] && m[mo+c] != m[mo+c])) {
+			first := done[mo+c] == 0 && (x[xo+c] == m[mo+c] || (x[xo+c] != x[xo+c] && m[mo+c] != m[mo+c]))
+			switch {
+			case first && set:
+				dx[xo+c] = g[mo+c]
+			case first:
 				dx[xo+c] += g[mo+c]
+			case set:
+				dx[xo+c] = 0
+			}
+			if first {
 				done[mo+c] = ^uint32(0)
 			}
 		}
@@ -168,10 +181,35 @@ func MaxPoolGrad[T Float](p *PoolParams, x, y, dy, dx []T, ws *PoolWorkspace[T])
 	if y != nil {
 		p.check("output", len(y), p.OutSize())
 	}
-	clear(dx[:p.InSize()])
+	if y != nil && p.tiles() {
+		// Each cell is in one window at most: the routing writes the
+		// windows' cells, and only those outside every window need
+		// clearing.
+		clearUncovered(p, dx)
+	} else {
+		clear(dx[:p.InSize()])
+	}
 	// Windows of one image overlap only within it: images run in parallel.
 	ws.bind(p, x, y, dy, dx)
 	parallel.For(p.N, 1, ws.maxGradFn)
+}
+
+// tiles reports windows that do not overlap (each as wide as its stride).
+func (p *PoolParams) tiles() bool { return p.KH == p.StrideH && p.KW == p.StrideW }
+
+// clearUncovered zeroes the cells of dx that no window of a tiling pool
+// covers: the rows and columns past the last window ("VALID" leaves them).
+func clearUncovered[T Float](p *PoolParams, dx []T) {
+	h1, w1 := min(p.H, p.OH*p.StrideH-p.PadT), min(p.W, p.OW*p.StrideW-p.PadL)
+	for n := 0; n < p.N; n++ {
+		img := dx[n*p.H*p.W*p.C : (n+1)*p.H*p.W*p.C]
+		if w1 < p.W {
+			for ih := 0; ih < h1; ih++ {
+				clear(img[(ih*p.W+w1)*p.C : (ih+1)*p.W*p.C])
+			}
+		}
+		clear(img[h1*p.W*p.C:])
+	}
 }
 
 // gradChunk bounds the elements of the scratch (window maxima and done
@@ -204,9 +242,14 @@ func (ws *PoolWorkspace[T]) maxGrad(lo, hi int) {
 						}
 					}
 					if ws.y != nil {
-						// The maxima are MaxPool's output.
-						for j := 0; j < nw; j++ {
-							copy(m[j*nc:(j+1)*nc], ws.y[out+j*p.C+c0:])
+						// The maxima are MaxPool's output, read in place
+						// when the stretch has all the channels.
+						if nc == p.C {
+							m = ws.y[out:]
+						} else {
+							for j := 0; j < nw; j++ {
+								copy(m[j*nc:(j+1)*nc], ws.y[out+j*p.C+c0:])
+							}
 						}
 					}
 					ws.gradStretch(n, oh, ow0, nw, c0, nc, m, g, done, x, dx, ws.y != nil)
@@ -247,10 +290,13 @@ func (ws *PoolWorkspace[T]) gradStretch(n, oh, ow0, nw, c0, nc int, m, g []T, do
 				at := ((n*p.H+ih)*p.W+iw)*p.C + c0
 				s := vec.Strided{Blocks: o1 - o0, C: nc, Stride: p.StrideW * p.C}
 				mo := (o0 - ow0) * nc
-				if pass == 0 {
+				switch {
+				case pass == 0:
 					maxRows(m[mo:], nc, x[at:], s)
-				} else {
-					routeRows(dx[at:], x[at:], s, m[mo:], g[mo:], done[mo:], nc)
+				case known && p.tiles():
+					routeRows(dx[at:], x[at:], s, m[mo:], g[mo:], done[mo:], nc, true)
+				default:
+					routeRows(dx[at:], x[at:], s, m[mo:], g[mo:], done[mo:], nc, false)
 				}
 			}
 		}

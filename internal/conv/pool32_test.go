@@ -60,6 +60,11 @@ func TestMaxPool32MatchesDirect(t *testing.T) {
 		{[4]int{2, 5, 6, 3}, [2]int{3, 2}, [2]int{1, 1}, Valid},
 		{[4]int{1, 4, 4, 300}, [2]int{2, 2}, [2]int{1, 2}, Same},
 		{[4]int{1, 3, 4, 1100}, [2]int{2, 3}, [2]int{1, 1}, Same}, // channels in chunks
+		// Windows that tile: rows and columns past the last window, and a
+		// "SAME" padding before the first.
+		{[4]int{2, 7, 5, 19}, [2]int{2, 2}, [2]int{2, 2}, Valid},
+		{[4]int{1, 7, 7, 9}, [2]int{3, 3}, [2]int{3, 3}, Same},
+		{[4]int{1, 4, 6, 1100}, [2]int{2, 2}, [2]int{2, 2}, Valid},
 	} {
 		p, err := NewPoolParams(tc.in, tc.win, tc.stride, tc.pad)
 		if err != nil {
@@ -99,7 +104,11 @@ func TestMaxPool32MatchesDirect(t *testing.T) {
 					t.Fatalf("%v %v: MaxPoolGrad dx[%d] = %v, want %v", isa, tc, i, dx[i], wantDx[i])
 				}
 			}
-			// With the maxima given (MaxPool's y), the same routes.
+			// With the maxima given (MaxPool's y), the same routes, and
+			// every element written.
+			for i := range dx {
+				dx[i] = float32(math.NaN())
+			}
 			MaxPoolGrad(&p, x, y, dy, dx, &ws)
 			for i := range dx {
 				if dx[i] != wantDx[i] {

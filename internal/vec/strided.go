@@ -68,6 +68,36 @@ func RouteStrided(dx, x []float32, s Strided, m, g []float32, done []uint32, ms 
 	}
 }
 
+// RouteSetStrided is RouteStrided for windows that do not overlap, each
+// cell in one window only: it writes dx, g where RouteStrided would add it
+// and zero elsewhere, so that dx need not be cleared first.
+func RouteSetStrided(dx, x []float32, s Strided, m, g []float32, done []uint32, ms int) {
+	if s.Blocks <= 0 || s.C <= 0 {
+		return
+	}
+	s.need("RouteSetStrided", len(dx))
+	s.need("RouteSetStrided", len(x))
+	t := Strided{s.Blocks, s.C, ms}
+	t.need("RouteSetStrided", len(m))
+	t.need("RouteSetStrided", len(g))
+	t.need("RouteSetStrided", len(done))
+	if vector() {
+		routeSetStridedAVX2(&dx[0], &x[0], s.Stride, &m[0], &g[0], &done[0], ms, s.Blocks, s.C)
+		return
+	}
+	for b := 0; b < s.Blocks; b++ {
+		xo, mo := b*s.Stride, b*ms
+		for i := 0; i < s.C; i++ {
+			if done[mo+i] == 0 && (x[xo+i] == m[mo+i] || (x[xo+i] != x[xo+i] && m[mo+i] != m[mo+i])) {
+				dx[xo+i] = g[mo+i]
+				done[mo+i] = ^uint32(0)
+			} else {
+				dx[xo+i] = 0
+			}
+		}
+	}
+}
+
 // CopyStrided copies s.Blocks blocks of s.C elements: block b from
 // src[b*s.Stride:] to dst[b*ds:]. The blocks of dst must not overlap
 // those of src.

@@ -63,6 +63,34 @@ func TestStridedMatchesBlocks(t *testing.T) {
 				t.Fatalf("RouteStrided %v done[%d] differs", s, i)
 			}
 		}
+
+		// RouteSetStrided writes what RouteStrided adds into zeros (up to
+		// the sign of a zero), and leaves the cells between blocks alone.
+		each(t, "RouteSetStrided", func() []float32 {
+			dx, done := append([]float32(nil), dx0...), append([]uint32(nil), done0...)
+			RouteSetStrided(dx, x, s, m0, g, done, as)
+			for _, d := range done {
+				dx = append(dx, math.Float32frombits(d))
+			}
+			return dx
+		})
+		dx, done = append([]float32(nil), dx0...), append([]uint32(nil), done0...)
+		wdx, wdone = append([]float32(nil), dx0...), append([]uint32(nil), done0...)
+		for b := 0; b < s.Blocks; b++ {
+			clear(wdx[b*s.Stride : b*s.Stride+s.C])
+		}
+		RouteSetStrided(dx, x, s, m0, g, done, as)
+		RouteStrided(wdx, x, s, m0, g, wdone, as)
+		for i := range dx {
+			if math.Float32bits(dx[i]) != math.Float32bits(wdx[i]) && !(dx[i] == 0 && wdx[i] == 0) {
+				t.Fatalf("RouteSetStrided %v dx[%d] = %v, want %v", s, i, dx[i], wdx[i])
+			}
+		}
+		for i := range done {
+			if done[i] != wdone[i] {
+				t.Fatalf("RouteSetStrided %v done[%d] differs", s, i)
+			}
+		}
 	}
 }
 

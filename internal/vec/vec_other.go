@@ -16,6 +16,10 @@ func routeStridedAVX2(dx, x *float32, xs int, m, gr *float32, done *uint32, ms i
 	panic("vec: no AVX2 loops in this build")
 }
 
+func routeSetStridedAVX2(dx, x *float32, xs int, m, gr *float32, done *uint32, ms int, blocks, c int) {
+	panic("vec: no AVX2 loops in this build")
+}
+
 func biasActAVX2(y, b *float32, rows, o int, relu bool) {
 	panic("vec: no AVX2 loops in this build")
 }
