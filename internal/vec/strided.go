@@ -44,55 +44,44 @@ func MaxStrided(acc []float32, as int, x []float32, s Strided) {
 // maximum. dx and x are strided as s; m, g and done hold block b at
 // [b*ms:][:s.C].
 func RouteStrided(dx, x []float32, s Strided, m, g []float32, done []uint32, ms int) {
-	if s.Blocks <= 0 || s.C <= 0 {
-		return
-	}
-	s.need("RouteStrided", len(dx))
-	s.need("RouteStrided", len(x))
-	t := Strided{s.Blocks, s.C, ms}
-	t.need("RouteStrided", len(m))
-	t.need("RouteStrided", len(g))
-	t.need("RouteStrided", len(done))
-	if vector() {
-		routeStridedAVX2(&dx[0], &x[0], s.Stride, &m[0], &g[0], &done[0], ms, s.Blocks, s.C)
-		return
-	}
-	for b := 0; b < s.Blocks; b++ {
-		xo, mo := b*s.Stride, b*ms
-		for i := 0; i < s.C; i++ {
-			if done[mo+i] == 0 && (x[xo+i] == m[mo+i] || (x[xo+i] != x[xo+i] && m[mo+i] != m[mo+i])) {
-				dx[xo+i] += g[mo+i]
-				done[mo+i] = ^uint32(0)
-			}
-		}
-	}
+	route("RouteStrided", dx, x, s, m, g, done, ms, false)
 }
 
 // RouteSetStrided is RouteStrided for windows that do not overlap, each
 // cell in one window only: it writes dx, g where RouteStrided would add it
 // and zero elsewhere, so that dx need not be cleared first.
 func RouteSetStrided(dx, x []float32, s Strided, m, g []float32, done []uint32, ms int) {
+	route("RouteSetStrided", dx, x, s, m, g, done, ms, true)
+}
+
+func route(fn string, dx, x []float32, s Strided, m, g []float32, done []uint32, ms int, set bool) {
 	if s.Blocks <= 0 || s.C <= 0 {
 		return
 	}
-	s.need("RouteSetStrided", len(dx))
-	s.need("RouteSetStrided", len(x))
+	s.need(fn, len(dx))
+	s.need(fn, len(x))
 	t := Strided{s.Blocks, s.C, ms}
-	t.need("RouteSetStrided", len(m))
-	t.need("RouteSetStrided", len(g))
-	t.need("RouteSetStrided", len(done))
+	t.need(fn, len(m))
+	t.need(fn, len(g))
+	t.need(fn, len(done))
 	if vector() {
-		routeSetStridedAVX2(&dx[0], &x[0], s.Stride, &m[0], &g[0], &done[0], ms, s.Blocks, s.C)
+		routeStridedAVX2(&dx[0], &x[0], s.Stride, &m[0], &g[0], &done[0], ms, s.Blocks, s.C, set)
 		return
 	}
 	for b := 0; b < s.Blocks; b++ {
 		xo, mo := b*s.Stride, b*ms
 		for i := 0; i < s.C; i++ {
-			if done[mo+i] == 0 && (x[xo+i] == m[mo+i] || (x[xo+i] != x[xo+i] && m[mo+i] != m[mo+i])) {
+			first := done[mo+i] == 0 && (x[xo+i] == m[mo+i] || (x[xo+i] != x[xo+i] && m[mo+i] != m[mo+i]))
+			switch {
+			case first && set:
 				dx[xo+i] = g[mo+i]
-				done[mo+i] = ^uint32(0)
-			} else {
+			case first:
+				dx[xo+i] += g[mo+i]
+			case set:
 				dx[xo+i] = 0
+			}
+			if first {
+				done[mo+i] = ^uint32(0)
 			}
 		}
 	}

@@ -22,10 +22,7 @@ func addAVX2(acc, x *float32, n int)
 func maxStridedAVX2(acc *float32, as int, x *float32, xs int, blocks, c int)
 
 //go:noescape
-func routeStridedAVX2(dx, x *float32, xs int, m, gr *float32, done *uint32, ms int, blocks, c int)
-
-//go:noescape
-func routeSetStridedAVX2(dx, x *float32, xs int, m, gr *float32, done *uint32, ms int, blocks, c int)
+func routeStridedAVX2(dx, x *float32, xs int, m, gr *float32, done *uint32, ms int, blocks, c int, set bool)
 
 //go:noescape
 func biasActAVX2(y, b *float32, rows, o int, relu bool)

@@ -131,10 +131,11 @@ ms_next:
 	VZEROUPPER
 	RET
 
-// func routeStridedAVX2(dx, x *float32, xs int, m, gr *float32, done *uint32, ms int, blocks, c int)
+// func routeStridedAVX2(dx, x *float32, xs int, m, gr *float32, done *uint32, ms int, blocks, c int, set bool)
 // Route over blocks: dx and x step by xs elements per block, m, gr and
-// done by ms.
-TEXT ·routeStridedAVX2(SB), NOSPLIT, $0-72
+// done by ms. With set, dx is written (gr where routed, 0 elsewhere)
+// rather than added to.
+TEXT ·routeStridedAVX2(SB), NOSPLIT, $0-73
 	MOVQ dx+0(FP), DI
 	MOVQ x+8(FP), SI
 	MOVQ xs+16(FP), R13
@@ -170,10 +171,17 @@ rs_loop:
 	VANDNPS   Y2, Y5, Y2
 	VORPS     Y2, Y5, Y5
 	VMOVUPS   Y5, (R9)(AX*1)
+	CMPB      set+72(FP), $0
+	JNE       rs_set
 	VMOVUPS   (DI)(AX*1), Y6
 	VADDPS    (R8)(AX*1), Y6, Y7
 	VBLENDVPS Y2, Y7, Y6, Y6
 	VMOVUPS   Y6, (DI)(AX*1)
+	JMP       rs_step
+rs_set:
+	VANDPS    (R8)(AX*1), Y2, Y6
+	VMOVUPS   Y6, (DI)(AX*1)
+rs_step:
 	ADDQ      $32, AX
 	CMPQ      AX, R12
 	JNE       rs_loop
@@ -197,9 +205,15 @@ rs_tail:
 	LEAQ       (R8)(AX*1), R11
 	VMASKMOVPS (R11), Y14, Y7
 	LEAQ       (DI)(AX*1), R10
+	CMPB       set+72(FP), $0
+	JNE        rs_settail
 	VMASKMOVPS (R10), Y14, Y6
 	VADDPS     Y7, Y6, Y7
 	VBLENDVPS  Y2, Y7, Y6, Y6
+	VMASKMOVPS Y6, Y14, (R10)
+	JMP        rs_next
+rs_settail:
+	VANDPS     Y7, Y2, Y6
 	VMASKMOVPS Y6, Y14, (R10)
 rs_next:
 	ADDQ R13, DI
@@ -209,82 +223,6 @@ rs_next:
 	ADDQ R14, R9
 	DECQ BX
 	JNZ  rs_block
-	VZEROUPPER
-	RET
-
-// routeSetStridedAVX2 is routeStridedAVX2 writing dx: g where the cell is
-// the first maximum, 0 elsewhere (RouteSetStrided).
-TEXT ·routeSetStridedAVX2(SB), NOSPLIT, $0-72
-	MOVQ dx+0(FP), DI
-	MOVQ x+8(FP), SI
-	MOVQ xs+16(FP), R13
-	SHLQ $2, R13
-	MOVQ m+24(FP), DX
-	MOVQ gr+32(FP), R8
-	MOVQ done+40(FP), R9
-	MOVQ ms+48(FP), R14
-	SHLQ $2, R14
-	MOVQ blocks+56(FP), BX
-	MOVQ c+64(FP), R12
-	MOVQ R12, CX
-	ANDQ $7, CX              // tail
-	ANDQ $-8, R12            // whole vectors, in elements
-	SHLQ $2, R12             // ... in bytes
-	LEAQ tailmask<>(SB), AX
-	MOVQ $8, R10
-	SUBQ CX, R10
-	VMOVDQU (AX)(R10*4), Y14
-rss_block:
-	XORQ  AX, AX             // byte offset within the block
-	CMPQ  AX, R12
-	JEQ   rss_tail
-rss_loop:
-	VMOVUPS   (SI)(AX*1), Y0
-	VMOVUPS   (DX)(AX*1), Y1
-	VCMPPS    $0, Y1, Y0, Y2
-	VCMPPS    $3, Y0, Y0, Y3
-	VCMPPS    $3, Y1, Y1, Y4
-	VANDPS    Y4, Y3, Y3
-	VORPS     Y3, Y2, Y2
-	VMOVUPS   (R9)(AX*1), Y5
-	VANDNPS   Y2, Y5, Y2
-	VORPS     Y2, Y5, Y5
-	VMOVUPS   Y5, (R9)(AX*1)
-	VANDPS    (R8)(AX*1), Y2, Y6
-	VMOVUPS   Y6, (DI)(AX*1)
-	ADDQ      $32, AX
-	CMPQ      AX, R12
-	JNE       rss_loop
-rss_tail:
-	TESTQ      CX, CX
-	JZ         rss_next
-	LEAQ       (SI)(AX*1), R10
-	LEAQ       (DX)(AX*1), R11
-	VMASKMOVPS (R10), Y14, Y0
-	VMASKMOVPS (R11), Y14, Y1
-	VCMPPS     $0, Y1, Y0, Y2
-	VCMPPS     $3, Y0, Y0, Y3
-	VCMPPS     $3, Y1, Y1, Y4
-	VANDPS     Y4, Y3, Y3
-	VORPS      Y3, Y2, Y2
-	LEAQ       (R9)(AX*1), R10
-	VMASKMOVPS (R10), Y14, Y5
-	VANDNPS    Y2, Y5, Y2
-	VORPS      Y2, Y5, Y5
-	VMASKMOVPS Y5, Y14, (R10)
-	LEAQ       (R8)(AX*1), R11
-	VMASKMOVPS (R11), Y14, Y7
-	VANDPS     Y7, Y2, Y6
-	LEAQ       (DI)(AX*1), R10
-	VMASKMOVPS Y6, Y14, (R10)
-rss_next:
-	ADDQ R13, DI
-	ADDQ R13, SI
-	ADDQ R14, DX
-	ADDQ R14, R8
-	ADDQ R14, R9
-	DECQ BX
-	JNZ  rss_block
 	VZEROUPPER
 	RET
 

@@ -12,11 +12,7 @@ func maxStridedAVX2(acc *float32, as int, x *float32, xs int, blocks, c int) {
 	panic("vec: no AVX2 loops in this build")
 }
 
-func routeStridedAVX2(dx, x *float32, xs int, m, gr *float32, done *uint32, ms int, blocks, c int) {
-	panic("vec: no AVX2 loops in this build")
-}
-
-func routeSetStridedAVX2(dx, x *float32, xs int, m, gr *float32, done *uint32, ms int, blocks, c int) {
+func routeStridedAVX2(dx, x *float32, xs int, m, gr *float32, done *uint32, ms int, blocks, c int, set bool) {
 	panic("vec: no AVX2 loops in this build")
 }
 
