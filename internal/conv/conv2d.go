@@ -99,12 +99,15 @@ func (j *job[T]) im2col(lo, hi int) {
 	r, end := r0+lo, r0+hi
 	n, rem := r/img, r%img
 	oh, ow := rem/p.OW, rem%p.OW
+	// im2colStretch's scratch row, on the stack (zeroed once per chunk,
+	// not per row).
+	var padBuf [2048]T
 	for r < end {
 		// A stretch of one output row at a time: its pixels' kernel rows
 		// are strided copies of the input's rows.
 		ow1 := min(p.OW, ow+(end-r))
 		if p.Groups == 1 && p.DilW == 1 && ow1-ow >= 4 {
-			j.im2colStretch(n, oh, ow, ow1, col[(r-r0)*k:])
+			j.im2colStretch(n, oh, ow, ow1, col[(r-r0)*k:], padBuf[:])
 		} else {
 			for o := ow; o < ow1; o++ {
 				j.im2colPixel(n, oh, o, col[(r-r0+o-ow)*k:][:k])
@@ -166,7 +169,7 @@ func (j *job[T]) im2colPixel(n, oh, ow int, dst []T) {
 // output row (n, oh) into dst (rows k apart), for one group and no
 // dilation along the width: for each kernel row, the pixels whose window
 // lies inside the input take their KW·C elements with one strided copy.
-func (j *job[T]) im2colStretch(n, oh, ow0, ow1 int, dst []T) {
+func (j *job[T]) im2colStretch(n, oh, ow0, ow1 int, dst, padBuf []T) {
 	p, x := j.p, j.x
 	span := p.KW * p.C
 	k := p.KH * span
@@ -180,6 +183,12 @@ func (j *job[T]) im2colStretch(n, oh, ow0, ow1 int, dst []T) {
 	} else {
 		owB = max(owA, min(ow1, lim/p.StrideW+1))
 	}
+	// With border pixels and few channels, each kernel row's input row is
+	// first copied between zeros into a scratch row, so that the border
+	// pixels too take their elements in the one strided copy (filling
+	// them a few elements at a time cost twelve times as much per element).
+	iwStart, iwEnd := ow0*p.StrideW-p.PadL, (ow1-1)*p.StrideW-p.PadL+p.KW
+	padded := (owA > ow0 || owB < ow1) && (iwEnd-iwStart)*p.C <= len(padBuf)
 	for kh := 0; kh < p.KH; kh++ {
 		ih := oh*p.StrideH - p.PadT + kh*p.DilH
 		if ih < 0 || ih >= p.H {
@@ -188,10 +197,22 @@ func (j *job[T]) im2colStretch(n, oh, ow0, ow1 int, dst []T) {
 			}
 			continue
 		}
+		if padded {
+			row := padBuf[:(iwEnd-iwStart)*p.C]
+			a, b := max(0, iwStart), min(p.W, iwEnd)
+			clear(row[:(a-iwStart)*p.C])
+			copy(row[(a-iwStart)*p.C:(b-iwStart)*p.C], x[base+(ih*p.W+a)*p.C:])
+			clear(row[(b-iwStart)*p.C:])
+			copyRows(dst[kh*span:], k, row, vec.Strided{Blocks: ow1 - ow0, C: span, Stride: p.StrideW * p.C})
+			continue
+		}
 		if owA < owB {
 			src := x[base+(ih*p.W+owA*p.StrideW-p.PadL)*p.C:]
 			copyRows(dst[(owA-ow0)*k+kh*span:], k, src, vec.Strided{Blocks: owB - owA, C: span, Stride: p.StrideW * p.C})
 		}
+	}
+	if padded {
+		return
 	}
 	// The border pixels, whose windows reach into the padding.
 	for o := ow0; o < min(owA, ow1); o++ {
