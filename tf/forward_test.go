@@ -70,9 +70,33 @@ func recordOps(set map[string]bool, g *Graph, from int) {
 }
 
 // runBoth evaluates f on ins eagerly and in a graph (placeholders fed
-// through a Session), checks that both agree bit for bit, and returns the
-// result.
+// through a Session), checks that both agree bit for bit, checks the
+// graph's result against the reference device's, and returns it.
 func runBoth(t *testing.T, name string, f func(xs []*Tensor) *Tensor, ins ...*tensor.Tensor) *tensor.Tensor {
+	t.Helper()
+	out := eagerAndGraph(t, name, f, true, ins...)
+	// The same graph, built again, on the reference device.
+	rg := NewGraph()
+	rfeeds := Feeds{}
+	rphs := make([]*Tensor, len(ins))
+	for i, v := range ins {
+		rphs[i] = Placeholder(rg, v.DType(), v.Shape())
+		rfeeds[rphs[i]] = v
+	}
+	ry := f(rphs)
+	rout, err := NewSession(rg, SessionDevice(RefDevice)).Run(rfeeds, []*Tensor{ry})
+	if err != nil {
+		t.Fatalf("%s on %s: %v", name, RefDevice, err)
+	}
+	matchRef(t, name, out, rout[0])
+	return out.Clone()
+}
+
+// eagerAndGraph evaluates f on ins eagerly and in a graph (placeholders fed
+// through a CPU Session), fails unless both agree bit for bit, and returns
+// the graph's result. With cover, the graph's ops count as forward-tested
+// (fwdCovered).
+func eagerAndGraph(t *testing.T, name string, f func(xs []*Tensor) *Tensor, cover bool, ins ...*tensor.Tensor) *tensor.Tensor {
 	t.Helper()
 	es := make([]*Tensor, len(ins))
 	for i, v := range ins {
@@ -89,7 +113,9 @@ func runBoth(t *testing.T, name string, f func(xs []*Tensor) *Tensor, ins ...*te
 	}
 	from := len(g.Operations())
 	y := f(phs)
-	recordOps(fwdCovered, g, from)
+	if cover {
+		recordOps(fwdCovered, g, from)
+	}
 	out, err := NewSession(g).Run(feeds, []*Tensor{y})
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
@@ -103,21 +129,7 @@ func runBoth(t *testing.T, name string, f func(xs []*Tensor) *Tensor, ins ...*te
 			t.Fatalf("%s: eager[%d] = %v, graph %v", name, i, a, b)
 		}
 	}
-	// The same graph, built again, on the reference device.
-	rg := NewGraph()
-	rfeeds := Feeds{}
-	rphs := make([]*Tensor, len(ins))
-	for i, v := range ins {
-		rphs[i] = Placeholder(rg, v.DType(), v.Shape())
-		rfeeds[rphs[i]] = v
-	}
-	ry := f(rphs)
-	rout, err := NewSession(rg, SessionDevice(RefDevice)).Run(rfeeds, []*Tensor{ry})
-	if err != nil {
-		t.Fatalf("%s on %s: %v", name, RefDevice, err)
-	}
-	matchRef(t, name, out[0], rout[0])
-	return out[0].Clone()
+	return out[0]
 }
 
 // matchRef checks that a result of the CPU kernels matches the reference

@@ -34,36 +34,26 @@ func VariableGradients(ys []*Tensor, vars []*Variable, gradYs ...*Tensor) []*Ten
 	return gv
 }
 
+// addAll sums the tensors of ts that are not nil (nil if none are): one
+// AddN for three or more of one dtype and shape, else a chain of Adds.
 func addAll(ts []*Tensor) *Tensor {
+	var terms []*Tensor
+	same := true
+	for _, t := range ts {
+		if t == nil {
+			continue
+		}
+		if len(terms) > 0 {
+			s := terms[0]
+			same = same && t.dtype == s.dtype && t.shape.Equal(s.shape) && t.graph == s.graph
+		}
+		terms = append(terms, t)
+	}
+	if len(terms) >= 3 && same {
+		return AddN(terms...) // one pass, the chain's values
+	}
 	var s *Tensor
-	n, same := 0, true
-	for _, t := range ts {
-		if t == nil {
-			continue
-		}
-		if n > 0 && (t.dtype != s.dtype || !t.shape.Equal(s.shape) || t.graph != s.graph) {
-			same = false
-		}
-		if n == 0 {
-			s = t
-		}
-		n++
-	}
-	if n >= 3 && same {
-		// One pass over the sum, with the values of the chain of Adds.
-		nonNil := make([]*Tensor, 0, n)
-		for _, t := range ts {
-			if t != nil {
-				nonNil = append(nonNil, t)
-			}
-		}
-		return AddN(nonNil...)
-	}
-	s = nil
-	for _, t := range ts {
-		if t == nil {
-			continue
-		}
+	for _, t := range terms {
 		if s == nil {
 			s = t
 		} else {

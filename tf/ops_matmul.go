@@ -1,7 +1,6 @@
 package tf
 
 import (
-	"github.com/tensorgo/tensorgo/internal/vec"
 	"github.com/tensorgo/tensorgo/tensor"
 )
 
@@ -109,12 +108,8 @@ func init() {
 			return []TensorSpec{x}
 		},
 		Kernel: func(op *Operation, in, out []*tensor.Tensor) error {
-			if in[0].DType() == Float32 {
-				// One row loop: the broadcasting add pays per row, and a
-				// convolution's rows are a few channels long.
-				vec.RowsOp(out[0].Float32s(), in[0].Float32s(), in[1].Float32s(), vec.RowAdd)
-				return nil
-			}
+			// float32 goes through tensor's row-broadcast loop (vec.RowsOp,
+			// in parallel).
 			tensor.BinaryInto(out[0], tensor.OpAdd, in[0], in[1])
 			return nil
 		},

@@ -44,29 +44,7 @@ func rnnDropCases() []rnnCase {
 // dropout: eager and graph results must be the same bits.
 func runCPU(t *testing.T, name string, f func(xs []*Tensor) *Tensor, ins ...*tensor.Tensor) *tensor.Tensor {
 	t.Helper()
-	es := make([]*Tensor, len(ins))
-	for i, v := range ins {
-		es[i] = Constant(v)
-		es[i].watched = true
-	}
-	eager := f(es).Value()
-	g := NewGraph()
-	feeds := Feeds{}
-	phs := make([]*Tensor, len(ins))
-	for i, v := range ins {
-		phs[i] = Placeholder(g, v.DType(), v.Shape())
-		feeds[phs[i]] = v
-	}
-	out, err := NewSession(g).Run(feeds, []*Tensor{f(phs)})
-	if err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	want := make([]float64, out[0].Size())
-	for i := range want {
-		want[i] = out[0].Float(i)
-	}
-	expect(t, name+" eager against graph", eager, out[0].DType(), out[0].Shape(), want, 0)
-	return out[0].Clone()
+	return eagerAndGraph(t, name, f, false, ins...).Clone()
 }
 
 // The op with a recurrent dropout mask against the unrolled graph: outputs

@@ -475,10 +475,8 @@ func BackwardFilterAfter[T Float](p *Params, x, dy, dw, dbias []T, ws, fwd *Work
 	trans := p.Groups == 1 && p.O <= 16 && k > p.O
 	var dwT []T
 	if trans {
-		if cap(ws.part) < k*p.O {
-			ws.part = make([]T, k*p.O)
-		}
-		dwT = ws.part[:k*p.O]
+		ws.part = grow(ws.part, k*p.O)
+		dwT = ws.part
 	}
 	for r0 := 0; r0 < m; r0 += rows {
 		r1 := min(m, r0+rows)
@@ -567,9 +565,7 @@ func filterProduct[T Float](ws *Workspace[T], k, o, m int, col, dy, dw []T) {
 		mm(true, false, k, o, m, col, k, dy, o, 0, dw, o)
 		return
 	}
-	if cap(ws.part) < parts*k*o {
-		ws.part = make([]T, parts*k*o)
-	}
+	ws.part = grow(ws.part, parts*k*o)
 	ws.bind()
 	trans := o < 16 && k > o
 	ws.j = job[T]{col: col, y: dy, dx: ws.part[:parts*k*o], g: k, o: o, r1: m, trans: trans}

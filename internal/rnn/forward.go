@@ -153,9 +153,9 @@ func (k *Kernel[T]) forwardRows(lo, hi int) {
 					g[j] += c.bias[j]
 				}
 			}
-			sigmoidSlice(g[:2*u]) // i, f
+			applySlice(Sigmoid, g[:2*u]) // i, f
 			applySlice(act, g[2*u:3*u])
-			sigmoidSlice(g[3*u:]) // o
+			applySlice(Sigmoid, g[3*u:]) // o
 			gi, gf, gc, gout := g[:u], g[u:2*u], g[2*u:3*u], g[3*u:]
 			cp := c.cprev[r*u : (r+1)*u]
 			tc := c.tc[r*u : (r+1)*u]
@@ -186,7 +186,7 @@ func (k *Kernel[T]) forwardRows(lo, hi int) {
 						g[j] += c.bias[j]
 					}
 				}
-				sigmoidSlice(g[:2*u]) // z, r
+				applySlice(Sigmoid, g[:2*u]) // z, r
 				hh := hp
 				if c.rmask != nil {
 					hh = k.hm[b*wd+2*u : b*wd+3*u] // h_{t-1}⊙M_h
@@ -210,7 +210,7 @@ func (k *Kernel[T]) forwardRows(lo, hi int) {
 				}
 				gz[j], gr[j], aux[j] = vz, vr, wh
 			}
-			sigmoidSlice(g[:2*u]) // z, r
+			applySlice(Sigmoid, g[:2*u]) // z, r
 			for j := 0; j < u; j++ {
 				gh[j] += gr[j] * aux[j]
 			}
