@@ -119,6 +119,10 @@ func unaryLoop[T Number](op UnaryOp, d, x []T) {
 			d[i] = v * v
 		}
 	case OpRelu:
+		if d32, ok := any(d).([]float32); ok {
+			vec.ReluTo(d32, any(x).([]float32)) // the vector loop
+			return
+		}
 		for i, v := range x {
 			d[i] = max(v, 0) // branch-free: signs of activations are unpredictable
 		}

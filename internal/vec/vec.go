@@ -32,17 +32,24 @@ func need(fn string, n int, lens ...int) {
 
 // Relu sets every negative element of y to zero in place. Zero of either
 // sign and NaN stay as they are (y < 0 is false for them).
-func Relu(y []float32) {
-	n := len(y)
+func Relu(y []float32) { ReluTo(y, y) }
+
+// ReluTo sets dst[i] = src[i], or 0 where src[i] < 0, for i < len(dst):
+// Relu into another slice (or the same one).
+func ReluTo(dst, src []float32) {
+	n := len(dst)
+	need("ReluTo", n, len(src))
 	i := 0
 	if vector() && n >= lanes {
 		i = n &^ (lanes - 1)
-		reluAVX2(&y[0], i)
+		reluAVX2(&dst[0], &src[0], i)
 	}
 	for ; i < n; i++ {
-		if y[i] < 0 {
-			y[i] = 0
+		v := src[i]
+		if v < 0 {
+			v = 0
 		}
+		dst[i] = v
 	}
 }
 

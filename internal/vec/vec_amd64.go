@@ -10,7 +10,7 @@ const hasAsm = true
 // block or row.
 
 //go:noescape
-func reluAVX2(y *float32, n int)
+func reluAVX2(dst, src *float32, n int)
 
 //go:noescape
 func reluGradAVX2(dst, dy, x *float32, n int)

@@ -5,16 +5,18 @@
 // Go's operand order is Intel's reversed: VMAXPS b, a, r is r = a > b ? a : b
 // (b when either is NaN); VCMPPS $p, b, a, r compares a with b.
 
-// func reluAVX2(y *float32, n int)
+// func reluAVX2(dst, src *float32, n int)
 // y = 0 > y ? 0 : y keeps -0 and NaN, as the Go loop does.
-TEXT ·reluAVX2(SB), NOSPLIT, $0-16
-	MOVQ   y+0(FP), DI
-	MOVQ   n+8(FP), CX
+TEXT ·reluAVX2(SB), NOSPLIT, $0-24
+	MOVQ   dst+0(FP), DI
+	MOVQ   src+8(FP), SI
+	MOVQ   n+16(FP), CX
 	VXORPS Y15, Y15, Y15
 relu_loop:
-	VMOVUPS (DI), Y0
-	VMAXPS  Y0, Y15, Y0     // Y0 = 0 > y ? 0 : y
+	VMOVUPS (SI), Y0
+	VMAXPS  Y0, Y15, Y0     // Y0 = 0 > src ? 0 : src
 	VMOVUPS Y0, (DI)
+	ADDQ    $32, SI
 	ADDQ    $32, DI
 	SUBQ    $8, CX
 	JNZ     relu_loop

@@ -4,7 +4,7 @@ package vec
 
 const hasAsm = false
 
-func reluAVX2(y *float32, n int)              { panic("vec: no AVX2 loops in this build") }
+func reluAVX2(dst, src *float32, n int)       { panic("vec: no AVX2 loops in this build") }
 func reluGradAVX2(dst, dy, x *float32, n int) { panic("vec: no AVX2 loops in this build") }
 func addAVX2(acc, x *float32, n int)          { panic("vec: no AVX2 loops in this build") }
 

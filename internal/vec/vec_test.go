@@ -53,6 +53,7 @@ func TestLoopsMatchGo(t *testing.T) {
 	for _, n := range []int{0, 1, 7, 8, 9, 16, 31, 64, 100} {
 		x, y, g := sample(r, n), sample(r, n), sample(r, n)
 		each(t, "Relu", func() []float32 { z := append([]float32(nil), x...); Relu(z); return z })
+		each(t, "ReluTo", func() []float32 { z := make([]float32, n); ReluTo(z, x); return z })
 		each(t, "ReluGrad", func() []float32 { z := make([]float32, n); ReluGrad(z, g, x); return z })
 		each(t, "Add", func() []float32 { z := append([]float32(nil), y...); Add(z, x); return z })
 		each(t, "Max", func() []float32 { z := append([]float32(nil), y...); max1(z, x); return z })
@@ -86,10 +87,15 @@ func TestLoopsValues(t *testing.T) {
 	nan := float32(math.NaN())
 	negz := float32(math.Copysign(0, -1))
 	y := []float32{-2, 3, negz, nan, -1, 0, 5, -7, 2}
+	to := make([]float32, len(y))
+	ReluTo(to, y)
 	Relu(y)
 	want := []float32{0, 3, negz, nan, 0, 0, 5, 0, 2}
 	if !bitsEqual(y, want) {
 		t.Errorf("Relu = %v, want %v", y, want)
+	}
+	if !bitsEqual(to, want) {
+		t.Errorf("ReluTo = %v, want %v", to, want)
 	}
 	acc := []float32{1, 1, nan, 1, 1, 1, 1, 1, 1}
 	max1(acc, []float32{2, 0, 3, nan, 1, -1, 9, 1, 4})
