@@ -128,8 +128,15 @@ func (ex *exporter) convertBatchNorm(op *tf.Operation, ins, out []string) error 
 		return unsupportedError(fmt.Sprintf("%s (%s of rank %d)", op.Name(), op.Type(), r))
 	}
 	attrs := map[string]Attr{"epsilon": {Kind: AttrFloat, Float: op.Attr("epsilon").(float64)}}
+	relu := op.Attr("activation").(string) == "Relu"
 	if r == 2 {
-		ex.node("BatchNormalization", ins, out, attrs)
+		if !relu {
+			ex.node("BatchNormalization", ins, out, attrs)
+			return nil
+		}
+		y := ex.tmp(op)
+		ex.node("BatchNormalization", ins, []string{y}, attrs)
+		ex.node("Relu", []string{y}, out, nil)
 		return nil
 	}
 	first := make([]int, r) // channels last → channels at 1
@@ -145,6 +152,11 @@ func (ex *exporter) convertBatchNorm(op *tf.Operation, ins, out []string) error 
 	last[r-1] = 1
 	y := ex.tmp(op)
 	ex.node("BatchNormalization", append([]string{ex.transposed(ins[0], first)}, ins[1:]...), []string{y}, attrs)
+	if relu {
+		r := ex.tmp(op)
+		ex.node("Relu", []string{y}, []string{r}, nil)
+		y = r
+	}
 	ex.node("Transpose", []string{y}, out, map[string]Attr{"perm": intsAttr(last)})
 	return nil
 }

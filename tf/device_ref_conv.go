@@ -1,6 +1,8 @@
 package tf
 
 import (
+	"math"
+
 	"github.com/tensorgo/tensorgo/tensor"
 	"github.com/tensorgo/tensorgo/tf/internal/kernels/ref"
 )
@@ -61,6 +63,11 @@ func init() {
 	})
 	refKernel("FusedBatchNormInference", func(op *Operation, in, out []*tensor.Tensor) error {
 		ref.BatchNormInfer(in[0], in[1], in[2], in[3], in[4], op.aFloat(0), out[0])
+		if op.aString(normActivation) == "Relu" {
+			for i := 0; i < out[0].Size(); i++ {
+				out[0].SetFloat(i, math.Max(out[0].Float(i), 0))
+			}
+		}
 		return nil
 	})
 }

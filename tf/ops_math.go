@@ -433,8 +433,15 @@ func Erf(x *Tensor) *Tensor { return apply1("Erf", attrs{}, nil, x) }
 // LogicalNot returns !x.
 func LogicalNot(x *Tensor) *Tensor { return apply1("LogicalNot", attrs{}, nil, x) }
 
-// Relu returns max(x, 0).
-func Relu(x *Tensor) *Tensor { return apply1("Relu", attrs{}, nil, x) }
+// Relu returns max(x, 0). In a graph, the ReLU of a batch normalisation
+// with fixed statistics or of a linear FusedConv2D is computed in that op's
+// output pass (one op, one pass over the data).
+func Relu(x *Tensor) *Tensor {
+	if y := fuseRelu(x); y != nil {
+		return y
+	}
+	return apply1("Relu", attrs{}, nil, x)
+}
 
 // Relu6 returns min(max(x, 0), 6).
 func Relu6(x *Tensor) *Tensor { return apply1("Relu6", attrs{}, nil, x) }

@@ -49,8 +49,10 @@ func FusedBatchNorm(x, gamma, beta *Tensor, epsilon float64) (y, mean, variance 
 // (the moving averages): y = gamma·(x − mean)/sqrt(variance + epsilon) +
 // beta.
 func FusedBatchNormInference(x, gamma, beta, mean, variance *Tensor, epsilon float64) *Tensor {
-	return applyState("FusedBatchNormInference", attrs{epsilon}, &normState{}, x, gamma, beta, mean, variance)
+	return applyState("FusedBatchNormInference", attrs{epsilon, ""}, &normState{}, x, gamma, beta, mean, variance)
 }
+
+const normActivation = 1 // FusedBatchNormInference's activation attribute
 
 // normInfer checks x (rank >= 1, known channels) and per-channel vectors.
 func normInfer(op *Operation, in []TensorSpec, vecs []int) int {
@@ -127,7 +129,9 @@ func init() {
 	// FusedBatchNormGrad(x, dy, gamma, mean, variance) gives dx, dgamma and
 	// dbeta of FusedBatchNorm's y. It has no gradient of its own.
 	registerNormGrad("FusedBatchNormGrad", eps, conv.BatchNormGrad[float32], conv.BatchNormGrad[float64])
-	RegisterOp(&OpDef{Type: "FusedBatchNormInference", Attrs: eps,
+	// activation is "" or "Relu": Relu(FusedBatchNormInference(...)) in a
+	// graph builds the op with the ReLU in its output pass (see fuseRelu).
+	RegisterOp(&OpDef{Type: "FusedBatchNormInference", Attrs: []AttrDef{eps[0], {"activation", AttrString, ""}},
 		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
 			normInfer(op, in, []int{1, 2, 3, 4})
 			return []TensorSpec{in[0]}
@@ -138,12 +142,16 @@ func init() {
 			st.mu.Lock()
 			defer st.mu.Unlock()
 			e := op.aFloat(0)
+			act := conv.Linear
+			if op.aString(normActivation) == "Relu" {
+				act = conv.Relu
+			}
 			if in[0].DType() == Float32 {
 				conv.BatchNormInfer(in[0].Float32s(), in[1].Float32s(), in[2].Float32s(), in[3].Float32s(), in[4].Float32s(), e, rows, c,
-					out[0].Float32s(), &st.w32)
+					out[0].Float32s(), act, &st.w32)
 			} else {
 				conv.BatchNormInfer(in[0].Float64s(), in[1].Float64s(), in[2].Float64s(), in[3].Float64s(), in[4].Float64s(), e, rows, c,
-					out[0].Float64s(), &st.w64)
+					out[0].Float64s(), act, &st.w64)
 			}
 			return nil
 		},
@@ -153,6 +161,9 @@ func init() {
 		// statistics are not trained) are built from ops.
 		Grad: func(op *Operation, dys []*Tensor, need []bool) []*Tensor {
 			x, gamma, mean, variance, dy := op.inputs[0], op.inputs[1], op.inputs[3], op.inputs[4], dys[0]
+			if op.aString(normActivation) == "Relu" {
+				dy = reluGrad(dy, out0(op)) // y > 0 exactly where the normalised value is
+			}
 			out := make([]*Tensor, 5)
 			if need[0] || need[1] || need[2] {
 				g := applyStateN("FusedBatchNormInferenceGrad", attrs{op.attrVals[0]}, &normState{}, x, dy, gamma, mean, variance)

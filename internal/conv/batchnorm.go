@@ -5,7 +5,6 @@ import (
 	"math"
 
 	"github.com/tensorgo/tensorgo/internal/parallel"
-
 	"github.com/tensorgo/tensorgo/internal/vec"
 )
 
@@ -30,6 +29,7 @@ type NormWorkspace[T Float] struct {
 	inferFn         func(lo, hi int)
 	inferGradFn     func(lo, hi int)
 	m               float64
+	relu            bool // BatchNormInfer's activation
 }
 
 func (ws *NormWorkspace[T]) bind(rows, c int) {
@@ -267,8 +267,9 @@ func (ws *NormWorkspace[T]) inferGrad(lo, hi int) {
 // normalisation does at inference: y = x·scale + shift with
 // scale = gamma/sqrt(var + eps) and shift = beta − mean·scale. The same
 // scale and shift fold into a preceding convolution's filter and bias
-// (FoldIntoConv).
-func BatchNormInfer[T Float](x, gamma, beta, mean, variance []T, eps float64, rows, c int, y []T, ws *NormWorkspace[T]) {
+// (FoldIntoConv). With act Relu, negative results are set to zero in the
+// same pass.
+func BatchNormInfer[T Float](x, gamma, beta, mean, variance []T, eps float64, rows, c int, y []T, act Activation, ws *NormWorkspace[T]) {
 	if len(x) < rows*c || len(y) < rows*c || len(mean) < c || len(variance) < c {
 		panic(fmt.Sprintf("conv: BatchNormInfer: buffers too small for %d rows of %d channels", rows, c))
 	}
@@ -276,7 +277,7 @@ func BatchNormInfer[T Float](x, gamma, beta, mean, variance []T, eps float64, ro
 	if ws.inferFn == nil {
 		ws.inferFn = ws.infer
 	}
-	ws.x, ws.y = x, y
+	ws.x, ws.y, ws.relu = x, y, act == Relu
 	// The scale and shift go in the mean and invstd scratch.
 	for j := 0; j < c; j++ {
 		ws.invstd[j], ws.mean[j] = affine(gamma, beta, mean, variance, eps, j)
@@ -286,10 +287,18 @@ func BatchNormInfer[T Float](x, gamma, beta, mean, variance []T, eps float64, ro
 
 func (ws *NormWorkspace[T]) infer(lo, hi int) {
 	c := ws.c
+	if x32, ok := any(ws.x).([]float32); ok {
+		vec.BNAffine(x32[lo*c:hi*c], any(ws.y).([]float32)[lo*c:hi*c], hi-lo, c, ws.invstd, ws.mean, ws.relu)
+		return
+	}
 	for r := lo; r < hi; r++ {
 		xr, yr := ws.x[r*c:(r+1)*c], ws.y[r*c:(r+1)*c]
 		for j, v := range xr {
-			yr[j] = T(float64(v)*ws.invstd[j] + ws.mean[j])
+			u := T(float64(v)*ws.invstd[j] + ws.mean[j])
+			if ws.relu && u < 0 {
+				u = 0
+			}
+			yr[j] = u
 		}
 	}
 }

@@ -87,3 +87,45 @@ func BenchmarkWinograd(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkInception10Conv is every distinct convolution of the CIFAR-10
+// zoo's Inception10 at batch 32 ("same" padding); the names give the
+// input's side and channels, the filter and stride, and how many of the
+// model's convolutions have that shape.
+func BenchmarkInception10Conv(b *testing.B) {
+	for _, c := range []struct {
+		name         string
+		side, cin, k int
+		o, stride    int
+	}{
+		{"c1_32x3_3x3_x1", 32, 3, 3, 16, 1},
+		{"b1a_32x16_1x1s2_x4", 32, 16, 1, 16, 2},
+		{"b1_16x16_3x3_x2", 16, 16, 3, 16, 1},
+		{"b1_16x16_5x5_x2", 16, 16, 5, 16, 1},
+		{"b1b_16x64_1x1_x4", 16, 64, 1, 16, 1},
+		{"b2a_16x64_1x1s2_x4", 16, 64, 1, 32, 2},
+		{"b2_8x32_3x3_x2", 8, 32, 3, 32, 1},
+		{"b2_8x32_5x5_x2", 8, 32, 5, 32, 1},
+		{"b2b_8x128_1x1_x4", 8, 128, 1, 32, 1},
+	} {
+		p, _ := NewParams([4]int{32, c.side, c.side, c.cin}, [4]int{c.k, c.k, c.cin, c.o}, [2]int{c.stride, c.stride}, [2]int{1, 1}, Same, 1)
+		x, w, bias := make([]float32, p.InSize()), make([]float32, p.FilterSize()), make([]float32, c.o)
+		y, dx, dw := make([]float32, p.OutSize()), make([]float32, p.InSize()), make([]float32, p.FilterSize())
+		var ws Workspace[float32]
+		b.Run(c.name+"/forward", func(b *testing.B) {
+			for b.Loop() {
+				Forward(&p, x, w, bias, y, Linear, &ws)
+			}
+		})
+		b.Run(c.name+"/input", func(b *testing.B) {
+			for b.Loop() {
+				BackwardInput(&p, y, w, dx, &ws)
+			}
+		})
+		b.Run(c.name+"/filter", func(b *testing.B) {
+			for b.Loop() {
+				BackwardFilter(&p, x, y, dw, nil, &ws)
+			}
+		})
+	}
+}

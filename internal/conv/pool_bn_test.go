@@ -161,10 +161,17 @@ func TestBatchNorm(t *testing.T) {
 		}
 		// Inference with the batch's own statistics gives the same.
 		yi := make([]float64, rows*c)
-		BatchNormInfer(x, gamma, beta, mean, variance, eps, rows, c, yi, &ws)
+		BatchNormInfer(x, gamma, beta, mean, variance, eps, rows, c, yi, Linear, &ws)
 		for i := range yi {
 			if math.Abs(yi[i]-want[i]) > 1e-10 {
 				t.Fatalf("%dx%d: inference y[%d] = %v, want %v", rows, c, i, yi[i], want[i])
+			}
+		}
+		// And with ReLU in the same pass, max(y, 0).
+		BatchNormInfer(x, gamma, beta, mean, variance, eps, rows, c, yi, Relu, &ws)
+		for i := range yi {
+			if math.Abs(yi[i]-max(want[i], 0)) > 1e-10 {
+				t.Fatalf("%dx%d: inference+relu y[%d] = %v, want %v", rows, c, i, yi[i], max(want[i], 0))
 			}
 		}
 		if rows < 2 {
@@ -249,7 +256,7 @@ func TestFoldIntoConv(t *testing.T) {
 	y := make([]float64, p.OutSize())
 	Forward(&p, x, w, bias, y, Linear, &ws)
 	want := make([]float64, len(y))
-	BatchNormInfer(y, gamma, beta, mean, variance, 1e-3, len(y)/4, 4, want, &nws)
+	BatchNormInfer(y, gamma, beta, mean, variance, 1e-3, len(y)/4, 4, want, Linear, &nws)
 	FoldIntoConv(w, bias, gamma, beta, mean, variance, 1e-3, 4)
 	Forward(&p, x, w, bias, y, Linear, &ws)
 	for i := range y {
@@ -273,7 +280,7 @@ func TestPoolAndNormDeterministicNoAlloc(t *testing.T) {
 	step := func() {
 		BatchNormTrain(x, gamma, beta, 1e-3, rows, c, y, m, v, &nws)
 		BatchNormGrad(x, dy, gamma, m, v, 1e-3, rows, c, dx, dg, db, &nws)
-		BatchNormInfer(x, gamma, beta, m, v, 1e-3, rows, c, y, &nws)
+		BatchNormInfer(x, gamma, beta, m, v, 1e-3, rows, c, y, Linear, &nws)
 		BatchNormInferGrad(x, dy, gamma, m, v, 1e-3, rows, c, idx, idg, idb, &nws)
 		MaxPool(&pp, x[:pp.InSize()], py, &pws)
 		MaxPoolGrad(&pp, x[:pp.InSize()], nil, dy[:pp.OutSize()], pdx, &pws)

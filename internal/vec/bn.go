@@ -47,6 +47,28 @@ func BNApply(x, y []float32, rows, c int, mean, invstd, g, b []float64) {
 	}
 }
 
+// BNAffine sets y = float32(x·scale + shift) channel by channel (batch
+// normalisation with fixed statistics folded into one scale and shift),
+// then, when relu is set, zero where that is negative.
+func BNAffine(x, y []float32, rows, c int, scale, shift []float64, relu bool) {
+	need("BNAffine", rows*c, len(x), len(y))
+	need("BNAffine", c, len(scale), len(shift))
+	c4 := bnCols(rows, c)
+	if c4 > 0 {
+		bnAffineAVX2(&x[0], &y[0], &scale[0], &shift[0], rows, c, c4, relu)
+	}
+	for r := 0; r < rows; r++ {
+		xr, yr := x[r*c:(r+1)*c], y[r*c:(r+1)*c]
+		for j := c4; j < c; j++ {
+			v := float32(float64(xr[j])*scale[j] + shift[j])
+			if relu && v < 0 {
+				v = 0
+			}
+			yr[j] = v
+		}
+	}
+}
+
 // BNGradSums adds, for each row, dy to s and dy·(x − mean)·invstd to q.
 func BNGradSums(x, dy []float32, rows, c int, mean, invstd, s, q []float64) {
 	need("BNGradSums", rows*c, len(x), len(dy))

@@ -13,3 +13,6 @@ func bnGradSumsAVX2(x, dy *float32, mean, invstd, s, q *float64, rows, c, c4 int
 
 //go:noescape
 func bnGradApplyAVX2(x, dy, dx *float32, mean, invstd, dgamma, dbeta, coef *float64, m float64, rows, c, c4 int)
+
+//go:noescape
+func bnAffineAVX2(x, y *float32, scale, shift *float64, rows, c, c4 int, relu bool)

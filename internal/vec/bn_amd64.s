@@ -157,3 +157,41 @@ ga_loop:
 	JNZ  ga_row
 	VZEROUPPER
 	RET
+
+// func bnAffineAVX2(x, y *float32, scale, shift *float64, rows, c, c4 int, relu bool)
+TEXT ·bnAffineAVX2(SB), NOSPLIT, $0-57
+	MOVQ   x+0(FP), SI
+	MOVQ   y+8(FP), DI
+	MOVQ   scale+16(FP), R8
+	MOVQ   shift+24(FP), R9
+	MOVQ   rows+32(FP), BX
+	MOVQ   c+40(FP), R11
+	SHLQ   $2, R11
+	MOVQ   c4+48(FP), R12
+	MOVBQZX relu+56(FP), R13
+	VXORPS X15, X15, X15
+bf_row:
+	XORQ AX, AX
+	MOVQ SI, DX
+	MOVQ DI, CX
+bf_loop:
+	VCVTPS2PD  (DX), Y0
+	VMULPD     (R8)(AX*8), Y0, Y0
+	VADDPD     (R9)(AX*8), Y0, Y0
+	VCVTPD2PSY Y0, X1
+	TESTQ      R13, R13
+	JZ         bf_store
+	VMAXPS     X1, X15, X1 // 0 > v ? 0 : v, as the Go loop's v < 0 test
+bf_store:
+	VMOVUPS    X1, (CX)
+	ADDQ       $16, DX
+	ADDQ       $16, CX
+	ADDQ       $4, AX
+	CMPQ       AX, R12
+	JLT        bf_loop
+	ADDQ R11, SI
+	ADDQ R11, DI
+	DECQ BX
+	JNZ  bf_row
+	VZEROUPPER
+	RET

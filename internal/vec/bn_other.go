@@ -17,3 +17,7 @@ func bnGradSumsAVX2(x, dy *float32, mean, invstd, s, q *float64, rows, c, c4 int
 func bnGradApplyAVX2(x, dy, dx *float32, mean, invstd, dgamma, dbeta, coef *float64, m float64, rows, c, c4 int) {
 	panic("vec: no AVX2 loops in this build")
 }
+
+func bnAffineAVX2(x, y *float32, scale, shift *float64, rows, c, c4 int, relu bool) {
+	panic("vec: no AVX2 loops in this build")
+}

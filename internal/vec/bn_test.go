@@ -47,6 +47,13 @@ func TestBNLoops(t *testing.T) {
 			BNApply(x, y, rows, c, mean, invstd, g, b)
 			return y
 		})
+		for _, relu := range []bool{false, true} {
+			each(t, "BNAffine", func() []float32 {
+				y := make([]float32, rows*c)
+				BNAffine(x, y, rows, c, g, b, relu)
+				return y
+			})
+		}
 		each(t, "BNGradSums", func() []float32 {
 			s, q := append([]float64(nil), s0...), append([]float64(nil), q0...)
 			BNGradSums(x, dy, rows, c, mean, invstd, s, q)
@@ -62,6 +69,16 @@ func TestBNLoops(t *testing.T) {
 		BNApply(x, y, rows, c, mean, invstd, g, b)
 		if want := float32((float64(x[c-1])-mean[c-1])*invstd[c-1]*g[c-1] + b[c-1]); y[c-1] != want {
 			t.Errorf("c=%d: BNApply y = %v, want %v", c, y[c-1], want)
+		}
+		BNAffine(x, y, rows, c, g, b, true)
+		for i, v := range y {
+			want := float32(float64(x[i])*g[i%c] + b[i%c])
+			if want < 0 {
+				want = 0
+			}
+			if v != want {
+				t.Fatalf("c=%d: BNAffine relu y[%d] = %v, want %v", c, i, v, want)
+			}
 		}
 	}
 }

@@ -1,0 +1,28 @@
+package tf
+
+// fuseRelu returns Relu(x) computed by a copy of x's producer with the ReLU
+// folded into its output pass, when the producer is a graph op that takes
+// an activation and has none: batch normalisation with fixed statistics
+// (Keras's BatchNormalization at inference, and Inception10's while
+// training) or a linear FusedConv2D. Otherwise it returns nil. The unfused
+// producer stays in the graph; a plan runs it only if something else reads
+// its output. Eager tensors have been computed already and are left alone.
+func fuseRelu(x *Tensor) *Tensor {
+	op := x.op
+	if op == nil || op.graph == nil || len(op.outputs) != 1 || len(op.control) > 0 {
+		return nil
+	}
+	switch op.def.Type {
+	case "FusedBatchNormInference":
+		if op.aString(normActivation) != "" {
+			return nil
+		}
+		return applyState(op.def.Type, attrs{op.attrVals[0], "Relu"}, &normState{}, op.inputs...)
+	case "FusedConv2D":
+		if op.aString(convActivation) != "" {
+			return nil
+		}
+		return applyState(op.def.Type, attrs{op.attrVals[0], op.attrVals[1], op.attrVals[2], "Relu"}, &convState{}, op.inputs...)
+	}
+	return nil
+}
