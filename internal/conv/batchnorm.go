@@ -255,6 +255,10 @@ func (ws *NormWorkspace[T]) gradSumsInto(dgamma, dbeta []T) {
 // inferGrad writes rows [lo, hi) of dx = dy·gamma·r (ws.coef, as float64).
 func (ws *NormWorkspace[T]) inferGrad(lo, hi int) {
 	c := ws.c
+	if dy32, ok := any(ws.dy).([]float32); ok {
+		vec.BNScale(dy32[lo*c:hi*c], any(ws.dx).([]float32)[lo*c:hi*c], hi-lo, c, ws.coef)
+		return
+	}
 	for r := lo; r < hi; r++ {
 		dy, dx := ws.dy[r*c:(r+1)*c], ws.dx[r*c:(r+1)*c]
 		for j, g := range dy {

@@ -69,6 +69,23 @@ func BNAffine(x, y []float32, rows, c int, scale, shift []float64, relu bool) {
 	}
 }
 
+// BNScale sets y = float32(x·scale) channel by channel (the input gradient
+// of batch normalisation with fixed statistics).
+func BNScale(x, y []float32, rows, c int, scale []float64) {
+	need("BNScale", rows*c, len(x), len(y))
+	need("BNScale", c, len(scale))
+	c4 := bnCols(rows, c)
+	if c4 > 0 {
+		bnScaleAVX2(&x[0], &y[0], &scale[0], rows, c, c4)
+	}
+	for r := 0; r < rows; r++ {
+		xr, yr := x[r*c:(r+1)*c], y[r*c:(r+1)*c]
+		for j := c4; j < c; j++ {
+			yr[j] = float32(float64(xr[j]) * scale[j])
+		}
+	}
+}
+
 // BNGradSums adds, for each row, dy to s and dy·(x − mean)·invstd to q.
 func BNGradSums(x, dy []float32, rows, c int, mean, invstd, s, q []float64) {
 	need("BNGradSums", rows*c, len(x), len(dy))

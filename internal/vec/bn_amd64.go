@@ -16,3 +16,6 @@ func bnGradApplyAVX2(x, dy, dx *float32, mean, invstd, dgamma, dbeta, coef *floa
 
 //go:noescape
 func bnAffineAVX2(x, y *float32, scale, shift *float64, rows, c, c4 int, relu bool)
+
+//go:noescape
+func bnScaleAVX2(x, y *float32, scale *float64, rows, c, c4 int)

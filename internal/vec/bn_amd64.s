@@ -195,3 +195,33 @@ bf_store:
 	JNZ  bf_row
 	VZEROUPPER
 	RET
+
+// func bnScaleAVX2(x, y *float32, scale *float64, rows, c, c4 int)
+TEXT ·bnScaleAVX2(SB), NOSPLIT, $0-48
+	MOVQ x+0(FP), SI
+	MOVQ y+8(FP), DI
+	MOVQ scale+16(FP), R8
+	MOVQ rows+24(FP), BX
+	MOVQ c+32(FP), R11
+	SHLQ $2, R11
+	MOVQ c4+40(FP), R12
+bs_row:
+	XORQ AX, AX
+	MOVQ SI, DX
+	MOVQ DI, CX
+bs_loop:
+	VCVTPS2PD  (DX), Y0
+	VMULPD     (R8)(AX*8), Y0, Y0
+	VCVTPD2PSY Y0, X1
+	VMOVUPS    X1, (CX)
+	ADDQ       $16, DX
+	ADDQ       $16, CX
+	ADDQ       $4, AX
+	CMPQ       AX, R12
+	JLT        bs_loop
+	ADDQ R11, SI
+	ADDQ R11, DI
+	DECQ BX
+	JNZ  bs_row
+	VZEROUPPER
+	RET

@@ -21,3 +21,7 @@ func bnGradApplyAVX2(x, dy, dx *float32, mean, invstd, dgamma, dbeta, coef *floa
 func bnAffineAVX2(x, y *float32, scale, shift *float64, rows, c, c4 int, relu bool) {
 	panic("vec: no AVX2 loops in this build")
 }
+
+func bnScaleAVX2(x, y *float32, scale *float64, rows, c, c4 int) {
+	panic("vec: no AVX2 loops in this build")
+}

@@ -54,6 +54,11 @@ func TestBNLoops(t *testing.T) {
 				return y
 			})
 		}
+		each(t, "BNScale", func() []float32 {
+			y := make([]float32, rows*c)
+			BNScale(dy, y, rows, c, coef)
+			return y
+		})
 		each(t, "BNGradSums", func() []float32 {
 			s, q := append([]float64(nil), s0...), append([]float64(nil), q0...)
 			BNGradSums(x, dy, rows, c, mean, invstd, s, q)
@@ -69,6 +74,12 @@ func TestBNLoops(t *testing.T) {
 		BNApply(x, y, rows, c, mean, invstd, g, b)
 		if want := float32((float64(x[c-1])-mean[c-1])*invstd[c-1]*g[c-1] + b[c-1]); y[c-1] != want {
 			t.Errorf("c=%d: BNApply y = %v, want %v", c, y[c-1], want)
+		}
+		BNScale(dy, y, rows, c, coef)
+		for i, v := range y {
+			if want := float32(float64(dy[i]) * coef[i%c]); v != want {
+				t.Fatalf("c=%d: BNScale y[%d] = %v, want %v", c, i, v, want)
+			}
 		}
 		BNAffine(x, y, rows, c, g, b, true)
 		for i, v := range y {
