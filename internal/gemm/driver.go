@@ -503,7 +503,16 @@ func packA[T float](kern *kernel[T], dst []T, trans bool, a []T, lda, i0, mc, p0
 		mr := min(MR, mc-q)
 		pan := dst[q*kc : q*kc+MR*kc]
 		if trans {
-			// op(A)[i][p] = a[p*lda+i]: each step p is a contiguous run of rows.
+			// op(A)[i][p] = a[p*lda+i]: each step p is a contiguous run of
+			// rows. For float32, one strided copy takes them all (copy
+			// would call memmove for each run of a few values).
+			if a32, ok := any(a).([]float32); ok {
+				if mr < MR {
+					clear(pan)
+				}
+				vec.CopyStrided(any(pan).([]float32), MR, a32[p0*lda+i0+q:], vec.Strided{Blocks: kc, C: mr, Stride: lda})
+				continue
+			}
 			for p := 0; p < kc; p++ {
 				src := a[(p0+p)*lda+i0+q:]
 				d := pan[p*MR : p*MR+MR]
