@@ -55,6 +55,12 @@ func SumRows(acc, x []float32, rows, xs int) {
 	}
 	need("SumRows", (rows-1)*xs+c, len(x))
 	if vector() {
+		if c <= 32 {
+			// Few columns: sums in registers (a masked store per row
+			// stalls the next row's load on AMD's cores).
+			sumRowsRegAVX2(&acc[0], &x[0], rows, xs, c)
+			return
+		}
 		sumRowsAVX2(&acc[0], &x[0], rows, xs, c)
 		return
 	}

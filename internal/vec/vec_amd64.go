@@ -19,6 +19,9 @@ func reluGradAVX2(dst, dy, x *float32, n int)
 func addAVX2(acc, x *float32, n int)
 
 //go:noescape
+func sumRowsRegAVX2(acc, x *float32, rows, xs, c int)
+
+//go:noescape
 func maxStridedAVX2(acc *float32, as int, x *float32, xs int, blocks, c int)
 
 //go:noescape

@@ -456,3 +456,75 @@ sr_next:
 	JNZ  sr_row
 	VZEROUPPER
 	RET
+
+// func sumRowsRegAVX2(acc, x *float32, rows, xs, c int)
+// SumRows for c ≤ 32: the sums stay in Y0–Y3 across the rows (chunk i
+// under a mask of its min(max(c−8i, 0), 8) lanes) and are stored once, so
+// that no row waits on the last one's store.
+TEXT ·sumRowsRegAVX2(SB), NOSPLIT, $0-40
+	MOVQ acc+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ rows+16(FP), BX
+	MOVQ xs+24(FP), R10
+	SHLQ $2, R10
+	MOVQ c+32(FP), R12
+	LEAQ tailmask<>(SB), AX
+	MOVQ $8, R13
+	MOVQ R12, CX
+	CMPQ CX, R13
+	CMOVQGT R13, CX
+	MOVQ $8, DX
+	SUBQ CX, DX
+	VMOVDQU (AX)(DX*4), Y10
+	MOVQ R12, CX
+	SUBQ $8, CX
+	XORQ R11, R11
+	CMPQ CX, R11
+	CMOVQLT R11, CX
+	CMPQ CX, R13
+	CMOVQGT R13, CX
+	MOVQ $8, DX
+	SUBQ CX, DX
+	VMOVDQU (AX)(DX*4), Y11
+	MOVQ R12, CX
+	SUBQ $16, CX
+	XORQ R11, R11
+	CMPQ CX, R11
+	CMOVQLT R11, CX
+	CMPQ CX, R13
+	CMOVQGT R13, CX
+	MOVQ $8, DX
+	SUBQ CX, DX
+	VMOVDQU (AX)(DX*4), Y12
+	MOVQ R12, CX
+	SUBQ $24, CX
+	XORQ R11, R11
+	CMPQ CX, R11
+	CMOVQLT R11, CX
+	CMPQ CX, R13
+	CMOVQGT R13, CX
+	MOVQ $8, DX
+	SUBQ CX, DX
+	VMOVDQU (AX)(DX*4), Y13
+	VMASKMOVPS 0(DI), Y10, Y0
+	VMASKMOVPS 32(DI), Y11, Y1
+	VMASKMOVPS 64(DI), Y12, Y2
+	VMASKMOVPS 96(DI), Y13, Y3
+srr_row:
+	VMASKMOVPS 0(SI), Y10, Y4
+	VADDPS     Y4, Y0, Y0
+	VMASKMOVPS 32(SI), Y11, Y5
+	VADDPS     Y5, Y1, Y1
+	VMASKMOVPS 64(SI), Y12, Y6
+	VADDPS     Y6, Y2, Y2
+	VMASKMOVPS 96(SI), Y13, Y7
+	VADDPS     Y7, Y3, Y3
+	ADDQ       R10, SI
+	DECQ       BX
+	JNZ        srr_row
+	VMASKMOVPS Y0, Y10, 0(DI)
+	VMASKMOVPS Y1, Y11, 32(DI)
+	VMASKMOVPS Y2, Y12, 64(DI)
+	VMASKMOVPS Y3, Y13, 96(DI)
+	VZEROUPPER
+	RET

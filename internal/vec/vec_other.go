@@ -8,6 +8,8 @@ func reluAVX2(dst, src *float32, n int)       { panic("vec: no AVX2 loops in thi
 func reluGradAVX2(dst, dy, x *float32, n int) { panic("vec: no AVX2 loops in this build") }
 func addAVX2(acc, x *float32, n int)          { panic("vec: no AVX2 loops in this build") }
 
+func sumRowsRegAVX2(acc, x *float32, rows, xs, c int) { panic("vec: no AVX2 loops in this build") }
+
 func maxStridedAVX2(acc *float32, as int, x *float32, xs int, blocks, c int) {
 	panic("vec: no AVX2 loops in this build")
 }

@@ -193,7 +193,7 @@ func TestRowsOp(t *testing.T) {
 
 func TestSumRows(t *testing.T) {
 	r := rand.New(rand.NewSource(6))
-	for _, c := range []int{1, 6, 8, 16, 21} {
+	for _, c := range []int{1, 6, 8, 9, 16, 21, 32, 33, 40} {
 		xs := c + 3
 		x, acc0 := sample(r, 7*xs), sample(r, c)
 		each(t, "SumRows", func() []float32 {
