@@ -12,7 +12,9 @@ func BiasAct(y, bias []float32, relu bool) {
 		return
 	}
 	if vector() {
-		biasActAVX2(&y[0], &bias[0], rows, o, relu)
+		if !flatRows(y, y, bias, rows, RowAdd, relu) {
+			biasActAVX2(&y[0], &bias[0], rows, o, relu)
+		}
 		return
 	}
 	for r := 0; r < rows; r++ {

@@ -22,6 +22,9 @@ func addAVX2(acc, x *float32, n int)
 func sumRowsRegAVX2(acc, x *float32, rows, xs, c int)
 
 //go:noescape
+func patternOpAVX2(y, x, p *float32, n, plen, op int, relu bool)
+
+//go:noescape
 func maxStridedAVX2(acc *float32, as int, x *float32, xs int, blocks, c int)
 
 //go:noescape

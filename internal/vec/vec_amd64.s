@@ -528,3 +528,39 @@ srr_row:
 	VMASKMOVPS Y3, Y13, 96(DI)
 	VZEROUPPER
 	RET
+
+// func patternOpAVX2(y, x, p *float32, n, plen, op int, relu bool)
+// y[i] = x[i] op p[i mod plen] for i < n (n and plen multiples of 8), then
+// max(·, 0) under relu: rows of a few channels, as one flat loop whose
+// vector of b values repeats every plen elements (no masked store a row).
+TEXT ·patternOpAVX2(SB), NOSPLIT, $0-49
+	MOVQ    y+0(FP), R8
+	MOVQ    x+8(FP), R9
+	MOVQ    p+16(FP), DX
+	MOVQ    n+24(FP), CX
+	MOVQ    plen+32(FP), R12
+	SHLQ    $2, R12
+	MOVQ    op+40(FP), R13
+	MOVBQZX relu+48(FP), R10
+	VXORPS  Y15, Y15, Y15
+	XORQ    R11, R11
+po_loop:
+	VMOVUPS (R9), Y0
+	VMOVUPS (DX)(R11*1), Y1
+	CALL    rowop<>(SB)
+	TESTQ   R10, R10
+	JZ      po_store
+	VMAXPS  Y0, Y15, Y0 // 0 > v ? 0 : v
+po_store:
+	VMOVUPS Y0, (R8)
+	ADDQ    $32, R8
+	ADDQ    $32, R9
+	ADDQ    $32, R11
+	CMPQ    R11, R12
+	JLT     po_next
+	XORQ    R11, R11
+po_next:
+	SUBQ    $8, CX
+	JNZ     po_loop
+	VZEROUPPER
+	RET

@@ -10,6 +10,10 @@ func addAVX2(acc, x *float32, n int)          { panic("vec: no AVX2 loops in thi
 
 func sumRowsRegAVX2(acc, x *float32, rows, xs, c int) { panic("vec: no AVX2 loops in this build") }
 
+func patternOpAVX2(y, x, p *float32, n, plen, op int, relu bool) {
+	panic("vec: no AVX2 loops in this build")
+}
+
 func maxStridedAVX2(acc *float32, as int, x *float32, xs int, blocks, c int) {
 	panic("vec: no AVX2 loops in this build")
 }

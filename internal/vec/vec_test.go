@@ -147,7 +147,7 @@ func BenchmarkMax(b *testing.B) {
 
 func TestBiasAct(t *testing.T) {
 	r := rand.New(rand.NewSource(3))
-	for _, o := range []int{1, 5, 8, 13, 32, 40} {
+	for _, o := range []int{1, 3, 5, 6, 8, 13, 31, 32, 40} {
 		for _, relu := range []bool{false, true} {
 			y0, b := sample(r, 7*o), sample(r, o)
 			each(t, "BiasAct", func() []float32 {
@@ -172,7 +172,7 @@ func TestBiasAct(t *testing.T) {
 
 func TestRowsOp(t *testing.T) {
 	r := rand.New(rand.NewSource(5))
-	for _, o := range []int{1, 6, 8, 16, 21} {
+	for _, o := range []int{1, 6, 8, 10, 16, 21, 31, 33} {
 		x, b := sample(r, 5*o), sample(r, o)
 		for _, op := range []RowOp{RowAdd, RowSub, RowRSub, RowMul} {
 			each(t, "RowsOp", func() []float32 {
