@@ -11,11 +11,13 @@ import (
 )
 
 // determinismShapes have odd sizes around every kernel's tile (4×4, 6×16,
-// 12×32), depths past one K block (blockK), matrix-vector products, and
-// products big enough to be split into several units per thread.
+// 12×32), depths past one K block (blockK), matrix-vector products,
+// products big enough to be split into several units per thread, and one
+// with several row blocks and a small B, which packs B for the whole depth
+// (wholeK).
 var determinismShapes = [][3]int{
 	{1, 37, 300}, {45, 1, 513}, {1, 1, 77}, {5, 7, 3}, {13, 33, 257}, {25, 65, 600},
-	{97, 31, 7}, {130, 70, 260}, {7, 300, 129}, {333, 129, 301},
+	{97, 31, 7}, {130, 70, 260}, {7, 300, 129}, {333, 129, 301}, {400, 20, 300},
 }
 
 // orderRef computes C the way every kernel must: each element is a chain of
@@ -247,6 +249,40 @@ func TestRowChunksMatchWhole(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// The whole-depth order (wholeK) is taken where its conditions hold and
+// gives the bits of the usual one, serially and split across threads.
+func TestWholeKSameBits(t *testing.T) {
+	defer splitSmall()()
+	oldThreads := parallel.NumThreads()
+	defer parallel.SetNumThreads(oldThreads)
+	r := rand.New(rand.NewPCG(5, 6))
+	const m, n, k = 1000, 128, 784 // the MNIST MLP's predict
+	a, b := randSlice32(r, m*k), randSlice32(r, k*n)
+	for _, kern := range kernels32() {
+		p := call[float32]{kern: kern, m: m, n: n, k: k, lda: k, ldb: n, ldc: n}
+		_, directB := p.direct()
+		if !p.wholeK(directB) {
+			t.Fatalf("kernel %s: %dx%dx%d does not take the whole-depth order", kern.name, m, n, k)
+		}
+		for _, threads := range []int{1, 2} {
+			parallel.SetNumThreads(threads)
+			var want, got []float32
+			for _, off := range []bool{true, false} {
+				noWholeK = off
+				c := make([]float32, m*n)
+				withKernel(kern, nil, func() { Sgemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n) })
+				if off {
+					want = c
+				} else {
+					got = c
+				}
+			}
+			noWholeK = false
+			sameBits32(t, fmt.Sprintf("kernel %s threads %d", kern.name, threads), got, want)
 		}
 	}
 }
