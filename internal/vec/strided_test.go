@@ -96,7 +96,11 @@ func TestStridedMatchesBlocks(t *testing.T) {
 
 func TestCopyStrided(t *testing.T) {
 	r := rand.New(rand.NewSource(4))
-	for _, s := range []Strided{{1, 8, 8}, {3, 5, 3}, {4, 15, 3}, {5, 19, 40}, {2, 1, 1}, {7, 96, 32}} {
+	cases := []Strided{{1, 8, 8}, {3, 5, 3}, {4, 15, 3}, {5, 19, 40}, {2, 1, 1}, {7, 96, 32}}
+	for c := 1; c <= 34; c++ { // every block length with a loop of its own, and past them
+		cases = append(cases, Strided{6, c, 3}, Strided{3, c, c + 5})
+	}
+	for _, s := range cases {
 		src := sample(r, (s.Blocks-1)*s.Stride+s.C)
 		ds := s.C + 2
 		each(t, "CopyStrided", func() []float32 {

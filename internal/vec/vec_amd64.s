@@ -302,6 +302,75 @@ TEXT ·copyStridedAVX2(SB), NOSPLIT, $0-48
 	MOVQ $8, DX
 	SUBQ R13, DX
 	VMOVDQU (AX)(DX*4), Y14
+	// Blocks of 4 to 32 elements (im2col's runs of taps × channels) take
+	// loops of their own without an inner loop or branches: whole vectors
+	// from the start and one more ending at the block's end, overlapping.
+	MOVQ n+40(FP), CX
+	CMPQ CX, $4
+	JLT  cs_block
+	CMPQ CX, $32
+	JGT  cs_block
+	MOVQ CX, R14
+	SHLQ $2, R14
+	CMPQ CX, $8
+	JLT  cs_small4
+	SUBQ $32, R14           // byte offset of the last whole vector
+	CMPQ CX, $16
+	JLE  cs_small16
+	CMPQ CX, $24
+	JLE  cs_small24
+cs_small32:
+	VMOVUPS (SI), Y0
+	VMOVUPS 32(SI), Y1
+	VMOVUPS 64(SI), Y2
+	VMOVUPS (SI)(R14*1), Y3
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, (DI)(R14*1)
+	ADDQ    R10, DI
+	ADDQ    R11, SI
+	DECQ    BX
+	JNZ     cs_small32
+	VZEROUPPER
+	RET
+cs_small24:
+	VMOVUPS (SI), Y0
+	VMOVUPS 32(SI), Y1
+	VMOVUPS (SI)(R14*1), Y2
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, (DI)(R14*1)
+	ADDQ    R10, DI
+	ADDQ    R11, SI
+	DECQ    BX
+	JNZ     cs_small24
+	VZEROUPPER
+	RET
+cs_small16:
+	VMOVUPS (SI), Y0
+	VMOVUPS (SI)(R14*1), Y1
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, (DI)(R14*1)
+	ADDQ    R10, DI
+	ADDQ    R11, SI
+	DECQ    BX
+	JNZ     cs_small16
+	VZEROUPPER
+	RET
+cs_small4:
+	SUBQ    $16, R14        // 4 to 7 elements: two 4-element moves
+cs_small4_loop:
+	VMOVUPS (SI), X0
+	VMOVUPS (SI)(R14*1), X1
+	VMOVUPS X0, (DI)
+	VMOVUPS X1, (DI)(R14*1)
+	ADDQ    R10, DI
+	ADDQ    R11, SI
+	DECQ    BX
+	JNZ     cs_small4_loop
+	VZEROUPPER
+	RET
 cs_block:
 	MOVQ  DI, R8
 	MOVQ  SI, R9
