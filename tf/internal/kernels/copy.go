@@ -3,6 +3,7 @@ package kernels
 import (
 	"fmt"
 
+	"github.com/tensorgo/tensorgo/internal/vec"
 	"github.com/tensorgo/tensorgo/tensor"
 )
 
@@ -21,6 +22,13 @@ func Concat(dst *tensor.Tensor, xs []*tensor.Tensor, axis int) {
 	off := 0
 	for _, x := range xs {
 		w := x.Shape()[axis] * inner
+		if d, ok := dst.Data().([]float32); ok && w > 0 && outer > 0 {
+			// One strided copy an input (Inception's channel concats: a
+			// run of a few channels for every pixel).
+			vec.CopyStrided(d[off:], rowOut, x.Float32s(), vec.Strided{Blocks: outer, C: w, Stride: w})
+			off += w
+			continue
+		}
 		for o := 0; o < outer; o++ {
 			CopyRange(dst, o*rowOut+off, x, o*w, w)
 		}
@@ -60,6 +68,14 @@ func SliceCopy(small, big *tensor.Tensor, begin []int, add bool) {
 	}
 	bst := bs.Strides()
 	n := ss[r-1]
+	if d, ok := small.Data().([]float32); ok && !add && r >= 2 && wholeInner(ss, bs, begin) {
+		// The block spans every dimension but the first and last whole:
+		// its rows are evenly spaced in big, one strided copy.
+		off := begin[0]*bst[0] + begin[r-1]
+		rows := small.Size() / n
+		vec.CopyStrided(d, n, big.Float32s()[off:], vec.Strided{Blocks: rows, C: n, Stride: bs[r-1]})
+		return
+	}
 	var idx [16]int
 	for so := 0; so < small.Size(); so += n {
 		bo := 0
@@ -235,4 +251,15 @@ func ScatterAddRows(dst, dy, ids *tensor.Tensor) error {
 		AddRange(dst, int(k)*width, dy, i*width, width)
 	}
 	return nil
+}
+
+// wholeInner reports whether a block of shape ss at begin covers dimensions
+// 1 … r−2 of shape bs whole.
+func wholeInner(ss, bs tensor.Shape, begin []int) bool {
+	for k := 1; k < len(ss)-1; k++ {
+		if ss[k] != bs[k] || begin[k] != 0 {
+			return false
+		}
+	}
+	return true
 }
