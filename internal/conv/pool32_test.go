@@ -60,6 +60,11 @@ func TestMaxPool32MatchesDirect(t *testing.T) {
 		{[4]int{2, 5, 6, 3}, [2]int{3, 2}, [2]int{1, 1}, Valid},
 		{[4]int{1, 4, 4, 300}, [2]int{2, 2}, [2]int{1, 2}, Same},
 		{[4]int{1, 3, 4, 1100}, [2]int{2, 3}, [2]int{1, 1}, Same}, // channels in chunks
+		// Inception10's 3×3 stride-1 "SAME" pools, channels a multiple of 8
+		// (whole window rows at once), and a "VALID" one.
+		{[4]int{2, 6, 7, 16}, [2]int{3, 3}, [2]int{1, 1}, Same},
+		{[4]int{1, 5, 6, 8}, [2]int{3, 3}, [2]int{1, 1}, Valid},
+		{[4]int{1, 6, 9, 24}, [2]int{2, 5}, [2]int{2, 2}, Same},
 		// Windows that tile: rows and columns past the last window, and a
 		// "SAME" padding before the first.
 		{[4]int{2, 7, 5, 19}, [2]int{2, 2}, [2]int{2, 2}, Valid},
@@ -119,19 +124,34 @@ func TestMaxPool32MatchesDirect(t *testing.T) {
 	}
 }
 
+// BenchmarkMaxPoolGrad32 is the gradient of the MNIST CNN's 2×2 pool and
+// of Inception10's 3×3 stride-1 "SAME" pool at batch 32, from MaxPool's y
+// (relu-like inputs: a quarter of them zero, so that windows tie).
 func BenchmarkMaxPoolGrad32(b *testing.B) {
-	p, _ := NewPoolParams([4]int{32, 26, 26, 32}, [2]int{2, 2}, [2]int{2, 2}, Valid)
-	r := rand.New(rand.NewPCG(1, 2))
-	x, dy, dx := make([]float32, p.InSize()), make([]float32, p.OutSize()), make([]float32, p.InSize())
-	for i := range x {
-		x[i] = r.Float32() - 0.5
-	}
-	var ws PoolWorkspace[float32]
-	y := make([]float32, p.OutSize())
-	MaxPool(&p, x, y, &ws)
-	b.ReportAllocs()
-	for i := 0; i < b.N; i++ {
-		MaxPoolGrad(&p, x, y, dy, dx, &ws)
+	for _, c := range []struct {
+		name        string
+		in          [4]int
+		win, stride [2]int
+		pad         Padding
+	}{
+		{"mnist2x2", [4]int{32, 26, 26, 32}, [2]int{2, 2}, [2]int{2, 2}, Valid},
+		{"inception3x3s1", [4]int{32, 16, 16, 64}, [2]int{3, 3}, [2]int{1, 1}, Same},
+	} {
+		p, _ := NewPoolParams(c.in, c.win, c.stride, c.pad)
+		r := rand.New(rand.NewPCG(1, 2))
+		x, dy, dx := make([]float32, p.InSize()), make([]float32, p.OutSize()), make([]float32, p.InSize())
+		for i := range x {
+			x[i] = max(0, r.Float32()-0.25)
+		}
+		var ws PoolWorkspace[float32]
+		y := make([]float32, p.OutSize())
+		MaxPool(&p, x, y, &ws)
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				MaxPoolGrad(&p, x, y, dy, dx, &ws)
+			}
+		})
 	}
 }
 
