@@ -18,25 +18,31 @@ func BenchmarkMNISTCNNConv(b *testing.B) {
 		{"lenet2", [4]int{32, 14, 14, 6}, [4]int{5, 5, 6, 16}, Valid},
 	} {
 		p, _ := NewParams(c.in, c.f, [2]int{1, 1}, [2]int{1, 1}, c.pad, 1)
-		x, w := make([]float32, p.InSize()), make([]float32, p.FilterSize())
-		y, dx, dw := make([]float32, p.OutSize()), make([]float32, p.InSize()), make([]float32, p.FilterSize())
-		var ws Workspace[float32]
-		b.Run(c.name+"/forward", func(b *testing.B) {
-			for b.Loop() {
-				Forward(&p, x, w, nil, y, Relu, &ws)
-			}
-		})
-		b.Run(c.name+"/input", func(b *testing.B) {
-			for b.Loop() {
-				BackwardInput(&p, y, w, dx, &ws)
-			}
-		})
-		b.Run(c.name+"/filter", func(b *testing.B) {
-			for b.Loop() {
-				BackwardFilter(&p, x, y, dw, nil, &ws)
-			}
-		})
+		benchPasses(b, c.name, &p, nil, Relu)
 	}
+}
+
+// benchPasses times the three passes of the convolution p (forward with
+// bias and act, input gradient, filter gradient) as sub-benchmarks of name.
+func benchPasses(b *testing.B, name string, p *Params, bias []float32, act Activation) {
+	x, w := make([]float32, p.InSize()), make([]float32, p.FilterSize())
+	y, dx, dw := make([]float32, p.OutSize()), make([]float32, p.InSize()), make([]float32, p.FilterSize())
+	var ws Workspace[float32]
+	b.Run(name+"/forward", func(b *testing.B) {
+		for b.Loop() {
+			Forward(p, x, w, bias, y, act, &ws)
+		}
+	})
+	b.Run(name+"/input", func(b *testing.B) {
+		for b.Loop() {
+			BackwardInput(p, y, w, dx, &ws)
+		}
+	})
+	b.Run(name+"/filter", func(b *testing.B) {
+		for b.Loop() {
+			BackwardFilter(p, x, y, dw, nil, &ws)
+		}
+	})
 }
 
 // BenchmarkWinograd compares F(2×2, 3×3) with im2col on the 3×3
@@ -109,23 +115,6 @@ func BenchmarkInception10Conv(b *testing.B) {
 		{"b2b_8x128_1x1_x4", 8, 128, 1, 32, 1},
 	} {
 		p, _ := NewParams([4]int{32, c.side, c.side, c.cin}, [4]int{c.k, c.k, c.cin, c.o}, [2]int{c.stride, c.stride}, [2]int{1, 1}, Same, 1)
-		x, w, bias := make([]float32, p.InSize()), make([]float32, p.FilterSize()), make([]float32, c.o)
-		y, dx, dw := make([]float32, p.OutSize()), make([]float32, p.InSize()), make([]float32, p.FilterSize())
-		var ws Workspace[float32]
-		b.Run(c.name+"/forward", func(b *testing.B) {
-			for b.Loop() {
-				Forward(&p, x, w, bias, y, Linear, &ws)
-			}
-		})
-		b.Run(c.name+"/input", func(b *testing.B) {
-			for b.Loop() {
-				BackwardInput(&p, y, w, dx, &ws)
-			}
-		})
-		b.Run(c.name+"/filter", func(b *testing.B) {
-			for b.Loop() {
-				BackwardFilter(&p, x, y, dw, nil, &ws)
-			}
-		})
+		benchPasses(b, c.name, &p, make([]float32, c.o), Linear)
 	}
 }
