@@ -58,7 +58,16 @@ func init() {
 		return nil
 	})
 	refKernel("FusedBatchNormInferenceGrad", func(op *Operation, in, out []*tensor.Tensor) error {
-		ref.BatchNormInferGrad(in[0], in[1], in[2], in[3], in[4], op.aFloat(0), out[0], out[1], out[2])
+		dy := in[1]
+		if len(in) > 5 { // the ReLU form: dy where the output is positive
+			dy = in[1].Clone()
+			for i := 0; i < dy.Size(); i++ {
+				if !(in[5].Float(i) > 0) {
+					dy.SetFloat(i, 0)
+				}
+			}
+		}
+		ref.BatchNormInferGrad(in[0], dy, in[2], in[3], in[4], op.aFloat(0), out[0], out[1], out[2])
 		return nil
 	})
 	refKernel("FusedBatchNormInference", func(op *Operation, in, out []*tensor.Tensor) error {

@@ -128,7 +128,7 @@ func init() {
 	})
 	// FusedBatchNormGrad(x, dy, gamma, mean, variance) gives dx, dgamma and
 	// dbeta of FusedBatchNorm's y. It has no gradient of its own.
-	registerNormGrad("FusedBatchNormGrad", eps, conv.BatchNormGrad[float32], conv.BatchNormGrad[float64])
+	registerNormGrad("FusedBatchNormGrad", eps, trainGrad[float32], trainGrad[float64])
 	// activation is "" or "Relu": Relu(FusedBatchNormInference(...)) in a
 	// graph builds the op with the ReLU in its output pass (see fuseRelu).
 	RegisterOp(&OpDef{Type: "FusedBatchNormInference", Attrs: []AttrDef{eps[0], {"activation", AttrString, ""}},
@@ -161,12 +161,16 @@ func init() {
 		// statistics are not trained) are built from ops.
 		Grad: func(op *Operation, dys []*Tensor, need []bool) []*Tensor {
 			x, gamma, mean, variance, dy := op.inputs[0], op.inputs[1], op.inputs[3], op.inputs[4], dys[0]
-			if op.aString(normActivation) == "Relu" {
-				dy = reluGrad(dy, out0(op)) // y > 0 exactly where the normalised value is
-			}
+			relu := op.aString(normActivation) == "Relu"
 			out := make([]*Tensor, 5)
 			if need[0] || need[1] || need[2] {
-				g := applyStateN("FusedBatchNormInferenceGrad", attrs{op.attrVals[0]}, &normState{}, x, dy, gamma, mean, variance)
+				ins := []*Tensor{x, dy, gamma, mean, variance}
+				if relu {
+					// The ReLU's gradient in the same passes: dy counts
+					// where y > 0, exactly where the normalised value is.
+					ins = append(ins, out0(op))
+				}
+				g := applyStateN("FusedBatchNormInferenceGrad", attrs{op.attrVals[0]}, &normState{}, ins...)
 				for i := 0; i < 3; i++ {
 					if need[i] {
 						out[i] = g[i]
@@ -175,6 +179,9 @@ func init() {
 			}
 			if !need[3] && !need[4] {
 				return out
+			}
+			if relu {
+				dy = reluGrad(dy, out0(op))
 			}
 			r := Rsqrt(Add(variance, scalarLike(x, op.aFloat(0))))
 			s := Mul(gamma, r)
@@ -189,23 +196,35 @@ func init() {
 			return out
 		},
 	})
-	// FusedBatchNormInferenceGrad(x, dy, gamma, mean, variance) gives dx,
-	// dgamma and dbeta of FusedBatchNormInference's y. It has no gradient
-	// of its own.
+	// FusedBatchNormInferenceGrad(x, dy, gamma, mean, variance[, y]) gives
+	// dx, dgamma and dbeta of FusedBatchNormInference's y; with a sixth
+	// input, the output y of the op with a ReLU, dy is the ReLU's output
+	// gradient. It has no gradient of its own.
 	registerNormGrad("FusedBatchNormInferenceGrad", eps, conv.BatchNormInferGrad[float32], conv.BatchNormInferGrad[float64])
 }
 
-// normGradKernel is a batch-normalisation gradient kernel of internal/conv.
-type normGradKernel[T conv.Float] func(x, dy, gamma, mean, variance []T, eps float64, rows, c int, dx, dgamma, dbeta []T, ws *conv.NormWorkspace[T])
+// normGradKernel is a batch-normalisation gradient kernel of internal/conv;
+// relu is nil but for FusedBatchNormInferenceGrad's ReLU form.
+type normGradKernel[T conv.Float] func(x, dy, relu, gamma, mean, variance []T, eps float64, rows, c int, dx, dgamma, dbeta []T, ws *conv.NormWorkspace[T])
+
+// trainGrad is conv.BatchNormGrad as a normGradKernel (it has no ReLU
+// form).
+func trainGrad[T conv.Float](x, dy, _, gamma, mean, variance []T, eps float64, rows, c int, dx, dgamma, dbeta []T, ws *conv.NormWorkspace[T]) {
+	conv.BatchNormGrad(x, dy, gamma, mean, variance, eps, rows, c, dx, dgamma, dbeta, ws)
+}
 
 // registerNormGrad registers a gradient op of batch normalisation, (x,
-// dy, gamma, mean, variance) → (dx, dgamma, dbeta), run by k32 or k64.
+// dy, gamma, mean, variance[, relu]) → (dx, dgamma, dbeta), run by k32 or
+// k64.
 func registerNormGrad(typ string, eps []AttrDef, k32 normGradKernel[float32], k64 normGradKernel[float64]) {
 	RegisterOp(&OpDef{Type: typ, Attrs: eps,
 		Infer: func(op *Operation, in []TensorSpec) []TensorSpec {
 			c := normInfer(op, in, []int{2, 3, 4})
 			if !in[0].Shape.CompatibleWith(in[1].Shape) || in[0].DType != in[1].DType {
 				shapePanic(op, in, "the output gradient must have the input's shape")
+			}
+			if len(in) > 5 && (len(in) > 6 || typ != "FusedBatchNormInferenceGrad" || !in[0].Shape.CompatibleWith(in[5].Shape) || in[0].DType != in[5].DType) {
+				shapePanic(op, in, "a sixth input (FusedBatchNormInferenceGrad's ReLU output) must have the input's shape")
 			}
 			v := TensorSpec{in[0].DType, tensor.Shape{c}}
 			return []TensorSpec{in[0], v, v}
@@ -217,10 +236,18 @@ func registerNormGrad(typ string, eps []AttrDef, k32 normGradKernel[float32], k6
 			defer st.mu.Unlock()
 			e := op.aFloat(0)
 			if in[0].DType() == Float32 {
-				k32(in[0].Float32s(), in[1].Float32s(), in[2].Float32s(), in[3].Float32s(), in[4].Float32s(), e, rows, c,
+				var relu []float32
+				if len(in) > 5 {
+					relu = in[5].Float32s()
+				}
+				k32(in[0].Float32s(), in[1].Float32s(), relu, in[2].Float32s(), in[3].Float32s(), in[4].Float32s(), e, rows, c,
 					out[0].Float32s(), out[1].Float32s(), out[2].Float32s(), &st.w32)
 			} else {
-				k64(in[0].Float64s(), in[1].Float64s(), in[2].Float64s(), in[3].Float64s(), in[4].Float64s(), e, rows, c,
+				var relu []float64
+				if len(in) > 5 {
+					relu = in[5].Float64s()
+				}
+				k64(in[0].Float64s(), in[1].Float64s(), relu, in[2].Float64s(), in[3].Float64s(), in[4].Float64s(), e, rows, c,
 					out[0].Float64s(), out[1].Float64s(), out[2].Float64s(), &st.w64)
 			}
 			return nil

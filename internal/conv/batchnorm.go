@@ -30,6 +30,7 @@ type NormWorkspace[T Float] struct {
 	inferGradFn     func(lo, hi int)
 	m               float64
 	relu            bool // BatchNormInfer's activation
+	reluY           []T  // BatchNormInferGrad's ReLU output, or nil
 }
 
 func (ws *NormWorkspace[T]) bind(rows, c int) {
@@ -56,7 +57,7 @@ func (ws *NormWorkspace[T]) bind(rows, c int) {
 // rows32 returns rows [lo, hi) of v (c channels) as []float32 when T is
 // float32, else nil.
 func rows32[T Float](v []T, lo, hi, c int) []float32 {
-	if f, ok := any(v).([]float32); ok {
+	if f, ok := any(v).([]float32); ok && f != nil {
 		return f[lo*c : hi*c]
 	}
 	return nil
@@ -174,13 +175,16 @@ func (ws *NormWorkspace[T]) gradSums(lo, hi int) {
 		clear(q)
 		r0, r1 := b*bnBlock, min(ws.rows, (b+1)*bnBlock)
 		if x := rows32(ws.x, r0, r1, c); x != nil {
-			vec.BNGradSums(x, rows32(ws.dy, r0, r1, c), r1-r0, c, ws.mean, ws.invstd, s, q)
+			vec.BNGradSums(x, rows32(ws.dy, r0, r1, c), rows32(ws.reluY, r0, r1, c), r1-r0, c, ws.mean, ws.invstd, s, q)
 			continue
 		}
 		for r := r0; r < r1; r++ {
 			x, dy := ws.x[r*c:(r+1)*c], ws.dy[r*c:(r+1)*c]
 			for j := range x {
 				g := float64(dy[j])
+				if ws.reluY != nil && !(ws.reluY[r*c+j] > 0) {
+					g = 0
+				}
 				s[j] += g
 				q[j] += g * (float64(x[j]) - ws.mean[j]) * ws.invstd[j]
 			}
@@ -206,12 +210,16 @@ func (ws *NormWorkspace[T]) gradApply(lo, hi int) {
 // BatchNormInferGrad computes the gradients of BatchNormInfer's y with
 // respect to x, gamma and beta, given dy: with r = 1/sqrt(var + eps) and
 // x̂ = (x − mean)·r, dx = dy·gamma·r, dgamma = Σ dy·x̂ and dbeta = Σ dy
-// (the statistics are constants here). dgamma and dbeta may be nil.
-func BatchNormInferGrad[T Float](x, dy, gamma, mean, variance []T, eps float64, rows, c int, dx, dgamma, dbeta []T, ws *NormWorkspace[T]) {
-	if len(x) < rows*c || len(dy) < rows*c || len(dx) < rows*c || len(mean) < c || len(variance) < c {
+// (the statistics are constants here). dgamma and dbeta may be nil. When
+// relu is not nil it is the output of BatchNormInfer with act Relu, and dy
+// that of the ReLU: dy counts as zero where relu > 0 fails.
+func BatchNormInferGrad[T Float](x, dy, relu, gamma, mean, variance []T, eps float64, rows, c int, dx, dgamma, dbeta []T, ws *NormWorkspace[T]) {
+	if len(x) < rows*c || len(dy) < rows*c || len(dx) < rows*c || len(mean) < c || len(variance) < c || (relu != nil && len(relu) < rows*c) {
 		panic(fmt.Sprintf("conv: BatchNormInferGrad: buffers too small for %d rows of %d channels", rows, c))
 	}
 	ws.gradStart(x, dy, dx, gamma, mean, variance, eps, rows, c)
+	ws.reluY = relu
+	defer func() { ws.reluY = nil }()
 	if ws.inferGradFn == nil {
 		ws.inferGradFn = ws.inferGrad
 	}
@@ -256,12 +264,15 @@ func (ws *NormWorkspace[T]) gradSumsInto(dgamma, dbeta []T) {
 func (ws *NormWorkspace[T]) inferGrad(lo, hi int) {
 	c := ws.c
 	if dy32, ok := any(ws.dy).([]float32); ok {
-		vec.BNScale(dy32[lo*c:hi*c], any(ws.dx).([]float32)[lo*c:hi*c], hi-lo, c, ws.coef)
+		vec.BNScale(dy32[lo*c:hi*c], any(ws.dx).([]float32)[lo*c:hi*c], rows32(ws.reluY, lo, hi, c), hi-lo, c, ws.coef)
 		return
 	}
 	for r := lo; r < hi; r++ {
 		dy, dx := ws.dy[r*c:(r+1)*c], ws.dx[r*c:(r+1)*c]
 		for j, g := range dy {
+			if ws.reluY != nil && !(ws.reluY[r*c+j] > 0) {
+				g = 0
+			}
 			dx[j] = T(float64(g) * ws.coef[j])
 		}
 	}

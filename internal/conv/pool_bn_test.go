@@ -146,7 +146,7 @@ func refBN(x, gamma, beta []float64, eps float64, rows, c int) []float64 {
 
 func TestBatchNorm(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 10))
-	for _, sz := range [][2]int{{5, 3}, {600, 4}, {1, 2}} {
+	for _, sz := range [][2]int{{5, 3}, {600, 4}, {1, 2}, {9, 6}} {
 		rows, c := sz[0], sz[1]
 		x, gamma, beta := randSlice(r, rows*c), randSlice(r, c), randSlice(r, c)
 		const eps = 1e-3
@@ -224,14 +224,14 @@ func TestBatchNorm(t *testing.T) {
 			return s
 		}
 		loss = infer
-		BatchNormInferGrad(x, dy, gamma, mean, variance, eps, rows, c, dx, dg, db, &ws)
+		BatchNormInferGrad(x, dy, nil, gamma, mean, variance, eps, rows, c, dx, dg, db, &ws)
 		check("x (inference)", x, dx)
 		check("gamma (inference)", gamma, dg)
 		check("beta (inference)", beta, db)
 		// float32 against float64.
 		dx32, dg32, db32 := make([]float32, rows*c), make([]float32, c), make([]float32, c)
 		var ws32 NormWorkspace[float32]
-		BatchNormInferGrad(to32(x), to32(dy), to32(gamma), to32(mean), to32(variance), eps, rows, c, dx32, dg32, db32, &ws32)
+		BatchNormInferGrad(to32(x), to32(dy), nil, to32(gamma), to32(mean), to32(variance), eps, rows, c, dx32, dg32, db32, &ws32)
 		for i := range dx {
 			if math.Abs(float64(dx32[i])-dx[i]) > 1e-5*(1+math.Abs(dx[i])) {
 				t.Fatalf("%dx%d: float32 dx[%d] = %v, want %v", rows, c, i, dx32[i], dx[i])
@@ -240,6 +240,32 @@ func TestBatchNorm(t *testing.T) {
 		for j := range dg {
 			if math.Abs(float64(dg32[j])-dg[j]) > 1e-4*(1+math.Abs(dg[j])) || math.Abs(float64(db32[j])-db[j]) > 1e-4*(1+math.Abs(db[j])) {
 				t.Fatalf("%dx%d: float32 dgamma, dbeta[%d] = %v, %v, want %v, %v", rows, c, j, dg32[j], db32[j], dg[j], db[j])
+			}
+		}
+		// With a ReLU after it (relu = the ReLU's output), the gradients of
+		// dy zeroed where relu is not positive, bit for bit.
+		relu, masked := make([]float64, rows*c), make([]float64, rows*c)
+		for i := range relu {
+			relu[i] = max(0, float64(i%3)-1) // 0, 0, 1, ...
+			if relu[i] > 0 {
+				masked[i] = dy[i]
+			}
+		}
+		fdx, fdg, fdb := make([]float64, rows*c), make([]float64, c), make([]float64, c)
+		BatchNormInferGrad(x, dy, relu, gamma, mean, variance, eps, rows, c, fdx, fdg, fdb, &ws)
+		BatchNormInferGrad(x, masked, nil, gamma, mean, variance, eps, rows, c, dx, dg, db, &ws)
+		f32 := func(v []float64) []float32 { return to32(v) }
+		fdx32, fdg32, fdb32 := make([]float32, rows*c), make([]float32, c), make([]float32, c)
+		BatchNormInferGrad(to32(x), to32(dy), f32(relu), to32(gamma), to32(mean), to32(variance), eps, rows, c, fdx32, fdg32, fdb32, &ws32)
+		BatchNormInferGrad(to32(x), to32(masked), nil, to32(gamma), to32(mean), to32(variance), eps, rows, c, dx32, dg32, db32, &ws32)
+		for i := range dx {
+			if fdx[i] != dx[i] || fdx32[i] != dx32[i] {
+				t.Fatalf("%dx%d: with relu dx[%d] = %v, %v (float32), want %v, %v", rows, c, i, fdx[i], fdx32[i], dx[i], dx32[i])
+			}
+		}
+		for j := range dg {
+			if fdg[j] != dg[j] || fdb[j] != db[j] || fdg32[j] != dg32[j] || fdb32[j] != db32[j] {
+				t.Fatalf("%dx%d: with relu dgamma, dbeta[%d] differ", rows, c, j)
 			}
 		}
 	}
@@ -281,7 +307,7 @@ func TestPoolAndNormDeterministicNoAlloc(t *testing.T) {
 		BatchNormTrain(x, gamma, beta, 1e-3, rows, c, y, m, v, &nws)
 		BatchNormGrad(x, dy, gamma, m, v, 1e-3, rows, c, dx, dg, db, &nws)
 		BatchNormInfer(x, gamma, beta, m, v, 1e-3, rows, c, y, Linear, &nws)
-		BatchNormInferGrad(x, dy, gamma, m, v, 1e-3, rows, c, idx, idg, idb, &nws)
+		BatchNormInferGrad(x, dy, nil, gamma, m, v, 1e-3, rows, c, idx, idg, idb, &nws)
 		MaxPool(&pp, x[:pp.InSize()], py, &pws)
 		MaxPoolGrad(&pp, x[:pp.InSize()], nil, dy[:pp.OutSize()], pdx, &pws)
 		AvgPool(&pp, x[:pp.InSize()], py, &pws)

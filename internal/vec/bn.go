@@ -70,38 +70,64 @@ func BNAffine(x, y []float32, rows, c int, scale, shift []float64, relu bool) {
 }
 
 // BNScale sets y = float32(x·scale) channel by channel (the input gradient
-// of batch normalisation with fixed statistics).
-func BNScale(x, y []float32, rows, c int, scale []float64) {
+// of batch normalisation with fixed statistics). If relu is not nil, x
+// counts as zero where relu > 0 fails (see BNGradSums).
+func BNScale(x, y, relu []float32, rows, c int, scale []float64) {
 	need("BNScale", rows*c, len(x), len(y))
 	need("BNScale", c, len(scale))
+	if relu != nil {
+		need("BNScale", rows*c, len(relu))
+	}
 	c4 := bnCols(rows, c)
 	if c4 > 0 {
-		bnScaleAVX2(&x[0], &y[0], &scale[0], rows, c, c4)
+		if relu != nil {
+			bnScaleReluAVX2(&x[0], &y[0], &relu[0], &scale[0], rows, c, c4)
+		} else {
+			bnScaleAVX2(&x[0], &y[0], &scale[0], rows, c, c4)
+		}
 	}
 	for r := 0; r < rows; r++ {
 		xr, yr := x[r*c:(r+1)*c], y[r*c:(r+1)*c]
 		for j := c4; j < c; j++ {
-			yr[j] = float32(float64(xr[j]) * scale[j])
+			yr[j] = float32(float64(reluGrad1(xr, relu, j, r*c+j)) * scale[j])
 		}
 	}
 }
 
 // BNGradSums adds, for each row, dy to s and dy·(x − mean)·invstd to q.
-func BNGradSums(x, dy []float32, rows, c int, mean, invstd, s, q []float64) {
+// If relu is not nil it is the output of a ReLU that followed (its
+// gradient fused in): dy counts as zero where relu > 0 fails.
+func BNGradSums(x, dy, relu []float32, rows, c int, mean, invstd, s, q []float64) {
 	need("BNGradSums", rows*c, len(x), len(dy))
 	need("BNGradSums", c, len(mean), len(invstd), len(s), len(q))
+	if relu != nil {
+		need("BNGradSums", rows*c, len(relu))
+	}
 	c4 := bnCols(rows, c)
 	if c4 > 0 {
-		bnGradSumsAVX2(&x[0], &dy[0], &mean[0], &invstd[0], &s[0], &q[0], rows, c, c4)
+		if relu != nil {
+			bnGradSumsReluAVX2(&x[0], &dy[0], &relu[0], &mean[0], &invstd[0], &s[0], &q[0], rows, c, c4)
+		} else {
+			bnGradSumsAVX2(&x[0], &dy[0], &mean[0], &invstd[0], &s[0], &q[0], rows, c, c4)
+		}
 	}
 	for r := 0; r < rows; r++ {
 		xr, dr := x[r*c:(r+1)*c], dy[r*c:(r+1)*c]
 		for j := c4; j < c; j++ {
-			g := float64(dr[j])
+			g := float64(reluGrad1(dr, relu, j, r*c+j))
 			s[j] += g
 			q[j] += g * ((float64(xr[j]) - mean[j]) * invstd[j])
 		}
 	}
+}
+
+// reluGrad1 is dy[i] (i within dy's row), or zero where relu[at] > 0
+// fails when relu is not nil.
+func reluGrad1(dy, relu []float32, i, at int) float32 {
+	if relu != nil && !(relu[at] > 0) {
+		return 0
+	}
+	return dy[i]
 }
 
 // BNGradApply sets dx = float32(coef·((m·dy − dbeta) − x̂·dgamma)) with

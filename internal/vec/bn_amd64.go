@@ -19,3 +19,9 @@ func bnAffineAVX2(x, y *float32, scale, shift *float64, rows, c, c4 int, relu bo
 
 //go:noescape
 func bnScaleAVX2(x, y *float32, scale *float64, rows, c, c4 int)
+
+//go:noescape
+func bnGradSumsReluAVX2(x, dy, y *float32, mean, invstd, s, q *float64, rows, c, c4 int)
+
+//go:noescape
+func bnScaleReluAVX2(x, y, mask *float32, scale *float64, rows, c, c4 int)

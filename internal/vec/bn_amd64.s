@@ -225,3 +225,86 @@ bs_loop:
 	JNZ  bs_row
 	VZEROUPPER
 	RET
+
+// func bnGradSumsReluAVX2(x, dy, y *float32, mean, invstd, s, q *float64, rows, c, c4 int)
+// bnGradSumsAVX2 with dy taken as zero where y > 0 fails (ReLU's gradient,
+// fused).
+TEXT ·bnGradSumsReluAVX2(SB), NOSPLIT, $0-80
+	MOVQ   x+0(FP), SI
+	MOVQ   dy+8(FP), DI
+	MOVQ   y+16(FP), R14
+	MOVQ   mean+24(FP), R8
+	MOVQ   invstd+32(FP), R9
+	MOVQ   s+40(FP), R10
+	MOVQ   q+48(FP), R13
+	MOVQ   rows+56(FP), BX
+	MOVQ   c+64(FP), R11
+	SHLQ   $2, R11
+	MOVQ   c4+72(FP), R12
+	VXORPS X15, X15, X15
+bgr_row:
+	XORQ AX, AX
+	MOVQ SI, DX
+	MOVQ DI, CX
+bgr_loop:
+	VMOVUPS   (R14)(AX*4), X2
+	VCMPPS    $14, X15, X2, X3 // y > 0
+	VANDPS    (CX), X3, X1
+	VCVTPS2PD X1, Y1           // g
+	VADDPD    (R10)(AX*8), Y1, Y2
+	VMOVUPD   Y2, (R10)(AX*8)
+	VCVTPS2PD (DX), Y0
+	VSUBPD    (R8)(AX*8), Y0, Y0
+	VMULPD    (R9)(AX*8), Y0, Y0
+	VMULPD    Y0, Y1, Y0       // g·x̂
+	VADDPD    (R13)(AX*8), Y0, Y0
+	VMOVUPD   Y0, (R13)(AX*8)
+	ADDQ      $16, DX
+	ADDQ      $16, CX
+	ADDQ      $4, AX
+	CMPQ      AX, R12
+	JLT       bgr_loop
+	ADDQ R11, SI
+	ADDQ R11, DI
+	ADDQ R11, R14
+	DECQ BX
+	JNZ  bgr_row
+	VZEROUPPER
+	RET
+
+// func bnScaleReluAVX2(x, y, mask *float32, scale *float64, rows, c, c4 int)
+// bnScaleAVX2 with x taken as zero where mask > 0 fails.
+TEXT ·bnScaleReluAVX2(SB), NOSPLIT, $0-56
+	MOVQ   x+0(FP), SI
+	MOVQ   y+8(FP), DI
+	MOVQ   mask+16(FP), R14
+	MOVQ   scale+24(FP), R8
+	MOVQ   rows+32(FP), BX
+	MOVQ   c+40(FP), R11
+	SHLQ   $2, R11
+	MOVQ   c4+48(FP), R12
+	VXORPS X15, X15, X15
+bsr_row:
+	XORQ AX, AX
+	MOVQ SI, DX
+	MOVQ DI, CX
+bsr_loop:
+	VMOVUPS    (R14)(AX*4), X2
+	VCMPPS     $14, X15, X2, X3 // mask > 0
+	VANDPS     (DX), X3, X1
+	VCVTPS2PD  X1, Y0
+	VMULPD     (R8)(AX*8), Y0, Y0
+	VCVTPD2PSY Y0, X1
+	VMOVUPS    X1, (CX)
+	ADDQ       $16, DX
+	ADDQ       $16, CX
+	ADDQ       $4, AX
+	CMPQ       AX, R12
+	JLT        bsr_loop
+	ADDQ R11, SI
+	ADDQ R11, DI
+	ADDQ R11, R14
+	DECQ BX
+	JNZ  bsr_row
+	VZEROUPPER
+	RET

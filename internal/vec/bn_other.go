@@ -25,3 +25,11 @@ func bnAffineAVX2(x, y *float32, scale, shift *float64, rows, c, c4 int, relu bo
 func bnScaleAVX2(x, y *float32, scale *float64, rows, c, c4 int) {
 	panic("vec: no AVX2 loops in this build")
 }
+
+func bnGradSumsReluAVX2(x, dy, y *float32, mean, invstd, s, q *float64, rows, c, c4 int) {
+	panic("vec: no AVX2 loops in this build")
+}
+
+func bnScaleReluAVX2(x, y, mask *float32, scale *float64, rows, c, c4 int) {
+	panic("vec: no AVX2 loops in this build")
+}

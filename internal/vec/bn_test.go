@@ -56,12 +56,30 @@ func TestBNLoops(t *testing.T) {
 		}
 		each(t, "BNScale", func() []float32 {
 			y := make([]float32, rows*c)
-			BNScale(dy, y, rows, c, coef)
+			BNScale(dy, y, nil, rows, c, coef)
+			return y
+		})
+		each(t, "BNScale relu", func() []float32 {
+			y := make([]float32, rows*c)
+			BNScale(dy, y, x, rows, c, coef)
 			return y
 		})
 		each(t, "BNGradSums", func() []float32 {
 			s, q := append([]float64(nil), s0...), append([]float64(nil), q0...)
-			BNGradSums(x, dy, rows, c, mean, invstd, s, q)
+			BNGradSums(x, dy, nil, rows, c, mean, invstd, s, q)
+			return append(bits64(s), bits64(q)...)
+		})
+		each(t, "BNGradSums relu", func() []float32 {
+			s, q := append([]float64(nil), s0...), append([]float64(nil), q0...)
+			BNGradSums(x, dy, x, rows, c, mean, invstd, s, q)
+			// The same as the sums of ReLU's gradient (vec.ReluGrad).
+			masked := make([]float32, rows*c)
+			ReluGrad(masked, dy, x)
+			ws, wq := append([]float64(nil), s0...), append([]float64(nil), q0...)
+			BNGradSums(x, masked, nil, rows, c, mean, invstd, ws, wq)
+			if !bitsEqual(append(bits64(s), bits64(q)...), append(bits64(ws), bits64(wq)...)) {
+				t.Fatalf("c=%d: BNGradSums with relu differs from BNGradSums of ReluGrad", c)
+			}
 			return append(bits64(s), bits64(q)...)
 		})
 		each(t, "BNGradApply", func() []float32 {
@@ -75,10 +93,20 @@ func TestBNLoops(t *testing.T) {
 		if want := float32((float64(x[c-1])-mean[c-1])*invstd[c-1]*g[c-1] + b[c-1]); y[c-1] != want {
 			t.Errorf("c=%d: BNApply y = %v, want %v", c, y[c-1], want)
 		}
-		BNScale(dy, y, rows, c, coef)
+		BNScale(dy, y, nil, rows, c, coef)
 		for i, v := range y {
 			if want := float32(float64(dy[i]) * coef[i%c]); v != want {
 				t.Fatalf("c=%d: BNScale y[%d] = %v, want %v", c, i, v, want)
+			}
+		}
+		BNScale(dy, y, x, rows, c, coef)
+		for i, v := range y {
+			g := dy[i]
+			if !(x[i] > 0) {
+				g = 0
+			}
+			if want := float32(float64(g) * coef[i%c]); math.Float32bits(v) != math.Float32bits(want) {
+				t.Fatalf("c=%d: BNScale relu y[%d] = %v, want %v", c, i, v, want)
 			}
 		}
 		BNAffine(x, y, rows, c, g, b, true)
