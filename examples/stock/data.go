@@ -179,8 +179,14 @@ func vector(v []float64) *tensor.Tensor {
 }
 
 // interpolate fills the NaNs of v linearly between the known values around
-// them, and at either end with the nearest known value.
+// them, and at either end with the nearest known value. An infinite value
+// is an error: no price is, and one would turn its neighbours into NaNs.
 func interpolate(v []float64) error {
+	for i, x := range v {
+		if math.IsInf(x, 0) {
+			return fmt.Errorf("value %d (in date order) is %v: prices must be finite", i, x)
+		}
+	}
 	prev := -1
 	for i := 0; i <= len(v); i++ {
 		if i < len(v) && math.IsNaN(v[i]) {

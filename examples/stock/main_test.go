@@ -137,6 +137,12 @@ func TestInterpolate(t *testing.T) {
 	if err := interpolate([]float64{n, n}); err == nil {
 		t.Error("a column with no values: no error")
 	}
+	// An infinite price (it would make its missing neighbours NaN) is
+	// named in the error.
+	err := interpolate([]float64{math.Inf(1), n, 0})
+	if err == nil || !strings.Contains(err.Error(), "value 0 (in date order) is +Inf") {
+		t.Errorf("an infinite price: error %v, want one naming value 0 and +Inf", err)
+	}
 }
 
 // The scaler is fitted on the training part only: the scaled training
