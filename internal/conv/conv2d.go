@@ -350,6 +350,52 @@ func Forward[T Float](p *Params, x, w, bias, y []T, act Activation, ws *Workspac
 	}
 }
 
+// backwardInputSpread is BackwardInput of a strided 1×1 convolution
+// without padding (Inception10's stride-2 branches): each input pixel is
+// read by one output pixel at most, so dx is the product dy·wᵀ spread out,
+// with zeros between. It is written a row of the input at a time, once,
+// instead of being cleared whole and then scattered into.
+func backwardInputSpread[T Float](ws *Workspace[T], p *Params, dy, w, dx []T) {
+	m := p.N * p.OH * p.OW
+	rows := max(1, min(m, colBudget/p.C)) // output pixels a block
+	for r0 := 0; r0 < m; r0 += rows {
+		r1 := min(m, r0+rows)
+		col := ws.buf((r1 - r0) * p.C)
+		mm(false, true, r1-r0, p.C, p.O, dy[r0*p.O:], p.O, w, p.O, 0, col, p.C)
+		spreadRows(p, col, r0, r1, dx)
+	}
+}
+
+// spreadRows writes the input rows that output pixels [r0, r1) read (they
+// are whole output rows, or a part of one at either end): each such input
+// row takes its pixels from col, zeros between them, and the stride−1 input
+// rows after it take zeros. A 1×1 window has OH = ⌈H/stride⌉ with either
+// padding, so that covers every row.
+func spreadRows[T Float](p *Params, col []T, r0, r1 int, dx []T) {
+	C, rowLen := p.C, p.W*p.C
+	for r := r0; r < r1; {
+		n, oh, ow := r/(p.OH*p.OW), r/p.OW%p.OH, r%p.OW
+		e := min(r1, r-ow+p.OW) // the end of this output row in the block
+		ih := oh * p.StrideH
+		row := dx[(n*p.H+ih)*rowLen : (n*p.H+ih+1)*rowLen]
+		if ow == 0 {
+			clear(row)
+			for k := 1; k < p.StrideH && ih+k < p.H; k++ {
+				clear(dx[(n*p.H+ih+k)*rowLen : (n*p.H+ih+k+1)*rowLen])
+			}
+		}
+		src := col[(r-r0)*C : (e-r0)*C]
+		if d, ok := any(row).([]float32); ok {
+			vec.CopyStrided(d[ow*p.StrideW*C:], p.StrideW*C, any(src).([]float32), vec.Strided{Blocks: e - r, C: C, Stride: C})
+		} else {
+			for i := 0; i < e-r; i++ {
+				copy(row[(ow+i)*p.StrideW*C:(ow+i)*p.StrideW*C+C], src[i*C:(i+1)*C])
+			}
+		}
+		r = e
+	}
+}
+
 // BackwardInput computes dx, the gradient of the input, from dy (NHWC, the
 // output's gradient) and the filter w. dx is overwritten.
 func BackwardInput[T Float](p *Params, dy, w, dx []T, ws *Workspace[T]) {
@@ -365,16 +411,22 @@ func BackwardInput[T Float](p *Params, dy, w, dx []T, ws *Workspace[T]) {
 		backwardInputTurned(ws, p, dy, w, dx)
 		return
 	}
-	clear(dx[:p.InSize()])
 	if m == 0 {
+		clear(dx[:p.InSize()])
 		return
 	}
 	cg, og := p.C/p.Groups, p.O/p.Groups
 	k := p.KH * p.KW * cg
 	if p.pointwise() && p.Groups == 1 {
+		// The product writes every element of dx (beta 0): no clearing.
 		mm(false, true, m, p.C, p.O, dy, p.O, w, p.O, 0, dx, p.C)
 		return
 	}
+	if p.KH == 1 && p.KW == 1 && p.Groups == 1 && p.PadT == 0 && p.PadL == 0 {
+		backwardInputSpread(ws, p, dy, w, dx)
+		return
+	}
+	clear(dx[:p.InSize()])
 	rows := p.blockRows(k)
 	for r0 := 0; r0 < m; r0 += rows {
 		r1 := min(m, r0+rows)

@@ -327,3 +327,57 @@ func TestNoAllocsOnceWarm(t *testing.T) {
 		}
 	}
 }
+
+// The input gradient of a strided 1×1 convolution is written row by row
+// (backwardInputSpread); blocks of the product that end inside an output
+// row, rows the stride skips, and a last input row no output reads must
+// all come out right, and NaNs left in dx must not survive.
+func TestBackwardInputSpread(t *testing.T) {
+	for _, c := range []struct {
+		in     [4]int
+		stride [2]int
+	}{
+		{[4]int{2, 21, 60, 1024}, [2]int{2, 2}}, // 660 output pixels in blocks of 256
+		{[4]int{1, 8, 5, 3}, [2]int{3, 2}},      // input row 7 read by no output, cleared with row 6
+	} {
+		const o = 2
+		p, err := NewParams(c.in, [4]int{1, 1, c.in[3], o}, c.stride, [2]int{1, 1}, Valid, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := rand.New(rand.NewPCG(4, 5))
+		dy, w := make([]float32, p.OutSize()), make([]float32, p.FilterSize())
+		for i := range dy {
+			dy[i] = float32(r.IntN(7) - 3)
+		}
+		for i := range w {
+			w[i] = float32(r.IntN(5) - 2)
+		}
+		dx := make([]float32, p.InSize())
+		for i := range dx {
+			dx[i] = float32(math.NaN())
+		}
+		var ws Workspace[float32]
+		BackwardInput(&p, dy, w, dx, &ws)
+		C := p.C
+		for n := 0; n < p.N; n++ {
+			for ih := 0; ih < p.H; ih++ {
+				for iw := 0; iw < p.W; iw++ {
+					oh, ow := ih/p.StrideH, iw/p.StrideW
+					hit := ih%p.StrideH == 0 && iw%p.StrideW == 0 && oh < p.OH && ow < p.OW
+					for ch := 0; ch < C; ch++ {
+						var want float32
+						if hit {
+							for k := 0; k < o; k++ {
+								want += dy[((n*p.OH+oh)*p.OW+ow)*o+k] * w[ch*o+k]
+							}
+						}
+						if got := dx[((n*p.H+ih)*p.W+iw)*C+ch]; got != want {
+							t.Fatalf("%v stride %v: dx[%d,%d,%d,%d] = %v, want %v", c.in, c.stride, n, ih, iw, ch, got, want)
+						}
+					}
+				}
+			}
+		}
+	}
+}
