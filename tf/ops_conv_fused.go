@@ -29,6 +29,15 @@ func FusedConv2D(x, filter, bias *Tensor, strides []int, padding, activation str
 
 const convActivation = 3 // FusedConv2D's activation attribute
 
+// activationOf is the fused activation an op's string attribute i names
+// ("" or "Relu", as FusedConv2D and FusedBatchNormInference take it).
+func activationOf(op *Operation, i int) conv.Activation {
+	if op.aString(i) == "Relu" {
+		return conv.Relu
+	}
+	return conv.Linear
+}
+
 func init() {
 	RegisterOp(&OpDef{Type: "FusedConv2D",
 		Attrs: []AttrDef{{"strides", AttrInts, []int{1, 1}}, {"padding", AttrString, "VALID"},
@@ -52,10 +61,7 @@ func init() {
 			if err := convParamsOf(op, st, shape4(in[0].Shape()), shape4(in[1].Shape())); err != nil {
 				return err
 			}
-			act := conv.Linear
-			if op.aString(convActivation) == "Relu" {
-				act = conv.Relu
-			}
+			act := activationOf(op, convActivation)
 			if in[0].DType() == Float32 {
 				conv.Forward(&st.p, in[0].Float32s(), in[1].Float32s(), in[2].Float32s(), out[0].Float32s(), act, &st.w32)
 			} else {

@@ -142,10 +142,7 @@ func init() {
 			st.mu.Lock()
 			defer st.mu.Unlock()
 			e := op.aFloat(0)
-			act := conv.Linear
-			if op.aString(normActivation) == "Relu" {
-				act = conv.Relu
-			}
+			act := activationOf(op, normActivation)
 			if in[0].DType() == Float32 {
 				conv.BatchNormInfer(in[0].Float32s(), in[1].Float32s(), in[2].Float32s(), in[3].Float32s(), in[4].Float32s(), e, rows, c,
 					out[0].Float32s(), act, &st.w32)

@@ -182,7 +182,7 @@ func (ws *NormWorkspace[T]) gradSums(lo, hi int) {
 			x, dy := ws.x[r*c:(r+1)*c], ws.dy[r*c:(r+1)*c]
 			for j := range x {
 				g := float64(dy[j])
-				if ws.reluY != nil && !(ws.reluY[r*c+j] > 0) {
+				if ws.reluOff(r*c + j) {
 					g = 0
 				}
 				s[j] += g
@@ -263,20 +263,24 @@ func (ws *NormWorkspace[T]) gradSumsInto(dgamma, dbeta []T) {
 // inferGrad writes rows [lo, hi) of dx = dy·gamma·r (ws.coef, as float64).
 func (ws *NormWorkspace[T]) inferGrad(lo, hi int) {
 	c := ws.c
-	if dy32, ok := any(ws.dy).([]float32); ok {
-		vec.BNScale(dy32[lo*c:hi*c], any(ws.dx).([]float32)[lo*c:hi*c], rows32(ws.reluY, lo, hi, c), hi-lo, c, ws.coef)
+	if dy := rows32(ws.dy, lo, hi, c); dy != nil {
+		vec.BNScale(dy, rows32(ws.dx, lo, hi, c), rows32(ws.reluY, lo, hi, c), hi-lo, c, ws.coef)
 		return
 	}
 	for r := lo; r < hi; r++ {
 		dy, dx := ws.dy[r*c:(r+1)*c], ws.dx[r*c:(r+1)*c]
 		for j, g := range dy {
-			if ws.reluY != nil && !(ws.reluY[r*c+j] > 0) {
+			if ws.reluOff(r*c + j) {
 				g = 0
 			}
 			dx[j] = T(float64(g) * ws.coef[j])
 		}
 	}
 }
+
+// reluOff reports whether element i of a BatchNormInferGrad with a ReLU
+// after it is where the ReLU passes no gradient (its output not positive).
+func (ws *NormWorkspace[T]) reluOff(i int) bool { return ws.reluY != nil && !(ws.reluY[i] > 0) }
 
 // BatchNormInfer normalises x with the moving statistics, as batch
 // normalisation does at inference: y = x·scale + shift with
@@ -302,8 +306,8 @@ func BatchNormInfer[T Float](x, gamma, beta, mean, variance []T, eps float64, ro
 
 func (ws *NormWorkspace[T]) infer(lo, hi int) {
 	c := ws.c
-	if x32, ok := any(ws.x).([]float32); ok {
-		vec.BNAffine(x32[lo*c:hi*c], any(ws.y).([]float32)[lo*c:hi*c], hi-lo, c, ws.invstd, ws.mean, ws.relu)
+	if x := rows32(ws.x, lo, hi, c); x != nil {
+		vec.BNAffine(x, rows32(ws.y, lo, hi, c), hi-lo, c, ws.invstd, ws.mean, ws.relu)
 		return
 	}
 	for r := lo; r < hi; r++ {

@@ -384,14 +384,7 @@ func spreadRows[T Float](p *Params, col []T, r0, r1 int, dx []T) {
 				clear(dx[(n*p.H+ih+k)*rowLen : (n*p.H+ih+k+1)*rowLen])
 			}
 		}
-		src := col[(r-r0)*C : (e-r0)*C]
-		if d, ok := any(row).([]float32); ok {
-			vec.CopyStrided(d[ow*p.StrideW*C:], p.StrideW*C, any(src).([]float32), vec.Strided{Blocks: e - r, C: C, Stride: C})
-		} else {
-			for i := 0; i < e-r; i++ {
-				copy(row[(ow+i)*p.StrideW*C:(ow+i)*p.StrideW*C+C], src[i*C:(i+1)*C])
-			}
-		}
+		copyRows(row[ow*p.StrideW*C:], p.StrideW*C, col[(r-r0)*C:], vec.Strided{Blocks: e - r, C: C, Stride: C})
 		r = e
 	}
 }

@@ -251,9 +251,12 @@ func (p *call[T]) setBlock(blk *block[T], bp []T, jc, pc int) {
 func (p *call[T]) kcStep() int { return kcStep(p.k) }
 
 func kcStep(k int) int {
-	parts := (k + blockK - 1) / blockK
+	parts := kParts(k)
 	return (k + parts - 1) / parts
 }
+
+// kParts is how many depth blocks a depth of k is cut into.
+func kParts(k int) int { return (k + blockK - 1) / blockK }
 
 // bSize is the packed-B buffer a block needs.
 func (p *call[T]) bSize(directB bool) int {
@@ -286,7 +289,7 @@ func (p *call[T]) sizeWS(ws *workspace[T], directA bool, mRows int) {
 // in order, so the results do not change.
 func (p *call[T]) wholeK(directB bool) bool {
 	var z T
-	parts := (p.k + blockK - 1) / blockK
+	parts := kParts(p.k)
 	return !noWholeK && parts > 1 && p.m > p.kern.mc && parts <= wholeKParts &&
 		parts*p.bSize(directB)*int(unsafe.Sizeof(z)) <= 512<<10
 }
@@ -312,23 +315,36 @@ func (p *call[T]) serial(ws *workspace[T]) {
 // wholeKParts is the most depth blocks wholeK takes.
 const wholeKParts = 8
 
+// noWholeK turns wholeK off (tests compare the two orders).
 var noWholeK bool
 
 // serialWholeK is serial with B packed for the whole depth (see wholeK).
 func (p *call[T]) serialWholeK(ws *workspace[T], blk *block[T]) {
-	bs := p.bSize(blk.directB)
-	parts := (p.k + blockK - 1) / blockK
-	ws.b = aligned(ws.b, parts*bs)
 	var blks [wholeKParts]block[T]
 	for jc := 0; jc < p.n; jc += p.kern.nc {
-		for i := 0; i < parts; i++ {
-			blks[i].directA, blks[i].directB = blk.directA, blk.directB
-			p.setBlock(&blks[i], ws.b[i*bs:(i+1)*bs], jc, i*p.kcStep())
-		}
-		for ic := 0; ic < p.m; ic += p.kern.mc {
-			for i := 0; i < parts; i++ {
-				p.rows(ws, &blks[i], ic, min(ic+p.kern.mc, p.m))
-			}
+		ws.b = p.packWholeK(blks[:], ws.b, jc, blk.directA, blk.directB)
+		p.rowsWholeK(ws, blks[:kParts(p.k)], 0, p.m)
+	}
+}
+
+// packWholeK sets blks[:kParts(k)] to the depth blocks of columns jc…
+// of op(B), packed into buf (grown as needed), and returns buf.
+func (p *call[T]) packWholeK(blks []block[T], buf []T, jc int, directA, directB bool) []T {
+	bs, parts := p.bSize(directB), kParts(p.k)
+	buf = aligned(buf, parts*bs)
+	for i := range blks[:parts] {
+		blks[i].directA, blks[i].directB = directA, directB
+		p.setBlock(&blks[i], buf[i*bs:(i+1)*bs], jc, i*p.kcStep())
+	}
+	return buf
+}
+
+// rowsWholeK runs rows [r0, r1) a block of MC rows at a time, each through
+// every depth block in order.
+func (p *call[T]) rowsWholeK(ws *workspace[T], blks []block[T], r0, r1 int) {
+	for ic := r0; ic < r1; ic += p.kern.mc {
+		for i := range blks {
+			p.rows(ws, &blks[i], ic, min(ic+p.kern.mc, r1))
 		}
 	}
 }
@@ -371,14 +387,9 @@ func (j *job[T]) parallel(threads, tilesM, tilesN int) {
 		// the block, so there can be several per worker.
 		j.units = min(j.tiles, 4*workers)
 		if j.wholeK(false) {
-			bs := j.bSize(false)
-			j.parts = (j.k + blockK - 1) / blockK
-			j.bp = aligned(j.bp, j.parts*bs)
+			j.parts = kParts(j.k)
 			for jc := 0; jc < j.n; jc += j.kern.nc {
-				for i := 0; i < j.parts; i++ {
-					j.blks[i].directA = j.blk.directA
-					j.setBlock(&j.blks[i], j.bp[i*bs:(i+1)*bs], jc, i*j.kcStep())
-				}
+				j.bp = j.packWholeK(j.blks[:], j.bp, jc, j.blk.directA, false)
 				j.next.Store(0)
 				parallel.ForChunks(workers, workers, j.fn)
 			}
@@ -419,12 +430,7 @@ func (j *job[T]) run(_, _ int) {
 		}
 		lo, hi := u*j.tiles/j.units, (u+1)*j.tiles/j.units
 		if j.shared && j.parts > 0 {
-			r0, r1 := lo*j.kern.mr, min(hi*j.kern.mr, j.m)
-			for ic := r0; ic < r1; ic += j.kern.mc {
-				for i := 0; i < j.parts; i++ {
-					j.rows(ws, &j.blks[i], ic, min(ic+j.kern.mc, r1))
-				}
-			}
+			j.rowsWholeK(ws, j.blks[:j.parts], lo*j.kern.mr, min(hi*j.kern.mr, j.m))
 			continue
 		}
 		if j.shared {
