@@ -85,7 +85,7 @@ func flags(fs *flag.FlagSet) *config {
 	fs.IntVar(&c.Warmup, "warmup", 10, "with -synthetic: untimed steps first")
 	fs.IntVar(&c.Samples, "samples", 10000, "with -synthetic: size of the image pool")
 	fs.StringVar(&c.CPUProfile, "cpuprofile", "", "write a pprof CPU profile of the training (Fit) to this file")
-	fs.IntVar(&c.OpStats, "opstats", 0, "after training, print the N op types that took the most kernel time")
+	fs.IntVar(&c.OpStats, "opstats", 0, "after training, print the N op types, and the N ops, that took the most kernel time")
 	return c
 }
 

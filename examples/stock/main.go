@@ -130,7 +130,7 @@ func parse(args []string, stderr io.Writer) (settings, error) {
 	fs.IntVar(&s.threads, "threads", 0, "threads for the kernels (0: all cores)")
 	fs.BoolVar(&s.jsonOut, "json", false, "print one JSON line with epoch_seconds and the test errors (alone on standard output)")
 	fs.StringVar(&s.cpuProfile, "cpuprofile", "", "write a pprof CPU profile of the training (Fit) to this file")
-	fs.IntVar(&s.opStats, "opstats", 0, "after training, print the N op types that took the most kernel time")
+	fs.IntVar(&s.opStats, "opstats", 0, "after training, print the N op types, and the N ops, that took the most kernel time")
 	if err := fs.Parse(args); err != nil {
 		return s, err
 	}

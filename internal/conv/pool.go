@@ -46,13 +46,14 @@ type PoolWorkspace[T Float] struct {
 	p                                  *PoolParams
 	x, y, dy, dx                       []T
 	maxFn, maxGradFn, avgFn, avgGradFn func(lo, hi int)
-	maxGradGradFn                      func(lo, hi int)
+	maxGradGradFn, maxGradMarkedFn     func(lo, hi int)
+	idx                                []int32 // maxGradMarked's winning cells
 }
 
 func (ws *PoolWorkspace[T]) bind(p *PoolParams, x, y, dy, dx []T) {
 	if ws.maxFn == nil {
 		ws.maxFn, ws.maxGradFn, ws.avgFn, ws.avgGradFn = ws.max, ws.maxGrad, ws.avg, ws.avgGrad
-		ws.maxGradGradFn = ws.maxGradGrad
+		ws.maxGradGradFn, ws.maxGradMarkedFn = ws.maxGradGrad, ws.maxGradMarked
 	}
 	ws.p, ws.x, ws.y, ws.dy, ws.dx = p, x, y, dy, dx
 }
@@ -181,6 +182,14 @@ func MaxPoolGrad[T Float](p *PoolParams, x, y, dy, dx []T, ws *PoolWorkspace[T])
 	if y != nil {
 		p.check("output", len(y), p.OutSize())
 	}
+	if _, ok := any(dx).([]float32); ok && y != nil && p.marked() {
+		ws.bind(p, x, y, dy, dx)
+		if len(ws.idx) < p.OutSize() {
+			ws.idx = make([]int32, p.OutSize())
+		}
+		parallel.For(p.N, 1, ws.maxGradMarkedFn)
+		return
+	}
 	if y != nil && p.tiles() {
 		// Each cell is in one window at most: the routing writes the
 		// windows' cells, and only those outside every window need
@@ -297,6 +306,93 @@ func (ws *PoolWorkspace[T]) gradStretch(n, oh, ow0, nw, c0, nc int, m, g []T, do
 					routeRows(dx[at:], x[at:], s, m[mo:], g[mo:], done[mo:], nc, true)
 				default:
 					routeRows(dx[at:], x[at:], s, m[mo:], g[mo:], done[mo:], nc, false)
+				}
+			}
+		}
+	}
+}
+
+// noMarked turns maxGradMarked off (a test compares it with maxGrad).
+var noMarked bool
+
+// marked reports the poolings whose float32 gradient maxGradMarked
+// computes: stride 1 with overlapping windows (Inception10's 3×3 "same"
+// pools), channels a multiple of 8, and output rows short enough that
+// maxGrad would take each in one stretch, so that both add a cell's
+// gradients in the same order.
+func (p *PoolParams) marked() bool {
+	return !noMarked && p.StrideH == 1 && p.StrideW == 1 && !p.tiles() && p.C%8 == 0 && p.OW*p.C <= gradChunk
+}
+
+// maxGradMarked is maxGrad for float32 when marked holds and the maxima
+// are known, in two passes that keep their sums in registers instead of a
+// read-modify-write of dx, the gradient and done flags per window cell:
+// first the index of each window's winning cell (vec.MarkWindows, into
+// ws.idx), then each input cell's sum of the gradients of the windows it
+// won (vec.GatherMarked), in the order maxGrad adds them: output rows
+// down, then window columns across. Cells near the edges, whose windows
+// reach outside, take the same steps a cell at a time.
+func (ws *PoolWorkspace[T]) maxGradMarked(lo, hi int) {
+	p := ws.p
+	x, y := any(ws.x).([]float32), any(ws.y).([]float32)
+	dy, dx := any(ws.dy).([]float32), any(ws.dx).([]float32)
+	C, img := p.C, p.OH*p.OW*p.C
+	// Output columns whose windows lie inside the input's columns, and
+	// input columns all of whose windows are output columns.
+	ow0, ow1 := min(p.PadL, p.OW), max(min(p.OW, p.W-p.KW+p.PadL+1), min(p.PadL, p.OW))
+	iw0, iw1 := min(max(0, p.KW-1-p.PadL), p.W), max(min(p.W, p.OW-p.PadL), min(max(0, p.KW-1-p.PadL), p.W))
+	for n := lo; n < hi; n++ {
+		idx := ws.idx[n*img:][:img]
+		for oh := 0; oh < p.OH; oh++ {
+			kh0, kh1 := max(0, p.PadT-oh), min(p.KH, p.H+p.PadT-oh)
+			row := idx[oh*p.OW*C:][:p.OW*C]
+			m := y[(n*p.OH+oh)*p.OW*C:][:p.OW*C]
+			if ow0 < ow1 && kh0 < kh1 {
+				at := ((n*p.H+oh-p.PadT+kh0)*p.W + ow0 - p.PadL) * C
+				vec.MarkWindows(row[ow0*C:ow1*C], m[ow0*C:], x[at:], p.W*C, kh0, kh1, p.KW, C)
+			}
+			for ow := 0; ow < p.OW; ow++ {
+				if ow == ow0 && ow0 < ow1 {
+					ow = ow1 - 1
+					continue
+				}
+				r := row[ow*C:][:C]
+				for i := range r {
+					r[i] = -1
+				}
+				for kh := kh1 - 1; kh >= kh0; kh-- {
+					for kw := p.KW - 1; kw >= 0; kw-- {
+						if iw := ow - p.PadL + kw; iw >= 0 && iw < p.W {
+							vec.MarkFirst(r, x[((n*p.H+oh-p.PadT+kh)*p.W+iw)*C:], m[ow*C:], int32(kh*p.KW+kw))
+						}
+					}
+				}
+			}
+		}
+		g := dy[n*img:][:img]
+		for ih := 0; ih < p.H; ih++ {
+			kh0, kh1 := max(0, ih+p.PadT-p.OH+1), min(p.KH, ih+p.PadT+1)
+			d := dx[(n*p.H+ih)*p.W*C:][:p.W*C]
+			if iw0 < iw1 && kh0 < kh1 {
+				// Window (kh1-1, KW-1) of cell iw0 is the lowest address read.
+				at := ((ih+p.PadT-kh1+1)*p.OW + iw0 + p.PadL - p.KW + 1) * C
+				vec.GatherMarked(d[iw0*C:iw1*C], g[at:], idx[at:], p.OW*C, kh0, kh1, p.KW, C)
+			}
+			for iw := 0; iw < p.W; iw++ {
+				if iw == iw0 && iw0 < iw1 {
+					iw = iw1 - 1
+					continue
+				}
+				r := d[iw*C:][:C]
+				clear(r)
+				for kh := kh1 - 1; kh >= kh0; kh-- {
+					oh := ih + p.PadT - kh
+					for kw := 0; kw < p.KW; kw++ {
+						if ow := iw + p.PadL - kw; ow >= 0 && ow < p.OW {
+							o := (oh*p.OW + ow) * C
+							vec.AddMarked(r, g[o:], idx[o:], int32(kh*p.KW+kw))
+						}
+					}
 				}
 			}
 		}

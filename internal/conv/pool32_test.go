@@ -194,3 +194,62 @@ func TestBatchNorm32SameBitsOnEveryPath(t *testing.T) {
 		}
 	}
 }
+
+// The two-pass gradient of stride-1 pools (maxGradMarked) gives maxGrad's
+// bits, with gradients whose sums round differently in another order, and
+// writes every element of dx.
+func TestMaxPoolGradMarkedSameBits(t *testing.T) {
+	old := cpu.Selected()
+	defer func() { noMarked = false; cpu.Set(old) }()
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, tc := range []struct {
+		in  [4]int
+		win [2]int
+		pad Padding
+	}{
+		{[4]int{2, 9, 8, 16}, [2]int{3, 3}, Same},
+		{[4]int{1, 6, 7, 24}, [2]int{3, 3}, Same},
+		{[4]int{1, 3, 3, 8}, [2]int{3, 3}, Same}, // no cell with all its windows inside
+		{[4]int{1, 7, 6, 16}, [2]int{2, 3}, Valid},
+		{[4]int{2, 8, 8, 64}, [2]int{5, 5}, Same},
+		{[4]int{1, 4, 4, 8}, [2]int{3, 1}, Same},
+	} {
+		p, err := NewPoolParams(tc.in, tc.win, [2]int{1, 1}, tc.pad)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !p.marked() {
+			t.Fatalf("%v: not taken by maxGradMarked", tc)
+		}
+		x, dy := make([]float32, p.InSize()), make([]float32, p.OutSize())
+		for i := range x {
+			x[i] = float32(r.IntN(4)) // ties: cells win several windows
+			if r.IntN(60) == 0 {
+				x[i] = float32(math.NaN())
+			}
+		}
+		for i := range dy {
+			dy[i] = r.Float32()*2 - 1
+		}
+		var ws PoolWorkspace[float32]
+		y := make([]float32, p.OutSize())
+		MaxPool(&p, x, y, &ws)
+		want, got := make([]float32, p.InSize()), make([]float32, p.InSize())
+		noMarked = true
+		MaxPoolGrad(&p, x, y, dy, want, &ws)
+		noMarked = false
+		for _, isa := range cpu.Available() {
+			cpu.Set(isa)
+			for i := range got {
+				got[i] = float32(math.NaN())
+			}
+			MaxPoolGrad(&p, x, y, dy, got, &ws)
+			for i := range got {
+				if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+					t.Fatalf("%v %v: dx[%d] = %v, maxGrad gives %v", isa, tc, i, got[i], want[i])
+				}
+			}
+		}
+		cpu.Set(old)
+	}
+}

@@ -56,3 +56,19 @@ func winoOutputTAVX2(dst *float32, ldd int, src *float32, rs, cs int, n int) {
 func winoFilterTAVX2(dst *float32, ds int, src *float32, lds int, n int) {
 	panic("vec: no AVX2 loops in this build")
 }
+
+func markFirstAVX2(idx *int32, x, m *float32, n int, k int32) {
+	panic("vec: no AVX2 loops in this build")
+}
+
+func addMarkedAVX2(dst, src *float32, idx *int32, n int, k int32) {
+	panic("vec: no AVX2 loops in this build")
+}
+
+func markWindowsAVX2(idx *int32, m, x *float32, rs, kh0, kh1, kw, c, n int) {
+	panic("vec: no AVX2 loops in this build")
+}
+
+func gatherMarkedAVX2(dst, src *float32, idx *int32, rs, kh0, kh1, kw, c, n int) {
+	panic("vec: no AVX2 loops in this build")
+}

@@ -82,7 +82,7 @@ func Flags(fs *flag.FlagSet, name string, epochs int) *Config {
 	fs.StringVar(&c.LogDir, "logdir", "", "write TensorBoard logs (train and validation runs) to this directory")
 	fs.StringVar(&c.Plot, "plot", "", "draw the loss and accuracy curves to this file (.png, .svg, .pdf)")
 	fs.StringVar(&c.Checkpoint, "checkpoint", "", "directory to resume training from (its best weights, if any) and to save the best weights and the weights as text to (断点续训, 参数提取)")
-	fs.IntVar(&c.OpStats, "opstats", 0, "after training, print the N op types that took the most kernel time")
+	fs.IntVar(&c.OpStats, "opstats", 0, "after training, print the N op types, and the N ops, that took the most kernel time")
 	fs.StringVar(&c.CPUProfile, "cpuprofile", "", "write a pprof CPU profile of the training (Fit) to this file")
 	return c
 }

@@ -75,4 +75,11 @@ func printOpStats(w io.Writer, stats []tf.OpStat, top int) {
 		}
 		fmt.Fprintf(w, "  %-28s %4d ops %8d calls %10v %5.1f%%\n", r.typ, r.ops, r.calls, r.total.Round(time.Millisecond), 100*float64(r.total)/float64(max(all, 1)))
 	}
+	fmt.Fprintf(w, "kernel time by op:\n")
+	for i, s := range stats { // sorted by time, the most expensive first
+		if i == top {
+			break
+		}
+		fmt.Fprintf(w, "  %-28s %-44s %8d calls %10v %5.1f%%\n", s.Type, s.Name, s.Calls, s.Total.Round(10*time.Microsecond), 100*float64(s.Total)/float64(max(all, 1)))
+	}
 }
