@@ -134,8 +134,17 @@ func unaryLoop[T Number](op UnaryOp, d, x []T) {
 		copy(d, x)
 	case OpExp:
 		if isFloat32[T]() {
-			for i, v := range x {
-				d[i] = T(expf(float64(v)))
+			var buf [256]float64
+			for c0 := 0; c0 < len(x); c0 += len(buf) {
+				xs := x[c0:min(len(x), c0+len(buf))]
+				e := buf[:len(xs)]
+				for i, v := range xs {
+					e[i] = float64(v)
+				}
+				vec.Exp64s(e, e)
+				for i, v := range e {
+					d[c0+i] = T(v)
+				}
 			}
 			return
 		}

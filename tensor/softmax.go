@@ -1,6 +1,10 @@
 package tensor
 
-import "math"
+import (
+	"math"
+
+	"github.com/tensorgo/tensorgo/internal/vec"
+)
 
 // Softmax returns exp(x) / sum(exp(x)) along axis (-1 is the last, as
 // tf.nn.softmax's default). The maximum along the axis is subtracted first,
@@ -158,21 +162,30 @@ func softmaxRowF32[T Float](log bool, d, x []T) {
 	for _, v := range x {
 		m = max(m, v)
 	}
+	// The exponentials a block at a time, in vector registers; the sum
+	// adds them in order.
+	var buf [64]float64
 	s := 0.0
-	if log {
-		for _, v := range x {
-			s += expf(float64(v - m))
+	for c0 := 0; c0 < len(x); c0 += len(buf) {
+		xs := x[c0:min(len(x), c0+len(buf))]
+		e := buf[:len(xs)]
+		for i, v := range xs {
+			e[i] = float64(v - m)
 		}
+		vec.Exp64s(e, e)
+		for i, v := range e {
+			if !log {
+				d[c0+i] = T(v)
+			}
+			s += v
+		}
+	}
+	if log {
 		ls := math.Log(s)
 		for i, v := range x {
 			d[i] = T(float64(v-m) - ls)
 		}
 		return
-	}
-	for i, v := range x {
-		e := expf(float64(v - m))
-		d[i] = T(e)
-		s += e
 	}
 	inv := 1 / s
 	for i, v := range d {

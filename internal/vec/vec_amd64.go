@@ -66,3 +66,8 @@ func winoOutputTAVX2(dst *float32, ldd int, src *float32, rs, cs int, n int)
 
 //go:noescape
 func winoFilterTAVX2(dst *float32, ds int, src *float32, lds int, n int)
+
+// exp64sAVX2 (exp_amd64.s) is Exp64s over n elements, n a multiple of 4.
+//
+//go:noescape
+func exp64sAVX2(dst, src *float64, n int)

@@ -72,3 +72,5 @@ func markWindowsAVX2(idx *int32, m, x *float32, rs, kh0, kh1, kw, c, n int) {
 func gatherMarkedAVX2(dst, src *float32, idx *int32, rs, kh0, kh1, kw, c, n int) {
 	panic("vec: no AVX2 loops in this build")
 }
+
+func exp64sAVX2(dst, src *float64, n int) { panic("vec: no AVX2 loops in this build") }

@@ -1,12 +1,12 @@
-package tensor
+package vec
 
 import "math"
 
-// expf is e^x to float32 accuracy (relative error below 1e-7, well under
+// Exp64 is e^x to float32 accuracy (relative error below 1e-7, well under
 // float32's half ulp of 6e-8 after rounding, give or take one ulp), computed
 // in float64 without math.Exp's full-precision cost. float32 kernels (Exp,
 // Sigmoid, Tanh, Softmax) use it; float64 kernels keep math.Exp.
-func expf(x float64) float64 {
+func Exp64(x float64) float64 {
 	switch {
 	case x != x:
 		return x
@@ -33,9 +33,20 @@ func expf(x float64) float64 {
 	return p * math.Float64frombits(uint64(int64(kf)+1023)<<52)
 }
 
-// isFloat32 reports whether T is float32.
-func isFloat32[T Number]() bool {
-	var z T
-	_, ok := any(z).(float32)
-	return ok
+// Exp64s sets dst[i] to Exp64(src[i]), with the same bits, four at a time
+// in vector registers where the machine has AVX2. dst and src may be the
+// same slice.
+func Exp64s(dst, src []float64) {
+	n := len(src)
+	need("Exp64s", n, len(dst))
+	full := 0
+	if vector() {
+		full = n &^ 3
+		if full > 0 {
+			exp64sAVX2(&dst[0], &src[0], full)
+		}
+	}
+	for i := full; i < n; i++ {
+		dst[i] = Exp64(src[i])
+	}
 }
