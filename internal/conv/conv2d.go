@@ -40,6 +40,7 @@ type Workspace[T Float] struct {
 	part                                            []T // filterProduct's partial sums
 	turned                                          []T // BackwardInput's turned filter
 	wino                                            winoState
+	direct                                          directState
 }
 
 // job holds the arguments of the parallel loops of one call.
@@ -326,6 +327,9 @@ func Forward[T Float](p *Params, x, w, bias, y []T, act Activation, ws *Workspac
 	if x32, ok := any(x).([]float32); ok && p.winograd() {
 		ws.colOK = false
 		winoForward(&ws.wino, p, x32, any(w).([]float32), any(y).([]float32))
+	} else if r, q, ok := p.directTile(); ok && isFloat32(x) {
+		ws.colOK = false
+		directForward(&ws.direct, p, any(x).([]float32), any(w).([]float32), any(y).([]float32), r, q)
 	} else if p.pointwise() && p.Groups == 1 {
 		mm(false, false, m, p.O, p.C, x, p.C, w, p.O, beta, y, p.O)
 	} else {
@@ -501,6 +505,10 @@ func BackwardFilterAfter[T Float](p *Params, x, dy, dw, dbias []T, ws, fwd *Work
 	}
 	if p.pointwise() && p.Groups == 1 {
 		mm(true, false, p.C, p.O, m, x, p.C, dy, p.O, 0, dw, p.O)
+		return
+	}
+	if r, q, ok := p.directFilterTile(); ok && isFloat32(x) {
+		directFilter(&ws.direct, p, any(x).([]float32), any(dy).([]float32), any(dw).([]float32), r, q)
 		return
 	}
 	if fwd != nil && fwd.colOK && fwd.colX == &x[0] && fwd.colP == *p {

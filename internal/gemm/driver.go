@@ -257,6 +257,12 @@ func kcStep(k int) int {
 	return (k + parts - 1) / parts
 }
 
+// DepthStep is the depth of the blocks that a product of depth k is cut
+// into and sums in order (each element a fused chain from zero per block,
+// then added to C): kernels outside the package that must give a
+// product's bits, such as the direct convolution, cut theirs the same.
+func DepthStep(k int) int { return kcStep(k) }
+
 // kParts is how many depth blocks a depth of k is cut into.
 func kParts(k int) int { return (k + blockK - 1) / blockK }
 

@@ -1,0 +1,205 @@
+package conv
+
+import (
+	"github.com/tensorgo/tensorgo/internal/cpu"
+	"github.com/tensorgo/tensorgo/internal/gemm"
+	"github.com/tensorgo/tensorgo/internal/parallel"
+)
+
+// The direct convolution: a stride-1 float32 convolution with 16 or 32
+// filters (Inception10's 5×5 branches, and the input gradients that
+// BackwardInput computes as such convolutions), on machines with AVX-512,
+// computed from a zero-padded copy of the input without an im2col matrix.
+// The pixels of one output row read overlapping stretches of the padded
+// rows, so that the kernel reads its A operand in place; the im2col matrix
+// it replaces is KH·KW times the input's size, and writing and reading it
+// took a third of these convolutions' time. The kernels do the blocked
+// GEMM's arithmetic on that matrix (the same depth blocks, chains and
+// additions), so the results keep their bits, as on every other path.
+
+// noDirect turns the direct convolution off (tests compare the paths).
+var noDirect bool
+
+// directState is one direct convolution's arguments for its parallel loop.
+type directState struct {
+	p        *Params
+	pad      []float32 // the zero-padded input, (OH+KH-1)×(OW+KW-1)×C per image
+	hp, wp   int
+	w, y     []float32 // the filter and output; dw and dy for the filter gradient
+	r, q, kc int
+	// The parallel loops' bodies, bound once.
+	fn, filterFn func(lo, hi int)
+}
+
+// walk is the path of the kernels' A operand through the padded input
+// (see direct_amd64.s): segments of l steps (the first seg), skip elements
+// apart, and imgSkip more after every rows of them (the first time after
+// left).
+type walk struct {
+	seg, l, skip, rows, left, imgSkip int
+}
+
+// directTile returns the kernel tile (R pixels by Q vectors of 16 output
+// channels) that the direct convolution would use for p, or ok false when
+// it does not apply.
+func (p *Params) directTile() (r, q int, ok bool) {
+	if noDirect || !hasDirect || cpu.Selected() < cpu.AVX512 || p.StrideH != 1 || p.StrideW != 1 ||
+		p.DilH != 1 || p.DilW != 1 || p.Groups != 1 || p.pointwise() || p.KH*p.KW < 25 {
+		return 0, 0, false
+	}
+	switch {
+	case p.O == 16 && p.OW%16 == 0:
+		return 16, 1, true
+	case p.O == 16 && p.OW%8 == 0:
+		return 8, 1, true
+	case p.O == 32 && p.OW%8 == 0:
+		return 8, 2, true
+	}
+	return 0, 0, false
+}
+
+// directForward is Forward's product (y = x ⊛ w, no bias) by the direct
+// kernels with tile (r, q).
+func directForward(s *directState, p *Params, x, w, y []float32, r, q int) {
+	s.pad = padInput(s, p, x)
+	s.p, s.w, s.y, s.r, s.q = p, w, y, r, q
+	s.kc = gemm.DepthStep(p.KH * p.KW * p.C)
+	if s.fn == nil {
+		s.fn, s.filterFn = s.rows, s.filterTiles
+	}
+	parallel.For(p.N*p.OH, 1, s.fn)
+	s.w, s.y = nil, nil
+}
+
+// padInput copies x into s.pad with zeros around it: per image
+// (OH+KH-1)×(OW+KW-1) pixels, the input at (PadT, PadL), so that every
+// window of the output lies inside.
+func padInput(s *directState, p *Params, x []float32) []float32 {
+	s.hp, s.wp = p.OH+p.KH-1, p.OW+p.KW-1
+	img := s.hp * s.wp * p.C
+	pad := s.pad
+	if cap(pad) < p.N*img {
+		pad = make([]float32, p.N*img)
+	}
+	pad = pad[:p.N*img]
+	// Each padded row: PadL zero pixels, the input row, zeros to wp.
+	cols := min(p.W, s.wp-p.PadL)
+	for n := 0; n < p.N; n++ {
+		for hh := 0; hh < s.hp; hh++ {
+			row := pad[(n*s.hp+hh)*s.wp*p.C:][:s.wp*p.C]
+			ih := hh - p.PadT
+			if ih < 0 || ih >= p.H || cols <= 0 {
+				clear(row)
+				continue
+			}
+			clear(row[:p.PadL*p.C])
+			copy(row[p.PadL*p.C:(p.PadL+cols)*p.C], x[((n*p.H+ih)*p.W)*p.C:])
+			clear(row[(p.PadL+cols)*p.C:])
+		}
+	}
+	return pad
+}
+
+// directFilterTile returns the tile of the filter gradient's direct
+// kernels (R taps of one kernel row by Q vectors of 16 filters), or ok
+// false. The gradient is taken only where BackwardFilter would sum its
+// pixels in blocks of a chunked im2col matrix or of a whole one in one
+// product (not in parallel parts), whose blocks it then repeats.
+func (p *Params) directFilterTile() (r, q int, ok bool) {
+	if noDirect || !hasDirect || cpu.Selected() < cpu.AVX512 || p.StrideH != 1 || p.StrideW != 1 ||
+		p.DilH != 1 || p.DilW != 1 || p.Groups != 1 || p.pointwise() || p.KH*p.KW < 25 {
+		return 0, 0, false
+	}
+	k, m := p.KH*p.KW*p.C, p.N*p.OH*p.OW
+	if p.blockRows(k) >= m && k*p.O <= 4096 && m > splitRows {
+		return 0, 0, false
+	}
+	l := p.KW * p.C
+	switch {
+	case p.O == 16 && l%16 == 0:
+		return 16, 1, true
+	case (p.O == 16 || p.O == 32) && l%8 == 0:
+		return 8, p.O / 16, true
+	}
+	return 0, 0, false
+}
+
+// directFilter is BackwardFilter's product (dw = colᵀ·dy) by the direct
+// kernels with tile (r, q), the im2col matrix col read in place from the
+// padded input, in the depth blocks BackwardFilter's products would sum.
+func directFilter(s *directState, p *Params, x, dy, dw []float32, r, q int) {
+	s.pad = padInput(s, p, x)
+	s.p, s.y, s.w, s.r, s.q = p, dy, dw, r, q
+	if s.fn == nil {
+		s.fn, s.filterFn = s.rows, s.filterTiles
+	}
+	k := p.KH * p.KW * p.C
+	parallel.For(k/r, 1, s.filterFn)
+	s.w, s.y = nil, nil
+}
+
+// filterTiles computes the tap tiles [lo, hi) of the filter gradient:
+// s.y is dy and s.w is dw here.
+func (s *directState) filterTiles(lo, hi int) {
+	p := s.p
+	l := p.KW * p.C
+	k, m := p.KH*l, p.N*p.OH*p.OW
+	img := p.OH * p.OW
+	rows := p.blockRows(k)
+	if rows >= m {
+		rows = m // one product over the whole matrix
+	}
+	arow := s.wp * p.C
+	for t := lo; t < hi; t++ {
+		d0 := t * s.r
+		kh, j := d0/l, d0%l
+		c := s.w[d0*p.O:][:s.r*p.O]
+		first := true
+		for c0 := 0; c0 < m; c0 += rows {
+			c1 := min(m, c0+rows)
+			kc := gemm.DepthStep(c1 - c0)
+			for b0 := c0; b0 < c1; b0 += kc {
+				b1 := min(c1, b0+kc)
+				n, oh, ow := b0/img, b0%img/p.OW, b0%p.OW
+				a := s.pad[(n*s.hp+oh+kh)*arow+ow*p.C+j:]
+				// The last read of A: tap r-1 of pixel b1-1.
+				ln, loh, low := (b1-1)/img, (b1-1)%img/p.OW, (b1-1)%p.OW
+				_ = a[(ln*s.hp+loh+kh)*arow+low*p.C+j+s.r-1-((n*s.hp+oh+kh)*arow+ow*p.C+j)]
+				wk := walk{seg: p.OW - ow, l: p.OW, skip: (s.wp - p.OW) * p.C, rows: p.OH, left: p.OH - oh, imgSkip: (s.hp - p.OH) * arow}
+				directKernel(s.r, s.q, a, 1, p.C, &wk, b1-b0, s.y[b0*p.O:b1*p.O], p.O, c, p.O, !first)
+				first = false
+			}
+		}
+	}
+}
+
+// rows computes output rows [lo, hi) (image-major).
+func (s *directState) rows(lo, hi int) {
+	p := s.p
+	l := p.KW * p.C // a kernel row's taps: contiguous in a padded row
+	arow := s.wp * p.C
+	k := p.KH * l
+	for row := lo; row < hi; row++ {
+		n, oh := row/p.OH, row%p.OH
+		img := s.pad[n*s.hp*arow:][:s.hp*arow]
+		for ow0 := 0; ow0 < p.OW; ow0 += s.r {
+			c := s.y[((n*p.OH+oh)*p.OW+ow0)*p.O:][:s.r*p.O]
+			for d0 := 0; d0 < k; d0 += s.kc {
+				d1 := min(k, d0+s.kc)
+				kh, j := d0/l, d0%l
+				a := img[(oh+kh)*arow+ow0*p.C+j:]
+				// The kernel's last read of A: row r-1, depth d1-1.
+				_ = a[(s.r-1)*p.C+((d1-1)/l-kh)*arow+(d1-1)%l-j]
+				b := s.w[d0*p.O : d1*p.O]
+				wk := walk{seg: min(l-j, d1-d0), l: l, skip: arow - l, rows: k, left: k}
+				directKernel(s.r, s.q, a, p.C, 1, &wk, d1-d0, b, p.O, c, p.O, d0 > 0)
+			}
+		}
+	}
+}
+
+// isFloat32 reports whether x is a []float32.
+func isFloat32[T Float](x []T) bool {
+	_, ok := any(x).([]float32)
+	return ok
+}

@@ -1,0 +1,70 @@
+package conv
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/tensorgo/tensorgo/internal/cpu"
+)
+
+// The direct convolution gives the im2col path's bits, on the Go loops
+// and on every vector path (which of them take it depends on the machine),
+// forward with bias and ReLU and through BackwardInput's turned
+// convolution; and it is taken where it should be on machines with
+// AVX-512.
+func TestDirectSameBits(t *testing.T) {
+	old := cpu.Selected()
+	defer func() { cpu.Set(old); noDirect = false }()
+	r := rand.New(rand.NewPCG(13, 14))
+	for _, c := range []struct {
+		in, f [4]int
+		pad   Padding
+	}{
+		{[4]int{2, 16, 16, 16}, [4]int{5, 5, 16, 16}, Same}, // Inception10's b1: depth blocks end inside a kernel row
+		{[4]int{3, 8, 8, 32}, [4]int{5, 5, 32, 32}, Same},   // b2
+		{[4]int{2, 7, 8, 5}, [4]int{5, 5, 5, 16}, Same},     // odd height, 8 pixels a tile
+		{[4]int{1, 12, 20, 3}, [4]int{5, 5, 3, 32}, Valid},  // 16 output columns, 32 filters
+		{[4]int{2, 9, 16, 16}, [4]int{7, 5, 16, 16}, Same},  // more rows than columns
+		{[4]int{1, 6, 20, 40}, [4]int{5, 5, 40, 16}, Valid}, // depth 1000: four blocks
+	} {
+		p, err := NewParams(c.in, c.f, [2]int{1, 1}, [2]int{1, 1}, c.pad, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x, w, dy := to32(randSlice(r, p.InSize())), to32(randSlice(r, p.FilterSize())), to32(randSlice(r, p.OutSize()))
+		bias := to32(randSlice(r, p.O))
+		run := func() []float32 {
+			var ws Workspace[float32]
+			y, dx, dw := make([]float32, p.OutSize()), make([]float32, p.InSize()), make([]float32, p.FilterSize())
+			for i := range y {
+				y[i] = float32(math.NaN()) // every element written
+			}
+			for i := range dw {
+				dw[i] = float32(math.NaN())
+			}
+			Forward(&p, x, w, bias, y, Relu, &ws)
+			BackwardInput(&p, dy, w, dx, &ws)
+			BackwardFilterAfter(&p, x, dy, dw, nil, &ws, &ws)
+			return append(append(y, dx...), dw...)
+		}
+		noDirect = true
+		cpu.Set(cpu.Generic)
+		want := run()
+		noDirect = false
+		for _, isa := range cpu.Available() {
+			cpu.Set(isa)
+			_, _, fwd := p.directTile()
+			_, _, filter := p.directFilterTile()
+			if isa == cpu.AVX512 && hasDirect && (!fwd || filter != (c.f[1]*c.f[2]%8 == 0)) {
+				t.Fatalf("%v %v: the direct convolution is not taken (forward %v, filter gradient %v)", c.in, c.f, fwd, filter)
+			}
+			got := run()
+			for i := range got {
+				if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+					t.Fatalf("%v %v %v: element %d is %v, the im2col path gives %v", isa, c.in, c.f, i, got[i], want[i])
+				}
+			}
+		}
+	}
+}
