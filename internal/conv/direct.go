@@ -7,15 +7,18 @@ import (
 )
 
 // The direct convolution: a stride-1 float32 convolution with 16 or 32
-// filters (Inception10's 5×5 branches, and the input gradients that
-// BackwardInput computes as such convolutions), on machines with AVX-512,
-// computed from a zero-padded copy of the input without an im2col matrix.
-// The pixels of one output row read overlapping stretches of the padded
-// rows, so that the kernel reads its A operand in place; the im2col matrix
-// it replaces is KH·KW times the input's size, and writing and reading it
-// took a third of these convolutions' time. The kernels do the blocked
-// GEMM's arithmetic on that matrix (the same depth blocks, chains and
-// additions), so the results keep their bits, as on every other path.
+// filters and a window of 3×3 or more that Winograd does not take
+// (Inception10's 5×5 branches and first layer, and the input gradients
+// that BackwardInput computes as such convolutions), on machines with
+// AVX-512, computed from a zero-padded copy of the input without an im2col
+// matrix. The pixels of one output row read overlapping stretches of the
+// padded rows, so that the kernels read their A operand in place; the
+// im2col matrix they replace is KH·KW times the input's size, and writing
+// and reading it took a third of these convolutions' time. The filter
+// gradient reads the same padded input, its rows the taps. The kernels do
+// the blocked GEMM's arithmetic on that matrix (the same depth blocks,
+// chains and additions), so the results keep their bits, as on every
+// other path.
 
 // noDirect turns the direct convolution off (tests compare the paths).
 var noDirect bool
@@ -44,7 +47,7 @@ type walk struct {
 // it does not apply.
 func (p *Params) directTile() (r, q int, ok bool) {
 	if noDirect || !hasDirect || cpu.Selected() < cpu.AVX512 || p.StrideH != 1 || p.StrideW != 1 ||
-		p.DilH != 1 || p.DilW != 1 || p.Groups != 1 || p.pointwise() || p.KH*p.KW < 25 {
+		p.DilH != 1 || p.DilW != 1 || p.Groups != 1 || p.pointwise() || p.KH*p.KW < 9 || p.winograd() {
 		return 0, 0, false
 	}
 	switch {
@@ -107,7 +110,7 @@ func padInput(s *directState, p *Params, x []float32) []float32 {
 // product (not in parallel parts), whose blocks it then repeats.
 func (p *Params) directFilterTile() (r, q int, ok bool) {
 	if noDirect || !hasDirect || cpu.Selected() < cpu.AVX512 || p.StrideH != 1 || p.StrideW != 1 ||
-		p.DilH != 1 || p.DilW != 1 || p.Groups != 1 || p.pointwise() || p.KH*p.KW < 25 {
+		p.DilH != 1 || p.DilW != 1 || p.Groups != 1 || p.pointwise() || p.KH*p.KW < 9 || p.winogradFilter() {
 		return 0, 0, false
 	}
 	k, m := p.KH*p.KW*p.C, p.N*p.OH*p.OW

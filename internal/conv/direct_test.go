@@ -18,15 +18,18 @@ func TestDirectSameBits(t *testing.T) {
 	defer func() { cpu.Set(old); noDirect = false }()
 	r := rand.New(rand.NewPCG(13, 14))
 	for _, c := range []struct {
-		in, f [4]int
-		pad   Padding
+		in, f       [4]int
+		pad         Padding
+		fwd, filter bool // taken on AVX-512
 	}{
-		{[4]int{2, 16, 16, 16}, [4]int{5, 5, 16, 16}, Same}, // Inception10's b1: depth blocks end inside a kernel row
-		{[4]int{3, 8, 8, 32}, [4]int{5, 5, 32, 32}, Same},   // b2
-		{[4]int{2, 7, 8, 5}, [4]int{5, 5, 5, 16}, Same},     // odd height, 8 pixels a tile
-		{[4]int{1, 12, 20, 3}, [4]int{5, 5, 3, 32}, Valid},  // 16 output columns, 32 filters
-		{[4]int{2, 9, 16, 16}, [4]int{7, 5, 16, 16}, Same},  // more rows than columns
-		{[4]int{1, 6, 20, 40}, [4]int{5, 5, 40, 16}, Valid}, // depth 1000: four blocks
+		{[4]int{2, 16, 16, 16}, [4]int{5, 5, 16, 16}, Same, true, true}, // Inception10's b1: depth blocks end inside a kernel row
+		{[4]int{3, 8, 8, 32}, [4]int{5, 5, 32, 32}, Same, true, true},   // b2
+		{[4]int{2, 7, 8, 5}, [4]int{5, 5, 5, 16}, Same, true, false},    // odd height, 8 pixels a tile; 25 taps a kernel row
+		{[4]int{1, 12, 20, 3}, [4]int{5, 5, 3, 32}, Valid, true, false}, // 16 output columns, 32 filters
+		{[4]int{2, 9, 16, 16}, [4]int{7, 5, 16, 16}, Same, true, true},  // more rows than columns
+		{[4]int{1, 6, 20, 40}, [4]int{5, 5, 40, 16}, Valid, true, true}, // depth 1000: four blocks
+		{[4]int{2, 8, 16, 3}, [4]int{3, 3, 3, 16}, Same, true, false},   // Inception10's first layer
+		{[4]int{2, 6, 8, 16}, [4]int{3, 3, 16, 16}, Same, false, true},  // Winograd's forward, the direct filter gradient
 	} {
 		p, err := NewParams(c.in, c.f, [2]int{1, 1}, [2]int{1, 1}, c.pad, 1)
 		if err != nil {
@@ -56,8 +59,8 @@ func TestDirectSameBits(t *testing.T) {
 			cpu.Set(isa)
 			_, _, fwd := p.directTile()
 			_, _, filter := p.directFilterTile()
-			if isa == cpu.AVX512 && hasDirect && (!fwd || filter != (c.f[1]*c.f[2]%8 == 0)) {
-				t.Fatalf("%v %v: the direct convolution is not taken (forward %v, filter gradient %v)", c.in, c.f, fwd, filter)
+			if isa == cpu.AVX512 && hasDirect && (fwd != c.fwd || filter != c.filter) {
+				t.Fatalf("%v %v: the direct convolution taken forward %v, for the filter gradient %v; want %v, %v", c.in, c.f, fwd, filter, c.fwd, c.filter)
 			}
 			got := run()
 			for i := range got {
