@@ -37,8 +37,9 @@ type Workspace[T Float] struct {
 	// The job's methods, bound once: a closure handed to the worker pool
 	// would be allocated on every call.
 	im2colFn, col2imFn, epilogueFn, biasFn, splitFn func(lo, hi int)
-	part                                            []T // filterProduct's partial sums
-	turned                                          []T // BackwardInput's turned filter
+	part                                            []T    // filterProduct's partial sums
+	turned                                          []T    // BackwardInput's turned filter
+	turnedP                                         Params // ... and its geometry
 	wino                                            winoState
 	direct                                          directState
 }
@@ -464,10 +465,12 @@ func backwardInputTurned[T Float](ws *Workspace[T], p *Params, dy, w, dx []T) {
 			}
 		}
 	}
-	q := Params{N: p.N, H: p.OH, W: p.OW, C: p.O, KH: p.KH, KW: p.KW, O: p.C,
+	// The turned geometry lives in ws: Forward's loops keep a pointer to
+	// it, which would make a local escape to the heap on every call.
+	ws.turnedP = Params{N: p.N, H: p.OH, W: p.OW, C: p.O, KH: p.KH, KW: p.KW, O: p.C,
 		StrideH: 1, StrideW: 1, DilH: 1, DilW: 1, PadT: p.KH - 1 - p.PadT, PadL: p.KW - 1 - p.PadL,
 		OH: p.H, OW: p.W, Groups: 1}
-	Forward(&q, dy, wt, nil, dx, Linear, ws)
+	Forward(&ws.turnedP, dy, wt, nil, dx, Linear, ws)
 	ws.colOK = false // the columns are dy's, not an input's
 }
 

@@ -25,7 +25,7 @@ var noDirect bool
 
 // directState is one direct convolution's arguments for its parallel loop.
 type directState struct {
-	p        *Params
+	p        Params // a copy: a pointer kept here would make the caller's escape
 	pad      []float32 // the zero-padded input, (OH+KH-1)×(OW+KW-1)×C per image
 	hp, wp   int
 	w, y     []float32 // the filter and output; dw and dy for the filter gradient
@@ -65,7 +65,7 @@ func (p *Params) directTile() (r, q int, ok bool) {
 // kernels with tile (r, q).
 func directForward(s *directState, p *Params, x, w, y []float32, r, q int) {
 	s.pad = padInput(s, p, x)
-	s.p, s.w, s.y, s.r, s.q = p, w, y, r, q
+	s.p, s.w, s.y, s.r, s.q = *p, w, y, r, q
 	s.kc = gemm.DepthStep(p.KH * p.KW * p.C)
 	if s.fn == nil {
 		s.fn, s.filterFn = s.rows, s.filterTiles
@@ -132,7 +132,7 @@ func (p *Params) directFilterTile() (r, q int, ok bool) {
 // padded input, in the depth blocks BackwardFilter's products would sum.
 func directFilter(s *directState, p *Params, x, dy, dw []float32, r, q int) {
 	s.pad = padInput(s, p, x)
-	s.p, s.y, s.w, s.r, s.q = p, dy, dw, r, q
+	s.p, s.y, s.w, s.r, s.q = *p, dy, dw, r, q
 	if s.fn == nil {
 		s.fn, s.filterFn = s.rows, s.filterTiles
 	}
@@ -144,7 +144,7 @@ func directFilter(s *directState, p *Params, x, dy, dw []float32, r, q int) {
 // filterTiles computes the tap tiles [lo, hi) of the filter gradient:
 // s.y is dy and s.w is dw here.
 func (s *directState) filterTiles(lo, hi int) {
-	p := s.p
+	p := &s.p
 	l := p.KW * p.C
 	k, m := p.KH*l, p.N*p.OH*p.OW
 	img := p.OH * p.OW
@@ -178,7 +178,7 @@ func (s *directState) filterTiles(lo, hi int) {
 
 // rows computes output rows [lo, hi) (image-major).
 func (s *directState) rows(lo, hi int) {
-	p := s.p
+	p := &s.p
 	l := p.KW * p.C // a kernel row's taps: contiguous in a padded row
 	arow := s.wp * p.C
 	k := p.KH * l

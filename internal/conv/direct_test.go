@@ -71,3 +71,30 @@ func TestDirectSameBits(t *testing.T) {
 		}
 	}
 }
+
+// After their first calls, the direct convolution's passes and the
+// stride-1 pools' marked gradient allocate nothing.
+func TestDirectAndMarkedNoAlloc(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
+	p, _ := NewParams([4]int{2, 16, 16, 16}, [4]int{5, 5, 16, 16}, [2]int{1, 1}, [2]int{1, 1}, Same, 1)
+	x, w := make([]float32, p.InSize()), make([]float32, p.FilterSize())
+	y, dx, dw := make([]float32, p.OutSize()), make([]float32, p.InSize()), make([]float32, p.FilterSize())
+	pp, _ := NewPoolParams([4]int{2, 8, 8, 16}, [2]int{3, 3}, [2]int{1, 1}, Same)
+	px, py := make([]float32, pp.InSize()), make([]float32, pp.OutSize())
+	pdx := make([]float32, pp.InSize())
+	var ws Workspace[float32]
+	var pws PoolWorkspace[float32]
+	run := func() {
+		Forward(&p, x, w, nil, y, Relu, &ws)
+		BackwardInput(&p, y, w, dx, &ws)
+		BackwardFilter(&p, x, y, dw, nil, &ws)
+		MaxPool(&pp, px, py, &pws)
+		MaxPoolGrad(&pp, px, py, py, pdx, &pws)
+	}
+	run()
+	if n := testing.AllocsPerRun(5, run); n != 0 {
+		t.Errorf("%v allocations a run, want 0", n)
+	}
+}
