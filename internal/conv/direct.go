@@ -25,7 +25,7 @@ var noDirect bool
 
 // directState is one direct convolution's arguments for its parallel loop.
 type directState struct {
-	p        Params // a copy: a pointer kept here would make the caller's escape
+	p        Params    // a copy: a pointer kept here would make the caller's escape
 	pad      []float32 // the zero-padded input, (OH+KH-1)×(OW+KW-1)×C per image
 	hp, wp   int
 	w, y     []float32 // the filter and output; dw and dy for the filter gradient
@@ -42,23 +42,26 @@ type walk struct {
 	seg, l, skip, rows, left, imgSkip int
 }
 
-// directTile returns the kernel tile (R pixels by Q vectors of 16 output
+// maxTile is the most pixels (or taps) of a kernel's tile, by the number
+// of 16-filter vectors q (see gen_direct.go).
+var maxTile = [3]int{0, 16, 12}
+
+// directTile returns the widest tile (R pixels by Q vectors of 16 output
 // channels) that the direct convolution would use for p, or ok false when
-// it does not apply.
+// it does not apply; rows narrower than R take a narrower last tile.
 func (p *Params) directTile() (r, q int, ok bool) {
-	if noDirect || !hasDirect || cpu.Selected() < cpu.AVX512 || p.StrideH != 1 || p.StrideW != 1 ||
-		p.DilH != 1 || p.DilW != 1 || p.Groups != 1 || p.pointwise() || p.KH*p.KW < 9 || p.winograd() {
+	if !p.direct() || p.winograd() {
 		return 0, 0, false
 	}
-	switch {
-	case p.O == 16 && p.OW%16 == 0:
-		return 16, 1, true
-	case p.O == 16 && p.OW%8 == 0:
-		return 8, 1, true
-	case p.O == 32 && p.OW%8 == 0:
-		return 8, 2, true
-	}
-	return 0, 0, false
+	q = p.O / 16
+	return min(maxTile[q], p.OW), q, true
+}
+
+// direct reports the convolutions whose products the direct kernels can
+// compute on this machine.
+func (p *Params) direct() bool {
+	return !noDirect && hasDirect && cpu.Selected() >= cpu.AVX512 && p.StrideH == 1 && p.StrideW == 1 &&
+		p.DilH == 1 && p.DilW == 1 && p.Groups == 1 && !p.pointwise() && p.KH*p.KW >= 9 && (p.O == 16 || p.O == 32)
 }
 
 // directForward is Forward's product (y = x ⊛ w, no bias) by the direct
@@ -109,22 +112,15 @@ func padInput(s *directState, p *Params, x []float32) []float32 {
 // pixels in blocks of a chunked im2col matrix or of a whole one in one
 // product (not in parallel parts), whose blocks it then repeats.
 func (p *Params) directFilterTile() (r, q int, ok bool) {
-	if noDirect || !hasDirect || cpu.Selected() < cpu.AVX512 || p.StrideH != 1 || p.StrideW != 1 ||
-		p.DilH != 1 || p.DilW != 1 || p.Groups != 1 || p.pointwise() || p.KH*p.KW < 9 || p.winogradFilter() {
+	if !p.direct() || p.winogradFilter() {
 		return 0, 0, false
 	}
 	k, m := p.KH*p.KW*p.C, p.N*p.OH*p.OW
 	if p.blockRows(k) >= m && k*p.O <= 4096 && m > splitRows {
 		return 0, 0, false
 	}
-	l := p.KW * p.C
-	switch {
-	case p.O == 16 && l%16 == 0:
-		return 16, 1, true
-	case (p.O == 16 || p.O == 32) && l%8 == 0:
-		return 8, p.O / 16, true
-	}
-	return 0, 0, false
+	q = p.O / 16
+	return min(maxTile[q], p.KW*p.C), q, true
 }
 
 // directFilter is BackwardFilter's product (dw = colᵀ·dy) by the direct
@@ -136,8 +132,8 @@ func directFilter(s *directState, p *Params, x, dy, dw []float32, r, q int) {
 	if s.fn == nil {
 		s.fn, s.filterFn = s.rows, s.filterTiles
 	}
-	k := p.KH * p.KW * p.C
-	parallel.For(k/r, 1, s.filterFn)
+	// Tiles of r taps within each kernel row, the last one of a row narrower.
+	parallel.For(p.KH*s.rowTiles(), 1, s.filterFn)
 	s.w, s.y = nil, nil
 }
 
@@ -154,9 +150,10 @@ func (s *directState) filterTiles(lo, hi int) {
 	}
 	arow := s.wp * p.C
 	for t := lo; t < hi; t++ {
-		d0 := t * s.r
-		kh, j := d0/l, d0%l
-		c := s.w[d0*p.O:][:s.r*p.O]
+		kh, j := t/s.rowTiles(), t%s.rowTiles()*s.r
+		r := min(s.r, l-j)
+		d0 := kh*l + j
+		c := s.w[d0*p.O:][:r*p.O]
 		first := true
 		for c0 := 0; c0 < m; c0 += rows {
 			c1 := min(m, c0+rows)
@@ -167,9 +164,9 @@ func (s *directState) filterTiles(lo, hi int) {
 				a := s.pad[(n*s.hp+oh+kh)*arow+ow*p.C+j:]
 				// The last read of A: tap r-1 of pixel b1-1.
 				ln, loh, low := (b1-1)/img, (b1-1)%img/p.OW, (b1-1)%p.OW
-				_ = a[(ln*s.hp+loh+kh)*arow+low*p.C+j+s.r-1-((n*s.hp+oh+kh)*arow+ow*p.C+j)]
+				_ = a[(ln*s.hp+loh+kh)*arow+low*p.C+j+r-1-((n*s.hp+oh+kh)*arow+ow*p.C+j)]
 				wk := walk{seg: p.OW - ow, l: p.OW, skip: (s.wp - p.OW) * p.C, rows: p.OH, left: p.OH - oh, imgSkip: (s.hp - p.OH) * arow}
-				directKernel(s.r, s.q, a, 1, p.C, &wk, b1-b0, s.y[b0*p.O:b1*p.O], p.O, c, p.O, !first)
+				directKernel(r, s.q, a, 1, p.C, &wk, b1-b0, s.y[b0*p.O:b1*p.O], p.O, c, p.O, !first)
 				first = false
 			}
 		}
@@ -186,16 +183,17 @@ func (s *directState) rows(lo, hi int) {
 		n, oh := row/p.OH, row%p.OH
 		img := s.pad[n*s.hp*arow:][:s.hp*arow]
 		for ow0 := 0; ow0 < p.OW; ow0 += s.r {
-			c := s.y[((n*p.OH+oh)*p.OW+ow0)*p.O:][:s.r*p.O]
+			r := min(s.r, p.OW-ow0)
+			c := s.y[((n*p.OH+oh)*p.OW+ow0)*p.O:][:r*p.O]
 			for d0 := 0; d0 < k; d0 += s.kc {
 				d1 := min(k, d0+s.kc)
 				kh, j := d0/l, d0%l
 				a := img[(oh+kh)*arow+ow0*p.C+j:]
 				// The kernel's last read of A: row r-1, depth d1-1.
-				_ = a[(s.r-1)*p.C+((d1-1)/l-kh)*arow+(d1-1)%l-j]
+				_ = a[(r-1)*p.C+((d1-1)/l-kh)*arow+(d1-1)%l-j]
 				b := s.w[d0*p.O : d1*p.O]
 				wk := walk{seg: min(l-j, d1-d0), l: l, skip: arow - l, rows: k, left: k}
-				directKernel(s.r, s.q, a, p.C, 1, &wk, d1-d0, b, p.O, c, p.O, d0 > 0)
+				directKernel(r, s.q, a, p.C, 1, &wk, d1-d0, b, p.O, c, p.O, d0 > 0)
 			}
 		}
 	}
@@ -205,4 +203,11 @@ func (s *directState) rows(lo, hi int) {
 func isFloat32[T Float](x []T) bool {
 	_, ok := any(x).([]float32)
 	return ok
+}
+
+// rowTiles is how many tiles of s.r taps the filter gradient cuts a
+// kernel row (KW·C taps) into.
+func (s *directState) rowTiles() int {
+	l := s.p.KW * s.p.C
+	return (l + s.r - 1) / s.r
 }

@@ -24,11 +24,13 @@ func TestDirectSameBits(t *testing.T) {
 	}{
 		{[4]int{2, 16, 16, 16}, [4]int{5, 5, 16, 16}, Same, true, true}, // Inception10's b1: depth blocks end inside a kernel row
 		{[4]int{3, 8, 8, 32}, [4]int{5, 5, 32, 32}, Same, true, true},   // b2
-		{[4]int{2, 7, 8, 5}, [4]int{5, 5, 5, 16}, Same, true, false},    // odd height, 8 pixels a tile; 25 taps a kernel row
-		{[4]int{1, 12, 20, 3}, [4]int{5, 5, 3, 32}, Valid, true, false}, // 16 output columns, 32 filters
+		{[4]int{2, 7, 8, 5}, [4]int{5, 5, 5, 16}, Same, true, true},     // odd height; 25 taps a kernel row: tiles of 16 and 9
+		{[4]int{1, 12, 20, 3}, [4]int{5, 5, 3, 32}, Valid, true, true},  // 16 output columns, 32 filters: tiles of 12 and 4
 		{[4]int{2, 9, 16, 16}, [4]int{7, 5, 16, 16}, Same, true, true},  // more rows than columns
 		{[4]int{1, 6, 20, 40}, [4]int{5, 5, 40, 16}, Valid, true, true}, // depth 1000: four blocks
-		{[4]int{2, 8, 16, 3}, [4]int{3, 3, 3, 16}, Same, true, false},   // Inception10's first layer
+		{[4]int{2, 8, 16, 3}, [4]int{3, 3, 3, 16}, Same, true, true},    // Inception10's first layer
+		{[4]int{2, 14, 14, 6}, [4]int{5, 5, 6, 16}, Valid, true, true},  // LeNet5's second: 10 pixels, 30 taps a row
+		{[4]int{1, 9, 13, 7}, [4]int{3, 3, 7, 32}, Same, true, true},    // 13 = 12 + 1 pixels
 		{[4]int{2, 6, 8, 16}, [4]int{3, 3, 16, 16}, Same, false, true},  // Winograd's forward, the direct filter gradient
 	} {
 		p, err := NewParams(c.in, c.f, [2]int{1, 1}, [2]int{1, 1}, c.pad, 1)
