@@ -9,6 +9,8 @@ import (
 // BackwardFilterAfter reuses a Forward's im2col matrix only for the same
 // input and geometry, and then gives the bits of BackwardFilter.
 func TestBackwardFilterAfterReusesOnlyItsInput(t *testing.T) {
+	noDirect = true // the im2col path (the direct one builds no matrix)
+	defer func() { noDirect = false }()
 	r := rand.New(rand.NewPCG(3, 4))
 	p, err := NewParams([4]int{2, 6, 5, 3}, [4]int{3, 3, 3, 4}, [2]int{1, 1}, [2]int{1, 1}, Same, 1)
 	if err != nil {

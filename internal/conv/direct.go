@@ -53,7 +53,7 @@ func (p *Params) directTile() (r, q int, ok bool) {
 	if !p.direct() || p.winograd() {
 		return 0, 0, false
 	}
-	q = p.O / 16
+	q = (p.O + 15) / 16
 	return min(maxTile[q], p.OW), q, true
 }
 
@@ -61,7 +61,7 @@ func (p *Params) directTile() (r, q int, ok bool) {
 // compute on this machine.
 func (p *Params) direct() bool {
 	return !noDirect && hasDirect && cpu.Selected() >= cpu.AVX512 && p.StrideH == 1 && p.StrideW == 1 &&
-		p.DilH == 1 && p.DilW == 1 && p.Groups == 1 && !p.pointwise() && p.KH*p.KW >= 9 && (p.O == 16 || p.O == 32)
+		p.DilH == 1 && p.DilW == 1 && p.Groups == 1 && !p.pointwise() && p.KH*p.KW >= 9 && p.O >= 1 && p.O <= 32
 }
 
 // directForward is Forward's product (y = x ⊛ w, no bias) by the direct
@@ -119,7 +119,7 @@ func (p *Params) directFilterTile() (r, q int, ok bool) {
 	if p.blockRows(k) >= m && k*p.O <= 4096 && m > splitRows {
 		return 0, 0, false
 	}
-	q = p.O / 16
+	q = (p.O + 15) / 16
 	return min(maxTile[q], p.KW*p.C), q, true
 }
 
@@ -166,7 +166,7 @@ func (s *directState) filterTiles(lo, hi int) {
 				ln, loh, low := (b1-1)/img, (b1-1)%img/p.OW, (b1-1)%p.OW
 				_ = a[(ln*s.hp+loh+kh)*arow+low*p.C+j+r-1-((n*s.hp+oh+kh)*arow+ow*p.C+j)]
 				wk := walk{seg: p.OW - ow, l: p.OW, skip: (s.wp - p.OW) * p.C, rows: p.OH, left: p.OH - oh, imgSkip: (s.hp - p.OH) * arow}
-				directKernel(r, s.q, a, 1, p.C, &wk, b1-b0, s.y[b0*p.O:b1*p.O], p.O, c, p.O, !first)
+				directKernel(r, s.q, a, 1, p.C, &wk, b1-b0, s.y[b0*p.O:b1*p.O], p.O, c, p.O, p.O, !first)
 				first = false
 			}
 		}
@@ -193,7 +193,7 @@ func (s *directState) rows(lo, hi int) {
 				_ = a[(r-1)*p.C+((d1-1)/l-kh)*arow+(d1-1)%l-j]
 				b := s.w[d0*p.O : d1*p.O]
 				wk := walk{seg: min(l-j, d1-d0), l: l, skip: arow - l, rows: k, left: k}
-				directKernel(r, s.q, a, p.C, 1, &wk, d1-d0, b, p.O, c, p.O, d0 > 0)
+				directKernel(r, s.q, a, p.C, 1, &wk, d1-d0, b, p.O, c, p.O, p.O, d0 > 0)
 			}
 		}
 	}

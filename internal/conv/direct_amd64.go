@@ -8,6 +8,8 @@ const hasDirect = true
 
 // directKernel runs tile (r, q)'s kernel (direct_amd64.s, from
 // gen_direct.go; directCall, in direct_kernels_amd64.go, picks it).
-func directKernel(r, q int, a []float32, rs, as int, w *walk, cnt int, b []float32, bs int, c []float32, ldc int, beta bool) {
-	directCall(r, q, &a[0], rs, as, w, cnt, &b[0], bs, &c[0], ldc, beta)
+// The tile has n ≤ 16·q columns.
+func directKernel(r, q int, a []float32, rs, as int, w *walk, cnt int, b []float32, bs int, c []float32, ldc, n int, beta bool) {
+	m1, m2 := 1<<min(n, 16)-1, 1<<max(n-16, 0)-1
+	directCall(r, q, &a[0], rs, as, w, cnt, &b[0], bs, &c[0], ldc, m1|m2<<16, beta)
 }

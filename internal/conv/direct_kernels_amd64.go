@@ -5,148 +5,148 @@
 package conv
 
 //go:noescape
-func directR1Q1AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc int, beta bool)
+func directR1Q1AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
 
 //go:noescape
-func directR2Q1AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc int, beta bool)
+func directR2Q1AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
 
 //go:noescape
-func directR3Q1AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc int, beta bool)
+func directR3Q1AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
 
 //go:noescape
-func directR4Q1AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc int, beta bool)
+func directR4Q1AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
 
 //go:noescape
-func directR5Q1AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc int, beta bool)
+func directR5Q1AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
 
 //go:noescape
-func directR6Q1AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc int, beta bool)
+func directR6Q1AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
 
 //go:noescape
-func directR7Q1AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc int, beta bool)
+func directR7Q1AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
 
 //go:noescape
-func directR8Q1AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc int, beta bool)
+func directR8Q1AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
 
 //go:noescape
-func directR9Q1AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc int, beta bool)
+func directR9Q1AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
 
 //go:noescape
-func directR10Q1AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc int, beta bool)
+func directR10Q1AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
 
 //go:noescape
-func directR11Q1AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc int, beta bool)
+func directR11Q1AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
 
 //go:noescape
-func directR12Q1AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc int, beta bool)
+func directR12Q1AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
 
 //go:noescape
-func directR13Q1AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc int, beta bool)
+func directR13Q1AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
 
 //go:noescape
-func directR14Q1AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc int, beta bool)
+func directR14Q1AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
 
 //go:noescape
-func directR15Q1AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc int, beta bool)
+func directR15Q1AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
 
 //go:noescape
-func directR16Q1AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc int, beta bool)
+func directR16Q1AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
 
 //go:noescape
-func directR1Q2AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc int, beta bool)
+func directR1Q2AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
 
 //go:noescape
-func directR2Q2AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc int, beta bool)
+func directR2Q2AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
 
 //go:noescape
-func directR3Q2AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc int, beta bool)
+func directR3Q2AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
 
 //go:noescape
-func directR4Q2AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc int, beta bool)
+func directR4Q2AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
 
 //go:noescape
-func directR5Q2AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc int, beta bool)
+func directR5Q2AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
 
 //go:noescape
-func directR6Q2AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc int, beta bool)
+func directR6Q2AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
 
 //go:noescape
-func directR7Q2AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc int, beta bool)
+func directR7Q2AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
 
 //go:noescape
-func directR8Q2AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc int, beta bool)
+func directR8Q2AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
 
 //go:noescape
-func directR9Q2AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc int, beta bool)
+func directR9Q2AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
 
 //go:noescape
-func directR10Q2AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc int, beta bool)
+func directR10Q2AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
 
 //go:noescape
-func directR11Q2AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc int, beta bool)
+func directR11Q2AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
 
 //go:noescape
-func directR12Q2AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc int, beta bool)
+func directR12Q2AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
 
 // directCall runs the kernel of tile (r, q).
-func directCall(r, q int, a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc int, beta bool) {
+func directCall(r, q int, a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool) {
 	switch q*32 + r {
 	case 33:
-		directR1Q1AVX512(a, rs, as, w, cnt, b, bs, c, ldc, beta)
+		directR1Q1AVX512(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
 	case 34:
-		directR2Q1AVX512(a, rs, as, w, cnt, b, bs, c, ldc, beta)
+		directR2Q1AVX512(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
 	case 35:
-		directR3Q1AVX512(a, rs, as, w, cnt, b, bs, c, ldc, beta)
+		directR3Q1AVX512(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
 	case 36:
-		directR4Q1AVX512(a, rs, as, w, cnt, b, bs, c, ldc, beta)
+		directR4Q1AVX512(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
 	case 37:
-		directR5Q1AVX512(a, rs, as, w, cnt, b, bs, c, ldc, beta)
+		directR5Q1AVX512(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
 	case 38:
-		directR6Q1AVX512(a, rs, as, w, cnt, b, bs, c, ldc, beta)
+		directR6Q1AVX512(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
 	case 39:
-		directR7Q1AVX512(a, rs, as, w, cnt, b, bs, c, ldc, beta)
+		directR7Q1AVX512(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
 	case 40:
-		directR8Q1AVX512(a, rs, as, w, cnt, b, bs, c, ldc, beta)
+		directR8Q1AVX512(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
 	case 41:
-		directR9Q1AVX512(a, rs, as, w, cnt, b, bs, c, ldc, beta)
+		directR9Q1AVX512(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
 	case 42:
-		directR10Q1AVX512(a, rs, as, w, cnt, b, bs, c, ldc, beta)
+		directR10Q1AVX512(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
 	case 43:
-		directR11Q1AVX512(a, rs, as, w, cnt, b, bs, c, ldc, beta)
+		directR11Q1AVX512(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
 	case 44:
-		directR12Q1AVX512(a, rs, as, w, cnt, b, bs, c, ldc, beta)
+		directR12Q1AVX512(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
 	case 45:
-		directR13Q1AVX512(a, rs, as, w, cnt, b, bs, c, ldc, beta)
+		directR13Q1AVX512(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
 	case 46:
-		directR14Q1AVX512(a, rs, as, w, cnt, b, bs, c, ldc, beta)
+		directR14Q1AVX512(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
 	case 47:
-		directR15Q1AVX512(a, rs, as, w, cnt, b, bs, c, ldc, beta)
+		directR15Q1AVX512(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
 	case 48:
-		directR16Q1AVX512(a, rs, as, w, cnt, b, bs, c, ldc, beta)
+		directR16Q1AVX512(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
 	case 65:
-		directR1Q2AVX512(a, rs, as, w, cnt, b, bs, c, ldc, beta)
+		directR1Q2AVX512(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
 	case 66:
-		directR2Q2AVX512(a, rs, as, w, cnt, b, bs, c, ldc, beta)
+		directR2Q2AVX512(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
 	case 67:
-		directR3Q2AVX512(a, rs, as, w, cnt, b, bs, c, ldc, beta)
+		directR3Q2AVX512(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
 	case 68:
-		directR4Q2AVX512(a, rs, as, w, cnt, b, bs, c, ldc, beta)
+		directR4Q2AVX512(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
 	case 69:
-		directR5Q2AVX512(a, rs, as, w, cnt, b, bs, c, ldc, beta)
+		directR5Q2AVX512(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
 	case 70:
-		directR6Q2AVX512(a, rs, as, w, cnt, b, bs, c, ldc, beta)
+		directR6Q2AVX512(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
 	case 71:
-		directR7Q2AVX512(a, rs, as, w, cnt, b, bs, c, ldc, beta)
+		directR7Q2AVX512(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
 	case 72:
-		directR8Q2AVX512(a, rs, as, w, cnt, b, bs, c, ldc, beta)
+		directR8Q2AVX512(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
 	case 73:
-		directR9Q2AVX512(a, rs, as, w, cnt, b, bs, c, ldc, beta)
+		directR9Q2AVX512(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
 	case 74:
-		directR10Q2AVX512(a, rs, as, w, cnt, b, bs, c, ldc, beta)
+		directR10Q2AVX512(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
 	case 75:
-		directR11Q2AVX512(a, rs, as, w, cnt, b, bs, c, ldc, beta)
+		directR11Q2AVX512(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
 	case 76:
-		directR12Q2AVX512(a, rs, as, w, cnt, b, bs, c, ldc, beta)
+		directR12Q2AVX512(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
 	default:
 		panic("conv: no direct kernel for this tile")
 	}

@@ -36,7 +36,8 @@ func main() {
 // segments are kernel rows; for its filter gradient the rows are taps and
 // the segments output rows. Depth step t reads B's row t (16·Q values, bs
 // apart). Each accumulator is one fused multiply-add chain from zero in
-// depth order, then C = acc, or C + acc when beta: the blocked GEMM
+// depth order, then C = acc, or C + acc when beta, in the columns that
+// masks (16 bits a vector) select: the blocked GEMM
 // kernels' arithmetic on an im2col matrix, so the bits are theirs.
 `)
 	var g strings.Builder
@@ -50,13 +51,13 @@ package conv
 	var sw strings.Builder
 	// A switch, not a table of func values: calls through those would make
 	// the arguments escape (go:noescape does not follow them).
-	sw.WriteString("\n// directCall runs the kernel of tile (r, q).\nfunc directCall(r, q int, a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc int, beta bool) {\n\tswitch q*32 + r {\n")
+	sw.WriteString("\n// directCall runs the kernel of tile (r, q).\nfunc directCall(r, q int, a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool) {\n\tswitch q*32 + r {\n")
 	for q := 1; q <= 2; q++ {
 		for r := 1; r <= maxR[q]; r++ {
 			gen(&b, variant{r, q})
 			name := fmt.Sprintf("directR%dQ%dAVX512", r, q)
-			fmt.Fprintf(&g, "//go:noescape\nfunc %s(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc int, beta bool)\n\n", name)
-			fmt.Fprintf(&sw, "\tcase %d:\n\t\t%s(a, rs, as, w, cnt, b, bs, c, ldc, beta)\n", q*32+r, name)
+			fmt.Fprintf(&g, "//go:noescape\nfunc %s(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)\n\n", name)
+			fmt.Fprintf(&sw, "\tcase %d:\n\t\t%s(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)\n", q*32+r, name)
 		}
 	}
 	sw.WriteString("\tdefault:\n\t\tpanic(\"conv: no direct kernel for this tile\")\n\t}\n}\n")
@@ -76,8 +77,8 @@ package conv
 func gen(w *strings.Builder, v variant) {
 	name := fmt.Sprintf("directR%dQ%dAVX512", v.r, v.q)
 	p := func(f string, a ...any) { fmt.Fprintf(w, "\t"+f+"\n", a...) }
-	fmt.Fprintf(w, "\n// func %s(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc int, beta bool)\n", name)
-	fmt.Fprintf(w, "TEXT ·%s(SB), NOSPLIT, $0-73\n", name)
+	fmt.Fprintf(w, "\n// func %s(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)\n", name)
+	fmt.Fprintf(w, "TEXT ·%s(SB), NOSPLIT, $0-81\n", name)
 	bases := []string{"AX", "R10", "R11", "R13"}
 	nb := (v.r + 4) / 5
 	p("MOVQ a+0(FP), AX")
@@ -100,6 +101,12 @@ func gen(w *strings.Builder, v variant) {
 	p("MOVQ b+40(FP), BX")
 	p("MOVQ bs+48(FP), R12")
 	p("SHLQ $2, R12")
+	// The masks of the output columns: K1 of the first 16, K2 of the next.
+	p("MOVQ masks+72(FP), R9")
+	p("KMOVW R9, K1")
+	p("SHRQ $16, R9")
+	p("KMOVW R9, K2")
+	p("LEAQ (SI)(SI*2), R9") // 3*rs again
 	nacc := v.r * v.q
 	for i := 0; i < nacc; i++ {
 		p("VPXORD Z%d, Z%d, Z%d", i, i, i)
@@ -120,7 +127,7 @@ func gen(w *strings.Builder, v variant) {
 	}
 	fmt.Fprintf(w, "%s_loop:\n", name)
 	for q := 0; q < v.q; q++ {
-		p("VMOVUPS %d(BX), Z%d", 64*q, 24+q)
+		p("VMOVUPS.Z %d(BX), K%d, Z%d", 64*q, 1+q, 24+q)
 	}
 	for r := 0; r < v.r; r++ {
 		if v.q == 1 {
@@ -160,13 +167,14 @@ func gen(w *strings.Builder, v variant) {
 	p("MOVQ c+56(FP), DI")
 	p("MOVQ ldc+64(FP), R8")
 	p("SHLQ $2, R8")
-	p("MOVBLZX beta+72(FP), CX")
+	p("MOVBLZX beta+80(FP), CX")
 	p("TESTQ CX, CX")
 	p("JZ %s_overwrite", name)
 	for r := 0; r < v.r; r++ {
 		for q := 0; q < v.q; q++ {
-			p("VADDPS %d(DI), Z%d, Z%d", 64*q, r*v.q+q, r*v.q+q)
-			p("VMOVUPS Z%d, %d(DI)", r*v.q+q, 64*q)
+			p("VMOVUPS.Z %d(DI), K%d, Z30", 64*q, 1+q)
+			p("VADDPS Z30, Z%d, Z%d", r*v.q+q, r*v.q+q)
+			p("VMOVUPS Z%d, K%d, %d(DI)", r*v.q+q, 1+q, 64*q)
 		}
 		p("ADDQ R8, DI")
 	}
@@ -175,7 +183,7 @@ func gen(w *strings.Builder, v variant) {
 	fmt.Fprintf(w, "%s_overwrite:\n", name)
 	for r := 0; r < v.r; r++ {
 		for q := 0; q < v.q; q++ {
-			p("VMOVUPS Z%d, %d(DI)", r*v.q+q, 64*q)
+			p("VMOVUPS Z%d, K%d, %d(DI)", r*v.q+q, 1+q, 64*q)
 		}
 		p("ADDQ R8, DI")
 	}
