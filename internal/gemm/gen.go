@@ -186,6 +186,14 @@ func gen(w *bytes.Buffer, s spec) {
 			p("VFMADD231%s %s, %s, %s", sfx, breg(v), bc(r), acc(r, v))
 		}
 	}
+	if s.avx512 && !s.masked {
+		// B's row eight steps ahead, and A's first row's: in large
+		// products the packed panels are partly evicted from L1 (by A's
+		// stream through it) between uses; n = 1024…2048 went 2–7% faster
+		// on a Xeon with these (the AVX2 kernels went slower).
+		p("PREFETCHT0 (BX)(R12*8)")
+		p("PREFETCHT0 (R8)(SI*8)")
+	}
 	p("ADDQ R12, BX")
 	for i := 0; i < (s.mr+2)/3; i++ {
 		p("ADDQ SI, %s", bases[i])
