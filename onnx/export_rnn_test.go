@@ -382,9 +382,7 @@ func TestExportRecurrentUnknownSteps(t *testing.T) {
 // Exported recurrent models pass the onnx package's full checker (strict
 // shape inference included), where Debian's python3-onnx is installed.
 func TestExportedRecurrentPassesChecker(t *testing.T) {
-	if exec.Command("/usr/bin/python3", "-c", "import onnx").Run() != nil {
-		t.Skip("SKIPPED: python3-onnx is not installed; the ONNX checker was not run")
-	}
+	skipWithoutChecker(t)
 	models := map[string]*keras.Model{
 		"fused": sequential(t, 90,
 			layers.Embedding(9, 3, layers.InputShape(6)),
