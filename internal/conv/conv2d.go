@@ -616,11 +616,11 @@ const splitRows = 4096
 // run faster there and which gives the same bits: the same products in
 // the same order.
 func filterProduct[T Float](ws *Workspace[T], k, o, m int, col, dy, dw []T) {
-	parts := (m + splitRows - 1) / splitRows
-	if k*o > 4096 || parts < 2 {
+	if !splitsFilter(k, o, m) {
 		mm(true, false, k, o, m, col, k, dy, o, 0, dw, o)
 		return
 	}
+	parts := (m + splitRows - 1) / splitRows
 	ws.part = grow(ws.part, parts*k*o)
 	ws.bind()
 	trans := o < 16 && k > o
@@ -644,6 +644,11 @@ func filterProduct[T Float](ws *Workspace[T], k, o, m int, col, dy, dw []T) {
 		}
 	}
 }
+
+// splitsFilter reports whether filterProduct sums a k×o filter gradient
+// over m rows in parallel parts (a small dw over many rows) rather than in
+// one product.
+func splitsFilter(k, o, m int) bool { return k*o <= 4096 && m > splitRows }
 
 // split computes parts [lo, hi) of filterProduct into j.dx, transposed
 // when j.trans is set.

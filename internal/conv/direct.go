@@ -61,7 +61,7 @@ func (p *Params) directTile() (r, q int, ok bool) {
 // compute on this machine.
 func (p *Params) direct() bool {
 	return !noDirect && hasDirect && cpu.Selected() >= cpu.AVX512 && p.StrideH == 1 && p.StrideW == 1 &&
-		p.DilH == 1 && p.DilW == 1 && p.Groups == 1 && !p.pointwise() && p.KH*p.KW >= 9 && p.O >= 1 && p.O <= 32
+		p.DilH == 1 && p.DilW == 1 && p.Groups == 1 && !p.pointwise() && p.KH*p.KW >= 9 && p.O <= 32
 }
 
 // directForward is Forward's product (y = x ⊛ w, no bias) by the direct
@@ -70,11 +70,16 @@ func directForward(s *directState, p *Params, x, w, y []float32, r, q int) {
 	s.pad = padInput(s, p, x)
 	s.p, s.w, s.y, s.r, s.q = *p, w, y, r, q
 	s.kc = gemm.DepthStep(p.KH * p.KW * p.C)
+	s.bind()
+	parallel.For(p.N*p.OH, 1, s.fn)
+	s.w, s.y = nil, nil
+}
+
+// bind binds the parallel loops' bodies, once.
+func (s *directState) bind() {
 	if s.fn == nil {
 		s.fn, s.filterFn = s.rows, s.filterTiles
 	}
-	parallel.For(p.N*p.OH, 1, s.fn)
-	s.w, s.y = nil, nil
 }
 
 // padInput copies x into s.pad with zeros around it: per image
@@ -116,7 +121,7 @@ func (p *Params) directFilterTile() (r, q int, ok bool) {
 		return 0, 0, false
 	}
 	k, m := p.KH*p.KW*p.C, p.N*p.OH*p.OW
-	if p.blockRows(k) >= m && k*p.O <= 4096 && m > splitRows {
+	if p.blockRows(k) >= m && splitsFilter(k, p.O, m) {
 		return 0, 0, false
 	}
 	q = (p.O + 15) / 16
@@ -129,9 +134,7 @@ func (p *Params) directFilterTile() (r, q int, ok bool) {
 func directFilter(s *directState, p *Params, x, dy, dw []float32, r, q int) {
 	s.pad = padInput(s, p, x)
 	s.p, s.y, s.w, s.r, s.q = *p, dy, dw, r, q
-	if s.fn == nil {
-		s.fn, s.filterFn = s.rows, s.filterTiles
-	}
+	s.bind()
 	// Tiles of r taps within each kernel row, the last one of a row narrower.
 	parallel.For(p.KH*s.rowTiles(), 1, s.filterFn)
 	s.w, s.y = nil, nil
@@ -161,10 +164,9 @@ func (s *directState) filterTiles(lo, hi int) {
 			for b0 := c0; b0 < c1; b0 += kc {
 				b1 := min(c1, b0+kc)
 				n, oh, ow := b0/img, b0%img/p.OW, b0%p.OW
-				a := s.pad[(n*s.hp+oh+kh)*arow+ow*p.C+j:]
-				// The last read of A: tap r-1 of pixel b1-1.
+				// A from tap j of pixel b0 to tap j+r-1 of pixel b1-1.
 				ln, loh, low := (b1-1)/img, (b1-1)%img/p.OW, (b1-1)%p.OW
-				_ = a[(ln*s.hp+loh+kh)*arow+low*p.C+j+r-1-((n*s.hp+oh+kh)*arow+ow*p.C+j)]
+				a := s.pad[(n*s.hp+oh+kh)*arow+ow*p.C+j : (ln*s.hp+loh+kh)*arow+low*p.C+j+r]
 				wk := walk{seg: p.OW - ow, l: p.OW, skip: (s.wp - p.OW) * p.C, rows: p.OH, left: p.OH - oh, imgSkip: (s.hp - p.OH) * arow}
 				directKernel(r, s.q, a, 1, p.C, &wk, b1-b0, s.y[b0*p.O:b1*p.O], p.O, c, p.O, p.O, !first)
 				first = false
@@ -188,9 +190,9 @@ func (s *directState) rows(lo, hi int) {
 			for d0 := 0; d0 < k; d0 += s.kc {
 				d1 := min(k, d0+s.kc)
 				kh, j := d0/l, d0%l
-				a := img[(oh+kh)*arow+ow0*p.C+j:]
-				// The kernel's last read of A: row r-1, depth d1-1.
-				_ = a[(r-1)*p.C+((d1-1)/l-kh)*arow+(d1-1)%l-j]
+				// A from depth d0 of pixel ow0 to depth d1-1 of pixel ow0+r-1.
+				start := (oh+kh)*arow + ow0*p.C + j
+				a := img[start : (oh+(d1-1)/l)*arow+(ow0+r-1)*p.C+(d1-1)%l+1]
 				b := s.w[d0*p.O : d1*p.O]
 				wk := walk{seg: min(l-j, d1-d0), l: l, skip: arow - l, rows: k, left: k}
 				directKernel(r, s.q, a, p.C, 1, &wk, d1-d0, b, p.O, c, p.O, p.O, d0 > 0)

@@ -339,8 +339,10 @@ func (ws *PoolWorkspace[T]) maxGradMarked(lo, hi int) {
 	C, img := p.C, p.OH*p.OW*p.C
 	// Output columns whose windows lie inside the input's columns, and
 	// input columns all of whose windows are output columns.
-	ow0, ow1 := min(p.PadL, p.OW), max(min(p.OW, p.W-p.KW+p.PadL+1), min(p.PadL, p.OW))
-	iw0, iw1 := min(max(0, p.KW-1-p.PadL), p.W), max(min(p.W, p.OW-p.PadL), min(max(0, p.KW-1-p.PadL), p.W))
+	ow0 := min(p.PadL, p.OW)
+	ow1 := max(ow0, min(p.OW, p.W-p.KW+p.PadL+1))
+	iw0 := min(max(0, p.KW-1-p.PadL), p.W)
+	iw1 := max(iw0, min(p.W, p.OW-p.PadL))
 	for n := lo; n < hi; n++ {
 		idx := ws.idx[n*img:][:img]
 		for oh := 0; oh < p.OH; oh++ {
