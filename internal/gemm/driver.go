@@ -565,11 +565,7 @@ func (p *call[T]) rows(ws *workspace[T], blk *block[T], i0, i1 int) {
 				}
 				f(kc, ap, ars, acs, bp, bs, &ws.t[0], NR, 1, 0)
 				for i := 0; i < mr; i++ {
-					row := c[ci+i*ldc : ci+i*ldc+nr]
-					t := ws.t[i*NR : i*NR+nr]
-					for j, v := range t {
-						store(&row[j], alpha, bet, v)
-					}
+					storeRow(c[ci+i*ldc:ci+i*ldc+nr], ws.t[i*NR:i*NR+nr], alpha, bet)
 				}
 			}
 		}

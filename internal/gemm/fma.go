@@ -36,3 +36,27 @@ func store[T float](c *T, alpha, bet, v T) {
 	}
 	*c = fmaT(bet, *c, t)
 }
+
+// storeRow is store over one row of a tile, its case chosen once: partial
+// tiles on paths without masked kernels (AVX2) go through it, such as the
+// 10-column output layer of an MLP, where a call of store per element cost
+// as much as the kernel.
+func storeRow[T float](row, t []T, alpha, bet T) {
+	t = t[:len(row)]
+	switch {
+	case bet == 0 && alpha == 1:
+		copy(row, t)
+	case bet == 0:
+		for j, v := range t {
+			row[j] = alpha * v
+		}
+	case bet == 1:
+		for j, v := range t {
+			row[j] += T(alpha * v) // the conversion keeps alpha*v rounded: no fusion
+		}
+	default:
+		for j, v := range t {
+			store(&row[j], alpha, bet, v)
+		}
+	}
+}
