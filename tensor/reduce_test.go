@@ -303,6 +303,35 @@ func TestSoftmaxAgainstReference(t *testing.T) {
 	closeTo(t, "LogSoftmax stable", LogSoftmax(x, -1), From([][]float32{{float32(math.Log(e)), float32(math.Log(1 - e))}, {float32(math.Log(1 - e)), float32(math.Log(e))}}), 1e-6)
 }
 
+// TestSoftmaxRowsSameBits checks that short float32 rows taken a group at a
+// time (softmaxRowsF32) get softmaxRowF32's bits, row by row, in place too.
+func TestSoftmaxRowsSameBits(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	for _, width := range []int{1, 2, 3, 7, 10, 21, 31, 32} {
+		for _, rows := range []int{1, 5, 6, 7, 100} {
+			x := make([]float32, rows*width)
+			for i := range x {
+				x[i] = float32(r.NormFloat64() * 8)
+			}
+			for _, log := range []bool{false, true} {
+				want := make([]float32, len(x))
+				for i := 0; i < rows; i++ {
+					softmaxRowF32(log, want[i*width:(i+1)*width], x[i*width:(i+1)*width])
+				}
+				got := make([]float32, len(x))
+				softmaxRowsF32(log, got, x, width)
+				inPlace := append([]float32(nil), x...)
+				softmaxRowsF32(log, inPlace, inPlace, width)
+				for i := range want {
+					if math.Float32bits(got[i]) != math.Float32bits(want[i]) || math.Float32bits(inPlace[i]) != math.Float32bits(want[i]) {
+						t.Fatalf("width %d rows %d log %v: [%d] = %v (in place %v), want %v", width, rows, log, i, got[i], inPlace[i], want[i])
+					}
+				}
+			}
+		}
+	}
+}
+
 func TestAnyAll(t *testing.T) {
 	x := From([][]bool{{true, false, false}, {true, true, true}})
 	closeTo(t, "Any", Any(x, []int{1}, false), From([]bool{true, true}), 0)
