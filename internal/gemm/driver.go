@@ -43,6 +43,9 @@ type kernel[T float] struct {
 	// tpack2, when not nil, transposes a 2×(kc&^3) block: the rows that
 	// six-row panels leave after a 4×4 block.
 	tpack2 func(kc int, src *T, ld int, dst *T, ldd int)
+	// tpack6, when not nil, packs a six-row panel's 6×(kc&^7) block in one
+	// pass, into rows of six (dst's stride is 6).
+	tpack6 func(kc int, src *T, ld int, dst *T)
 }
 
 // impl is the per-type GEMM: the kernel for each instruction-set path and
@@ -743,6 +746,13 @@ func gemv[T float](ws *workspace[T], kern *kernel[T], transA, transB bool, m, n,
 
 // transpose sets dst[p*ldd+r] = src[r*ld+p] for r < rows, p < kc.
 func transpose[T float](kern *kernel[T], dst []T, ldd int, src []T, ld int, rows, kc int) {
+	if kern.tpack6 != nil && rows == 6 && ldd == 6 && kc >= 8 {
+		kc8 := kc &^ 7
+		_, _ = src[5*ld+kc8-1], dst[(kc8-1)*6+5]
+		kern.tpack6(kc8, &src[0], ld, &dst[0])
+		transposeTail(dst, ldd, src, ld, 0, rows, kc8, kc)
+		return
+	}
 	r := 0
 	if kern.tpack8 != nil && kc >= 8 {
 		kc8 := kc &^ 7

@@ -134,6 +134,9 @@ func transpose8x8s(kc int, src *float32, ld int, dst *float32, ldd int)
 //go:noescape
 func transpose2x4s(kc int, src *float32, ld int, dst *float32, ldd int)
 
+//go:noescape
+func transpose6x8s(kc int, src *float32, ld int, dst *float32)
+
 // Blocking: the KC×NR B micro-panel stays in L1 (48 KiB here), the MC×KC A
 // block in L2 (1 MiB) and the KC×NC B block in L3.
 var (
@@ -154,7 +157,7 @@ var (
 	avx2Kernel32 = kernel[float32]{
 		name: "avx2", mr: 6, nr: 16, mc: 192, nc: 2048,
 		fn: sgemmAVX2, half: sgemmAVX2Half,
-		dot: sdot, axpy: saxpyAVX2, tpack: transpose4x4s, tpack8: transpose8x8s, tpack2: transpose2x4s,
+		dot: sdot, axpy: saxpyAVX2, tpack: transpose4x4s, tpack8: transpose8x8s, tpack2: transpose2x4s, tpack6: transpose6x8s,
 	}
 	avx2Kernel64 = kernel[float64]{
 		name: "avx2", mr: 6, nr: 8, mc: 192, nc: 2048,

@@ -195,3 +195,71 @@ t2_loop:
 
 t2_done:
 	RET
+
+// func transpose6x8s(kc int, src *float32, ld int, dst *float32)
+//
+// transpose8x8s for the six rows of an AVX2 kernel's panel into its packed
+// layout, six values a step (dst[p*6+r] = src[r*ld+p] for p < kc&^7): one
+// pass, where the 4×4 and 2×4 blocks took two with four times the stores.
+// Each step's eight lanes are stored over the next step's start (lanes 6
+// and 7 come from rows that are not loaded), in order, so the next store
+// overwrites them; the last step of a block is stored as 4 + 2 values, so
+// nothing past the block is written.
+TEXT ·transpose6x8s(SB), NOSPLIT, $0-32
+	MOVQ kc+0(FP), CX
+	SHRQ $3, CX
+	MOVQ src+8(FP), SI
+	MOVQ ld+16(FP), DX
+	SHLQ $2, DX
+	MOVQ dst+24(FP), DI
+	LEAQ (DX)(DX*2), R9   // 3*ld
+	LEAQ (SI)(DX*4), R11  // row 4 of src
+	TESTQ CX, CX
+	JZ done6
+loop6:
+	VMOVUPS (SI), Y0
+	VMOVUPS (SI)(DX*1), Y1
+	VMOVUPS (SI)(DX*2), Y2
+	VMOVUPS (SI)(R9*1), Y3
+	VMOVUPS (R11), Y4
+	VMOVUPS (R11)(DX*1), Y5
+	VUNPCKLPS Y1, Y0, Y8
+	VUNPCKHPS Y1, Y0, Y9
+	VUNPCKLPS Y3, Y2, Y10
+	VUNPCKHPS Y3, Y2, Y11
+	VUNPCKLPS Y5, Y4, Y12
+	VUNPCKHPS Y5, Y4, Y13
+	VSHUFPS $0x44, Y10, Y8, Y0  // a0 b0 c0 d0 | a4 b4 c4 d4
+	VSHUFPS $0xEE, Y10, Y8, Y1
+	VSHUFPS $0x44, Y11, Y9, Y2
+	VSHUFPS $0xEE, Y11, Y9, Y3
+	VSHUFPS $0x44, Y12, Y12, Y4 // e0 f0 e0 f0 | e4 f4 e4 f4
+	VSHUFPS $0xEE, Y12, Y12, Y5
+	VSHUFPS $0x44, Y13, Y13, Y6
+	VSHUFPS $0xEE, Y13, Y13, Y7
+	VPERM2F128 $0x20, Y4, Y0, Y8  // step 0: a0 b0 c0 d0 e0 f0 (e0 f0)
+	VPERM2F128 $0x20, Y5, Y1, Y9
+	VPERM2F128 $0x20, Y6, Y2, Y10
+	VPERM2F128 $0x20, Y7, Y3, Y11
+	VPERM2F128 $0x31, Y4, Y0, Y12 // step 4
+	VPERM2F128 $0x31, Y5, Y1, Y13
+	VPERM2F128 $0x31, Y6, Y2, Y14
+	VPERM2F128 $0x31, Y7, Y3, Y15
+	VMOVUPS Y8, (DI)
+	VMOVUPS Y9, 24(DI)
+	VMOVUPS Y10, 48(DI)
+	VMOVUPS Y11, 72(DI)
+	VMOVUPS Y12, 96(DI)
+	VMOVUPS Y13, 120(DI)
+	VMOVUPS Y14, 144(DI)
+	VMOVUPS X15, 168(DI)
+	VEXTRACTF128 $1, Y15, X15
+	VMOVSD X15, 184(DI)
+	ADDQ $32, SI
+	ADDQ $32, R11
+	ADDQ $192, DI
+	DECQ CX
+	JNZ loop6
+done6:
+	VZEROUPPER
+	RET
