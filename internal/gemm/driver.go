@@ -18,6 +18,10 @@ type float interface{ ~float32 | ~float64 }
 // b[p*bs]; C rows are ldc apart. Strides are in elements.
 type kernelFunc[T float] func(k int, a *T, ars, acs int, b *T, bs int, c *T, ldc int, alpha, beta T)
 
+// tilesFunc is a kernelFunc over tiles tiles down a column: tile i reads
+// A from a + i*aStep and writes C's rows i*MR…
+type tilesFunc[T float] func(k int, a *T, ars, acs int, b *T, bs int, c *T, ldc int, alpha, beta T, tiles, aStep int)
+
 // edgeFunc is a kernelFunc for a partial tile: mr rows, mask's columns.
 type edgeFunc[T float] func(k int, a *T, ars, acs int, b *T, bs int, c *T, ldc int, alpha, beta T, mr int, mask uint32)
 
@@ -28,6 +32,7 @@ type kernel[T float] struct {
 	mc, nc int // cache blocks: blockK×nc of B, mc×blockK of A
 	fn     kernelFunc[T]
 	half   kernelFunc[T] // optional MR×(NR/2) tile, for narrow last panels
+	tiles  tilesFunc[T]  // optional: fn over a column of tiles in one call
 	// edge and edgeHalf, when not nil, write partial tiles straight into C:
 	// only the first mr rows, only the columns set in mask, and they read
 	// only those columns of B. Entry i computes 3*(i+1) rows.
@@ -529,7 +534,23 @@ func (p *call[T]) rows(ws *workspace[T], blk *block[T], i0, i1 int) {
 			default:
 				bp = &blk.bp[0]
 			}
-			for ir := 0; ir < mc; ir += MR {
+			ir := 0
+			if kern.tiles != nil && nr == NR {
+				// The full tiles whose A panels are equally far apart.
+				n, ap, ars, acs, step := mc/MR, &ws.a[0], 1, MR, MR*kc
+				switch {
+				case !directA:
+				case p.transA:
+					n, ap, acs, step = mFull/MR, &a[pc*lda+ic], lda, MR
+				default:
+					n, ap, ars, acs, step = mFull/MR, &a[ic*lda+pc], lda, 1, MR*lda
+				}
+				if n > 0 {
+					kern.tiles(kc, ap, ars, acs, bp, bs, &c[ic*ldc+jc+jr], ldc, alpha, bet, n, step)
+					ir = n * MR
+				}
+			}
+			for ; ir < mc; ir += MR {
 				mr := min(MR, mc-ir)
 				var ap *T
 				ars, acs := 1, MR

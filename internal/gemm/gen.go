@@ -25,18 +25,27 @@ type spec struct {
 	mr     int  // rows of the tile (multiple of 3)
 	nrv    int  // vectors per row
 	masked bool // edge variant: B columns and C columns under a lane mask, only mr rows of C written
+	multi  bool // tiles variant: the tile, then the next tiles down (a += aStep, c += mr rows)
 }
 
 var specs = []spec{
-	{"sgemmAVX512", true, false, 12, 2, false},
-	{"dgemmAVX512", true, true, 12, 2, false},
-	{"sgemmAVX2", false, false, 6, 2, false},
-	{"dgemmAVX2", false, true, 6, 2, false},
+	{"sgemmAVX512", true, false, 12, 2, false, false},
+	{"dgemmAVX512", true, true, 12, 2, false, false},
+	{"sgemmAVX2", false, false, 6, 2, false, false},
+	{"dgemmAVX2", false, true, 6, 2, false, false},
+	// The same over a column of tiles, so that a panel's full tiles take
+	// one call, without Go's call and ABI wrapper between tiles, and one
+	// tile's stores overlap the next one's loads: n = 256…2048 went 0–2%
+	// faster on AVX-512 on a Zen 5 EPYC (AVX2 within the noise).
+	{"sgemmAVX512Tiles", true, false, 12, 2, false, true},
+	{"dgemmAVX512Tiles", true, true, 12, 2, false, true},
+	{"sgemmAVX2Tiles", false, false, 6, 2, false, true},
+	{"dgemmAVX2Tiles", false, true, 6, 2, false, true},
 	// Half-width tiles for the last, narrow column panel.
-	{"sgemmAVX512Half", true, false, 12, 1, false},
-	{"dgemmAVX512Half", true, true, 12, 1, false},
-	{"sgemmAVX2Half", false, false, 6, 1, false},
-	{"dgemmAVX2Half", false, true, 6, 1, false},
+	{"sgemmAVX512Half", true, false, 12, 1, false, false},
+	{"dgemmAVX512Half", true, true, 12, 1, false, false},
+	{"sgemmAVX2Half", false, false, 6, 1, false, false},
+	{"dgemmAVX2Half", false, true, 6, 1, false, false},
 	// Edge tiles straight into C (AVX-512 masks suppress faults on the lanes
 	// they exclude, so B may be read in place up to its last column), in
 	// heights of 3 to 12 rows so that a short last panel costs little.
@@ -55,7 +64,7 @@ func init() {
 					name += "Half"
 					nrv = 1
 				}
-				specs = append(specs, spec{fmt.Sprintf("%s%d", name, mr), true, d, mr, nrv, true})
+				specs = append(specs, spec{fmt.Sprintf("%s%d", name, mr), true, d, mr, nrv, true, false})
 			}
 		}
 	}
@@ -125,9 +134,26 @@ func gen(w *bytes.Buffer, s spec) {
 		argSize += 12
 		extra = ", mr int, mask uint32"
 	}
+	tilesOff := argSize
+	if s.multi {
+		argSize += 16
+		extra = ", tiles, aStep int"
+	}
 	fmt.Fprintf(w, "\n// func %s(k int, a *%s, ars, acs int, b *%s, bs int, c *%s, ldc int, alpha, beta %s%s)\n",
 		s.name, typ(s), typ(s), typ(s), typ(s), extra)
 	fmt.Fprintf(w, "TEXT ·%s(SB), NOSPLIT, $0-%d\n", s.name, argSize)
+	if s.multi {
+		fmt.Fprintf(w, "%s_tile:\n", s.name)
+	}
+	// ret ends a tile: the next one, or the return.
+	ret := func() {
+		if s.multi {
+			p("JMP %s_next", s.name)
+			return
+		}
+		p("VZEROUPPER")
+		p("RET")
+	}
 	p("MOVQ c+48(FP), R13")
 	p("MOVQ ldc+56(FP), AX")
 	p("SHLQ $%d, AX", shift)
@@ -277,8 +303,7 @@ func gen(w *bytes.Buffer, s spec) {
 		}
 		p("ADDQ DX, DI")
 	}
-	p("VZEROUPPER")
-	p("RET")
+	ret()
 	fmt.Fprintf(w, "%s_overwrite:\n", s.name)
 	if s.masked {
 		p("MOVQ mr+%d(FP), R13", mrOff)
@@ -297,8 +322,24 @@ func gen(w *bytes.Buffer, s spec) {
 	if s.masked {
 		fmt.Fprintf(w, "%s_done:\n", s.name)
 	}
-	p("VZEROUPPER")
-	p("RET")
+	ret()
+	if s.multi {
+		fmt.Fprintf(w, "%s_next:\n", s.name)
+		p("MOVQ tiles+%d(FP), AX", tilesOff)
+		p("DECQ AX")
+		p("JZ %s_ret", s.name)
+		p("MOVQ AX, tiles+%d(FP)", tilesOff)
+		p("MOVQ aStep+%d(FP), AX", tilesOff+8)
+		p("SHLQ $%d, AX", shift)
+		p("ADDQ AX, a+8(FP)")
+		p("MOVQ ldc+56(FP), AX")
+		p("IMULQ $%d, AX", s.mr<<shift)
+		p("ADDQ AX, c+48(FP)")
+		p("JMP %s_tile", s.name)
+		fmt.Fprintf(w, "%s_ret:\n", s.name)
+		p("VZEROUPPER")
+		p("RET")
+	}
 	_ = esz
 }
 

@@ -24,6 +24,21 @@ func sgemmAVX2(k int, a *float32, ars, acs int, b *float32, bs int, c *float32, 
 //go:noescape
 func dgemmAVX2(k int, a *float64, ars, acs int, b *float64, bs int, c *float64, ldc int, alpha, beta float64)
 
+// The Tiles kernels run tiles tiles down a column: tile i reads A from
+// a + i*aStep and writes C's rows from i*mr on.
+
+//go:noescape
+func sgemmAVX512Tiles(k int, a *float32, ars, acs int, b *float32, bs int, c *float32, ldc int, alpha, beta float32, tiles, aStep int)
+
+//go:noescape
+func dgemmAVX512Tiles(k int, a *float64, ars, acs int, b *float64, bs int, c *float64, ldc int, alpha, beta float64, tiles, aStep int)
+
+//go:noescape
+func sgemmAVX2Tiles(k int, a *float32, ars, acs int, b *float32, bs int, c *float32, ldc int, alpha, beta float32, tiles, aStep int)
+
+//go:noescape
+func dgemmAVX2Tiles(k int, a *float64, ars, acs int, b *float64, bs int, c *float64, ldc int, alpha, beta float64, tiles, aStep int)
+
 //go:noescape
 func sgemmAVX512Half(k int, a *float32, ars, acs int, b *float32, bs int, c *float32, ldc int, alpha, beta float32)
 
@@ -142,26 +157,26 @@ func transpose6x8s(kc int, src *float32, ld int, dst *float32)
 var (
 	avx512Kernel32 = kernel[float32]{
 		name: "avx512", mr: 12, nr: 32, mc: 384, nc: 2048,
-		fn: sgemmAVX512, half: sgemmAVX512Half,
+		fn: sgemmAVX512, half: sgemmAVX512Half, tiles: sgemmAVX512Tiles,
 		edge:     []edgeFunc[float32]{sgemmAVX512Edge3, sgemmAVX512Edge6, sgemmAVX512Edge9, sgemmAVX512Edge12},
 		edgeHalf: []edgeFunc[float32]{sgemmAVX512EdgeHalf3, sgemmAVX512EdgeHalf6, sgemmAVX512EdgeHalf9, sgemmAVX512EdgeHalf12},
 		dot:      sdot, axpy: saxpyAVX2, tpack: transpose4x4s, tpack8: transpose8x8s, tpack2: transpose2x4s,
 	}
 	avx512Kernel64 = kernel[float64]{
 		name: "avx512", mr: 12, nr: 16, mc: 192, nc: 2048,
-		fn: dgemmAVX512, half: dgemmAVX512Half,
+		fn: dgemmAVX512, half: dgemmAVX512Half, tiles: dgemmAVX512Tiles,
 		edge:     []edgeFunc[float64]{dgemmAVX512Edge3, dgemmAVX512Edge6, dgemmAVX512Edge9, dgemmAVX512Edge12},
 		edgeHalf: []edgeFunc[float64]{dgemmAVX512EdgeHalf3, dgemmAVX512EdgeHalf6, dgemmAVX512EdgeHalf9, dgemmAVX512EdgeHalf12},
 		dot:      ddot, axpy: daxpyAVX2, tpack: transpose4x4d,
 	}
 	avx2Kernel32 = kernel[float32]{
 		name: "avx2", mr: 6, nr: 16, mc: 192, nc: 2048,
-		fn: sgemmAVX2, half: sgemmAVX2Half,
+		fn: sgemmAVX2, half: sgemmAVX2Half, tiles: sgemmAVX2Tiles,
 		dot: sdot, axpy: saxpyAVX2, tpack: transpose4x4s, tpack8: transpose8x8s, tpack2: transpose2x4s, tpack6: transpose6x8s,
 	}
 	avx2Kernel64 = kernel[float64]{
 		name: "avx2", mr: 6, nr: 8, mc: 192, nc: 2048,
-		fn: dgemmAVX2, half: dgemmAVX2Half,
+		fn: dgemmAVX2, half: dgemmAVX2Half, tiles: dgemmAVX2Tiles,
 		dot: ddot, axpy: daxpyAVX2, tpack: transpose4x4d,
 	}
 )
