@@ -546,6 +546,7 @@ func (p *call[T]) rows(ws *workspace[T], blk *block[T], i0, i1 int) {
 					n, ap, ars, acs, step = mFull/MR, &a[ic*lda+pc], lda, 1, MR*lda
 				}
 				if n > 0 {
+					_ = c[(ic+n*MR-1)*ldc+jc+jr+NR-1] // the kernel writes through a raw pointer
 					kern.tiles(kc, ap, ars, acs, bp, bs, &c[ic*ldc+jc+jr], ldc, alpha, bet, n, step)
 					ir = n * MR
 				}
