@@ -166,7 +166,7 @@ func gen(w *bytes.Buffer, s spec) {
 	// the touch on entry alone.
 	late := !s.masked
 	lateSteps, entry := 32, "PREFETCHT0"
-	if s.avx512 {
+	if late && s.avx512 {
 		lateSteps, entry = 64, "PREFETCHT1"
 	}
 	prefetchC := func(ins string) {
