@@ -133,39 +133,22 @@ func softmaxRow[T Float](log bool, d, x []T) {
 		return
 	}
 	d = d[:len(x)]
-	m := x[0]
-	for _, v := range x {
-		m = max(m, v)
-	}
+	m := rowMax(x)
 	s := 0.0
-	if log {
-		for _, v := range x {
-			s += math.Exp(float64(v - m))
-		}
-		ls := math.Log(s)
-		for i, v := range x {
-			d[i] = T(float64(v-m) - ls)
-		}
-		return
-	}
 	for i, v := range x {
 		e := math.Exp(float64(v - m))
-		d[i] = T(e)
+		if !log {
+			d[i] = T(e)
+		}
 		s += e
 	}
-	inv := 1 / s
-	for i, v := range d {
-		d[i] = T(float64(v) * inv)
-	}
+	softmaxFinish(log, d, x, m, s)
 }
 
 // softmaxRowF32 is softmaxRow with the float32-accurate expf.
 func softmaxRowF32[T Float](log bool, d, x []T) {
 	d = d[:len(x)]
-	m := x[0]
-	for _, v := range x {
-		m = max(m, v)
-	}
+	m := rowMax(x)
 	// The exponentials a block at a time, in vector registers; the sum
 	// adds them in order.
 	var buf [64]float64
@@ -177,24 +160,9 @@ func softmaxRowF32[T Float](log bool, d, x []T) {
 			e[i] = float64(v - m)
 		}
 		vec.Exp64s(e, e)
-		for i, v := range e {
-			if !log {
-				d[c0+i] = T(v)
-			}
-			s += v
-		}
+		s = addExps(log, d[c0:], e, s)
 	}
-	if log {
-		ls := math.Log(s)
-		for i, v := range x {
-			d[i] = T(float64(v-m) - ls)
-		}
-		return
-	}
-	inv := 1 / s
-	for i, v := range d {
-		d[i] = T(float64(v) * inv)
-	}
+	softmaxFinish(log, d, x, m, s)
 }
 
 // softmaxRowsF32 is softmaxRowF32 over consecutive rows of r ≤ 32 values,
@@ -211,10 +179,7 @@ func softmaxRowsF32[T Float](log bool, d, x []T, r int) {
 		rows := len(xs) / r
 		for q := range rows {
 			row := xs[q*r : q*r+r]
-			m := row[0]
-			for _, v := range row {
-				m = max(m, v)
-			}
+			m := rowMax(row)
 			ms[q] = m
 			es := e[q*r : q*r+r]
 			for i, v := range row {
@@ -223,26 +188,48 @@ func softmaxRowsF32[T Float](log bool, d, x []T, r int) {
 		}
 		vec.Exp64s(e, e)
 		for q := range rows {
-			es := e[q*r : q*r+r]
 			out := d[i0+q*r : i0+q*r+r]
-			s := 0.0
-			for i, v := range es {
-				if !log {
-					out[i] = T(v)
-				}
-				s += v
-			}
-			if log {
-				ls, m := math.Log(s), ms[q]
-				for i, v := range xs[q*r : q*r+r] {
-					out[i] = T(float64(v-m) - ls)
-				}
-				continue
-			}
-			inv := 1 / s
-			for i, v := range out {
-				out[i] = T(float64(v) * inv)
-			}
+			s := addExps(log, out, e[q*r:q*r+r], 0)
+			softmaxFinish(log, out, xs[q*r:q*r+r], ms[q], s)
 		}
+	}
+}
+
+// rowMax is the largest value of a non-empty row.
+func rowMax[T Float](x []T) T {
+	m := x[0]
+	for _, v := range x {
+		m = max(m, v)
+	}
+	return m
+}
+
+// addExps adds a row's exponentials e to its sum s, in order, and stores
+// them in d unless log.
+func addExps[T Float](log bool, d []T, e []float64, s float64) float64 {
+	d = d[:len(e)]
+	for i, v := range e {
+		if !log {
+			d[i] = T(v)
+		}
+		s += v
+	}
+	return s
+}
+
+// softmaxFinish ends a row of max m whose exponentials sum to s: d holds
+// them (rounded to T) and is divided by s, or, for log, is set to
+// x - m - log(s).
+func softmaxFinish[T Float](log bool, d, x []T, m T, s float64) {
+	if log {
+		ls := math.Log(s)
+		for i, v := range x {
+			d[i] = T(float64(v-m) - ls)
+		}
+		return
+	}
+	inv := 1 / s
+	for i, v := range d[:len(x)] {
+		d[i] = T(float64(v) * inv)
 	}
 }

@@ -199,7 +199,8 @@ func (p *call[T]) direct() (directA, directB bool) {
 	if forcePack {
 		return false, false
 	}
-	directA = p.transA && p.n <= 8*NR || !p.transA && p.lda%1024 != 0 && (p.n <= max(4*NR, 128) || p.n <= 512 && p.k > 128 && p.lda < 1024)
+	directA = p.transA && p.n <= 8*NR ||
+		!p.transA && p.lda%1024 != 0 && (p.n <= max(4*NR, 128) || p.n <= 512 && p.k > 128 && p.lda < 1024)
 	directB = !p.transB && (p.m <= 6*MR || (p.n*p.k <= 1<<18 && p.ldb%512 != 0 && (p.m <= 128 || fitsL1[T](p.kcStep(), NR, p.ldb))))
 	return directA, directB
 }
@@ -528,6 +529,21 @@ func (p *call[T]) rows(ws *workspace[T], blk *block[T], i0, i1 int) {
 		} else {
 			packA(kern, ws.a, p.transA, a, lda, ic, mc, pc, kc)
 		}
+		// tileA is the A operand of the tile at row ir of the block: its
+		// first element, row and column strides, and how far on the next
+		// tile's starts (in place for the rows before mFull when directA,
+		// packed otherwise).
+		tileA := func(ir int) (ap *T, ars, acs, step int) {
+			switch {
+			case !directA:
+				return &ws.a[ir*kc], 1, MR, MR * kc
+			case ir >= mFull:
+				return &ws.a[0], 1, MR, 0
+			case p.transA:
+				return &a[pc*lda+ic+ir], 1, lda, MR
+			}
+			return &a[(ic+ir)*lda+pc], lda, 1, MR * lda
+		}
 		for jr := 0; jr < nc; jr += NR {
 			nr := min(NR, nc-jr)
 			var bp *T
@@ -541,36 +557,16 @@ func (p *call[T]) rows(ws *workspace[T], blk *block[T], i0, i1 int) {
 				bp = &blk.bp[0]
 			}
 			ir := 0
-			if kern.tiles != nil && nr == NR {
-				// The full tiles whose A panels are equally far apart.
-				n, ap, ars, acs, step := mc/MR, &ws.a[0], 1, MR, MR*kc
-				switch {
-				case !directA:
-				case p.transA:
-					n, ap, acs, step = mFull/MR, &a[pc*lda+ic], lda, MR
-				default:
-					n, ap, ars, acs, step = mFull/MR, &a[ic*lda+pc], lda, 1, MR*lda
-				}
-				if n > 0 {
-					_ = c[(ic+n*MR-1)*ldc+jc+jr+NR-1] // the kernel writes through a raw pointer
-					kern.tiles(kc, ap, ars, acs, bp, bs, &c[ic*ldc+jc+jr], ldc, alpha, bet, n, step)
-					ir = n * MR
-				}
+			if n := mc / MR; kern.tiles != nil && nr == NR && n > 0 {
+				// The full tiles, whose A operands are equally far apart.
+				ap, ars, acs, step := tileA(0)
+				_ = c[(ic+n*MR-1)*ldc+jc+jr+NR-1] // the kernel writes through a raw pointer
+				kern.tiles(kc, ap, ars, acs, bp, bs, &c[ic*ldc+jc+jr], ldc, alpha, bet, n, step)
+				ir = n * MR
 			}
 			for ; ir < mc; ir += MR {
 				mr := min(MR, mc-ir)
-				var ap *T
-				ars, acs := 1, MR
-				switch {
-				case !directA:
-					ap = &ws.a[ir*kc]
-				case ir >= mFull:
-					ap = &ws.a[0]
-				case p.transA:
-					ap, acs = &a[pc*lda+ic+ir], lda
-				default:
-					ap, ars, acs = &a[(ic+ir)*lda+pc], lda, 1
-				}
+				ap, ars, acs, _ := tileA(ir)
 				ci := (ic+ir)*ldc + jc + jr
 				if mr == MR && nr == NR {
 					fn(kc, ap, ars, acs, bp, bs, &c[ci], ldc, alpha, bet)
