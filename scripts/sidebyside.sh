@@ -15,6 +15,13 @@ echo "== gemm" ; date
 go test -run '^$' -bench 'BenchmarkMatMul$' -benchtime 1s -count 3 ./internal/gemm > "$R"/gemm_go.txt 2>&1
 /usr/bin/python3 "$A"/w6_gemm.py --threads 1 > "$R"/gemm_py_t1.txt 2>&1
 /usr/bin/python3 "$A"/w6_gemm.py --threads 2 > "$R"/gemm_py_t2.txt 2>&1
+# The same products paired in one process (internal/gemm/vsblas), which the
+# machine's drift from minute to minute cannot skew; needs cgo and gcc.
+# OPENBLAS_CORETYPE is emptied so that OpenBLAS picks its kernel itself.
+if CGO_ENABLED=1 go build -tags openblas -o "$R"/vsblas ./internal/gemm/vsblas 2>/dev/null; then
+  OPENBLAS_CORETYPE= "$R"/vsblas > "$R"/gemm_pairs.txt 2>&1
+  TENSORGO_ISA=avx2 OPENBLAS_CORETYPE=Haswell "$R"/vsblas >> "$R"/gemm_pairs.txt 2>&1
+fi
 echo "== linreg"; date
 for i in 1 2 3; do TENSORGO_NUM_THREADS=1 go test -run '^$' -bench 'LinearRegressionStep' -benchtime 20000x ./tf 2>&1 | grep Bench; done > "$R"/linreg_go.txt
 for i in 1 2 3; do "$R"/linreg -threads 1 -json | tail -1; "$R"/linreg -threads 1 -eager -json | tail -1; done >> "$R"/linreg_go.txt

@@ -20,6 +20,12 @@ for t in (1,2):
 for (n,t),v in sorted(go.items()):
     g=st.median(v); o=py.get(('numpy',n,t)); tc=py.get(('torch',n,t))
     print(f"n={n} t={t}: tensorgo {g:.1f}  openblas(numpy) {o}  torch {tc}  ratio vs numpy {g/o*100:.0f}%  vs torch {g/tc*100:.0f}%")
+try:
+    pairs=rl('gemm_pairs.txt')
+    print("## GEMM paired in one process (vsblas)")
+    for l in pairs: print(l)
+except FileNotFoundError:
+    pass
 print("## linreg")
 for l in rl('linreg_go.txt'): print(l[:200])
 us=[json.loads(l[7:])['us_per_step'] for l in rl('linreg_py.txt') if l.startswith('RESULT')]
