@@ -260,11 +260,26 @@ func gen(w *bytes.Buffer, s spec) {
 	p("MOVQ c+48(FP), DI")
 	p("MOVQ ldc+56(FP), DX")
 	p("SHLQ $%d, DX", shift)
+	// isOne jumps to label when the float argument arg (at off) is
+	// exactly 1.
+	isOne := func(arg string, off int, label string) {
+		if s.double {
+			p("MOVQ $0x3FF0000000000000, R12")
+			p("CMPQ R12, %s+%d(FP)", arg, off)
+		} else {
+			p("CMPL %s+%d(FP), $0x3F800000", arg, off)
+		}
+		p("JEQ %s", label)
+	}
+	// alpha == 1, the usual case, skips the multiplies (x·1 is x, bits and
+	// all), which would hold up the FMA pipes between tiles.
+	isOne("alpha", 64, s.name+"_scaled")
 	alpha := breg(0)
 	p("%s alpha+64(FP), %s", bcast, alpha)
 	for i := 0; i < nacc; i++ {
 		p("VMUL%s %s, %s%d, %s%d", sfx, alpha, reg, i, reg, i)
 	}
+	fmt.Fprintf(w, "%s_scaled:\n", s.name)
 	// beta == 0 (either sign) means C is not read.
 	if s.double {
 		p("MOVQ beta+%d(FP), AX", betaOff)
@@ -289,6 +304,9 @@ func gen(w *bytes.Buffer, s spec) {
 			p("JLE %s", label)
 		}
 	}
+	// beta == 1, every depth block after the first: C is added, on the
+	// adders rather than the FMA pipes (1·C + acc rounds as C + acc).
+	isOne("beta", betaOff, s.name+"_add")
 	for r := 0; r < s.mr; r++ {
 		rowGuard(r, s.name+"_done")
 		for v := 0; v < s.nrv; v++ {
@@ -299,6 +317,22 @@ func gen(w *bytes.Buffer, s spec) {
 				continue
 			}
 			p("VFMADD231%s %d(DI), %s, %s", sfx, v*vbytes, beta, acc(r, v))
+			p("VMOVUP%s %s, %d(DI)", sfx[1:], acc(r, v), v*vbytes)
+		}
+		p("ADDQ DX, DI")
+	}
+	ret()
+	fmt.Fprintf(w, "%s_add:\n", s.name)
+	for r := 0; r < s.mr; r++ {
+		rowGuard(r, s.name+"_done")
+		for v := 0; v < s.nrv; v++ {
+			if s.masked {
+				p("VMOVUP%s.Z %d(DI), %s, %s", sfx[1:], v*vbytes, mask(v), tmp)
+				p("VADD%s %s, %s, %s", sfx, tmp, acc(r, v), acc(r, v))
+				p("VMOVUP%s %s, %s, %d(DI)", sfx[1:], acc(r, v), mask(v), v*vbytes)
+				continue
+			}
+			p("VADD%s %d(DI), %s, %s", sfx, v*vbytes, acc(r, v), acc(r, v))
 			p("VMOVUP%s %s, %d(DI)", sfx[1:], acc(r, v), v*vbytes)
 		}
 		p("ADDQ DX, DI")

@@ -49,6 +49,7 @@ func main() {
 	sizes := flag.String("sizes", "256,512,1024,2048", "comma-separated sizes: n (square) or MxNxK")
 	secs := flag.Float64("t", 3, "seconds of pairs per size")
 	threads := flag.Int("threads", 1, "threads for both libraries")
+	beta := flag.Float64("beta", 0, "C = A·B + beta·C")
 	flag.Parse()
 	C.openblas_set_num_threads(C.int(*threads))
 	parallel.SetNumThreads(*threads)
@@ -62,13 +63,13 @@ func main() {
 			}
 			m, k = n, n
 		}
-		pair(s, m, n, k, *secs)
+		pair(s, m, n, k, float32(*beta), *secs)
 	}
 }
 
-// pair times products of both libraries in turn for secs seconds (and at
-// least five pairs) and prints the medians.
-func pair(name string, m, n, k int, secs float64) {
+// pair times products C = A·B + beta·C of both libraries in turn for secs
+// seconds (and at least five pairs) and prints the medians.
+func pair(name string, m, n, k int, beta float32, secs float64) {
 	r := rand.New(rand.NewPCG(1, 2))
 	a, b := make([]float32, m*k), make([]float32, k*n)
 	for i := range a {
@@ -83,10 +84,10 @@ func pair(name string, m, n, k int, secs float64) {
 	start := time.Now()
 	for i := 0; time.Since(start).Seconds() < secs || len(ratio) < 5; i++ {
 		t0 := time.Now()
-		gemm.Sgemm(false, false, m, n, k, 1, a, k, b, n, 0, c1, n)
+		gemm.Sgemm(false, false, m, n, k, 1, a, k, b, n, beta, c1, n)
 		t1 := time.Now()
 		C.cblas_sgemm(rowMajor, noTrans, noTrans, C.int(m), C.int(n), C.int(k), 1,
-			(*C.float)(&a[0]), C.int(k), (*C.float)(&b[0]), C.int(n), 0, (*C.float)(&c2[0]), C.int(n))
+			(*C.float)(&a[0]), C.int(k), (*C.float)(&b[0]), C.int(n), C.float(beta), (*C.float)(&c2[0]), C.int(n))
 		t2 := time.Now()
 		if i == 0 {
 			continue // warm-up: first touches, buffers
