@@ -293,7 +293,6 @@ func gen(w *bytes.Buffer, s spec) {
 	if s.nrv == 1 {
 		beta = bc(0)
 	}
-	p("%s beta+%d(FP), %s", bcast, betaOff, beta)
 	if s.masked {
 		p("MOVQ mr+%d(FP), R13", mrOff)
 	}
@@ -304,40 +303,33 @@ func gen(w *bytes.Buffer, s spec) {
 			p("JLE %s", label)
 		}
 	}
+	// update adds C into the accumulators, row by row, with op (its
+	// operands: C's vector, in memory or tmp, then the accumulator), and
+	// stores them back.
+	update := func(op func(src, dst string)) {
+		for r := 0; r < s.mr; r++ {
+			rowGuard(r, s.name+"_done")
+			for v := 0; v < s.nrv; v++ {
+				if s.masked {
+					p("VMOVUP%s.Z %d(DI), %s, %s", sfx[1:], v*vbytes, mask(v), tmp)
+					op(tmp, acc(r, v))
+					p("VMOVUP%s %s, %s, %d(DI)", sfx[1:], acc(r, v), mask(v), v*vbytes)
+					continue
+				}
+				op(fmt.Sprintf("%d(DI)", v*vbytes), acc(r, v))
+				p("VMOVUP%s %s, %d(DI)", sfx[1:], acc(r, v), v*vbytes)
+			}
+			p("ADDQ DX, DI")
+		}
+		ret()
+	}
 	// beta == 1, every depth block after the first: C is added, on the
 	// adders rather than the FMA pipes (1·C + acc rounds as C + acc).
 	isOne("beta", betaOff, s.name+"_add")
-	for r := 0; r < s.mr; r++ {
-		rowGuard(r, s.name+"_done")
-		for v := 0; v < s.nrv; v++ {
-			if s.masked {
-				p("VMOVUP%s.Z %d(DI), %s, %s", sfx[1:], v*vbytes, mask(v), tmp)
-				p("VFMADD231%s %s, %s, %s", sfx, tmp, beta, acc(r, v))
-				p("VMOVUP%s %s, %s, %d(DI)", sfx[1:], acc(r, v), mask(v), v*vbytes)
-				continue
-			}
-			p("VFMADD231%s %d(DI), %s, %s", sfx, v*vbytes, beta, acc(r, v))
-			p("VMOVUP%s %s, %d(DI)", sfx[1:], acc(r, v), v*vbytes)
-		}
-		p("ADDQ DX, DI")
-	}
-	ret()
+	p("%s beta+%d(FP), %s", bcast, betaOff, beta)
+	update(func(src, dst string) { p("VFMADD231%s %s, %s, %s", sfx, src, beta, dst) })
 	fmt.Fprintf(w, "%s_add:\n", s.name)
-	for r := 0; r < s.mr; r++ {
-		rowGuard(r, s.name+"_done")
-		for v := 0; v < s.nrv; v++ {
-			if s.masked {
-				p("VMOVUP%s.Z %d(DI), %s, %s", sfx[1:], v*vbytes, mask(v), tmp)
-				p("VADD%s %s, %s, %s", sfx, tmp, acc(r, v), acc(r, v))
-				p("VMOVUP%s %s, %s, %d(DI)", sfx[1:], acc(r, v), mask(v), v*vbytes)
-				continue
-			}
-			p("VADD%s %d(DI), %s, %s", sfx, v*vbytes, acc(r, v), acc(r, v))
-			p("VMOVUP%s %s, %d(DI)", sfx[1:], acc(r, v), v*vbytes)
-		}
-		p("ADDQ DX, DI")
-	}
-	ret()
+	update(func(src, dst string) { p("VADD%s %s, %s, %s", sfx, src, dst, dst) })
 	fmt.Fprintf(w, "%s_overwrite:\n", s.name)
 	if s.masked {
 		p("MOVQ mr+%d(FP), R13", mrOff)
