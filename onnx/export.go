@@ -189,6 +189,22 @@ func (ex *exporter) convert(op *tf.Operation) error {
 			b = ex.swapLast(b, rb)
 		}
 		ex.node("MatMul", []string{a, b}, out, nil)
+	case "FusedMatMul":
+		// Gemm adds its third input, the bias, broadcast over the rows.
+		attrs := map[string]Attr{}
+		if op.Attr("transpose_a").(bool) {
+			attrs["transA"] = intAttr(1)
+		}
+		if op.Attr("transpose_b").(bool) {
+			attrs["transB"] = intAttr(1)
+		}
+		if op.Attr("activation").(string) != "Relu" {
+			ex.node("Gemm", ins, out, attrs)
+			return nil
+		}
+		y := ex.tmp(op)
+		ex.node("Gemm", ins, []string{y}, attrs)
+		ex.node("Relu", []string{y}, out, nil)
 	case "Conv2D", "FusedConv2D":
 		return ex.convertConv(op, ins, out)
 	case "Conv2DBackpropInput":

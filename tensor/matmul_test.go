@@ -2,6 +2,7 @@ package tensor
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 )
@@ -102,4 +103,39 @@ func TestMatMulHandValues(t *testing.T) {
 	closeTo(t, "a·b", MatMul(a, b, false, false), From([][]float64{{19, 22}, {43, 50}}), 0)
 	closeTo(t, "aᵀ·b", MatMul(a, b, true, false), From([][]float64{{26, 30}, {38, 44}}), 0)
 	closeTo(t, "a·bᵀ", MatMul(a, b, false, true), From([][]float64{{17, 23}, {39, 53}}), 0)
+}
+
+// TestMatMulBiasActSameBits checks MatMulBiasActInto against MatMul, then
+// the bias, then Relu, bit for bit, with and without a batch dimension.
+func TestMatMulBiasActSameBits(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 7))
+	for _, dt := range []DType{Float32, Float64} {
+		for _, s := range [][]int{{5, 3, 4}, {64, 40, 130}, {300, 6, 20}, {2, 9, 7, 11}} {
+			ash, bsh := Shape{s[0], s[1]}, Shape{s[1], s[2]}
+			if len(s) == 4 {
+				ash, bsh = Shape{s[0], s[1], s[2]}, Shape{s[0], s[2], s[3]}
+			}
+			a, b := randTensor(r, dt, ash...), randTensor(r, dt, bsh...)
+			bias := randTensor(r, dt, bsh[len(bsh)-1])
+			for _, relu := range []bool{false, true} {
+				want := Binary(OpAdd, MatMul(a, b, false, false), bias)
+				if relu {
+					want = Relu(want)
+				}
+				got := New(dt, want.Shape()...)
+				MatMulBiasActInto(got, a, b, bias, false, false, relu)
+				for i := 0; i < got.Size(); i++ {
+					if math.Float64bits(got.Float(i)) != math.Float64bits(want.Float(i)) {
+						t.Fatalf("%v %v relu %v: element %d = %v, want %v", dt, s, relu, i, got.Float(i), want.Float(i))
+					}
+				}
+			}
+		}
+	}
+	defer func() {
+		if r := recover(); r == nil {
+			t.Error("a bias of the wrong length did not panic")
+		}
+	}()
+	MatMulBiasActInto(New(Float32, 2, 3), New(Float32, 2, 4), New(Float32, 4, 3), New(Float32, 4), false, false, false)
 }

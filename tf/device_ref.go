@@ -245,6 +245,18 @@ func init() {
 		ref.MatMul(out[0], in[0], in[1], op.aBool(0), op.aBool(1))
 		return nil
 	})
+	refKernel("FusedMatMul", func(op *Operation, in, out []*tensor.Tensor) error {
+		ref.MatMul(out[0], in[0], in[1], op.aBool(0), op.aBool(1))
+		n := out[0].Shape()[1]
+		for i := 0; i < out[0].Size(); i++ {
+			v := out[0].Float(i) + in[2].Float(i%n)
+			if op.aString(matmulActivation) == "Relu" && v < 0 {
+				v = 0
+			}
+			out[0].SetFloat(i, v)
+		}
+		return nil
+	})
 	copyK := func(op *Operation, in, out []*tensor.Tensor) error { ref.Copy(out[0], in[0]); return nil }
 	for _, typ := range []string{"Identity", "StopGradient", "Reshape", "ReshapeLike", "ReshapeDims"} {
 		refKernel(typ, copyK)

@@ -4,9 +4,10 @@ package tf
 // folded into its output pass, when the producer is a graph op that takes
 // an activation and has none: batch normalisation with fixed statistics
 // (Keras's BatchNormalization at inference, and Inception10's while
-// training) or a linear FusedConv2D. Otherwise it returns nil. The unfused
-// producer stays in the graph; a plan runs it only if something else reads
-// its output. Eager tensors have been computed already and are left alone.
+// training), a linear FusedConv2D or a linear FusedMatMul (Dense).
+// Otherwise it returns nil. The unfused producer stays in the graph; a plan
+// runs it only if something else reads its output. Eager tensors have been
+// computed already and are left alone.
 func fuseRelu(x *Tensor) *Tensor {
 	op := x.op
 	if op == nil || op.graph == nil || len(op.outputs) != 1 || len(op.control) > 0 {
@@ -23,6 +24,11 @@ func fuseRelu(x *Tensor) *Tensor {
 			return nil
 		}
 		return applyState(op.def.Type, attrs{op.attrVals[0], op.attrVals[1], op.attrVals[2], "Relu"}, &convState{}, op.inputs...)
+	case "FusedMatMul":
+		if op.aString(matmulActivation) != "" {
+			return nil
+		}
+		return apply1(op.def.Type, attrs{op.attrVals[0], op.attrVals[1], "Relu"}, nil, op.inputs...)
 	}
 	return nil
 }

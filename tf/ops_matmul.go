@@ -62,40 +62,7 @@ func init() {
 			return nil
 		},
 		Grad: func(op *Operation, dys []*Tensor, need []bool) []*Tensor {
-			a, b, dy := in0(op), in1(op), dys[0]
-			ta, tb := op.aBool(0), op.aBool(1)
-			var da, db *Tensor
-			switch {
-			case !ta && !tb:
-				if need[0] {
-					da = matmul(dy, b, false, true)
-				}
-				if need[1] {
-					db = matmul(a, dy, true, false)
-				}
-			case ta && !tb:
-				if need[0] {
-					da = matmul(b, dy, false, true)
-				}
-				if need[1] {
-					db = matmul(a, dy, false, false)
-				}
-			case !ta && tb:
-				if need[0] {
-					da = matmul(dy, b, false, false)
-				}
-				if need[1] {
-					db = matmul(dy, a, true, false)
-				}
-			default:
-				if need[0] {
-					da = matmul(b, dy, true, true)
-				}
-				if need[1] {
-					db = matmul(dy, a, true, true)
-				}
-			}
-			return []*Tensor{unbroadcast(da, a), unbroadcast(db, b)}
+			return matmulGrad(in0(op), in1(op), dys[0], op.aBool(0), op.aBool(1), need)
 		},
 	})
 	RegisterOp(&OpDef{Type: "BiasAdd",
@@ -121,3 +88,40 @@ func init() {
 
 // BiasAdd adds the vector b to the last dimension of x.
 func BiasAdd(x, b *Tensor) *Tensor { return apply1("BiasAdd", attrs{}, nil, x, b) }
+
+// matmulGrad is MatMul's gradient with respect to a and b (those need
+// asks for) given dy, the gradient of a·b.
+func matmulGrad(a, b, dy *Tensor, ta, tb bool, need []bool) []*Tensor {
+	var da, db *Tensor
+	switch {
+	case !ta && !tb:
+		if need[0] {
+			da = matmul(dy, b, false, true)
+		}
+		if need[1] {
+			db = matmul(a, dy, true, false)
+		}
+	case ta && !tb:
+		if need[0] {
+			da = matmul(b, dy, false, true)
+		}
+		if need[1] {
+			db = matmul(a, dy, false, false)
+		}
+	case !ta && tb:
+		if need[0] {
+			da = matmul(dy, b, false, false)
+		}
+		if need[1] {
+			db = matmul(dy, a, true, false)
+		}
+	default:
+		if need[0] {
+			da = matmul(b, dy, true, true)
+		}
+		if need[1] {
+			db = matmul(dy, a, true, true)
+		}
+	}
+	return []*Tensor{unbroadcast(da, a), unbroadcast(db, b)}
+}

@@ -1,6 +1,10 @@
 package conv
 
-import "testing"
+import (
+	"slices"
+	"testing"
+	"time"
+)
 
 // The MNIST CNN's two convolutions (note 001's network) and the CIFAR-10
 // baseline's and LeNet5's, whose few channels make im2col's copies and
@@ -18,7 +22,7 @@ func BenchmarkMNISTCNNConv(b *testing.B) {
 		{"lenet2", [4]int{32, 14, 14, 6}, [4]int{5, 5, 6, 16}, Valid},
 	} {
 		p, _ := NewParams(c.in, c.f, [2]int{1, 1}, [2]int{1, 1}, c.pad, 1)
-		benchPasses(b, c.name, &p, nil, Relu)
+		benchPasses(b, c.name, &p, make([]float32, p.O), Relu) // Keras's Conv2D: a bias and relu
 	}
 }
 
@@ -116,5 +120,51 @@ func BenchmarkInception10Conv(b *testing.B) {
 	} {
 		p, _ := NewParams([4]int{32, c.side, c.side, c.cin}, [4]int{c.k, c.k, c.cin, c.o}, [2]int{c.stride, c.stride}, [2]int{1, 1}, Same, 1)
 		benchPasses(b, c.name, &p, make([]float32, c.o), Linear)
+	}
+}
+
+// BenchmarkBiasFusion times Forward with a bias and relu, applied as each
+// path finishes a block of the output (fused) or in a pass of their own,
+// one after the other in turn on each path's convolution, and reports the
+// median of the pairs' ratios (fused/unfused): the host's drift from
+// minute to minute cannot skew pairs taken a call apart.
+func BenchmarkBiasFusion(b *testing.B) {
+	defer func() { fuseBias = true }()
+	for _, c := range []struct {
+		name   string
+		in, f  [4]int
+		stride int
+		pad    Padding
+	}{
+		{"direct_mnist1", [4]int{32, 28, 28, 1}, [4]int{3, 3, 1, 32}, 1, Valid},
+		{"direct_lenet2", [4]int{32, 14, 14, 6}, [4]int{5, 5, 6, 16}, 1, Valid},
+		{"wino_mnist2", [4]int{32, 13, 13, 32}, [4]int{3, 3, 32, 64}, 1, Valid},
+		{"wino_resnet", [4]int{32, 16, 16, 128}, [4]int{3, 3, 128, 128}, 1, Same},
+		{"im2col_resnet_s2", [4]int{32, 16, 16, 64}, [4]int{3, 3, 64, 128}, 2, Same},
+		{"im2col_alexnet1", [4]int{32, 32, 32, 3}, [4]int{3, 3, 3, 96}, 1, Valid},
+		{"pointwise_incep", [4]int{32, 32, 32, 16}, [4]int{1, 1, 16, 16}, 1, Same},
+	} {
+		p, _ := NewParams(c.in, c.f, [2]int{c.stride, c.stride}, [2]int{1, 1}, c.pad, 1)
+		x, w, bias := make([]float32, p.InSize()), make([]float32, p.FilterSize()), make([]float32, p.O)
+		for i := range x {
+			x[i] = float32(i%7) - 3
+		}
+		y := make([]float32, p.OutSize())
+		var ws Workspace[float32]
+		b.Run(c.name, func(b *testing.B) {
+			var ratios []float64
+			for b.Loop() {
+				var t [2]time.Duration
+				for i, on := range []bool{true, false} {
+					fuseBias = on
+					t0 := time.Now()
+					Forward(&p, x, w, bias, y, Relu, &ws)
+					t[i] = time.Since(t0)
+				}
+				ratios = append(ratios, float64(t[0])/float64(t[1]))
+			}
+			slices.Sort(ratios)
+			b.ReportMetric(ratios[len(ratios)/2], "fused/unfused")
+		})
 	}
 }

@@ -381,3 +381,43 @@ func TestBackwardInputSpread(t *testing.T) {
 		}
 	}
 }
+
+// TestForwardBiasActSameBits: the bias and ReLU that the GEMM paths apply
+// as each block of the output is finished give the bits of the plain
+// convolution followed by them, in float32 and float64, on every path
+// (im2col, pointwise, grouped, Winograd and direct, which keep their own
+// pass).
+func TestForwardBiasActSameBits(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	cs := append(cases(), convCase{[4]int{2, 10, 10, 16}, [4]int{3, 3, 16, 24}, [2]int{1, 1}, [2]int{1, 1}, Same, 1},
+		convCase{[4]int{2, 9, 8, 16}, [4]int{3, 3, 16, 24}, [2]int{1, 1}, [2]int{1, 1}, Valid, 1}, // Winograd's border tiles
+		convCase{[4]int{4, 6, 6, 64}, [4]int{1, 1, 64, 40}, [2]int{1, 1}, [2]int{1, 1}, Valid, 1},
+		convCase{[4]int{2, 7, 6, 16}, [4]int{3, 3, 8, 6}, [2]int{2, 2}, [2]int{1, 1}, Same, 2})
+	for _, c := range cs {
+		p, err := NewParams(c.in, c.filter, c.stride, c.dil, c.pad, c.groups)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x, w, bias := randSlice(r, p.InSize()), randSlice(r, p.FilterSize()), randSlice(r, p.O)
+		for _, act := range []Activation{Linear, Relu} {
+			var ws Workspace[float64]
+			got, want := make([]float64, p.OutSize()), make([]float64, p.OutSize())
+			Forward(&p, x, w, bias, got, act, &ws)
+			Forward(&p, x, w, nil, want, Linear, &ws)
+			var ws32 Workspace[float32]
+			x32, w32, b32 := to32(x), to32(w), to32(bias)
+			got32, want32 := make([]float32, p.OutSize()), make([]float32, p.OutSize())
+			Forward(&p, x32, w32, b32, got32, act, &ws32)
+			Forward(&p, x32, w32, nil, want32, Linear, &ws32)
+			for i := range want {
+				v, v32 := want[i]+bias[i%p.O], want32[i]+b32[i%p.O]
+				if act == Relu {
+					v, v32 = max(v, 0), max(v32, 0)
+				}
+				if got[i] != v || math.Float32bits(got32[i]) != math.Float32bits(v32) {
+					t.Fatalf("%v act %v: y[%d] = %v (float32 %v), want %v (%v)", c, act, i, got[i], got32[i], v, v32)
+				}
+			}
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"github.com/tensorgo/tensorgo/internal/cpu"
 	"github.com/tensorgo/tensorgo/internal/gemm"
 	"github.com/tensorgo/tensorgo/internal/parallel"
+	"github.com/tensorgo/tensorgo/internal/vec"
 )
 
 // The direct convolution: a stride-1 float32 convolution with 16 or 32
@@ -29,6 +30,8 @@ type directState struct {
 	pad      []float32 // the zero-padded input, (OH+KH-1)×(OW+KW-1)×C per image
 	hp, wp   int
 	w, y     []float32 // the filter and output; dw and dy for the filter gradient
+	bias     []float32 // forward: added to each output tile as it is finished (nil: none)
+	relu     bool      // forward: then ReLU
 	r, q, kc int
 	// The parallel loops' bodies, bound once.
 	fn, filterFn func(lo, hi int)
@@ -64,15 +67,17 @@ func (p *Params) direct() bool {
 		p.DilH == 1 && p.DilW == 1 && p.Groups == 1 && !p.pointwise() && p.KH*p.KW >= 9 && p.O <= 32
 }
 
-// directForward is Forward's product (y = x ⊛ w, no bias) by the direct
-// kernels with tile (r, q).
-func directForward(s *directState, p *Params, x, w, y []float32, r, q int) {
+// directForward is Forward's product y = x ⊛ w by the direct kernels with
+// tile (r, q), then, if bias is not nil, y + bias and, with relu, ReLU,
+// applied to each row of the output as it is finished.
+func directForward(s *directState, p *Params, x, w, bias, y []float32, relu bool, r, q int) {
 	s.pad = padInput(s, p, x)
 	s.p, s.w, s.y, s.r, s.q = *p, w, y, r, q
+	s.bias, s.relu = bias, relu
 	s.kc = gemm.DepthStep(p.KH * p.KW * p.C)
 	s.bind()
 	parallel.For(p.N*p.OH, 1, s.fn)
-	s.w, s.y = nil, nil
+	s.w, s.y, s.bias = nil, nil, nil
 }
 
 // bind binds the parallel loops' bodies, once.
@@ -197,6 +202,10 @@ func (s *directState) rows(lo, hi int) {
 				wk := walk{seg: min(l-j, d1-d0), l: l, skip: arow - l, rows: k, left: k}
 				directKernel(r, s.q, a, p.C, 1, &wk, d1-d0, b, p.O, c, p.O, p.O, d0 > 0)
 			}
+		}
+		if s.bias != nil {
+			// The row is finished and still in cache.
+			vec.BiasAct(s.y[(n*p.OH+oh)*p.OW*p.O:][:p.OW*p.O], s.bias[:p.O], s.relu)
 		}
 	}
 }

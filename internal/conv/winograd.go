@@ -64,6 +64,10 @@ type winoGeom struct {
 	back        bool
 	x, u, y     []float32
 	transformed bool
+	// Forward: bias2, the bias twice over (a tile row's two pixels), is
+	// added to each output tile as it is written, then ReLU if relu.
+	bias2 []float32
+	relu  bool
 }
 
 func newWinoGeom(n, h, w, c, oh, ow, o, padT, padL int) winoGeom {
@@ -90,6 +94,7 @@ func newWinoGeom(n, h, w, c, oh, ow, o, padT, padL int) winoGeom {
 // current call's geometry and the scratch it borrowed from winoPool.
 type winoState struct {
 	u, du  []float32 // the transformed filter (16×C×O) and the filter gradient's parts
+	bias2  []float32 // forward: the bias twice over (see winoGeom)
 	mats   [2]*[]float32
 	g      winoGeom
 	parts  int // of the filter gradient's blocks
@@ -285,10 +290,17 @@ func (g *winoGeom) block(b *winoBuf, t0, t1 int) {
 		oh0, ow0 := 2*(rem/g.tw), 2*(rem%g.tw)
 		src := b.m[(t-t0)*o:]
 		if oh0+2 <= g.oh && ow0+2 <= g.ow {
-			vec.WinoOutput(g.y[((n*g.oh+oh0)*g.ow+ow0)*o:], g.ow*o, o, src, g.ms, o)
+			dst := g.y[((n*g.oh+oh0)*g.ow+ow0)*o:]
+			vec.WinoOutput(dst, g.ow*o, o, src, g.ms, o)
+			if g.bias2 != nil {
+				vec.BiasActStrided(dst, g.ow*o, 2, g.bias2, g.relu)
+			}
 			continue
 		}
 		vec.WinoOutput(b.out, 2*o, o, src, g.ms, o)
+		if g.bias2 != nil {
+			vec.BiasActStrided(b.out, 2*o, 2, g.bias2, g.relu)
+		}
 		for a := 0; a < min(2, g.oh-oh0); a++ {
 			k := min(2, g.ow-ow0) * o
 			copy(g.y[((n*g.oh+oh0+a)*g.ow+ow0)*o:][:k], b.out[2*a*o:][:k])
@@ -296,11 +308,20 @@ func (g *winoGeom) block(b *winoBuf, t0, t1 int) {
 	}
 }
 
-// winoForward is Forward's product, y = conv(x, w), by F(2×2, 3×3).
-func winoForward(ws *winoState, p *Params, x, w, y []float32) {
+// winoForward is Forward's product, y = conv(x, w), by F(2×2, 3×3), then,
+// if bias is not nil, y + bias and, with relu, ReLU, applied to each tile
+// of the output as it is written.
+func winoForward(ws *winoState, p *Params, x, w, bias, y []float32, relu bool) {
 	g := newWinoGeom(p.N, p.H, p.W, p.C, p.OH, p.OW, p.O, p.PadT, p.PadL)
 	g.x, g.y = x, y
+	if bias != nil {
+		ws.bias2 = grow(ws.bias2, 2*p.O)
+		copy(ws.bias2, bias[:p.O])
+		copy(ws.bias2[p.O:], bias[:p.O])
+		g.bias2, g.relu = ws.bias2, relu
+	}
 	ws.run(g, w, p.C, p.O)
+	ws.g.bias2 = nil
 }
 
 // winoBackwardInput is BackwardInput by F(2×2, 3×3): dx is the stride-1

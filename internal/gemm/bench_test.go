@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tensorgo/tensorgo/internal/parallel"
+	"github.com/tensorgo/tensorgo/internal/vec"
 )
 
 func randSlice32(r *rand.Rand, n int) []float32 {
@@ -163,6 +164,56 @@ func BenchmarkMatMulCNN(b *testing.B) {
 	for _, s := range shapes {
 		b.Run(s.name, func(b *testing.B) {
 			benchGemm(b, 1, s.transA, s.transB, s.m, s.n, s.k)
+		})
+	}
+}
+
+// BenchmarkMatMulPredict is the products of MLP Predict at batch 1000
+// (w7_infer.py's mlp variant): the hidden layer and the output layer.
+func BenchmarkMatMulPredict(b *testing.B) {
+	for _, s := range []struct {
+		name    string
+		m, n, k int
+	}{{"hidden_1000x784x128", 1000, 128, 784}, {"out_1000x128x10", 1000, 10, 128}} {
+		for _, threads := range []int{1, 2} {
+			b.Run(fmt.Sprintf("%s/threads=%d", s.name, threads), func(b *testing.B) {
+				benchGemm(b, threads, false, false, s.m, s.n, s.k)
+			})
+		}
+	}
+}
+
+// BenchmarkBiasActFusion times SgemmBiasAct against Sgemm followed by a
+// pass of vec.BiasAct over C, one after the other in turn, and reports the
+// median of the pairs' ratios (fused/apart), which the host's drift cannot
+// skew. Names give m×k×n.
+func BenchmarkBiasActFusion(b *testing.B) {
+	for _, s := range []struct {
+		name    string
+		m, n, k int
+	}{
+		{"predict_1000x784x128", 1000, 128, 784},
+		{"predict_1000x128x10", 1000, 10, 128},
+		{"train_32x784x128", 32, 128, 784},
+		{"im2col_28800x27x96", 28800, 96, 27},
+		{"pointwise_32768x16x16", 32768, 16, 16},
+		{"im2col_8192x576x128", 8192, 128, 576},
+	} {
+		r := rand.New(rand.NewPCG(1, 2))
+		x, y := randSlice32(r, s.m*s.k), randSlice32(r, s.k*s.n)
+		bias, c := randSlice32(r, s.n), make([]float32, s.m*s.n)
+		b.Run(s.name, func(b *testing.B) {
+			var ratios []float64
+			for b.Loop() {
+				t0 := time.Now()
+				SgemmBiasAct(false, false, s.m, s.n, s.k, 1, x, s.k, y, s.n, 0, c, s.n, bias, true)
+				t1 := time.Now()
+				Sgemm(false, false, s.m, s.n, s.k, 1, x, s.k, y, s.n, 0, c, s.n)
+				parallel.For(s.m, max(1, (1<<14)/s.n), func(lo, hi int) { vec.BiasAct(c[lo*s.n:hi*s.n], bias, true) })
+				ratios = append(ratios, float64(t1.Sub(t0))/float64(time.Since(t1)))
+			}
+			slices.Sort(ratios)
+			b.ReportMetric(ratios[len(ratios)/2], "fused/apart")
 		})
 	}
 }

@@ -120,22 +120,25 @@ var forcePack bool
 // on one AVX-512 core): the MNIST MLP's 32x784x128 products split in two.
 var serialFlops = 1 << 20 // a variable so that tests can split small products
 
-func (g *impl[T]) gemm(transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+func (g *impl[T]) gemm(transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int, ep epilogue[T]) {
 	var z T
 	name := "Sgemm"
 	if unsafe.Sizeof(z) == 8 {
 		name = "Dgemm"
 	}
 	checkArgs(name, transA, transB, m, n, k, lda, ldb, ldc, len(a), len(b), len(c))
+	ep.check(name, n)
 	if m == 0 || n == 0 {
 		return
 	}
 	if k == 0 || alpha == 0 {
 		scale(m, n, beta, c, ldc)
+		ep.finish(c, ldc, 0, m, 0, n)
 		return
 	}
 	if g.forced == nil {
 		if a32, ok := any(a).([]float32); ok && thin(transA, transB, m, n, k, float32(alpha), a32, lda, any(b).([]float32), ldb, float32(beta), any(c).([]float32), ldc) {
+			ep.finish(c, ldc, 0, m, 0, n)
 			return
 		}
 	}
@@ -144,9 +147,10 @@ func (g *impl[T]) gemm(transA, transB bool, m, n, k int, alpha T, a []T, lda int
 		ws := g.getWS()
 		gemv(ws, kern, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		g.ws.Put(ws)
+		ep.finish(c, ldc, 0, m, 0, n)
 		return
 	}
-	p := call[T]{kern, transA, transB, m, n, k, alpha, beta, a, b, c, lda, ldb, ldc}
+	p := call[T]{kern, transA, transB, m, n, k, alpha, beta, a, b, c, lda, ldb, ldc, ep}
 	threads := parallel.NumThreads()
 	tilesM := (m + kern.mr - 1) / kern.mr
 	tilesN := (n + kern.nr - 1) / kern.nr
@@ -175,6 +179,7 @@ type call[T float] struct {
 	alpha, beta    T
 	a, b, c        []T
 	lda, ldb, ldc  int
+	ep             epilogue[T] // applied to each block of C once its last depth block is in
 }
 
 // direct reports which operands to read in place rather than pack: those
@@ -488,6 +493,7 @@ func (j *job[T]) unit(ws *workspace[T], lo, hi int) {
 			p.b = p.b[j0:]
 		}
 		p.c = p.c[j0:]
+		p.ep = p.ep.from(j0)
 	}
 	p.serial(ws)
 }
@@ -518,6 +524,7 @@ func (p *call[T]) rows(ws *workspace[T], blk *block[T], i0, i1 int) {
 	jc, nc, pc, kc := blk.jc, blk.nc, blk.pc, blk.kc
 	directA, directB, nFull := blk.directA, blk.directB, blk.nFull
 	fn := kern.fn
+	last := p.ep.on() && pc+kc == p.k
 	for ic := i0; ic < i1; ic += MC {
 		mc := min(MC, i1-ic)
 		mFull := mc
@@ -594,6 +601,10 @@ func (p *call[T]) rows(ws *workspace[T], blk *block[T], i0, i1 int) {
 				for i := 0; i < mr; i++ {
 					storeRow(c[ci+i*ldc:ci+i*ldc+nr], ws.t[i*NR:i*NR+nr], alpha, bet)
 				}
+			}
+			if last {
+				// The panel's C is final and still in cache.
+				p.ep.finish(c, ldc, ic, ic+mc, jc+jr, jc+jr+nr)
 			}
 		}
 	}

@@ -16,6 +16,9 @@
 // kernels straight into C, or elsewhere through a small temporary tile.
 // Other platforms use a portable 4×4 Go kernel. Matrix-vector products
 // (m == 1 or n == 1) use dot products or axpys instead of tiles.
+// SgemmBiasAct and DgemmBiasAct also add a bias to each row of C and apply
+// ReLU, to each block of C as soon as it is final: a dense layer's or a
+// convolution's output, without a second pass over C.
 //
 // Products of more than about 2^20 multiply-adds are cut along M or N into
 // units that the internal/parallel workers take in turn.
@@ -36,12 +39,27 @@ import "fmt"
 // transB); lda, ldb and ldc are the row strides of A, B and C. With beta == 0,
 // C is overwritten without being read.
 func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	s32.gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	s32.gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epilogue[float32]{})
 }
 
 // Dgemm is Sgemm for float64.
 func Dgemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
-	s64.gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	s64.gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epilogue[float64]{})
+}
+
+// SgemmBiasAct is Sgemm followed by C[i][j] += bias[j] and then, with
+// relu, C[i][j] = max(C[i][j], 0): a dense layer's output. Each block of C
+// is finished as soon as its last depth block is in, while it is still in
+// cache, so that there is no second pass over C; the bits are those of
+// Sgemm, then the bias and the ReLU applied separately. bias has at least
+// n elements.
+func SgemmBiasAct(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, bias []float32, relu bool) {
+	s32.gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epilogue[float32]{bias, relu})
+}
+
+// DgemmBiasAct is SgemmBiasAct for float64.
+func DgemmBiasAct(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int, bias []float64, relu bool) {
+	s64.gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epilogue[float64]{bias, relu})
 }
 
 // checkArgs panics unless every matrix fits its slice: the assembly kernels

@@ -31,7 +31,7 @@ func maxStridedAVX2(acc *float32, as int, x *float32, xs int, blocks, c int)
 func routeStridedAVX2(dx, x *float32, xs int, m, gr *float32, done *uint32, ms int, blocks, c int, set bool)
 
 //go:noescape
-func biasActAVX2(y, b *float32, rows, o int, relu bool)
+func biasActAVX2(y, b *float32, rows, o, ld int, relu bool)
 
 //go:noescape
 func copyStridedAVX2(dst *float32, ds int, src *float32, ss int, blocks, n int)

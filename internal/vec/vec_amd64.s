@@ -228,20 +228,20 @@ rs_next:
 	VZEROUPPER
 	RET
 
-// func biasActAVX2(y, b *float32, rows, o int, relu bool)
-// Each of rows rows of o elements gets b added, then, with relu,
-// negatives set to zero.
-TEXT ·biasActAVX2(SB), NOSPLIT, $0-33
+// func biasActAVX2(y, b *float32, rows, o, ld int, relu bool)
+// Each of rows rows of o elements, ld apart, gets b added, then, with
+// relu, negatives set to zero.
+TEXT ·biasActAVX2(SB), NOSPLIT, $0-41
 	MOVQ    y+0(FP), DI
 	MOVQ    b+8(FP), SI
 	MOVQ    rows+16(FP), BX
-	MOVQ    o+24(FP), R10
-	MOVQ    R10, R12
+	MOVQ    o+24(FP), R12
+	MOVQ    ld+32(FP), R10
 	SHLQ    $2, R10           // row stride in bytes
 	MOVQ    R12, R14
 	ANDQ    $7, R14           // tail
 	ANDQ    $-8, R12          // whole vectors
-	MOVBLZX relu+32(FP), R13
+	MOVBLZX relu+40(FP), R13
 	LEAQ    tailmask<>(SB), AX
 	MOVQ    $8, DX
 	SUBQ    R14, DX

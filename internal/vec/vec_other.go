@@ -22,7 +22,7 @@ func routeStridedAVX2(dx, x *float32, xs int, m, gr *float32, done *uint32, ms i
 	panic("vec: no AVX2 loops in this build")
 }
 
-func biasActAVX2(y, b *float32, rows, o int, relu bool) {
+func biasActAVX2(y, b *float32, rows, o, ld int, relu bool) {
 	panic("vec: no AVX2 loops in this build")
 }
 

@@ -170,6 +170,37 @@ func TestBiasAct(t *testing.T) {
 	}
 }
 
+// TestBiasActStrided finishes a block of a wider matrix: the columns
+// outside the block must keep their values.
+func TestBiasActStrided(t *testing.T) {
+	r := rand.New(rand.NewSource(4))
+	for _, o := range []int{1, 7, 8, 16, 29, 32} {
+		for _, relu := range []bool{false, true} {
+			ld := o + 5
+			y0, b := sample(r, 6*ld), sample(r, o)
+			each(t, "BiasActStrided", func() []float32 {
+				y := append([]float32(nil), y0...)
+				BiasActStrided(y, ld, 6, b, relu)
+				return y
+			})
+			y := append([]float32(nil), y0...)
+			BiasActStrided(y[:5*ld+o], ld, 6, b, relu)
+			for i := range y {
+				want := y0[i]
+				if c := i % ld; c < o {
+					want += b[c]
+					if relu && want < 0 {
+						want = 0
+					}
+				}
+				if math.Float32bits(y[i]) != math.Float32bits(want) && !(want != want && y[i] != y[i]) {
+					t.Fatalf("o=%d relu=%v: y[%d] = %v, want %v", o, relu, i, y[i], want)
+				}
+			}
+		}
+	}
+}
+
 func TestRowsOp(t *testing.T) {
 	r := rand.New(rand.NewSource(5))
 	for _, o := range []int{1, 6, 8, 10, 16, 21, 31, 33} {

@@ -70,6 +70,16 @@ func (d *DenseLayer) Build(in tensor.Shape) {
 func (d *DenseLayer) Call(x *tf.Tensor, training bool) *tf.Tensor {
 	k := read(d.Kernel, x)
 	var y *tf.Tensor
+	if x.Rank() == 2 && d.UseBias {
+		// One op for the product and the bias (and the ReLU, which Relu
+		// folds into it): they are applied as each block of the product is
+		// finished, without another pass over the output.
+		y = tf.FusedMatMul(x, k, read(d.Bias, x), "")
+		if d.Activation == nil {
+			return y
+		}
+		return d.Activation(y)
+	}
 	if x.Rank() == 2 {
 		y = tf.MatMul(x, k)
 	} else {

@@ -145,3 +145,30 @@ func TestTrainableFlag(t *testing.T) {
 		t.Fatal("unfreezing changed a non-trainable weight")
 	}
 }
+
+// A Dense layer on matrices with a bias is one FusedMatMul, with relu
+// folded in; without a bias, or on a higher rank, MatMul and the rest.
+func TestDenseFusesBiasRelu(t *testing.T) {
+	types := func(l Layer, shape tensor.Shape) map[string]int {
+		g := tf.NewGraph()
+		y := Apply(l, tf.Placeholder(g, tensor.Float32, shape))
+		m := map[string]int{}
+		for _, op := range g.Operations() {
+			m[op.Type()]++
+		}
+		m["out:"+y.Op().Type()]++
+		return m
+	}
+	if m := types(Dense(4, Activation("relu")), tensor.Shape{-1, 3}); m["out:FusedMatMul"] != 1 || m["MatMul"] > 0 || m["Relu"] > 0 || m["BiasAdd"] > 0 {
+		t.Errorf("Dense relu builds %v, want FusedMatMul alone", m)
+	}
+	if m := types(Dense(4, Activation("tanh")), tensor.Shape{-1, 3}); m["out:Tanh"] != 1 || m["FusedMatMul"] != 1 || m["BiasAdd"] > 0 {
+		t.Errorf("Dense tanh builds %v, want FusedMatMul then Tanh", m)
+	}
+	if m := types(Dense(4, UseBias(false)), tensor.Shape{-1, 3}); m["out:MatMul"] != 1 || m["FusedMatMul"] > 0 {
+		t.Errorf("Dense without bias builds %v, want MatMul", m)
+	}
+	if m := types(Dense(4), tensor.Shape{-1, 2, 3}); m["FusedMatMul"] > 0 || m["BiasAdd"] != 1 {
+		t.Errorf("Dense on rank 3 builds %v, want MatMul and BiasAdd", m)
+	}
+}
