@@ -247,14 +247,7 @@ func init() {
 	})
 	refKernel("FusedMatMul", func(op *Operation, in, out []*tensor.Tensor) error {
 		ref.MatMul(out[0], in[0], in[1], op.aBool(0), op.aBool(1))
-		n := out[0].Shape()[1]
-		for i := 0; i < out[0].Size(); i++ {
-			v := out[0].Float(i) + in[2].Float(i%n)
-			if op.aString(matmulActivation) == "Relu" && v < 0 {
-				v = 0
-			}
-			out[0].SetFloat(i, v)
-		}
+		refBiasAct(out[0], in[2], op.aString(matmulActivation) == "Relu")
 		return nil
 	})
 	copyK := func(op *Operation, in, out []*tensor.Tensor) error { ref.Copy(out[0], in[0]); return nil }
@@ -422,4 +415,17 @@ func keptShape(r *tensor.Tensor, s tensor.Shape, axes []int) *tensor.Tensor {
 		}
 	}
 	return r.Reshape(ks...)
+}
+
+// refBiasAct adds bias along y's last dimension and then, with relu, sets
+// the negatives to zero: the fused ops' output pass on the reference device.
+func refBiasAct(y, bias *tensor.Tensor, relu bool) {
+	n := bias.Size()
+	for i := 0; i < y.Size(); i++ {
+		v := y.Float(i) + bias.Float(i%n)
+		if relu && v < 0 {
+			v = 0
+		}
+		y.SetFloat(i, v)
+	}
 }

@@ -98,14 +98,7 @@ func init() {
 	refKernel("FusedConv2D", func(op *Operation, in, out []*tensor.Tensor) error {
 		g := ref.NewConvGeom(in[0].Shape(), in[1].Shape(), out[0].Shape(), op.aInts(convStrides), op.aInts(convDilations), op.aString(convPadding) == "SAME")
 		ref.Conv2D(g, in[0], in[1], out[0])
-		o := out[0].Shape()[3]
-		for i := 0; i < out[0].Size(); i++ {
-			v := out[0].Float(i) + in[2].Float(i%o)
-			if op.aString(convActivation) == "Relu" && v < 0 {
-				v = 0
-			}
-			out[0].SetFloat(i, v)
-		}
+		refBiasAct(out[0], in[2], op.aString(convActivation) == "Relu")
 		return nil
 	})
 }

@@ -32,3 +32,15 @@ func fuseRelu(x *Tensor) *Tensor {
 	}
 	return nil
 }
+
+// fusedActivation is a fused op's activation attribute for the name a
+// caller gives: "" for linear, "Relu" for relu; op panics on any other.
+func fusedActivation(op, activation string) string {
+	switch activation {
+	case "", "linear":
+		return ""
+	case "relu", "Relu":
+		return "Relu"
+	}
+	panic(opErr(op, "activation %q: want \"\" (linear) or \"relu\"", activation))
+}

@@ -14,14 +14,7 @@ func FusedConv2D(x, filter, bias *Tensor, strides []int, padding, activation str
 	for _, f := range opts {
 		f(&o)
 	}
-	switch activation {
-	case "", "linear":
-		activation = ""
-	case "relu", "Relu":
-		activation = "Relu"
-	default:
-		panic(opErr("FusedConv2D", "activation %q: want \"\" (linear) or \"relu\"", activation))
-	}
+	activation = fusedActivation("FusedConv2D", activation)
 	a := attrs{pair("FusedConv2D", "strides", strides, 1), normPadding("FusedConv2D", padding),
 		pair("FusedConv2D", "dilations", o.dilations, 1), activation}
 	return applyState("FusedConv2D", a, &convState{}, x, filter, bias)

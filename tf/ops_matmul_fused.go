@@ -16,14 +16,7 @@ func FusedMatMul(a, b, bias *Tensor, activation string, opts ...MatMulOption) *T
 	for _, o := range opts {
 		o(&at)
 	}
-	switch activation {
-	case "", "linear":
-		activation = ""
-	case "relu", "Relu":
-		activation = "Relu"
-	default:
-		panic(opErr("FusedMatMul", "activation %q: want \"\" (linear) or \"relu\"", activation))
-	}
+	activation = fusedActivation("FusedMatMul", activation)
 	return apply1("FusedMatMul", attrs{at.transA, at.transB, activation}, nil, a, b, bias)
 }
 
