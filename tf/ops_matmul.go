@@ -40,17 +40,7 @@ func init() {
 			if len(a.Shape) < 2 || len(b.Shape) < 2 {
 				shapePanic(op, in, "inputs must have rank >= 2")
 			}
-			m, k := a.Shape[len(a.Shape)-2], a.Shape[len(a.Shape)-1]
-			if op.aBool(0) {
-				m, k = k, m
-			}
-			k2, n := b.Shape[len(b.Shape)-2], b.Shape[len(b.Shape)-1]
-			if op.aBool(1) {
-				k2, n = n, k2
-			}
-			if k >= 0 && k2 >= 0 && k != k2 {
-				shapePanic(op, in, "inner dimensions %d and %d differ", k, k2)
-			}
+			m, n := matmulDims(op, in)
 			batch, err := tensor.BroadcastShapes(a.Shape[:len(a.Shape)-2], b.Shape[:len(b.Shape)-2])
 			if err != nil {
 				shapePanic(op, in, "batch dimensions do not broadcast")
@@ -124,4 +114,23 @@ func matmulGrad(a, b, dy *Tensor, ta, tb bool, need []bool) []*Tensor {
 		}
 	}
 	return []*Tensor{unbroadcast(da, a), unbroadcast(db, b)}
+}
+
+// matmulDims returns the rows and columns of op's product of in[0] and
+// in[1] (their last two dimensions, transposed as attributes 0 and 1 say),
+// and panics if the inner dimensions differ.
+func matmulDims(op *Operation, in []TensorSpec) (m, n int) {
+	a, b := in[0].Shape, in[1].Shape
+	m, k := a[len(a)-2], a[len(a)-1]
+	if op.aBool(0) {
+		m, k = k, m
+	}
+	k2, n := b[len(b)-2], b[len(b)-1]
+	if op.aBool(1) {
+		k2, n = n, k2
+	}
+	if k >= 0 && k2 >= 0 && k != k2 {
+		shapePanic(op, in, "inner dimensions %d and %d differ", k, k2)
+	}
+	return m, n
 }

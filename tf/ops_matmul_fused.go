@@ -33,17 +33,7 @@ func init() {
 			if len(a.Shape) != 2 || len(b.Shape) != 2 {
 				shapePanic(op, in, "a and b must be matrices (rank 2)")
 			}
-			m, k := a.Shape[0], a.Shape[1]
-			if op.aBool(0) {
-				m, k = k, m
-			}
-			k2, n := b.Shape[0], b.Shape[1]
-			if op.aBool(1) {
-				k2, n = n, k2
-			}
-			if k >= 0 && k2 >= 0 && k != k2 {
-				shapePanic(op, in, "inner dimensions %d and %d differ", k, k2)
-			}
+			m, n := matmulDims(op, in)
 			if s := bias.Shape; len(s) != 1 || (s[0] >= 0 && n >= 0 && s[0] != n) {
 				shapePanic(op, in, "the bias must be a vector of the %d output columns", n)
 			}

@@ -312,6 +312,15 @@ func (p *Params) check(what string, n, want int) {
 // finishes a block of the output; benchmarks turn it off to compare.
 var fuseBias = true
 
+// fusedBias is the float32 bias that a float32-only path applies itself:
+// bias when fused, else nil (Forward's own pass then applies it).
+func fusedBias[T Float](fused bool, bias []T) []float32 {
+	if !fused {
+		return nil
+	}
+	return any(bias).([]float32)
+}
+
 // Forward computes y = act(conv(x, w) + bias) for the convolution p: x is
 // NHWC (p.InSize elements), w HWIO, bias (O values) may be nil, and y
 // (p.OutSize elements) is overwritten.
@@ -331,7 +340,7 @@ func Forward[T Float](p *Params, x, w, bias, y []T, act Activation, ws *Workspac
 	var beta T // the bias is added after the product, with the activation
 	// Each path applies the bias and the activation to each block of the
 	// output as it finishes it, while it is in cache (BenchmarkBiasFusion:
-	// Winograd 3-5% faster, the others 1-1.5%). An activation without a
+	// Winograd 2-4% faster, the others 0-1%). An activation without a
 	// bias takes a pass of its own, and so does the bias of a direct
 	// convolution with channels not a multiple of 8, whose rows of a few
 	// channels (LeNet5's 6) would each cost a call that the pass makes once,
@@ -340,16 +349,11 @@ func Forward[T Float](p *Params, x, w, bias, y []T, act Activation, ws *Workspac
 	fused := bias != nil && fuseBias
 	if x32, ok := any(x).([]float32); ok && p.winograd() {
 		ws.colOK = false
-		b32, _ := any(bias).([]float32)
-		winoForward(&ws.wino, p, x32, any(w).([]float32), b32, any(y).([]float32), act == Relu)
+		winoForward(&ws.wino, p, x32, any(w).([]float32), fusedBias(fused, bias), any(y).([]float32), act == Relu)
 	} else if r, q, ok := p.directTile(); ok && isFloat32(x) {
 		ws.colOK = false
 		fused = fused && p.O%8 == 0
-		var b32 []float32
-		if fused {
-			b32 = any(bias).([]float32)
-		}
-		directForward(&ws.direct, p, any(x).([]float32), any(w).([]float32), b32, any(y).([]float32), act == Relu, r, q)
+		directForward(&ws.direct, p, any(x).([]float32), any(w).([]float32), fusedBias(fused, bias), any(y).([]float32), act == Relu, r, q)
 	} else if p.pointwise() && p.Groups == 1 {
 		if fused = fused && p.C >= 64; fused {
 			mmBiasAct(m, p.O, p.C, x, p.C, w, p.O, y, p.O, bias, act == Relu)

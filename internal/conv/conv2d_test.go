@@ -388,6 +388,7 @@ func TestBackwardInputSpread(t *testing.T) {
 // (im2col, pointwise, grouped, Winograd and direct, which keep their own
 // pass).
 func TestForwardBiasActSameBits(t *testing.T) {
+	defer func() { fuseBias = true }()
 	r := rand.New(rand.NewPCG(3, 4))
 	cs := append(cases(), convCase{[4]int{2, 10, 10, 16}, [4]int{3, 3, 16, 24}, [2]int{1, 1}, [2]int{1, 1}, Same, 1},
 		convCase{[4]int{2, 9, 8, 16}, [4]int{3, 3, 16, 24}, [2]int{1, 1}, [2]int{1, 1}, Valid, 1}, // Winograd's border tiles
@@ -399,7 +400,8 @@ func TestForwardBiasActSameBits(t *testing.T) {
 			t.Fatal(err)
 		}
 		x, w, bias := randSlice(r, p.InSize()), randSlice(r, p.FilterSize()), randSlice(r, p.O)
-		for _, act := range []Activation{Linear, Relu} {
+		for i, act := range []Activation{Linear, Relu, Linear, Relu} {
+			fuseBias = i < 2 // then the unfused form BenchmarkBiasFusion compares with
 			var ws Workspace[float64]
 			got, want := make([]float64, p.OutSize()), make([]float64, p.OutSize())
 			Forward(&p, x, w, bias, got, act, &ws)
@@ -415,7 +417,7 @@ func TestForwardBiasActSameBits(t *testing.T) {
 					v, v32 = max(v, 0), max(v32, 0)
 				}
 				if got[i] != v || math.Float32bits(got32[i]) != math.Float32bits(v32) {
-					t.Fatalf("%v act %v: y[%d] = %v (float32 %v), want %v (%v)", c, act, i, got[i], got32[i], v, v32)
+					t.Fatalf("%v act %v fused %v: y[%d] = %v (float32 %v), want %v (%v)", c, act, fuseBias, i, got[i], got32[i], v, v32)
 				}
 			}
 		}

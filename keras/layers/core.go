@@ -70,25 +70,22 @@ func (d *DenseLayer) Build(in tensor.Shape) {
 func (d *DenseLayer) Call(x *tf.Tensor, training bool) *tf.Tensor {
 	k := read(d.Kernel, x)
 	var y *tf.Tensor
-	if x.Rank() == 2 && d.UseBias {
-		// One op for the product and the bias (and the ReLU, which Relu
-		// folds into it): they are applied as each block of the product is
-		// finished, without another pass over the output.
+	// On matrices, one op for the product and the bias (and the ReLU,
+	// which Relu folds into it): they are applied as each block of the
+	// product is finished, without another pass over the output.
+	fused := x.Rank() == 2 && d.UseBias
+	switch {
+	case fused:
 		y = tf.FusedMatMul(x, k, read(d.Bias, x), "")
-		if d.Activation == nil {
-			return y
-		}
-		return d.Activation(y)
-	}
-	if x.Rank() == 2 {
+	case x.Rank() == 2:
 		y = tf.MatMul(x, k)
-	} else {
+	default:
 		s := x.Shape()
 		flat := tf.Reshape(x, -1, s[len(s)-1])
 		out := append([]int{-1}, s[1:len(s)-1]...)
 		y = tf.Reshape(tf.MatMul(flat, k), append(out, d.Units)...)
 	}
-	if d.UseBias {
+	if d.UseBias && !fused {
 		y = tf.BiasAdd(y, read(d.Bias, x))
 	}
 	if d.Activation == nil {
