@@ -289,6 +289,68 @@ func gen(w *bytes.Buffer, s spec) {
 		p("DECQ CX")
 		p("JNZ %s", loop)
 	}
+	// unrolled runs CX steps (CX > 0) four at a time where A's columns
+	// are acs bytes apart, then the rest one at a time. Its A operands
+	// are at fixed displacements from the row bases, and its B rows at
+	// BX, BX+bs, R10 and R10+bs: per step the loop then spends one
+	// integer instruction instead of four (the pointer bumps and the
+	// count), which the AVX2 kernels' 12 FMAs a step cannot hide. In L1,
+	// on a Zen 3 EPYC (AVX2 only), the 6×16 kernel went 6–9% faster.
+	unrolled := func(loop string, acs int) {
+		if s.mr > 6 {
+			panic("unrolled: R10 is a row base")
+		}
+		fmt.Fprintf(w, "%s_in:\n", loop)
+		p("LEAQ (BX)(R12*2), R10")
+		p("MOVQ CX, R15")
+		p("SHRQ $2, CX")
+		p("JZ %s_rest", loop)
+		fmt.Fprintf(w, "%s:\n", loop)
+		bRow := []string{"(BX)", "(BX)(R12*1)", "(R10)", "(R10)(R12*1)"}
+		for step := 0; step < 4; step++ {
+			for v := 0; v < s.nrv; v++ {
+				p("VMOVUP%s %d%s, %s", sfx[1:], v*vbytes, bRow[step], breg(v))
+			}
+			for r := 0; r < s.mr; r++ {
+				p("%s %d%s, %s", bcast, step*acs, rowAddr(r), bc(r))
+				for v := 0; v < s.nrv; v++ {
+					p("VFMADD231%s %s, %s, %s", sfx, breg(v), bc(r), acc(r, v))
+				}
+			}
+		}
+		p("LEAQ (BX)(R12*4), BX")
+		p("LEAQ (R10)(R12*4), R10")
+		for i := 0; i < (s.mr+2)/3; i++ {
+			p("ADDQ $%d, %s", 4*acs, bases[i])
+		}
+		p("DECQ CX")
+		p("JNZ %s", loop)
+		fmt.Fprintf(w, "%s_rest:\n", loop)
+		p("ANDQ $3, R15")
+		p("JZ %s_end", loop)
+		p("MOVQ R15, CX")
+		body(loop + "_one")
+		fmt.Fprintf(w, "%s_end:\n", loop)
+	}
+	// steps runs CX steps: unrolled where A is packed (acs = MR) or read
+	// in place by rows (acs = 1), the general loop otherwise (A
+	// transposed in place).
+	steps := func(loop string) {
+		if s.avx512 || s.masked {
+			body(loop)
+			return
+		}
+		p("CMPQ SI, $%d", s.mr*esz)
+		p("JEQ %s_packed_in", loop)
+		p("CMPQ SI, $%d", esz)
+		p("JEQ %s_rows_in", loop)
+		body(loop)
+		p("JMP %s_done", loop)
+		unrolled(loop+"_packed", s.mr*esz)
+		p("JMP %s_done", loop)
+		unrolled(loop+"_rows", esz)
+		fmt.Fprintf(w, "%s_done:\n", loop)
+	}
 	if late {
 		p("CMPQ CX, $%d", lateSteps)
 		p("JLE %s_tail", s.name)
@@ -300,7 +362,7 @@ func gen(w *bytes.Buffer, s spec) {
 			p("ADDQ c+48(FP), R13")
 			every(s.name + "_every")
 		}
-		body(s.name + "_loop")
+		steps(s.name + "_loop")
 		p("MOVQ $%d, CX", lateSteps)
 		fmt.Fprintf(w, "%s_tail:\n", s.name)
 		p("MOVQ c+48(FP), R13")
@@ -313,9 +375,9 @@ func gen(w *bytes.Buffer, s spec) {
 			p("SHLQ $%d, AX", shift)
 			prefetchC("PREFETCHT0")
 		}
-		body(s.name + "_loop2")
+		steps(s.name + "_loop2")
 	} else {
-		body(s.name + "_loop")
+		steps(s.name + "_loop")
 	}
 	fmt.Fprintf(w, "%s_store:\n", s.name)
 	p("MOVQ c+48(FP), DI")
@@ -432,7 +494,6 @@ func gen(w *bytes.Buffer, s spec) {
 		p("VZEROUPPER")
 		p("RET")
 	}
-	_ = esz
 }
 
 func typ(s spec) string {
