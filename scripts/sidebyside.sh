@@ -21,6 +21,7 @@ go test -run '^$' -bench 'BenchmarkMatMul$' -benchtime 1s -count 3 ./internal/ge
 if CGO_ENABLED=1 go build -tags openblas -o "$R"/vsblas ./internal/gemm/vsblas 2>/dev/null; then
   OPENBLAS_CORETYPE= "$R"/vsblas > "$R"/gemm_pairs.txt 2>&1
   TENSORGO_ISA=avx2 OPENBLAS_CORETYPE=Haswell "$R"/vsblas >> "$R"/gemm_pairs.txt 2>&1
+  OPENBLAS_CORETYPE= "$R"/vsblas -threads 2 >> "$R"/gemm_pairs.txt 2>&1
 fi
 echo "== linreg"; date
 for i in 1 2 3; do TENSORGO_NUM_THREADS=1 go test -run '^$' -bench 'LinearRegressionStep' -benchtime 20000x ./tf 2>&1 | grep Bench; done > "$R"/linreg_go.txt
