@@ -289,30 +289,42 @@ func gen(w *bytes.Buffer, s spec) {
 		p("DECQ CX")
 		p("JNZ %s", loop)
 	}
-	// unrolled runs CX steps (CX > 0) four at a time where A's columns
-	// are acs bytes apart, then the rest one at a time. Its A operands
-	// are at fixed displacements from the row bases, and its B rows at
-	// BX, BX+bs, R10 and R10+bs: per step the loop then spends one
-	// integer instruction instead of four (the pointer bumps and the
-	// count), which the AVX2 kernels' 12 FMAs a step cannot hide. In L1,
-	// on a Zen 3 EPYC (AVX2 only), the 6×16 kernel went 6–9% faster.
-	unrolled := func(loop string, acs int) {
+	// unrolled runs CX steps (CX > 0) four at a time, then the rest one at
+	// a time. Per step the one-step loop spends four integer instructions
+	// (the pointer bumps and the count), which the AVX2 kernels' 12 FMAs a
+	// step cannot hide; unrolled spends one or two. B's rows are read at BX,
+	// BX+bs, R10 and R10+bs. A's operands are at fixed displacements:
+	// cols (A's rows adjacent, ars = 1: packed panels and A transposed in
+	// place) reads row r of step j at r elements from R8, R8+acs, R8+2acs
+	// and R11 = R8+3acs; otherwise (A read in place by rows, acs = 1) at j
+	// elements from the row bases. In L1, on a Zen 3 EPYC (AVX2 only), the
+	// 6×16 kernel went 6–9% faster.
+	unrolled := func(loop string, cols bool) {
 		if s.mr > 6 {
-			panic("unrolled: R10 is a row base")
+			panic("unrolled: R10 and R11 are row bases")
 		}
 		fmt.Fprintf(w, "%s_in:\n", loop)
 		p("LEAQ (BX)(R12*2), R10")
+		if cols {
+			p("LEAQ (R8)(SI*2), R11")
+			p("ADDQ SI, R11")
+		}
 		p("MOVQ CX, R15")
 		p("SHRQ $2, CX")
 		p("JZ %s_rest", loop)
 		fmt.Fprintf(w, "%s:\n", loop)
 		bRow := []string{"(BX)", "(BX)(R12*1)", "(R10)", "(R10)(R12*1)"}
+		aStep := []string{"(R8)", "(R8)(SI*1)", "(R8)(SI*2)", "(R11)"}
 		for step := 0; step < 4; step++ {
 			for v := 0; v < s.nrv; v++ {
 				p("VMOVUP%s %d%s, %s", sfx[1:], v*vbytes, bRow[step], breg(v))
 			}
 			for r := 0; r < s.mr; r++ {
-				p("%s %d%s, %s", bcast, step*acs, rowAddr(r), bc(r))
+				if cols {
+					p("%s %d%s, %s", bcast, r*esz, aStep[step], bc(r))
+				} else {
+					p("%s %d%s, %s", bcast, step*esz, rowAddr(r), bc(r))
+				}
 				for v := 0; v < s.nrv; v++ {
 					p("VFMADD231%s %s, %s, %s", sfx, breg(v), bc(r), acc(r, v))
 				}
@@ -320,8 +332,17 @@ func gen(w *bytes.Buffer, s spec) {
 		}
 		p("LEAQ (BX)(R12*4), BX")
 		p("LEAQ (R10)(R12*4), R10")
+		// The row bases move on too: the one-step loop after this one
+		// reads through them.
 		for i := 0; i < (s.mr+2)/3; i++ {
-			p("ADDQ $%d, %s", 4*acs, bases[i])
+			if cols {
+				p("LEAQ (%s)(SI*4), %s", bases[i], bases[i])
+			} else {
+				p("ADDQ $%d, %s", 4*esz, bases[i])
+			}
+		}
+		if cols {
+			p("LEAQ (R11)(SI*4), R11")
 		}
 		p("DECQ CX")
 		p("JNZ %s", loop)
@@ -332,23 +353,23 @@ func gen(w *bytes.Buffer, s spec) {
 		body(loop + "_one")
 		fmt.Fprintf(w, "%s_end:\n", loop)
 	}
-	// steps runs CX steps: unrolled where A is packed (acs = MR) or read
-	// in place by rows (acs = 1), the general loop otherwise (A
-	// transposed in place).
+	// steps runs CX steps: unrolled where A's rows or A's columns are
+	// adjacent (every A operand the driver passes), one at a time
+	// otherwise.
 	steps := func(loop string) {
 		if s.avx512 || s.masked {
 			body(loop)
 			return
 		}
-		p("CMPQ SI, $%d", s.mr*esz)
-		p("JEQ %s_packed_in", loop)
+		p("CMPQ DX, $%d", esz)
+		p("JEQ %s_cols_in", loop)
 		p("CMPQ SI, $%d", esz)
 		p("JEQ %s_rows_in", loop)
 		body(loop)
 		p("JMP %s_done", loop)
-		unrolled(loop+"_packed", s.mr*esz)
+		unrolled(loop+"_cols", true)
 		p("JMP %s_done", loop)
-		unrolled(loop+"_rows", esz)
+		unrolled(loop+"_rows", false)
 		fmt.Fprintf(w, "%s_done:\n", loop)
 	}
 	if late {
