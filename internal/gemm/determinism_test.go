@@ -12,12 +12,14 @@ import (
 
 // determinismShapes have odd sizes around every kernel's tile (4×4, 6×16,
 // 12×32), depths past one K block (blockK), matrix-vector products,
-// products big enough to be split into several units per thread, and one
+// products big enough to be split into several units per thread, one
 // with several row blocks and a small B, which packs B for the whole depth
-// (wholeK).
+// (wholeK), and ones that the AVX2 kernels run along rows of tiles
+// (kernel.nb), over several column chunks with a partial last one.
 var determinismShapes = [][3]int{
 	{1, 37, 300}, {45, 1, 513}, {1, 1, 77}, {5, 7, 3}, {13, 33, 257}, {25, 65, 600},
 	{97, 31, 7}, {130, 70, 260}, {7, 300, 129}, {333, 129, 301}, {400, 20, 300},
+	{50, 530, 260},
 }
 
 // orderRef computes C the way every kernel must: each element is a chain of

@@ -24,20 +24,21 @@ func sgemmAVX2(k int, a *float32, ars, acs int, b *float32, bs int, c *float32, 
 //go:noescape
 func dgemmAVX2(k int, a *float64, ars, acs int, b *float64, bs int, c *float64, ldc int, alpha, beta float64)
 
-// The Tiles kernels run tiles tiles down a column: tile i reads A from
-// a + i*aStep and writes C's rows from i*mr on.
+// The Tiles kernels run tiles tiles in one call: tile i reads A from
+// a + i*aStep and B from b + i*bStep, and writes C from c + i*cStep on (down
+// a column of tiles: bStep 0 and cStep mr*ldc; along a row: aStep 0).
 
 //go:noescape
-func sgemmAVX512Tiles(k int, a *float32, ars, acs int, b *float32, bs int, c *float32, ldc int, alpha, beta float32, tiles, aStep int)
+func sgemmAVX512Tiles(k int, a *float32, ars, acs int, b *float32, bs int, c *float32, ldc int, alpha, beta float32, tiles, aStep, bStep, cStep int)
 
 //go:noescape
-func dgemmAVX512Tiles(k int, a *float64, ars, acs int, b *float64, bs int, c *float64, ldc int, alpha, beta float64, tiles, aStep int)
+func dgemmAVX512Tiles(k int, a *float64, ars, acs int, b *float64, bs int, c *float64, ldc int, alpha, beta float64, tiles, aStep, bStep, cStep int)
 
 //go:noescape
-func sgemmAVX2Tiles(k int, a *float32, ars, acs int, b *float32, bs int, c *float32, ldc int, alpha, beta float32, tiles, aStep int)
+func sgemmAVX2Tiles(k int, a *float32, ars, acs int, b *float32, bs int, c *float32, ldc int, alpha, beta float32, tiles, aStep, bStep, cStep int)
 
 //go:noescape
-func dgemmAVX2Tiles(k int, a *float64, ars, acs int, b *float64, bs int, c *float64, ldc int, alpha, beta float64, tiles, aStep int)
+func dgemmAVX2Tiles(k int, a *float64, ars, acs int, b *float64, bs int, c *float64, ldc int, alpha, beta float64, tiles, aStep, bStep, cStep int)
 
 //go:noescape
 func sgemmAVX512Half(k int, a *float32, ars, acs int, b *float32, bs int, c *float32, ldc int, alpha, beta float32)
@@ -170,12 +171,12 @@ var (
 		dot:      ddot, axpy: daxpyAVX2, tpack: transpose4x4d,
 	}
 	avx2Kernel32 = kernel[float32]{
-		name: "avx2", mr: 6, nr: 16, mc: 192, nc: 2048,
+		name: "avx2", mr: 6, nr: 16, mc: 192, nc: 2048, nb: 256,
 		fn: sgemmAVX2, half: sgemmAVX2Half, tiles: sgemmAVX2Tiles,
 		dot: sdot, axpy: saxpyAVX2, tpack: transpose4x4s, tpack8: transpose8x8s, tpack2: transpose2x4s, tpack6: transpose6x8s,
 	}
 	avx2Kernel64 = kernel[float64]{
-		name: "avx2", mr: 6, nr: 8, mc: 192, nc: 2048,
+		name: "avx2", mr: 6, nr: 8, mc: 192, nc: 2048, nb: 128,
 		fn: dgemmAVX2, half: dgemmAVX2Half, tiles: dgemmAVX2Tiles,
 		dot: ddot, axpy: daxpyAVX2, tpack: transpose4x4d,
 	}

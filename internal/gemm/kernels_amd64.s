@@ -2404,8 +2404,8 @@ dgemmAVX2_overwrite:
 	VZEROUPPER
 	RET
 
-// func sgemmAVX512Tiles(k int, a *float32, ars, acs int, b *float32, bs int, c *float32, ldc int, alpha, beta float32, tiles, aStep int)
-TEXT ·sgemmAVX512Tiles(SB), NOSPLIT, $0-88
+// func sgemmAVX512Tiles(k int, a *float32, ars, acs int, b *float32, bs int, c *float32, ldc int, alpha, beta float32, tiles, aStep, bStep, cStep int)
+TEXT ·sgemmAVX512Tiles(SB), NOSPLIT, $0-104
 sgemmAVX512Tiles_tile:
 	MOVQ c+48(FP), R13
 	MOVQ ldc+56(FP), AX
@@ -2501,10 +2501,11 @@ sgemmAVX512Tiles_spread:
 	CMPQ CX, $64
 	JLE sgemmAVX512Tiles_tail
 	SUBQ $64, CX
+	MOVQ cStep+96(FP), R13
+	SHLQ $2, R13
+	ADDQ c+48(FP), R13
 	MOVQ ldc+56(FP), DI
 	SHLQ $2, DI
-	IMUL3Q $12, DI, R13
-	ADDQ c+48(FP), R13
 	MOVQ $0xAAAAAAAB, R14
 	IMULQ CX, R14
 	SHRQ $35, R14
@@ -2845,8 +2846,11 @@ sgemmAVX512Tiles_next:
 	MOVQ aStep+80(FP), AX
 	SHLQ $2, AX
 	ADDQ AX, a+8(FP)
-	MOVQ ldc+56(FP), AX
-	IMULQ $48, AX
+	MOVQ bStep+88(FP), AX
+	SHLQ $2, AX
+	ADDQ AX, b+32(FP)
+	MOVQ cStep+96(FP), AX
+	SHLQ $2, AX
 	ADDQ AX, c+48(FP)
 	CMPQ k+0(FP), $76
 	JGE sgemmAVX512Tiles_spread
@@ -2855,8 +2859,8 @@ sgemmAVX512Tiles_ret:
 	VZEROUPPER
 	RET
 
-// func dgemmAVX512Tiles(k int, a *float64, ars, acs int, b *float64, bs int, c *float64, ldc int, alpha, beta float64, tiles, aStep int)
-TEXT ·dgemmAVX512Tiles(SB), NOSPLIT, $0-96
+// func dgemmAVX512Tiles(k int, a *float64, ars, acs int, b *float64, bs int, c *float64, ldc int, alpha, beta float64, tiles, aStep, bStep, cStep int)
+TEXT ·dgemmAVX512Tiles(SB), NOSPLIT, $0-112
 dgemmAVX512Tiles_tile:
 	MOVQ c+48(FP), R13
 	MOVQ ldc+56(FP), AX
@@ -2952,10 +2956,11 @@ dgemmAVX512Tiles_spread:
 	CMPQ CX, $64
 	JLE dgemmAVX512Tiles_tail
 	SUBQ $64, CX
+	MOVQ cStep+104(FP), R13
+	SHLQ $3, R13
+	ADDQ c+48(FP), R13
 	MOVQ ldc+56(FP), DI
 	SHLQ $3, DI
-	IMUL3Q $12, DI, R13
-	ADDQ c+48(FP), R13
 	MOVQ $0xAAAAAAAB, R14
 	IMULQ CX, R14
 	SHRQ $35, R14
@@ -3298,8 +3303,11 @@ dgemmAVX512Tiles_next:
 	MOVQ aStep+88(FP), AX
 	SHLQ $3, AX
 	ADDQ AX, a+8(FP)
-	MOVQ ldc+56(FP), AX
-	IMULQ $96, AX
+	MOVQ bStep+96(FP), AX
+	SHLQ $3, AX
+	ADDQ AX, b+32(FP)
+	MOVQ cStep+104(FP), AX
+	SHLQ $3, AX
 	ADDQ AX, c+48(FP)
 	CMPQ k+0(FP), $76
 	JGE dgemmAVX512Tiles_spread
@@ -3308,8 +3316,8 @@ dgemmAVX512Tiles_ret:
 	VZEROUPPER
 	RET
 
-// func sgemmAVX2Tiles(k int, a *float32, ars, acs int, b *float32, bs int, c *float32, ldc int, alpha, beta float32, tiles, aStep int)
-TEXT ·sgemmAVX2Tiles(SB), NOSPLIT, $0-88
+// func sgemmAVX2Tiles(k int, a *float32, ars, acs int, b *float32, bs int, c *float32, ldc int, alpha, beta float32, tiles, aStep, bStep, cStep int)
+TEXT ·sgemmAVX2Tiles(SB), NOSPLIT, $0-104
 sgemmAVX2Tiles_tile:
 	MOVQ c+48(FP), R13
 	MOVQ ldc+56(FP), AX
@@ -4064,16 +4072,19 @@ sgemmAVX2Tiles_next:
 	MOVQ aStep+80(FP), AX
 	SHLQ $2, AX
 	ADDQ AX, a+8(FP)
-	MOVQ ldc+56(FP), AX
-	IMULQ $24, AX
+	MOVQ bStep+88(FP), AX
+	SHLQ $2, AX
+	ADDQ AX, b+32(FP)
+	MOVQ cStep+96(FP), AX
+	SHLQ $2, AX
 	ADDQ AX, c+48(FP)
 	JMP sgemmAVX2Tiles_tile
 sgemmAVX2Tiles_ret:
 	VZEROUPPER
 	RET
 
-// func dgemmAVX2Tiles(k int, a *float64, ars, acs int, b *float64, bs int, c *float64, ldc int, alpha, beta float64, tiles, aStep int)
-TEXT ·dgemmAVX2Tiles(SB), NOSPLIT, $0-96
+// func dgemmAVX2Tiles(k int, a *float64, ars, acs int, b *float64, bs int, c *float64, ldc int, alpha, beta float64, tiles, aStep, bStep, cStep int)
+TEXT ·dgemmAVX2Tiles(SB), NOSPLIT, $0-112
 dgemmAVX2Tiles_tile:
 	MOVQ c+48(FP), R13
 	MOVQ ldc+56(FP), AX
@@ -4830,8 +4841,11 @@ dgemmAVX2Tiles_next:
 	MOVQ aStep+88(FP), AX
 	SHLQ $3, AX
 	ADDQ AX, a+8(FP)
-	MOVQ ldc+56(FP), AX
-	IMULQ $48, AX
+	MOVQ bStep+96(FP), AX
+	SHLQ $3, AX
+	ADDQ AX, b+32(FP)
+	MOVQ cStep+104(FP), AX
+	SHLQ $3, AX
 	ADDQ AX, c+48(FP)
 	JMP dgemmAVX2Tiles_tile
 dgemmAVX2Tiles_ret:
