@@ -288,3 +288,49 @@ func TestWholeKSameBits(t *testing.T) {
 		}
 	}
 }
+
+// The pipelined shared blocks (pipeline) give the bits of packing each
+// block on the caller, over several column blocks (a kernel copy with a
+// narrow nc) and depth blocks, with partial last panels, and the bits of
+// orderRef.
+func TestPipelineSameBits(t *testing.T) {
+	defer splitSmall()()
+	oldThreads := parallel.NumThreads()
+	defer parallel.SetNumThreads(oldThreads)
+	// The whole-depth order would take these shapes instead.
+	noWholeK = true
+	defer func() { noWholeK = false }()
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, base := range kernels32() {
+		kern := *base
+		kern.nc = 4 * kern.nr
+		for _, s := range [][3]int{{301, 5*kern.nr + 3, 530}, {260, 9 * kern.nr, 257}} {
+			for _, transB := range []bool{false, true} {
+				tc := gemmCase{transB: transB, m: s[0], n: s[1], k: s[2], alpha: 1, beta: 0.5}
+				// B's rows 512 apart are packed (see direct).
+				tc.lda, tc.ldb, tc.ldc = tc.k, 512, tc.n
+				if transB {
+					tc.ldb = tc.k
+				}
+				a64, b64, c64 := tc.operands(r)
+				a, b, c := to32(a64), to32(b64), to32(c64)
+				want := append([]float32(nil), c...)
+				orderRef(tc, a, b, want)
+				p := call[float32]{kern: &kern, transB: transB, m: tc.m, n: tc.n, k: tc.k, lda: tc.lda, ldb: tc.ldb, ldc: tc.ldc}
+				if _, directB := p.direct(); directB {
+					t.Fatalf("kernel %s %v: B read in place, so no shared blocks", kern.name, tc)
+				}
+				for _, threads := range []int{2, 3} {
+					parallel.SetNumThreads(threads)
+					for _, off := range []bool{true, false} {
+						noPipeline = off
+						got := append([]float32(nil), c...)
+						withKernel(&kern, nil, func() { runCase32(tc, a, b, got) })
+						sameBits32(t, fmt.Sprintf("kernel %s %v threads %d pipelined %v", kern.name, tc, threads, !off), got, want)
+					}
+					noPipeline = false
+				}
+			}
+		}
+	}
+}

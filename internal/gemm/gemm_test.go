@@ -359,7 +359,7 @@ func TestNoAllocs(t *testing.T) {
 	oldThreads := parallel.NumThreads()
 	defer parallel.SetNumThreads(oldThreads)
 	parallel.SetNumThreads(2)
-	for _, n := range []int{16, 200} {
+	for _, n := range []int{16, 200, 600} { // 600: pipelined shared blocks
 		a := make([]float32, n*n)
 		c := make([]float32, n*n)
 		Sgemm(false, false, n, n, n, 1, a, n, a, n, 0, c, n)
