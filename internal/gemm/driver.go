@@ -251,11 +251,24 @@ type block[T float] struct {
 // setBlock fills blk for one (jc, pc) step and packs op(B) into bp.
 func (p *call[T]) setBlock(blk *block[T], bp []T, jc, pc int) {
 	p.frame(blk, bp, jc, pc)
+	p.packBlock(blk)
+}
+
+// packBlock packs blk's columns of op(B) into blk.bp: all of them, or
+// those that a directB block does not read in place.
+func (p *call[T]) packBlock(blk *block[T]) {
+	kern := p.kern
 	if !blk.directB {
-		packB(p.kern, bp, p.transB, p.b, p.ldb, blk.pc, blk.kc, blk.jc, blk.nc)
+		packB(kern, blk.bp, p.transB, p.b, p.ldb, blk.pc, blk.kc, blk.jc, blk.nc)
 		return
 	}
-	p.packEdge(blk)
+	if kern.edge == nil {
+		// The last panel is packed, padded with zeros.
+		blk.nFull = blk.nc / kern.nr * kern.nr
+	}
+	if blk.nFull < blk.nc {
+		packB(kern, blk.bp, p.transB, p.b, p.ldb, blk.pc, blk.kc, blk.jc+blk.nFull, blk.nc-blk.nFull)
+	}
 }
 
 // frame fills blk for one (jc, pc) step, packing nothing.
@@ -274,19 +287,6 @@ func (p *call[T]) frame(blk *block[T], bp []T, jc, pc int) {
 // their place in blk.bp.
 func (p *call[T]) packPanels(blk *block[T], q0, q1 int) {
 	packB(p.kern, blk.bp[q0*blk.kc:], p.transB, p.b, p.ldb, blk.pc, blk.kc, blk.jc+q0, q1-q0)
-}
-
-// packEdge sets how many of a directB block's columns are read in place
-// and packs the rest.
-func (p *call[T]) packEdge(blk *block[T]) {
-	kern := p.kern
-	if kern.edge == nil {
-		// The last panel is packed, padded with zeros.
-		blk.nFull = blk.nc / kern.nr * kern.nr
-	}
-	if blk.nFull < blk.nc {
-		packB(kern, blk.bp, p.transB, p.b, p.ldb, blk.pc, blk.kc, blk.jc+blk.nFull, blk.nc-blk.nFull)
-	}
 }
 
 // kcStep is the depth of the blocks: k cut into equal parts of at most
@@ -401,18 +401,18 @@ func (p *call[T]) rowsWholeK(ws *workspace[T], blks []block[T], r0, r1 int) {
 // job is one parallel product; fn is bound once so calls do not allocate.
 type job[T float] struct {
 	call[T]
-	g      *impl[T]
-	splitM bool
-	shared bool     // split M with one packed B block shared by all workers
-	blk    block[T] // the shared block
-	bp     []T      // its packed B
-	parts  int      // > 0: the shared blocks are blks[:parts], the whole depth (wholeK)
-	blks   [wholeKParts]block[T]
-	tiles  int          // tiles along the split dimension
-	units  int          // ... cut into this many units
-	next   atomic.Int64 // next unit to take
-	fn     func(lo, hi int)
-	// The pipelined shared blocks (see pipeline): a phase's workers
+	g       *impl[T]
+	splitM  bool
+	shared  bool // split M with one packed B block shared by all workers
+	directA bool // the shared blocks read A in place
+	bp      []T  // the wholeK blocks' packed B
+	parts   int  // > 0: the shared blocks are blks[:parts], the whole depth (wholeK)
+	blks    [wholeKParts]block[T]
+	tiles   int          // tiles along the split dimension
+	units   int          // ... cut into this many units
+	next    atomic.Int64 // next unit to take
+	fn      func(lo, hi int)
+	// The shared blocks (see sharedBlocks): a phase's workers
 	// multiply by cur (units units) and pack the next block, pack, in
 	// packUnits parts, into the other buffer.
 	pipe      [2]block[T]
@@ -435,7 +435,7 @@ func (j *job[T]) parallel(threads, tilesM, tilesN int) {
 	}
 	workers := min(threads, j.tiles)
 	var directB bool
-	j.blk.directA, directB = j.direct()
+	j.directA, directB = j.direct()
 	j.shared = j.splitM && !directB
 	if j.shared {
 		// Blocks of B are packed once, by the caller, and every worker
@@ -445,25 +445,14 @@ func (j *job[T]) parallel(threads, tilesM, tilesN int) {
 		if j.wholeK(false) {
 			j.parts = kParts(j.k)
 			for jc := 0; jc < j.n; jc += j.kern.nc {
-				j.bp = j.packWholeK(j.blks[:], j.bp, jc, j.blk.directA, false)
+				j.bp = j.packWholeK(j.blks[:], j.bp, jc, j.directA, false)
 				j.next.Store(0)
 				parallel.ForChunks(workers, workers, j.fn)
 			}
 			j.parts = 0
 			return
 		}
-		if j.pipelined(workers) {
-			j.pipeline(workers)
-			return
-		}
-		j.bp = aligned(j.bp, j.bSize(false))
-		for jc := 0; jc < j.n; jc += j.kern.nc {
-			for pc := 0; pc < j.k; pc += j.kcStep() {
-				j.setBlock(&j.blk, j.bp, jc, pc)
-				j.next.Store(0)
-				parallel.ForChunks(workers, workers, j.fn)
-			}
-		}
+		j.sharedBlocks(workers)
 		return
 	}
 	// Otherwise each unit is a product of its own and packs its own panels
@@ -477,43 +466,47 @@ func (j *job[T]) parallel(threads, tilesM, tilesN int) {
 	parallel.ForChunks(workers, workers, j.fn)
 }
 
-// pipelined reports whether to pipeline the shared blocks: where there
-// are at least two, so that packing one overlaps multiplying by another.
-// A single block would only gain a phase (n = 256 at two threads went 5%
-// slower on a Zen 3 EPYC).
-func (j *job[T]) pipelined(workers int) bool {
-	blocks := (j.n + j.kern.nc - 1) / j.kern.nc * kParts(j.k)
-	return !noPipeline && workers > 1 && blocks >= 2
-}
-
-// noPipeline turns pipelining off (tests compare the two).
+// noPipeline has the caller pack every shared block (tests compare the
+// two orders).
 var noPipeline bool
 
-// pipeline runs the shared blocks of B (no wholeK) in phases: in phase i
-// the workers pack block i into one buffer while they multiply by block
-// i-1, packed in the phase before, from the other, so that packing is
-// shared out too and the phases barely outnumber the blocks. Each element
-// of C still sums its depth blocks in order: block i-1's products finish
-// within phase i, block i's start in phase i+1.
-func (j *job[T]) pipeline(workers int) {
+// sharedBlocks runs the shared blocks of B (no wholeK) one phase each.
+// Where there are at least two, they are pipelined: while the workers
+// multiply by block i from one buffer, they also pack block i+1, in parts,
+// into the other, so that packing is shared out and overlaps the products
+// (a phase before the first packs block 0). A single block is packed by the
+// caller: a phase more would cost more than that saves (n = 256 at two
+// threads went 5% slower on a Zen 3 EPYC). Each element of C still sums
+// its depth blocks in order: block i's products all finish in phase i.
+func (j *job[T]) sharedBlocks(workers int) {
 	units := j.units
-	bs := j.bSize(false)
-	for i := range j.pipe {
-		j.pipeB[i] = aligned(j.pipeB[i], bs)
-		j.pipe[i].directA, j.pipe[i].directB = j.blk.directA, false
-	}
 	parts := kParts(j.k)
 	blocks := (j.n + j.kern.nc - 1) / j.kern.nc * parts
-	for i := 0; i <= blocks; i++ {
-		j.cur, j.units = nil, 0
-		if i > 0 {
-			j.cur, j.units = &j.pipe[(i-1)%2], units
-		}
+	pipelined := !noPipeline && blocks >= 2
+	for i := range min(blocks, len(j.pipe)) {
+		j.pipeB[i] = aligned(j.pipeB[i], j.bSize(false))
+		j.pipe[i].directA, j.pipe[i].directB = j.directA, false
+	}
+	// at sets pipe[i%2] to block i.
+	at := func(i int) *block[T] {
+		b := &j.pipe[i%2]
+		j.frame(b, j.pipeB[i%2], i/parts*j.kern.nc, i%parts*j.kcStep())
+		return b
+	}
+	j.cur, j.pack, j.units, j.packUnits = nil, nil, 0, 0
+	if pipelined {
+		j.setPack(at(0), workers)
+		j.next.Store(0)
+		parallel.ForChunks(workers, workers, j.fn)
+	}
+	for i := 0; i < blocks; i++ {
+		j.cur, j.units = &j.pipe[i%2], units
 		j.pack, j.packUnits = nil, 0
-		if i < blocks {
-			j.pack = &j.pipe[i%2]
-			j.frame(j.pack, j.pipeB[i%2], i/parts*j.kern.nc, i%parts*j.kcStep())
-			j.packUnits = min((j.pack.nc+j.kern.nr-1)/j.kern.nr, 2*workers)
+		switch {
+		case !pipelined:
+			j.packBlock(at(i))
+		case i+1 < blocks:
+			j.setPack(at(i+1), workers)
 		}
 		j.next.Store(0)
 		parallel.ForChunks(workers, workers, j.fn)
@@ -521,17 +514,25 @@ func (j *job[T]) pipeline(workers int) {
 	j.cur, j.pack, j.packUnits = nil, nil, 0
 }
 
+// setPack has the phase's workers pack blk, in up to two parts each.
+func (j *job[T]) setPack(blk *block[T], workers int) {
+	j.pack, j.packUnits = blk, min(j.panels(blk), 2*workers)
+}
+
+// panels is how many NR-column panels blk has, a partial last one included.
+func (j *job[T]) panels(blk *block[T]) int { return (blk.nc + j.kern.nr - 1) / j.kern.nr }
+
 // run is one worker: it takes units until none are left.
 func (j *job[T]) run(_, _ int) {
 	ws := j.g.getWS()
 	if j.shared {
-		j.sizeWS(ws, j.blk.directA, j.m)
+		j.sizeWS(ws, j.directA, j.m)
 	}
 	for {
 		u := int(j.next.Add(1)) - 1
 		if u < j.packUnits {
 			// Columns of the next block, whole panels but for the last.
-			panels := (j.pack.nc + j.kern.nr - 1) / j.kern.nr
+			panels := j.panels(j.pack)
 			q0 := u * panels / j.packUnits * j.kern.nr
 			q1 := min((u+1)*panels/j.packUnits*j.kern.nr, j.pack.nc)
 			j.packPanels(j.pack, q0, q1)
@@ -550,11 +551,7 @@ func (j *job[T]) run(_, _ int) {
 			j.rowsWholeK(ws, j.blks[:j.parts], lo*j.kern.mr, min(hi*j.kern.mr, j.m))
 			continue
 		}
-		if j.shared {
-			j.rows(ws, &j.blk, lo*j.kern.mr, min(hi*j.kern.mr, j.m))
-		} else {
-			j.unit(ws, lo, hi)
-		}
+		j.unit(ws, lo, hi)
 	}
 	j.g.ws.Put(ws)
 }
