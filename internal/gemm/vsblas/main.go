@@ -1,11 +1,11 @@
 //go:build openblas && cgo && linux && amd64
 
 // Command vsblas times tensorgo's Sgemm against OpenBLAS's cblas_sgemm in one
-// process, one product of each in turn on the same operands, and reports the
-// median of the per-pair speed ratios. The development machines' speed drifts
-// by ±10% from minute to minute, so two benchmarks run one after the other
-// (go test -bench, then the anchors' w6_gemm.py) can disagree by more than
-// the difference being measured; pairs taken a product apart cannot.
+// process, a burst of products of each in turn on the same operands, and
+// reports the median of the per-pair speed ratios. The development machines'
+// speed drifts by ±10% from minute to minute, so two benchmarks run one after
+// the other (go test -bench, then the anchors' w6_gemm.py) can disagree by
+// more than the difference being measured; pairs taken milliseconds apart cannot.
 //
 // It links Debian's OpenBLAS (libopenblas0-pthread) and needs cgo, so it
 // builds only with the openblas tag:
@@ -16,12 +16,15 @@
 // OPENBLAS_CORETYPE chooses OpenBLAS's kernel; set it empty for the one it
 // detects (some environments preset it).
 //
-// With more than one thread, OpenBLAS's workers spin after each call, and
-// the tensorgo product that follows then shares its cores with them: on a
-// Zen 3 EPYC at two threads the ratios read 0.58–0.88 that way, against
-// 0.94–1.03 with the workers put to sleep at once. So vsblas runs itself
-// again with OPENBLAS_THREAD_TIMEOUT=4 (the shortest spin; OpenBLAS reads
-// it when it loads) unless that is set already.
+// Each library runs its products in bursts, back to back as a training loop
+// would, and a burst is timed by the median of its calls after the first.
+// Between bursts vsblas pauses for 2 ms, long enough for the other
+// library's idle threads to stop spinning: at two threads, a product that
+// follows the other library's takes a core from it otherwise (tensorgo's
+// workers poll for 100 µs, a third of the time OpenBLAS takes for n = 256
+// at two threads; OpenBLAS's spin for 2^28 cycles by default). So vsblas runs itself again
+// with OPENBLAS_THREAD_TIMEOUT=20 (2^20 cycles, under half a millisecond,
+// read by OpenBLAS when it loads) unless that is set already.
 package main
 
 /*
@@ -62,9 +65,9 @@ func main() {
 	flag.Parse()
 	if *threads > 1 && os.Getenv("OPENBLAS_THREAD_TIMEOUT") == "" {
 		if exe, err := os.Executable(); err == nil {
-			env := append(os.Environ(), "OPENBLAS_THREAD_TIMEOUT=4")
+			env := append(os.Environ(), "OPENBLAS_THREAD_TIMEOUT=20")
 			err = syscall.Exec(exe, os.Args, env)
-			fmt.Fprintln(os.Stderr, "vsblas: running again with OPENBLAS_THREAD_TIMEOUT=4:", err)
+			fmt.Fprintln(os.Stderr, "vsblas: running again with OPENBLAS_THREAD_TIMEOUT=20:", err)
 		}
 	}
 	// As many Go threads as the product uses: with a spare P, the runtime
@@ -101,23 +104,45 @@ func pair(name string, m, n, k int, beta float32, secs float64) {
 	}
 	c1, c2 := make([]float32, m*n), make([]float32, m*n)
 	gflop := 2 * float64(m) * float64(n) * float64(k) / 1e9
-	var tg, ob, ratio []float64
-	start := time.Now()
-	for i := 0; time.Since(start).Seconds() < secs || len(ratio) < 5; i++ {
-		t0 := time.Now()
+	ours := func() {
 		gemm.Sgemm(false, false, m, n, k, 1, a, k, b, n, beta, c1, n)
-		t1 := time.Now()
+	}
+	theirs := func() {
 		C.cblas_sgemm(rowMajor, noTrans, noTrans, C.int(m), C.int(n), C.int(k), 1,
 			(*C.float)(&a[0]), C.int(k), (*C.float)(&b[0]), C.int(n), C.float(beta), (*C.float)(&c2[0]), C.int(n))
-		t2 := time.Now()
-		if i == 0 {
-			continue // warm-up: first touches, buffers
-		}
-		g1, g2 := gflop/t1.Sub(t0).Seconds(), gflop/t2.Sub(t1).Seconds()
+	}
+	// Warm-up: first touches, buffers, and the length of a burst.
+	t0 := time.Now()
+	ours()
+	theirs()
+	reps := max(2, int(burst.Seconds()/time.Since(t0).Seconds()*2))
+	var tg, ob, ratio []float64
+	start := time.Now()
+	for time.Since(start).Seconds() < secs || len(ratio) < 5 {
+		g1, g2 := gflop/run(ours, reps), gflop/run(theirs, reps)
 		tg, ob, ratio = append(tg, g1), append(ob, g2), append(ratio, g1/g2)
 	}
 	fmt.Printf("%s pairs=%d tensorgo=%.1f openblas=%.1f GFLOP/s (medians) ratio=%.3f (median of pairs, IQR %.3f-%.3f)\n",
 		name, len(ratio), median(tg), median(ob), median(ratio), quantile(ratio, 0.25), quantile(ratio, 0.75))
+}
+
+// burst is about how long each library runs its products back to back
+// before the other takes over.
+const burst = 10 * time.Millisecond
+
+// run pauses, calls f reps times back to back and returns the median
+// seconds of the calls after the first, which pays for waking the threads
+// and for the operands the other library left in other caches.
+func run(f func(), reps int) float64 {
+	time.Sleep(2 * time.Millisecond)
+	f()
+	t := make([]float64, reps-1)
+	for i := range t {
+		t0 := time.Now()
+		f()
+		t[i] = time.Since(t0).Seconds()
+	}
+	return median(t)
 }
 
 func median(x []float64) float64 { return quantile(x, 0.5) }
