@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/tensorgo/tensorgo/internal/cpu"
 	"github.com/tensorgo/tensorgo/internal/parallel"
@@ -333,4 +334,87 @@ func TestPipelineSameBits(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestPipelineWaits holds back one task of the pipeline while the other
+// workers run ahead: the first unit of the first block (its buffer must not
+// be packed again, nor its rows multiplied by a later block, until it is
+// done), or the packing part of the fifth block's first panel (part 1 of
+// six: part 0 has none), whose buffer holds the second block (no unit may
+// multiply by a block before it is whole).
+func TestPipelineWaits(t *testing.T) {
+	defer splitSmall()()
+	oldThreads := parallel.NumThreads()
+	defer parallel.SetNumThreads(oldThreads)
+	noWholeK = true
+	defer func() { noWholeK = false }()
+	defer func() { stepHook = nil }()
+	kern := *kernels32()[0]
+	kern.nc = 4 * kern.nr
+	tc := gemmCase{m: 301, n: 9 * kern.nr, k: 530, alpha: 1, beta: 0.5}
+	tc.lda, tc.ldb, tc.ldc = tc.k, 512, tc.n
+	r := rand.New(rand.NewPCG(9, 10))
+	a64, b64, c64 := tc.operands(r)
+	a, b, c := to32(a64), to32(b64), to32(c64)
+	want := append([]float32(nil), c...)
+	orderRef(tc, a, b, want)
+	parallel.SetNumThreads(3)
+	for _, hold := range []struct {
+		pack     bool
+		blk, idx int
+	}{{false, 0, 0}, {true, 4, 1}} {
+		held := make(chan struct{}, 1)
+		stepHook = func(pack bool, blk, idx int) {
+			if pack == hold.pack && blk == hold.blk && idx == hold.idx {
+				held <- struct{}{}
+				time.Sleep(50 * time.Millisecond)
+			}
+		}
+		got := append([]float32(nil), c...)
+		withKernel(&kern, nil, func() { runCase32(tc, a, b, got) })
+		select {
+		case <-held:
+		default:
+			t.Fatalf("%+v: the pipeline never ran that task", hold)
+		}
+		sameBits32(t, fmt.Sprintf("kernel %s %v, task %+v held back", kern.name, tc, hold), got, want)
+	}
+}
+
+// TestPipelinePanics has a task of the pipeline panic: the product must
+// re-raise that panic on the caller, not leave the other workers waiting
+// for the task for ever.
+func TestPipelinePanics(t *testing.T) {
+	defer splitSmall()()
+	oldThreads := parallel.NumThreads()
+	defer parallel.SetNumThreads(oldThreads)
+	noWholeK = true
+	defer func() { noWholeK = false }()
+	defer func() { stepHook = nil }()
+	kern := *kernels32()[0]
+	kern.nc = 4 * kern.nr
+	tc := gemmCase{m: 301, n: 9 * kern.nr, k: 530, alpha: 1}
+	tc.lda, tc.ldb, tc.ldc = tc.k, 512, tc.n
+	a64, b64, c64 := tc.operands(rand.New(rand.NewPCG(11, 12)))
+	a, b, c := to32(a64), to32(b64), to32(c64)
+	parallel.SetNumThreads(3)
+	stepHook = func(pack bool, blk, idx int) {
+		if !pack && blk == 1 && idx == 0 {
+			panic("task failed")
+		}
+	}
+	got := func() (r any) {
+		defer func() { r = recover() }()
+		withKernel(&kern, nil, func() { runCase32(tc, a, b, c) })
+		return nil
+	}()
+	if got != "task failed" {
+		t.Fatalf("product with a failing task: recovered %v, want the task's panic", got)
+	}
+	// The pool still works afterwards.
+	stepHook = nil
+	want := append([]float32(nil), c...)
+	orderRef(tc, a, b, want)
+	withKernel(&kern, nil, func() { runCase32(tc, a, b, c) })
+	sameBits32(t, "after a failed product", c, want)
 }

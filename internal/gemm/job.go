@@ -1,6 +1,7 @@
 package gemm
 
 import (
+	"runtime"
 	"sync/atomic"
 
 	"github.com/tensorgo/tensorgo/internal/parallel"
@@ -20,13 +21,21 @@ type job[T float] struct {
 	units   int          // ... cut into this many units
 	next    atomic.Int64 // next unit to take
 	fn      func(lo, hi int)
-	// The shared blocks (see sharedBlocks): a phase's workers
-	// multiply by cur (units units) and pack the next block, pack, in
-	// packUnits parts, into the other buffer.
-	pipe      [2]block[T]
-	pipeB     [2][]T
-	cur, pack *block[T]
+	// The shared blocks (see sharedBlocks). Serially, the workers
+	// multiply by cur, packed by the caller. Pipelined, they take tasks
+	// [0, tasks): blocks blocks, each packed in packUnits parts into
+	// pipeB[i%3]; packed and used count block i's parts packed and units
+	// done, and done[u] the blocks unit u has done.
+	pipe      block[T]
+	pipeB     [3][]T
+	cur       *block[T]
 	packUnits int
+	blocks    int
+	tasks     int
+	packed    []atomic.Int32
+	used      []atomic.Int32
+	done      []atomic.Int32
+	failed    atomic.Bool // a task panicked: the others stop waiting
 }
 
 // parallel cuts the product into units that the pool's workers take first
@@ -78,59 +87,159 @@ func (j *job[T]) parallel(threads, tilesM, tilesN int) {
 // two orders).
 var noPipeline bool
 
-// sharedBlocks runs the shared blocks of B (no wholeK) one phase each.
-// Where there are at least two, they are pipelined: while the workers
-// multiply by block i from one buffer, they also pack block i+1, in parts,
-// into the other, so that packing is shared out and overlaps the products
-// (a phase before the first packs block 0). A single block is packed by the
-// caller: a phase more would cost more than that saves (n = 256 at two
-// threads went 5% slower on a Zen 3 EPYC). Each element of C still sums
-// its depth blocks in order: block i's products all finish in phase i.
+// sharedBlocks runs the shared blocks of B (no wholeK). A single block
+// (or noPipeline) is packed by the caller and multiplied in one phase of
+// units: the pipeline below would cost more than it saves there (n = 256
+// at two threads went 5% slower on a Zen 3 EPYC).
+//
+// Where there are at least two, the whole product is one sequence of
+// tasks that the workers take in order, first come, first served: the
+// packing parts of blocks 0 and 1, then for each block i its units (rows
+// of A by block i) followed by the packing parts of block i+2, into three
+// buffers in turn. A task waits only for tasks before it: a unit for its
+// block's packing and for the same unit of the block before, and a
+// packing part for the units of the block that last used its buffer. So
+// no worker waits at the end of a block for the others to finish theirs,
+// as it did with a barrier after each block: on a Zen 3 EPYC at two
+// threads the workers stood idle for 2–3% of n = 1024…2048 that way. Each
+// element of C still sums its depth blocks in order.
 func (j *job[T]) sharedBlocks(workers int) {
-	units := j.units
 	parts := kParts(j.k)
 	blocks := (j.n + j.kern.nc - 1) / j.kern.nc * parts
-	pipelined := !noPipeline && blocks >= 2
-	for i := range min(blocks, len(j.pipe)) {
-		j.pipeB[i] = aligned(j.pipeB[i], j.bSize(false))
-		j.pipe[i].directA, j.pipe[i].directB = j.directA, false
-	}
-	// at sets pipe[i%2] to block i.
-	at := func(i int) *block[T] {
-		b := &j.pipe[i%2]
-		j.frame(b, j.pipeB[i%2], i/parts*j.kern.nc, i%parts*j.kcStep())
-		return b
-	}
-	j.cur, j.pack, j.units, j.packUnits = nil, nil, 0, 0
-	if pipelined {
-		j.setPack(at(0), workers)
-		j.next.Store(0)
-		parallel.ForChunks(workers, workers, j.fn)
-	}
-	for i := 0; i < blocks; i++ {
-		j.cur, j.units = &j.pipe[i%2], units
-		j.pack, j.packUnits = nil, 0
-		switch {
-		case !pipelined:
-			j.packBlock(at(i))
-		case i+1 < blocks:
-			j.setPack(at(i+1), workers)
+	j.packUnits, j.blocks = 0, blocks
+	if noPipeline || blocks < 2 {
+		j.pipeB[0] = aligned(j.pipeB[0], j.bSize(false))
+		for i := 0; i < blocks; i++ {
+			j.cur = j.blockAt(&j.pipe, i, j.pipeB[0])
+			j.packBlock(j.cur)
+			j.next.Store(0)
+			parallel.ForChunks(workers, workers, j.fn)
 		}
-		j.next.Store(0)
-		parallel.ForChunks(workers, workers, j.fn)
+		j.cur = nil
+		return
 	}
-	j.cur, j.pack, j.packUnits = nil, nil, 0
+	for i := range min(blocks, len(j.pipeB)) {
+		j.pipeB[i] = aligned(j.pipeB[i], j.bSize(false))
+	}
+	j.packUnits = 2 * workers
+	j.tasks = blocks * (j.units + j.packUnits)
+	j.failed.Store(false)
+	j.packed = grow(j.packed, blocks)
+	j.used = grow(j.used, blocks)
+	j.done = grow(j.done, j.units)
+	j.next.Store(0)
+	parallel.ForChunks(workers, workers, j.fn)
+	j.packUnits, j.tasks = 0, 0
 }
 
-// setPack has the phase's workers pack blk, in up to two parts each.
-func (j *job[T]) setPack(blk *block[T], workers int) {
-	j.pack, j.packUnits = blk, min(j.panels(blk), 2*workers)
+// grow returns x with n counters, all zero.
+func grow(x []atomic.Int32, n int) []atomic.Int32 {
+	if cap(x) < n {
+		return make([]atomic.Int32, n)
+	}
+	x = x[:n]
+	for i := range x {
+		x[i].Store(0)
+	}
+	return x
+}
+
+// blockAt frames block i (column block i/parts, depth block i%parts) in
+// b, over the buffer bp.
+func (j *job[T]) blockAt(b *block[T], i int, bp []T) *block[T] {
+	parts := kParts(j.k)
+	j.frame(b, bp, i/parts*j.kern.nc, i%parts*j.kcStep())
+	b.directA, b.directB = j.directA, false
+	return b
+}
+
+// task decodes task t of the pipeline: a packing part or a unit, of block
+// blk.
+func (j *job[T]) task(t int) (pack bool, blk, idx int) {
+	U, Q := j.units, j.packUnits
+	first := min(2, j.blocks) * Q // blocks 0 and 1 are packed first
+	if t < first {
+		return true, t / Q, t % Q
+	}
+	t -= first
+	mid := (j.blocks - 2) * (U + Q) // then each block's units, and a packing two on
+	if t >= mid {
+		t -= mid
+		return false, j.blocks - 2 + t/U, t % U // the last two blocks' units
+	}
+	g, r := t/(U+Q), t%(U+Q)
+	if r < U {
+		return false, g, r
+	}
+	return true, g + 2, r - U
+}
+
+// stepHook, when not nil, is called before each task of the pipeline
+// (tests use it to hold one back).
+var stepHook func(pack bool, blk, idx int)
+
+// step runs task t of the pipeline, and marks the product failed if it
+// panics.
+func (j *job[T]) step(ws *workspace[T], t int) {
+	ok := false
+	defer func() {
+		if !ok {
+			j.failed.Store(true)
+		}
+	}()
+	j.runTask(ws, t)
+	ok = true
+}
+
+// runTask runs task t of the pipeline, once the tasks it needs are done.
+func (j *job[T]) runTask(ws *workspace[T], t int) {
+	pack, i, idx := j.task(t)
+	if stepHook != nil {
+		stepHook(pack, i, idx)
+	}
+	var blk block[T]
+	j.blockAt(&blk, i, j.pipeB[i%len(j.pipeB)])
+	if pack {
+		if i >= len(j.pipeB) {
+			// The buffer's last block must be done with.
+			j.spinUntil(&j.used[i-len(j.pipeB)], int32(j.units))
+		}
+		// Columns of the block, whole panels but for the last.
+		panels := j.panels(&blk)
+		q0 := min(idx*panels/j.packUnits*j.kern.nr, blk.nc)
+		q1 := min((idx+1)*panels/j.packUnits*j.kern.nr, blk.nc)
+		j.packPanels(&blk, q0, q1)
+		j.packed[i].Add(1)
+		return
+	}
+	j.spinUntil(&j.packed[i], int32(j.packUnits))
+	j.spinUntil(&j.done[idx], int32(i)) // the unit's rows have blocks 0…i-1
+	lo, hi := idx*j.tiles/j.units, (idx+1)*j.tiles/j.units
+	j.rows(ws, &blk, lo*j.kern.mr, min(hi*j.kern.mr, j.m))
+	j.done[idx].Store(int32(i + 1))
+	j.used[i].Add(1)
+}
+
+// spinUntil returns once x reaches want. The task it waits for is already
+// running on another worker, and usually about to finish; if a task
+// panicked instead, it may never, and spinUntil panics too (the caller
+// re-raises the first panic).
+func (j *job[T]) spinUntil(x *atomic.Int32, want int32) {
+	for i := 1; x.Load() < want; i++ {
+		if i%64 == 0 {
+			if j.failed.Load() {
+				panic("gemm: a task of the product failed")
+			}
+			runtime.Gosched()
+		}
+	}
 }
 
 // panels is how many NR-column panels blk has, a partial last one included.
 func (j *job[T]) panels(blk *block[T]) int { return (blk.nc + j.kern.nr - 1) / j.kern.nr }
 
-// run is one worker: it takes units until none are left.
+// run is one worker: it takes units (or the pipeline's tasks) until none
+// are left.
 func (j *job[T]) run(_, _ int) {
 	ws := j.g.getWS()
 	if j.shared {
@@ -138,15 +247,13 @@ func (j *job[T]) run(_, _ int) {
 	}
 	for {
 		u := int(j.next.Add(1)) - 1
-		if u < j.packUnits {
-			// Columns of the next block, whole panels but for the last.
-			panels := j.panels(j.pack)
-			q0 := u * panels / j.packUnits * j.kern.nr
-			q1 := min((u+1)*panels/j.packUnits*j.kern.nr, j.pack.nc)
-			j.packPanels(j.pack, q0, q1)
+		if j.tasks > 0 {
+			if u >= j.tasks {
+				break
+			}
+			j.step(ws, u)
 			continue
 		}
-		u -= j.packUnits
 		if u >= j.units {
 			break
 		}
