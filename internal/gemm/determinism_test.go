@@ -336,6 +336,27 @@ func TestPipelineSameBits(t *testing.T) {
 	}
 }
 
+// pipelineCase sets up a pipelined product at three threads for the
+// tests that hook its tasks: a kernel with narrow column blocks, so that
+// 301×144×530 has six blocks of B, and operands. The returned func undoes
+// the settings.
+func pipelineCase(seed uint64, beta float64) (kern kernel[float32], tc gemmCase, a, b, c []float32, undo func()) {
+	unsplit := splitSmall()
+	oldThreads := parallel.NumThreads()
+	noWholeK = true
+	parallel.SetNumThreads(3)
+	kern = *kernels32()[0]
+	kern.nc = 4 * kern.nr
+	tc = gemmCase{m: 301, n: 9 * kern.nr, k: 530, alpha: 1, beta: beta}
+	tc.lda, tc.ldb, tc.ldc = tc.k, 512, tc.n
+	a64, b64, c64 := tc.operands(rand.New(rand.NewPCG(seed, seed+1)))
+	return kern, tc, to32(a64), to32(b64), to32(c64), func() {
+		stepHook, noWholeK = nil, false
+		parallel.SetNumThreads(oldThreads)
+		unsplit()
+	}
+}
+
 // TestPipelineWaits holds back one task of the pipeline while the other
 // workers run ahead: the first unit of the first block (its buffer must not
 // be packed again, nor its rows multiplied by a later block, until it is
@@ -343,22 +364,10 @@ func TestPipelineSameBits(t *testing.T) {
 // six: part 0 has none), whose buffer holds the second block (no unit may
 // multiply by a block before it is whole).
 func TestPipelineWaits(t *testing.T) {
-	defer splitSmall()()
-	oldThreads := parallel.NumThreads()
-	defer parallel.SetNumThreads(oldThreads)
-	noWholeK = true
-	defer func() { noWholeK = false }()
-	defer func() { stepHook = nil }()
-	kern := *kernels32()[0]
-	kern.nc = 4 * kern.nr
-	tc := gemmCase{m: 301, n: 9 * kern.nr, k: 530, alpha: 1, beta: 0.5}
-	tc.lda, tc.ldb, tc.ldc = tc.k, 512, tc.n
-	r := rand.New(rand.NewPCG(9, 10))
-	a64, b64, c64 := tc.operands(r)
-	a, b, c := to32(a64), to32(b64), to32(c64)
+	kern, tc, a, b, c, undo := pipelineCase(9, 0.5)
+	defer undo()
 	want := append([]float32(nil), c...)
 	orderRef(tc, a, b, want)
-	parallel.SetNumThreads(3)
 	for _, hold := range []struct {
 		pack     bool
 		blk, idx int
@@ -385,19 +394,8 @@ func TestPipelineWaits(t *testing.T) {
 // re-raise that panic on the caller, not leave the other workers waiting
 // for the task for ever.
 func TestPipelinePanics(t *testing.T) {
-	defer splitSmall()()
-	oldThreads := parallel.NumThreads()
-	defer parallel.SetNumThreads(oldThreads)
-	noWholeK = true
-	defer func() { noWholeK = false }()
-	defer func() { stepHook = nil }()
-	kern := *kernels32()[0]
-	kern.nc = 4 * kern.nr
-	tc := gemmCase{m: 301, n: 9 * kern.nr, k: 530, alpha: 1}
-	tc.lda, tc.ldb, tc.ldc = tc.k, 512, tc.n
-	a64, b64, c64 := tc.operands(rand.New(rand.NewPCG(11, 12)))
-	a, b, c := to32(a64), to32(b64), to32(c64)
-	parallel.SetNumThreads(3)
+	kern, tc, a, b, c, undo := pipelineCase(11, 0)
+	defer undo()
 	stepHook = func(pack bool, blk, idx int) {
 		if !pack && blk == 1 && idx == 0 {
 			panic("task failed")
@@ -411,7 +409,8 @@ func TestPipelinePanics(t *testing.T) {
 	if got != "task failed" {
 		t.Fatalf("product with a failing task: recovered %v, want the task's panic", got)
 	}
-	// The pool still works afterwards.
+	// The pool still works afterwards (beta is 0: C's old values do not
+	// count).
 	stepHook = nil
 	want := append([]float32(nil), c...)
 	orderRef(tc, a, b, want)
