@@ -55,9 +55,10 @@ func (j *job[T]) parallel(threads, tilesM, tilesN int) {
 	j.directA, directB = j.direct()
 	j.shared = j.splitM && !directB
 	if j.shared {
-		// Blocks of B are packed once, by the caller, and every worker
-		// multiplies its rows of A by them: units only cost a pass over
-		// the block, so there can be several per worker.
+		// Blocks of B are packed once (by the caller, or by the workers
+		// in sharedBlocks's pipeline), and every worker multiplies its
+		// rows of A by them: units only cost a pass over the block, so
+		// there can be several per worker.
 		j.units = min(j.tiles, 4*workers)
 		if j.wholeK(false) {
 			j.parts = kParts(j.k)
@@ -214,8 +215,8 @@ func (j *job[T]) runTask(ws *workspace[T], t int) {
 	}
 	j.spinUntil(&j.packed[i], int32(j.packUnits))
 	j.spinUntil(&j.done[idx], int32(i)) // the unit's rows have blocks 0…i-1
-	lo, hi := idx*j.tiles/j.units, (idx+1)*j.tiles/j.units
-	j.rows(ws, &blk, lo*j.kern.mr, min(hi*j.kern.mr, j.m))
+	i0, i1 := j.unitRows(idx)
+	j.rows(ws, &blk, i0, i1)
 	j.done[idx].Store(int32(i + 1))
 	j.used[i].Add(1)
 }
@@ -257,18 +258,24 @@ func (j *job[T]) run(_, _ int) {
 		if u >= j.units {
 			break
 		}
-		lo, hi := u*j.tiles/j.units, (u+1)*j.tiles/j.units
-		if j.cur != nil {
-			j.rows(ws, j.cur, lo*j.kern.mr, min(hi*j.kern.mr, j.m))
-			continue
+		switch {
+		case j.cur != nil:
+			i0, i1 := j.unitRows(u)
+			j.rows(ws, j.cur, i0, i1)
+		case j.shared && j.parts > 0:
+			i0, i1 := j.unitRows(u)
+			j.rowsWholeK(ws, j.blks[:j.parts], i0, i1)
+		default:
+			j.unit(ws, u*j.tiles/j.units, (u+1)*j.tiles/j.units)
 		}
-		if j.shared && j.parts > 0 {
-			j.rowsWholeK(ws, j.blks[:j.parts], lo*j.kern.mr, min(hi*j.kern.mr, j.m))
-			continue
-		}
-		j.unit(ws, lo, hi)
 	}
 	j.g.ws.Put(ws)
+}
+
+// unitRows is the rows of C that unit u of a split of M covers.
+func (j *job[T]) unitRows(u int) (i0, i1 int) {
+	lo, hi := u*j.tiles/j.units, (u+1)*j.tiles/j.units
+	return lo * j.kern.mr, min(hi*j.kern.mr, j.m)
 }
 
 // unit computes the tiles [lo, hi) along the split dimension as a product

@@ -5,7 +5,8 @@
 // reports the median of the per-pair speed ratios. The development machines'
 // speed drifts by ±10% from minute to minute, so two benchmarks run one after
 // the other (go test -bench, then the anchors' w6_gemm.py) can disagree by
-// more than the difference being measured; pairs taken milliseconds apart cannot.
+// more than the difference being measured; pairs taken milliseconds apart
+// cannot.
 //
 // It links Debian's OpenBLAS (libopenblas0-pthread) and needs cgo, so it
 // builds only with the openblas tag:
@@ -22,9 +23,10 @@
 // library's idle threads to stop spinning: at two threads, a product that
 // follows the other library's takes a core from it otherwise (tensorgo's
 // workers poll for 100 µs, a third of the time OpenBLAS takes for n = 256
-// at two threads; OpenBLAS's spin for 2^28 cycles by default). So vsblas runs itself again
-// with OPENBLAS_THREAD_TIMEOUT=20 (2^20 cycles, under half a millisecond,
-// read by OpenBLAS when it loads) unless that is set already.
+// at two threads; OpenBLAS's spin for 2^28 cycles by default). So vsblas
+// runs itself again with OPENBLAS_THREAD_TIMEOUT=20 (2^20 cycles, under
+// half a millisecond, read by OpenBLAS when it loads) unless that is set
+// already.
 package main
 
 /*
@@ -111,7 +113,8 @@ func pair(name string, m, n, k int, beta float32, secs float64) {
 		C.cblas_sgemm(rowMajor, noTrans, noTrans, C.int(m), C.int(n), C.int(k), 1,
 			(*C.float)(&a[0]), C.int(k), (*C.float)(&b[0]), C.int(n), C.float(beta), (*C.float)(&c2[0]), C.int(n))
 	}
-	// Warm-up: first touches, buffers, and the length of a burst.
+	// Warm-up: first touches, buffers, and the length of a burst (twice
+	// the burst over one call of each is the burst over one call).
 	t0 := time.Now()
 	ours()
 	theirs()
