@@ -72,29 +72,28 @@ func packB[T float](kern *kernel[T], dst []T, trans bool, b []T, ldb, p0, kc, j0
 				}
 				continue
 			}
+			if nr < w {
+				// A last, narrow panel: its padding columns first.
+				clear(pan)
+			}
+			if b32, ok := any(b).([]float32); ok {
+				// One strided copy, as for whole panels: a loop over the
+				// few columns of each row cost the first convolution's
+				// filter gradient in LeNet5 (6 filters) more than its
+				// product.
+				vec.CopyStrided(any(pan).([]float32), NR, b32[p0*ldb+j0+q:], vec.Strided{Blocks: kc, C: nr, Stride: ldb})
+				continue
+			}
 			for p := 0; p < kc; p++ {
-				src := b[(p0+p)*ldb+j0+q:]
-				d := pan[p*NR : p*NR+w]
-				if nr == NR {
-					copy(d, src[:NR])
-					continue
-				}
-				for j, v := range src[:nr] {
-					d[j] = v
-				}
-				for j := nr; j < w; j++ {
-					d[j] = 0
-				}
+				copy(pan[p*NR:p*NR+nr], b[(p0+p)*ldb+j0+q:])
 			}
 			continue
 		}
 		// op(B)[p][j] = b[j*ldb+p]: a transpose.
-		transpose(kern, pan, NR, b[(j0+q)*ldb+p0:], ldb, nr, kc)
-		for j := nr; j < w; j++ {
-			for p := 0; p < kc; p++ {
-				pan[p*NR+j] = 0
-			}
+		if nr < w {
+			clear(pan)
 		}
+		transpose(kern, pan, NR, b[(j0+q)*ldb+p0:], ldb, nr, kc)
 	}
 }
 
