@@ -88,6 +88,108 @@ func directR11Q2AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs 
 //go:noescape
 func directR12Q2AVX512(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
 
+//go:noescape
+func directR1Q1AVX2(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
+
+//go:noescape
+func directR1Q1AVX2Mask(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
+
+//go:noescape
+func directR2Q1AVX2(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
+
+//go:noescape
+func directR2Q1AVX2Mask(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
+
+//go:noescape
+func directR3Q1AVX2(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
+
+//go:noescape
+func directR3Q1AVX2Mask(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
+
+//go:noescape
+func directR4Q1AVX2(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
+
+//go:noescape
+func directR4Q1AVX2Mask(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
+
+//go:noescape
+func directR5Q1AVX2(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
+
+//go:noescape
+func directR5Q1AVX2Mask(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
+
+//go:noescape
+func directR6Q1AVX2(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
+
+//go:noescape
+func directR6Q1AVX2Mask(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
+
+//go:noescape
+func directR7Q1AVX2(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
+
+//go:noescape
+func directR7Q1AVX2Mask(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
+
+//go:noescape
+func directR8Q1AVX2(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
+
+//go:noescape
+func directR8Q1AVX2Mask(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
+
+//go:noescape
+func directR9Q1AVX2(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
+
+//go:noescape
+func directR9Q1AVX2Mask(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
+
+//go:noescape
+func directR10Q1AVX2(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
+
+//go:noescape
+func directR10Q1AVX2Mask(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
+
+//go:noescape
+func directR11Q1AVX2(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
+
+//go:noescape
+func directR11Q1AVX2Mask(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
+
+//go:noescape
+func directR12Q1AVX2(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
+
+//go:noescape
+func directR12Q1AVX2Mask(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
+
+//go:noescape
+func directR1Q2AVX2(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
+
+//go:noescape
+func directR1Q2AVX2Mask(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
+
+//go:noescape
+func directR2Q2AVX2(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
+
+//go:noescape
+func directR2Q2AVX2Mask(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
+
+//go:noescape
+func directR3Q2AVX2(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
+
+//go:noescape
+func directR3Q2AVX2Mask(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
+
+//go:noescape
+func directR4Q2AVX2(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
+
+//go:noescape
+func directR4Q2AVX2Mask(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
+
+//go:noescape
+func directR5Q2AVX2(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
+
+//go:noescape
+func directR5Q2AVX2Mask(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)
+
 // directCall runs the kernel of tile (r, q).
 func directCall(r, q int, a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool) {
 	switch q*32 + r {
@@ -147,6 +249,90 @@ func directCall(r, q int, a *float32, rs, as int, w *walk, cnt int, b *float32, 
 		directR11Q2AVX512(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
 	case 76:
 		directR12Q2AVX512(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
+	default:
+		panic("conv: no direct kernel for this tile")
+	}
+}
+
+// directCallAVX2 runs the AVX2 kernel of tile (r, q), masked when the
+// last vector has masks < 8 columns.
+func directCallAVX2(r, q int, a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool) {
+	if masks < 8 {
+		switch q*32 + r {
+		case 33:
+			directR1Q1AVX2Mask(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
+		case 34:
+			directR2Q1AVX2Mask(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
+		case 35:
+			directR3Q1AVX2Mask(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
+		case 36:
+			directR4Q1AVX2Mask(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
+		case 37:
+			directR5Q1AVX2Mask(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
+		case 38:
+			directR6Q1AVX2Mask(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
+		case 39:
+			directR7Q1AVX2Mask(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
+		case 40:
+			directR8Q1AVX2Mask(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
+		case 41:
+			directR9Q1AVX2Mask(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
+		case 42:
+			directR10Q1AVX2Mask(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
+		case 43:
+			directR11Q1AVX2Mask(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
+		case 44:
+			directR12Q1AVX2Mask(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
+		case 65:
+			directR1Q2AVX2Mask(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
+		case 66:
+			directR2Q2AVX2Mask(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
+		case 67:
+			directR3Q2AVX2Mask(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
+		case 68:
+			directR4Q2AVX2Mask(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
+		case 69:
+			directR5Q2AVX2Mask(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
+		default:
+			panic("conv: no direct kernel for this tile")
+		}
+		return
+	}
+	switch q*32 + r {
+	case 33:
+		directR1Q1AVX2(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
+	case 34:
+		directR2Q1AVX2(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
+	case 35:
+		directR3Q1AVX2(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
+	case 36:
+		directR4Q1AVX2(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
+	case 37:
+		directR5Q1AVX2(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
+	case 38:
+		directR6Q1AVX2(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
+	case 39:
+		directR7Q1AVX2(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
+	case 40:
+		directR8Q1AVX2(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
+	case 41:
+		directR9Q1AVX2(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
+	case 42:
+		directR10Q1AVX2(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
+	case 43:
+		directR11Q1AVX2(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
+	case 44:
+		directR12Q1AVX2(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
+	case 65:
+		directR1Q2AVX2(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
+	case 66:
+		directR2Q2AVX2(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
+	case 67:
+		directR3Q2AVX2(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
+	case 68:
+		directR4Q2AVX2(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
+	case 69:
+		directR5Q2AVX2(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)
 	default:
 		panic("conv: no direct kernel for this tile")
 	}

@@ -1,8 +1,9 @@
 //go:build ignore
 
-// gen_direct writes direct_amd64.s, the AVX-512 kernels of the direct
-// convolution (direct.go), one per tile shape, and direct_kernels_amd64.go,
-// their declarations and table: go run gen_direct.go.
+// gen_direct writes direct_amd64.s, the AVX-512 and AVX2 kernels of the
+// direct convolution (direct.go), one per tile shape, and
+// direct_kernels_amd64.go, their declarations and table: go run
+// gen_direct.go.
 package main
 
 import (
@@ -17,6 +18,12 @@ type variant struct{ r, q int } // R output pixels by Q vectors of 16 output cha
 // maxR is the most pixels (or taps) a tile has, by Q: the accumulators,
 // the filter vectors and two broadcasts fit in the 32 registers.
 var maxR = [3]int{0, 16, 12}
+
+// maxR8 is maxR for the AVX2 kernels, by Q vectors of 8 filters: the
+// accumulators, the filter vectors, two broadcasts and a mask fit in the
+// 16 registers. (Three and four vectors, tiles of 3 and 2, ran slower
+// than im2col on a Zen 3 EPYC; direct.go takes no more than two.)
+var maxR8 = [3]int{0, 12, 5}
 
 func main() {
 	var b strings.Builder
@@ -60,6 +67,45 @@ package conv
 			fmt.Fprintf(&sw, "\tcase %d:\n\t\t%s(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)\n", q*32+r, name)
 		}
 	}
+	sw.WriteString("\tdefault:\n\t\tpanic(\"conv: no direct kernel for this tile\")\n\t}\n}\n")
+	// The AVX2 kernels: vectors of 8 filters, Q of them; masks is the
+	// number of columns of the last vector (1 to 8), which the masked
+	// variants load and store under a mask.
+	b.WriteString(`
+// The AVX2 kernels compute an R×(8·Q) tile the same way. Their variants
+// named Mask leave the last vector's columns past masks (a count, 1 to 7)
+// alone: B is loaded and C loaded and stored there under a lane mask.
+
+// directMask<>: eight lanes set, then eight clear; 8-n lanes in, the
+// first n of eight lanes are set.
+DATA directMask<>+0(SB)/8, $0xffffffffffffffff
+DATA directMask<>+8(SB)/8, $0xffffffffffffffff
+DATA directMask<>+16(SB)/8, $0xffffffffffffffff
+DATA directMask<>+24(SB)/8, $0xffffffffffffffff
+DATA directMask<>+32(SB)/8, $0
+DATA directMask<>+40(SB)/8, $0
+DATA directMask<>+48(SB)/8, $0
+DATA directMask<>+56(SB)/8, $0
+GLOBL directMask<>(SB), RODATA|NOPTR, $64
+`)
+	sw.WriteString("\n// directCallAVX2 runs the AVX2 kernel of tile (r, q), masked when the\n// last vector has masks < 8 columns.\nfunc directCallAVX2(r, q int, a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool) {\n\tif masks < 8 {\n\t\tswitch q*32 + r {\n")
+	var full strings.Builder
+	for q := 1; q < len(maxR8); q++ {
+		for r := 1; r <= maxR8[q]; r++ {
+			for _, masked := range []bool{false, true} {
+				name := genAVX2(&b, variant{r, q}, masked)
+				fmt.Fprintf(&g, "//go:noescape\nfunc %s(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)\n\n", name)
+				call := fmt.Sprintf("\t\tcase %d:\n\t\t\t%s(a, rs, as, w, cnt, b, bs, c, ldc, masks, beta)\n", q*32+r, name)
+				if masked {
+					sw.WriteString(call)
+				} else {
+					full.WriteString(call)
+				}
+			}
+		}
+	}
+	sw.WriteString("\t\tdefault:\n\t\t\tpanic(\"conv: no direct kernel for this tile\")\n\t\t}\n\t\treturn\n\t}\n\tswitch q*32 + r {\n")
+	sw.WriteString(strings.ReplaceAll(full.String(), "\t\t", "\t"))
 	sw.WriteString("\tdefault:\n\t\tpanic(\"conv: no direct kernel for this tile\")\n\t}\n}\n")
 	g.WriteString(sw.String())
 	if err := os.WriteFile("direct_amd64.s", []byte(b.String()), 0o644); err != nil {
@@ -189,4 +235,151 @@ func gen(w *strings.Builder, v variant) {
 	}
 	p("VZEROUPPER")
 	p("RET")
+}
+
+// genAVX2 writes the AVX2 kernel of tile v (masked: the last vector's
+// columns under the mask that masks counts) and returns its name. It walks
+// A as gen's kernels do; AVX2 has no embedded broadcast, so every pixel's
+// A value is broadcast into one of two registers in turn.
+func genAVX2(w *strings.Builder, v variant, masked bool) string {
+	name := fmt.Sprintf("directR%dQ%dAVX2", v.r, v.q)
+	if masked {
+		name += "Mask"
+	}
+	p := func(f string, a ...any) { fmt.Fprintf(w, "\t"+f+"\n", a...) }
+	fmt.Fprintf(w, "\n// func %s(a *float32, rs, as int, w *walk, cnt int, b *float32, bs int, c *float32, ldc, masks int, beta bool)\n", name)
+	fmt.Fprintf(w, "TEXT ·%s(SB), NOSPLIT, $0-81\n", name)
+	nacc := v.r * v.q
+	acc := func(r, q int) int { return r*v.q + q }
+	breg := func(q int) int { return nacc + q }
+	bc := func(r int) int { return nacc + v.q + r%2 }
+	const mask = 15
+	if bc(1) >= mask {
+		panic("genAVX2: not enough registers")
+	}
+	bases := []string{"AX", "R10", "R11"} // R13 holds the mask table's address
+	nb := (v.r + 4) / 5
+	if nb > len(bases) {
+		panic("genAVX2: too many rows")
+	}
+	p("MOVQ a+0(FP), AX")
+	p("MOVQ rs+8(FP), SI")
+	p("SHLQ $2, SI")
+	p("LEAQ (SI)(SI*4), R8") // 5*rs
+	for i := 1; i < nb; i++ {
+		p("LEAQ (%s)(R8*1), %s", bases[i-1], bases[i])
+	}
+	p("MOVQ as+16(FP), R8")
+	p("SHLQ $2, R8")
+	p("MOVQ w+24(FP), R15") // the walk: seg, l, skip, left, rows, imgSkip
+	p("MOVQ 0(R15), DX")
+	p("MOVQ 8(R15), R14")
+	p("MOVQ 32(R15), DI")
+	p("MOVQ 16(R15), R15")
+	p("SHLQ $2, R15")
+	p("MOVQ cnt+32(FP), CX")
+	p("MOVQ b+40(FP), BX")
+	p("MOVQ bs+48(FP), R12")
+	p("SHLQ $2, R12")
+	if masked {
+		// The last vector's mask: its first masks lanes set.
+		p("MOVQ $8, R9")
+		p("SUBQ masks+72(FP), R9")
+		p("LEAQ directMask<>(SB), R13")
+		p("VMOVDQU (R13)(R9*4), Y%d", mask)
+	}
+	p("LEAQ (SI)(SI*2), R9") // 3*rs
+	for i := 0; i < nacc; i++ {
+		p("VXORPS Y%d, Y%d, Y%d", i, i, i)
+	}
+	row := func(r int) string {
+		base := bases[r/5]
+		switch r % 5 {
+		case 0:
+			return "(" + base + ")"
+		case 1:
+			return "(" + base + ")(SI*1)"
+		case 2:
+			return "(" + base + ")(SI*2)"
+		case 3:
+			return "(" + base + ")(R9*1)"
+		}
+		return "(" + base + ")(SI*4)"
+	}
+	last := func(q int) bool { return masked && q == v.q-1 }
+	fmt.Fprintf(w, "%s_loop:\n", name)
+	for q := 0; q < v.q; q++ {
+		if last(q) {
+			p("VMASKMOVPS %d(BX), Y%d, Y%d", 32*q, mask, breg(q))
+		} else {
+			p("VMOVUPS %d(BX), Y%d", 32*q, breg(q))
+		}
+	}
+	for r := 0; r < v.r; r++ {
+		p("VBROADCASTSS %s, Y%d", row(r), bc(r))
+		for q := 0; q < v.q; q++ {
+			p("VFMADD231PS Y%d, Y%d, Y%d", breg(q), bc(r), acc(r, q))
+		}
+	}
+	p("ADDQ R12, BX")
+	for i := 0; i < nb; i++ {
+		p("ADDQ R8, %s", bases[i])
+	}
+	p("DECQ DX")
+	p("JNZ %s_next", name)
+	// The end of a segment: on to the next one's start.
+	for i := 0; i < nb; i++ {
+		p("ADDQ R15, %s", bases[i])
+	}
+	p("MOVQ R14, DX")
+	p("DECQ DI")
+	p("JNZ %s_next", name)
+	// The end of an image: past its padding rows.
+	p("MOVQ w+24(FP), DI")
+	p("MOVQ 40(DI), R9") // imgSkip, elements (R9 is free once the bases are set)
+	p("SHLQ $2, R9")
+	for i := 0; i < nb; i++ {
+		p("ADDQ R9, %s", bases[i])
+	}
+	p("MOVQ 24(DI), DI")
+	p("LEAQ (SI)(SI*2), R9")
+	fmt.Fprintf(w, "%s_next:\n", name)
+	p("DECQ CX")
+	p("JNZ %s_loop", name)
+	p("MOVQ c+56(FP), DI")
+	p("MOVQ ldc+64(FP), R8")
+	p("SHLQ $2, R8")
+	p("MOVBLZX beta+80(FP), CX")
+	p("TESTQ CX, CX")
+	p("JZ %s_overwrite", name)
+	tmp := breg(0)
+	for r := 0; r < v.r; r++ {
+		for q := 0; q < v.q; q++ {
+			if last(q) {
+				p("VMASKMOVPS %d(DI), Y%d, Y%d", 32*q, mask, tmp)
+				p("VADDPS Y%d, Y%d, Y%d", tmp, acc(r, q), acc(r, q))
+				p("VMASKMOVPS Y%d, Y%d, %d(DI)", acc(r, q), mask, 32*q)
+				continue
+			}
+			p("VADDPS %d(DI), Y%d, Y%d", 32*q, acc(r, q), acc(r, q))
+			p("VMOVUPS Y%d, %d(DI)", acc(r, q), 32*q)
+		}
+		p("ADDQ R8, DI")
+	}
+	p("VZEROUPPER")
+	p("RET")
+	fmt.Fprintf(w, "%s_overwrite:\n", name)
+	for r := 0; r < v.r; r++ {
+		for q := 0; q < v.q; q++ {
+			if last(q) {
+				p("VMASKMOVPS Y%d, Y%d, %d(DI)", acc(r, q), mask, 32*q)
+			} else {
+				p("VMOVUPS Y%d, %d(DI)", acc(r, q), 32*q)
+			}
+		}
+		p("ADDQ R8, DI")
+	}
+	p("VZEROUPPER")
+	p("RET")
+	return name
 }
