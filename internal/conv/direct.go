@@ -1,30 +1,30 @@
 package conv
 
 import (
+	"math"
+
 	"github.com/tensorgo/tensorgo/internal/cpu"
 	"github.com/tensorgo/tensorgo/internal/gemm"
 	"github.com/tensorgo/tensorgo/internal/parallel"
 	"github.com/tensorgo/tensorgo/internal/vec"
 )
 
-// The direct convolution: a stride-1 float32 convolution with up to 32
-// filters and a window of 3×3 or more that Winograd does not take
-// (Inception10's 5×5 branches and first layer, and the input gradients
-// that BackwardInput computes as such convolutions), on machines with
-// AVX-512, computed from a zero-padded copy of the input without an im2col
-// matrix. On machines with AVX2 only it takes fewer, where it measured
-// faster than im2col on a Zen 3 EPYC: the forward product with up to 8
-// filters (LeNet5's and the baseline's first layers, 0.57-0.65 of the
-// time) and the filter gradient with up to 16 filters of up to 8 channels
-// (those layers 0.65, LeNet5's second 0.81, Inception10's first 0.43);
-// with 16 filters forward, or 16 channels, it was 1.1-1.8 times slower. The pixels of one output row read overlapping stretches of the
-// padded rows, so that the kernels read their A operand in place; the
-// im2col matrix they replace is KH·KW times the input's size, and writing
-// and reading it took a third of these convolutions' time. The filter
-// gradient reads the same padded input, its rows the taps. The kernels do
-// the blocked GEMM's arithmetic on that matrix (the same depth blocks,
-// chains and additions), so the results keep their bits, as on every
-// other path.
+// The direct convolution: a stride-1 float32 convolution with a window of
+// 3×3 or more that Winograd does not take and up to two vectors of
+// filters (32 with AVX-512, 16 with AVX2): Inception10's 5×5 branches and
+// first layer, LeNet5's and the baseline's layers, and the input
+// gradients that BackwardInput computes as such convolutions. It is
+// computed from a zero-padded copy of the input without an im2col matrix.
+// The pixels of one output row read overlapping stretches of the padded
+// rows, so that the kernels read their A operand in place; the im2col
+// matrix they replace is KH·KW times the input's size, and writing and
+// reading it took a third of these convolutions' time on AVX-512. On a
+// Zen 3 EPYC (AVX2), against im2col at batch 32, the filter gradients
+// took 0.4-0.8 of the time, the forward products with 6 filters 0.6-0.8
+// and with 16 filters 0.8-1.05. The filter gradient reads the same padded
+// input, its rows the taps. The kernels do the blocked GEMM's arithmetic
+// on that matrix (the same depth blocks, chains and additions), so the
+// results keep their bits, as on every other path.
 
 // noDirect turns the direct convolution off (tests compare the paths).
 var noDirect bool
@@ -78,22 +78,49 @@ func (p *Params) directQ() (q, maxR int) {
 	return q, maxTile8[q]
 }
 
+// tileWidth is the width of the tiles (of q vectors) that cut a row of n
+// pixels (or taps) into tiles of at most maxR. With AVX2 it is the width
+// whose tiles take the fewest cycles a depth step, a tile of w pixels
+// max(w·q/2, 4) (two multiply-add pipes, each accumulator one chain of
+// 4-cycle latency), the widest of those: a narrow last tile would hold
+// too few accumulators to cover the latency. On a Zen 3 EPYC the forward
+// product of Inception10's 16-filter 5×5 convolutions, rows of 16 pixels,
+// took 1.23 times im2col's time with tiles of 5+5+5+1 and 0.96-1.05 with
+// 4+4+4+4, its input gradient 1.38 and 0.80-1.06. With AVX-512 the widest
+// tiles come first, as measured there.
+func tileWidth(n, maxR, q int) int {
+	if directLanes() == 16 {
+		return min(maxR, n)
+	}
+	best, bestCost := 1, math.MaxInt
+	for r := 1; r <= min(maxR, n); r++ {
+		cost := n / r * max(r*q, 8) // in half cycles
+		if rest := n % r; rest > 0 {
+			cost += max(rest*q, 8)
+		}
+		if cost <= bestCost {
+			best, bestCost = r, cost
+		}
+	}
+	return best
+}
+
 // directTile returns the widest tile (R pixels by Q vectors of output
 // channels) that the direct convolution would use for p, or ok false when
 // it does not apply; rows narrower than R take a narrower last tile.
 func (p *Params) directTile() (r, q int, ok bool) {
-	if !p.direct() || p.winograd() || directLanes() == 8 && p.O > 8 {
+	if !p.direct() || p.winograd() {
 		return 0, 0, false
 	}
 	q, maxR := p.directQ()
-	return min(maxR, p.OW), q, true
+	return tileWidth(p.OW, maxR, q), q, true
 }
 
 // direct reports the convolutions whose products the direct kernels can
 // compute on this machine.
 func (p *Params) direct() bool {
 	return !noDirect && hasDirect && cpu.Selected() >= cpu.AVX2 && p.StrideH == 1 && p.StrideW == 1 &&
-		p.DilH == 1 && p.DilW == 1 && p.Groups == 1 && !p.pointwise() && p.KH*p.KW >= 9 && p.O <= 32
+		p.DilH == 1 && p.DilW == 1 && p.Groups == 1 && !p.pointwise() && p.KH*p.KW >= 9 && p.O <= 2*directLanes()
 }
 
 // directForward is Forward's product y = x ⊛ w by the direct kernels with
@@ -151,7 +178,7 @@ func padInput(s *directState, p *Params, x []float32) []float32 {
 // pixels in blocks of a chunked im2col matrix or of a whole one in one
 // product (not in parallel parts), whose blocks it then repeats.
 func (p *Params) directFilterTile() (r, q int, ok bool) {
-	if !p.direct() || p.winogradFilter() || directLanes() == 8 && (p.O > 16 || p.C > 8) {
+	if !p.direct() || p.winogradFilter() {
 		return 0, 0, false
 	}
 	k, m := p.KH*p.KW*p.C, p.N*p.OH*p.OW
@@ -159,7 +186,7 @@ func (p *Params) directFilterTile() (r, q int, ok bool) {
 		return 0, 0, false
 	}
 	q, maxR := p.directQ()
-	return min(maxR, p.KW*p.C), q, true
+	return tileWidth(p.KW*p.C, maxR, q), q, true
 }
 
 // directFilter is BackwardFilter's product (dw = colᵀ·dy) by the direct

@@ -21,8 +21,8 @@ var maxR = [3]int{0, 16, 12}
 
 // maxR8 is maxR for the AVX2 kernels, by Q vectors of 8 filters: the
 // accumulators, the filter vectors, two broadcasts and a mask fit in the
-// 16 registers. (Three and four vectors, tiles of 3 and 2, ran slower
-// than im2col on a Zen 3 EPYC; direct.go takes no more than two.)
+// 16 registers. (Three and four vectors would leave tiles of 3 and 2
+// pixels, which ran slower than im2col on a Zen 3 EPYC.)
 var maxR8 = [3]int{0, 12, 5}
 
 func main() {
