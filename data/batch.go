@@ -99,21 +99,32 @@ func GatherRows(dst, src *tensor.Tensor, idx []int) error {
 	if src.Rank() == 0 || dst.DType() != src.DType() {
 		return fmt.Errorf("data.GatherRows: cannot gather rows of %v %v into %v %v", src.DType(), src.Shape(), dst.DType(), dst.Shape())
 	}
+	rs, err := gatherRowSize("GatherRows", dst, src, idx)
+	if err != nil {
+		return err
+	}
+	gatherRows(dst, src, idx, rs)
+	return nil
+}
+
+// gatherRowSize returns the elements of a row of src (along its first
+// dimension) and checks that dst holds len(idx) of them and that every
+// index is a row of src; fn names the caller in the errors.
+func gatherRowSize(fn string, dst, src *tensor.Tensor, idx []int) (int, error) {
 	n := src.Dim(0)
 	rs := 0
 	if n > 0 {
 		rs = src.Size() / n
 	}
 	if dst.Size() != len(idx)*rs {
-		return fmt.Errorf("data.GatherRows: %d rows of %d elements do not fit %v", len(idx), rs, dst.Shape())
+		return 0, fmt.Errorf("data.%s: %d rows of %d elements do not fit %v", fn, len(idx), rs, dst.Shape())
 	}
 	for _, i := range idx {
 		if i < 0 || i >= n {
-			return fmt.Errorf("data.GatherRows: row %d out of range [0, %d)", i, n)
+			return 0, fmt.Errorf("data.%s: row %d out of range [0, %d)", fn, i, n)
 		}
 	}
-	gatherRows(dst, src, idx, rs)
-	return nil
+	return rs, nil
 }
 
 // gatherRows copies rows idx (rs elements each) of src into dst.

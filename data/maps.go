@@ -125,18 +125,9 @@ func GatherInto(dst, src *tensor.Tensor, idx []int, scale float64) error {
 	if src.Rank() == 0 || !dst.DType().IsFloat() {
 		return fmt.Errorf("data.GatherInto: cannot gather %v %v into %v %v", src.DType(), src.Shape(), dst.DType(), dst.Shape())
 	}
-	n := src.Dim(0)
-	rs := 0
-	if n > 0 {
-		rs = src.Size() / n
-	}
-	if dst.Size() != len(idx)*rs {
-		return fmt.Errorf("data.GatherInto: %d rows of %d elements do not fit %v", len(idx), rs, dst.Shape())
-	}
-	for _, i := range idx {
-		if i < 0 || i >= n {
-			return fmt.Errorf("data.GatherInto: row %d out of range [0, %d)", i, n)
-		}
+	rs, err := gatherRowSize("GatherInto", dst, src, idx)
+	if err != nil {
+		return err
 	}
 	if s, ok := src.Data().([]uint8); ok && dst.DType() == tensor.Float32 {
 		lut, d := scaleTable(scale), dst.Float32s()

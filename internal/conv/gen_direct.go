@@ -185,37 +185,7 @@ func gen(w *strings.Builder, v variant) {
 			p("VFMADD231PS Z%d, Z%d, Z%d", 24+q, 28+r%2, r*v.q+q)
 		}
 	}
-	p("ADDQ R12, BX")
-	for i := 0; i < nb; i++ {
-		p("ADDQ R8, %s", bases[i])
-	}
-	p("DECQ DX")
-	p("JNZ %s_next", name)
-	// The end of a segment: on to the next one's start.
-	for i := 0; i < nb; i++ {
-		p("ADDQ R15, %s", bases[i])
-	}
-	p("MOVQ R14, DX")
-	p("DECQ DI")
-	p("JNZ %s_next", name)
-	// The end of an image: past its padding rows.
-	p("MOVQ w+24(FP), DI")
-	p("MOVQ 40(DI), R9") // imgSkip, elements (R9 is free once the bases are set)
-	p("SHLQ $2, R9")
-	for i := 0; i < nb; i++ {
-		p("ADDQ R9, %s", bases[i])
-	}
-	p("MOVQ 24(DI), DI")
-	p("LEAQ (SI)(SI*2), R9")
-	fmt.Fprintf(w, "%s_next:\n", name)
-	p("DECQ CX")
-	p("JNZ %s_loop", name)
-	p("MOVQ c+56(FP), DI")
-	p("MOVQ ldc+64(FP), R8")
-	p("SHLQ $2, R8")
-	p("MOVBLZX beta+80(FP), CX")
-	p("TESTQ CX, CX")
-	p("JZ %s_overwrite", name)
+	stepEnd(w, p, name, bases[:nb])
 	for r := 0; r < v.r; r++ {
 		for q := 0; q < v.q; q++ {
 			p("VMOVUPS.Z %d(DI), K%d, Z30", 64*q, 1+q)
@@ -321,37 +291,7 @@ func genAVX2(w *strings.Builder, v variant, masked bool) string {
 			p("VFMADD231PS Y%d, Y%d, Y%d", breg(q), bc(r), acc(r, q))
 		}
 	}
-	p("ADDQ R12, BX")
-	for i := 0; i < nb; i++ {
-		p("ADDQ R8, %s", bases[i])
-	}
-	p("DECQ DX")
-	p("JNZ %s_next", name)
-	// The end of a segment: on to the next one's start.
-	for i := 0; i < nb; i++ {
-		p("ADDQ R15, %s", bases[i])
-	}
-	p("MOVQ R14, DX")
-	p("DECQ DI")
-	p("JNZ %s_next", name)
-	// The end of an image: past its padding rows.
-	p("MOVQ w+24(FP), DI")
-	p("MOVQ 40(DI), R9") // imgSkip, elements (R9 is free once the bases are set)
-	p("SHLQ $2, R9")
-	for i := 0; i < nb; i++ {
-		p("ADDQ R9, %s", bases[i])
-	}
-	p("MOVQ 24(DI), DI")
-	p("LEAQ (SI)(SI*2), R9")
-	fmt.Fprintf(w, "%s_next:\n", name)
-	p("DECQ CX")
-	p("JNZ %s_loop", name)
-	p("MOVQ c+56(FP), DI")
-	p("MOVQ ldc+64(FP), R8")
-	p("SHLQ $2, R8")
-	p("MOVBLZX beta+80(FP), CX")
-	p("TESTQ CX, CX")
-	p("JZ %s_overwrite", name)
+	stepEnd(w, p, name, bases[:nb])
 	tmp := breg(0)
 	for r := 0; r < v.r; r++ {
 		for q := 0; q < v.q; q++ {
@@ -382,4 +322,43 @@ func genAVX2(w *strings.Builder, v variant, masked bool) string {
 	p("VZEROUPPER")
 	p("RET")
 	return name
+}
+
+// stepEnd writes what follows a depth step's multiply-adds in every
+// kernel: the step along the walk (B's next row, the row bases on; at the
+// end of a segment the next one's start, at the end of an image past its
+// padding rows), the loop's count, and the choice between adding into C
+// and overwriting it.
+func stepEnd(w *strings.Builder, p func(string, ...any), name string, bases []string) {
+	p("ADDQ R12, BX")
+	for _, b := range bases {
+		p("ADDQ R8, %s", b)
+	}
+	p("DECQ DX")
+	p("JNZ %s_next", name)
+	// The end of a segment: on to the next one's start.
+	for _, b := range bases {
+		p("ADDQ R15, %s", b)
+	}
+	p("MOVQ R14, DX")
+	p("DECQ DI")
+	p("JNZ %s_next", name)
+	// The end of an image: past its padding rows.
+	p("MOVQ w+24(FP), DI")
+	p("MOVQ 40(DI), R9") // imgSkip, elements (R9 is free once the bases are set)
+	p("SHLQ $2, R9")
+	for _, b := range bases {
+		p("ADDQ R9, %s", b)
+	}
+	p("MOVQ 24(DI), DI")
+	p("LEAQ (SI)(SI*2), R9")
+	fmt.Fprintf(w, "%s_next:\n", name)
+	p("DECQ CX")
+	p("JNZ %s_loop", name)
+	p("MOVQ c+56(FP), DI")
+	p("MOVQ ldc+64(FP), R8")
+	p("SHLQ $2, R8")
+	p("MOVBLZX beta+80(FP), CX")
+	p("TESTQ CX, CX")
+	p("JZ %s_overwrite", name)
 }
