@@ -135,18 +135,7 @@ func gen(w *strings.Builder, v variant) {
 	for i := 1; i < nb; i++ {
 		p("LEAQ (%s)(R8*1), %s", bases[i-1], bases[i])
 	}
-	p("MOVQ as+16(FP), R8")
-	p("SHLQ $2, R8")
-	p("MOVQ w+24(FP), R15") // the walk: seg, l, skip, left, rows, imgSkip
-	p("MOVQ 0(R15), DX")
-	p("MOVQ 8(R15), R14")
-	p("MOVQ 32(R15), DI")
-	p("MOVQ 16(R15), R15")
-	p("SHLQ $2, R15")
-	p("MOVQ cnt+32(FP), CX")
-	p("MOVQ b+40(FP), BX")
-	p("MOVQ bs+48(FP), R12")
-	p("SHLQ $2, R12")
+	loadWalk(p)
 	// The masks of the output columns: K1 of the first 16, K2 of the next.
 	p("MOVQ masks+72(FP), R9")
 	p("KMOVW R9, K1")
@@ -157,20 +146,7 @@ func gen(w *strings.Builder, v variant) {
 	for i := 0; i < nacc; i++ {
 		p("VPXORD Z%d, Z%d, Z%d", i, i, i)
 	}
-	row := func(r int) string {
-		base := bases[r/5]
-		switch r % 5 {
-		case 0:
-			return "(" + base + ")"
-		case 1:
-			return "(" + base + ")(SI*1)"
-		case 2:
-			return "(" + base + ")(SI*2)"
-		case 3:
-			return "(" + base + ")(R9*1)"
-		}
-		return "(" + base + ")(SI*4)"
-	}
+	row := func(r int) string { return rowOperand(bases, r) }
 	fmt.Fprintf(w, "%s_loop:\n", name)
 	for q := 0; q < v.q; q++ {
 		p("VMOVUPS.Z %d(BX), K%d, Z%d", 64*q, 1+q, 24+q)
@@ -239,18 +215,7 @@ func genAVX2(w *strings.Builder, v variant, masked bool) string {
 	for i := 1; i < nb; i++ {
 		p("LEAQ (%s)(R8*1), %s", bases[i-1], bases[i])
 	}
-	p("MOVQ as+16(FP), R8")
-	p("SHLQ $2, R8")
-	p("MOVQ w+24(FP), R15") // the walk: seg, l, skip, left, rows, imgSkip
-	p("MOVQ 0(R15), DX")
-	p("MOVQ 8(R15), R14")
-	p("MOVQ 32(R15), DI")
-	p("MOVQ 16(R15), R15")
-	p("SHLQ $2, R15")
-	p("MOVQ cnt+32(FP), CX")
-	p("MOVQ b+40(FP), BX")
-	p("MOVQ bs+48(FP), R12")
-	p("SHLQ $2, R12")
+	loadWalk(p)
 	if masked {
 		// The last vector's mask: its first masks lanes set.
 		p("MOVQ $8, R9")
@@ -262,20 +227,7 @@ func genAVX2(w *strings.Builder, v variant, masked bool) string {
 	for i := 0; i < nacc; i++ {
 		p("VXORPS Y%d, Y%d, Y%d", i, i, i)
 	}
-	row := func(r int) string {
-		base := bases[r/5]
-		switch r % 5 {
-		case 0:
-			return "(" + base + ")"
-		case 1:
-			return "(" + base + ")(SI*1)"
-		case 2:
-			return "(" + base + ")(SI*2)"
-		case 3:
-			return "(" + base + ")(R9*1)"
-		}
-		return "(" + base + ")(SI*4)"
-	}
+	row := func(r int) string { return rowOperand(bases, r) }
 	last := func(q int) bool { return masked && q == v.q-1 }
 	fmt.Fprintf(w, "%s_loop:\n", name)
 	for q := 0; q < v.q; q++ {
@@ -322,6 +274,42 @@ func genAVX2(w *strings.Builder, v variant, masked bool) string {
 	p("VZEROUPPER")
 	p("RET")
 	return name
+}
+
+// loadWalk writes the loads of every kernel's walk and B operand: as
+// (bytes) in R8, the walk's seg, l, rows and skip (bytes) in DX, R14, DI
+// and R15, the depth steps in CX, B in BX and its row stride (bytes) in
+// R12.
+func loadWalk(p func(string, ...any)) {
+	p("MOVQ as+16(FP), R8")
+	p("SHLQ $2, R8")
+	p("MOVQ w+24(FP), R15") // the walk: seg, l, skip, left, rows, imgSkip
+	p("MOVQ 0(R15), DX")
+	p("MOVQ 8(R15), R14")
+	p("MOVQ 32(R15), DI")
+	p("MOVQ 16(R15), R15")
+	p("SHLQ $2, R15")
+	p("MOVQ cnt+32(FP), CX")
+	p("MOVQ b+40(FP), BX")
+	p("MOVQ bs+48(FP), R12")
+	p("SHLQ $2, R12")
+}
+
+// rowOperand is the address of row r of A: five rows a base (bases[r/5]),
+// rs (SI) apart, with 3·rs in R9.
+func rowOperand(bases []string, r int) string {
+	base := bases[r/5]
+	switch r % 5 {
+	case 0:
+		return "(" + base + ")"
+	case 1:
+		return "(" + base + ")(SI*1)"
+	case 2:
+		return "(" + base + ")(SI*2)"
+	case 3:
+		return "(" + base + ")(R9*1)"
+	}
+	return "(" + base + ")(SI*4)"
 }
 
 // stepEnd writes what follows a depth step's multiply-adds in every

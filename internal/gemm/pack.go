@@ -48,52 +48,44 @@ func packB[T float](kern *kernel[T], dst []T, trans bool, b []T, ldb, p0, kc, j0
 	for q := 0; q < nc; q += NR {
 		nr := min(NR, nc-q)
 		pan := dst[q*kc : q*kc+NR*kc]
-		// Only the columns a kernel reads need zero padding.
+		// Only the columns a kernel reads need zero padding: a last,
+		// narrow panel is cleared, then its nr columns are written.
 		w := NR
 		if nr <= NR/2 && kern.half != nil {
 			w = NR / 2
 		}
-		if !trans {
-			if nr == NR && (NR == 16 || NR == 32) {
-				// Whole panels: one strided copy for float32, fixed-size
-				// block copies otherwise (copy would call memmove for
-				// each 64- or 128-byte row).
-				if b32, ok := any(b).([]float32); ok {
-					vec.CopyStrided(any(pan).([]float32), NR, b32[p0*ldb+j0+q:], vec.Strided{Blocks: kc, C: NR, Stride: ldb})
-					continue
-				}
-				for p := 0; p < kc; p++ {
-					src := b[(p0+p)*ldb+j0+q:]
-					if NR == 16 {
-						*(*[16]T)(pan[p*16:]) = *(*[16]T)(src)
-					} else {
-						*(*[32]T)(pan[p*32:]) = *(*[32]T)(src)
-					}
-				}
-				continue
-			}
-			if nr < w {
-				// A last, narrow panel: its padding columns first.
-				clear(pan)
-			}
-			if b32, ok := any(b).([]float32); ok {
-				// One strided copy, as for whole panels: a loop over the
-				// few columns of each row cost the first convolution's
-				// filter gradient in LeNet5 (6 filters) more than its
-				// product.
-				vec.CopyStrided(any(pan).([]float32), NR, b32[p0*ldb+j0+q:], vec.Strided{Blocks: kc, C: nr, Stride: ldb})
-				continue
-			}
-			for p := 0; p < kc; p++ {
-				copy(pan[p*NR:p*NR+nr], b[(p0+p)*ldb+j0+q:])
-			}
-			continue
-		}
-		// op(B)[p][j] = b[j*ldb+p]: a transpose.
 		if nr < w {
 			clear(pan)
 		}
-		transpose(kern, pan, NR, b[(j0+q)*ldb+p0:], ldb, nr, kc)
+		if trans {
+			// op(B)[p][j] = b[j*ldb+p]: a transpose.
+			transpose(kern, pan, NR, b[(j0+q)*ldb+p0:], ldb, nr, kc)
+			continue
+		}
+		if b32, ok := any(b).([]float32); ok {
+			// One strided copy for float32, whole panels or not: a loop
+			// over the few columns of each row cost the first
+			// convolution's filter gradient in LeNet5 (6 filters) more
+			// than its product.
+			vec.CopyStrided(any(pan).([]float32), NR, b32[p0*ldb+j0+q:], vec.Strided{Blocks: kc, C: nr, Stride: ldb})
+			continue
+		}
+		if nr == NR && (NR == 16 || NR == 32) {
+			// Whole panels: fixed-size block copies (copy would call
+			// memmove for each 64- or 128-byte row).
+			for p := 0; p < kc; p++ {
+				src := b[(p0+p)*ldb+j0+q:]
+				if NR == 16 {
+					*(*[16]T)(pan[p*16:]) = *(*[16]T)(src)
+				} else {
+					*(*[32]T)(pan[p*32:]) = *(*[32]T)(src)
+				}
+			}
+			continue
+		}
+		for p := 0; p < kc; p++ {
+			copy(pan[p*NR:p*NR+nr], b[(p0+p)*ldb+j0+q:])
+		}
 	}
 }
 
