@@ -36,7 +36,16 @@ func TestFMA32MatchesExactRounding(t *testing.T) {
 			return
 		}
 		if math.Float32bits(got) != math.Float32bits(want) {
-			t.Fatalf("FMA32(%g, %g, %g) = %g (%#x), want %g (%#x)", x, y, z, got, math.Float32bits(got), want, math.Float32bits(want))
+			t.Fatalf("FMA32(%g, %g, %g) = %g (%#x), want %g (%#x) (FusedFMA32 %v)", x, y, z, got, math.Float32bits(got), want, math.Float32bits(want), FusedFMA32)
+		}
+		// Where FMA32 is fused, the float64 route must still be right, for
+		// the targets that use it.
+		if soft := fma32Soft(x, y, z); math.Float32bits(soft) != math.Float32bits(want) {
+			t.Fatalf("fma32Soft(%g, %g, %g) = %g, want %g", x, y, z, soft, want)
+		}
+		// A sum that Round32 passes rounds to the answer in one step.
+		if s := float64(x)*float64(y) + float64(z); Round32(s) && math.Float32bits(float32(s)) != math.Float32bits(want) {
+			t.Fatalf("Round32 passed %g for (%g, %g, %g), whose float32 %g is not %g", s, x, y, z, float32(s), want)
 		}
 	}
 	// Double-rounding cases: x*y + z lands a hair off a float32 midpoint.
@@ -68,5 +77,59 @@ func TestFMA32MatchesExactRounding(t *testing.T) {
 		}
 		check(x, y, z)
 		check(math.Float32frombits(r.Uint32()), math.Float32frombits(r.Uint32()), math.Float32frombits(r.Uint32()))
+	}
+}
+
+func TestRound32(t *testing.T) {
+	for _, c := range []struct {
+		s    float64
+		want bool
+	}{
+		{1.5, true}, {0, true}, {math.Copysign(0, -1), true}, {-3e38, true}, {math.Inf(1), true},
+		{1 + 0x1p-24, false},          // halfway between 1 and 1+2^-23
+		{-(1 + 3*0x1p-24), false},     // halfway, negative
+		{1 + 0x1p-24 + 0x1p-52, true}, // just off it
+		{0x1p-140, false},             // a float32 subnormal
+		{0x1p-126, true},              // the least normal float32
+	} {
+		if got := Round32(c.s); got != c.want {
+			t.Errorf("Round32(%g) = %v, want %v", c.s, got, c.want)
+		}
+	}
+}
+
+// TestFMA32InLoops calls FMA32 as kernels do, on operands loaded from
+// slices and with z itself a product, where a compiler that fuses x*y + z
+// may fold a load first or fuse the wrong product. The triples are ones
+// where rounding twice is wrong: x*y lands a hair below the midpoint above
+// an odd z, the hair below float64's reach.
+func TestFMA32InLoops(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 9))
+	n := 1000
+	x, y, z, w := make([]float32, n), make([]float32, n), make([]float32, n), make([]float32, n)
+	for i := range x {
+		e, j := r.IntN(40)-20, 15+r.IntN(9)
+		z[i] = float32(math.Ldexp(1+float64(2*r.IntN(1<<21)+1)*0x1p-23, e))
+		x[i] = float32(math.Ldexp(1+math.Ldexp(1, -j), e-12))
+		y[i] = float32(math.Ldexp(1-math.Ldexp(1, -j), -12))
+		w[i] = 1
+	}
+	got, prod, want := make([]float32, n), make([]float32, n), make([]float32, n)
+	for i := range got {
+		got[i] = FMA32(x[i], y[i], z[i])
+		prod[i] = FMA32(x[i], y[i], z[i]*w[i])
+	}
+	wrong := 0
+	for i := range want {
+		want[i] = fma32Exact(x[i], y[i], z[i])
+		if float32(float64(x[i])*float64(y[i])+float64(z[i])) != want[i] {
+			wrong++
+		}
+		if got[i] != want[i] || prod[i] != want[i] {
+			t.Fatalf("FMA32(%g, %g, %g) in a loop = %g, with z a product %g, want %g (FusedFMA32 %v)", x[i], y[i], z[i], got[i], prod[i], want[i], FusedFMA32)
+		}
+	}
+	if wrong == 0 {
+		t.Fatal("no triple is a double-rounding case: the test tests nothing")
 	}
 }
