@@ -110,7 +110,7 @@ type Limits struct {
 
 func (l Limits) withDefaults() Limits {
 	if l.MaxBytes <= 0 {
-		l.MaxBytes = 2 << 30
+		l.MaxBytes = int(min(2<<30, math.MaxInt)) // 2 GiB, or all a 32-bit int holds
 	}
 	if l.MaxTensorElems <= 0 {
 		l.MaxTensorElems = 1 << 28

@@ -198,13 +198,14 @@ const maxFill = 1 << 20
 func tensorFloats(t *tbpb.TensorProto) ([]float64, error) {
 	n := 1
 	for _, d := range t.GetTensorShape().GetDim() {
-		if d.GetSize() < 0 || d.GetSize() > 1<<31 {
+		if d.GetSize() < 0 || d.GetSize() > math.MaxInt32 {
 			return nil, fmt.Errorf("bad tensor dimension %d", d.GetSize())
 		}
-		n *= int(d.GetSize())
-		if n > 1<<31 {
+		// In int64, and no more than an int32 holds, on any platform.
+		if int64(n)*d.GetSize() > math.MaxInt32 {
 			return nil, fmt.Errorf("tensor too large")
 		}
+		n *= int(d.GetSize())
 	}
 	raw := t.GetTensorContent()
 	var out []float64

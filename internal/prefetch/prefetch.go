@@ -16,7 +16,7 @@ func Rows[T any](src []T, idx []int, rowLen int) {
 	var z T
 	bytes := rowLen * int(unsafe.Sizeof(z))
 	for _, i := range idx {
-		if i < 0 || (i+1)*rowLen > len(src) {
+		if i < 0 || i >= len(src)/rowLen { // no (i+1)*rowLen: it can overflow
 			continue // the copy that follows reports bad indices
 		}
 		lines(unsafe.Pointer(&src[i*rowLen]), bytes)

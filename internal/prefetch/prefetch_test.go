@@ -1,6 +1,7 @@
 package prefetch
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 )
@@ -12,7 +13,7 @@ func TestRowsChangesNothing(t *testing.T) {
 	for i := range src {
 		src[i] = float32(i)
 	}
-	Rows(src, []int{0, 9, -1, 10, 1 << 40}, 100)
+	Rows(src, []int{0, 9, -1, 10, math.MaxInt / 2}, 100)
 	Rows(src, []int{3}, 0)
 	Rows([]uint8(nil), []int{0}, 4)
 	for i, v := range src {
