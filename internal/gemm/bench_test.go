@@ -136,6 +136,14 @@ func BenchmarkKernelL1(b *testing.B) {
 			a := aligned[float32](nil, k.mr*kc)
 			bb := aligned[float32](nil, k.nr*kc)
 			c := aligned[float32](nil, k.mr*k.nr)
+			// Random values: zeros would take the Go kernels' shortest path.
+			r := rand.New(rand.NewPCG(5, 5))
+			for i := range a {
+				a[i] = float32(r.NormFloat64())
+			}
+			for i := range bb {
+				bb[i] = float32(r.NormFloat64())
+			}
 			for b.Loop() {
 				k.fn(kc, &a[0], 1, k.mr, &bb[0], k.nr, &c[0], k.nr, 1, 0)
 			}
